@@ -1,0 +1,131 @@
+import type { Scenario, SkillEntry } from '../config/schema.js';
+import { stream, uniformInt } from '../sim/rng.js';
+import { addSkill, wordsFor } from './skillset.js';
+
+/** The four learning channels a cognitive skill can boost, in the order of `Catalogue.boosts`. */
+export const INNOVATE = 0;
+export const IMITATE = 1;
+export const LANGUAGE = 2;
+export const DISTILL = 3;
+export const CHANNELS = 4;
+
+/** The skill catalogue, as flat arrays indexed by skill (and channel). */
+export interface Catalogue {
+  /** K, the number of skills. */
+  size: number;
+  /** Words of a skill mask. */
+  words: number;
+  names: string[];
+  difficulty: Float64Array;
+  cognitive: Uint8Array;
+  /** b_k,c at index k * CHANNELS + c, already multiplied by boostScale. */
+  boosts: Float64Array;
+  /** Prerequisite mask of skill k at offset k * words. */
+  prerequisites: Uint32Array;
+  /** Skills that list k as a prerequisite. */
+  dependents: Int32Array[];
+  /** Skills without prerequisites: learnable by a newborn. */
+  roots: Uint32Array;
+  /** Cognitive skills, for the boost recomputation. */
+  cognitiveSkills: Int32Array;
+}
+
+export function buildCatalogue(scenario: Scenario, seed: number): Catalogue {
+  const entries = scenario.skills.list ?? generateEntries(scenario, seed);
+  const K = entries.length;
+  const W = wordsFor(K);
+  const scale = scenario.skills.boostScale;
+  const cat: Catalogue = {
+    size: K,
+    words: W,
+    names: entries.map((e, k) => e.name ?? `skill${k}`),
+    difficulty: new Float64Array(K),
+    cognitive: new Uint8Array(K),
+    boosts: new Float64Array(K * CHANNELS),
+    prerequisites: new Uint32Array(K * W),
+    dependents: [],
+    roots: new Uint32Array(W),
+    cognitiveSkills: new Int32Array(0),
+  };
+  const dependents: number[][] = Array.from({ length: K }, () => []);
+  const cognitive: number[] = [];
+  entries.forEach((e, k) => {
+    cat.difficulty[k] = e.difficulty;
+    if (e.kind === 'cognitive') {
+      cat.cognitive[k] = 1;
+      cognitive.push(k);
+      cat.boosts[k * CHANNELS + INNOVATE] = e.boosts.innovate * scale;
+      cat.boosts[k * CHANNELS + IMITATE] = e.boosts.imitate * scale;
+      cat.boosts[k * CHANNELS + LANGUAGE] = e.boosts.language * scale;
+      cat.boosts[k * CHANNELS + DISTILL] = e.boosts.distill * scale;
+    }
+    for (const p of e.prerequisites) {
+      addSkill(cat.prerequisites, k * W, p);
+      dependents[p].push(k);
+    }
+    if (e.prerequisites.length === 0) addSkill(cat.roots, 0, k);
+  });
+  cat.dependents = dependents.map((d) => Int32Array.from(d));
+  cat.cognitiveSkills = Int32Array.from(cognitive);
+  return cat;
+}
+
+/**
+ * A random catalogue from the run's seed. Every draw is made whatever the parameters'
+ * values, so that e.g. boostScale 0 or a different cognitiveShare changes only what it names.
+ */
+function generateEntries(scenario: Scenario, seed: number): SkillEntry[] {
+  const s = scenario.skills;
+  const rng = stream(seed, 'catalogue');
+  const K = s.count;
+  const cognitiveCount = Math.round(s.cognitiveShare * K);
+  // Which skills are cognitive: a random subset of the given size, never skill 0, because a
+  // cognitive skill always builds on at least one other skill (general skills are
+  // abstracted from particular ones): it cannot be the first thing a population learns.
+  const order = Array.from({ length: K - 1 }, (_, k) => k + 1);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = uniformInt(rng, i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const isCognitive = new Set(order.slice(0, Math.min(cognitiveCount, K - 1)));
+  const entries: SkillEntry[] = [];
+  for (let k = 0; k < K; k++) {
+    const difficulty = s.difficultyMin + (s.difficultyMax - s.difficultyMin) * rng.next();
+    let wanted = uniformInt(rng, s.maxPrerequisites + 1);
+    if (isCognitive.has(k)) wanted = Math.max(1, wanted);
+    const prerequisites = new Set<number>();
+    for (let i = 0; i < wanted && k > 0; i++) prerequisites.add(uniformInt(rng, k));
+    const jitter = () => 0.5 + rng.next();
+    const boosts = {
+      innovate: s.boostInnovate * jitter(),
+      imitate: s.boostImitate * jitter(),
+      language: s.boostLanguage * jitter(),
+      distill: s.boostDistill * jitter(),
+    };
+    entries.push({
+      difficulty,
+      prerequisites: [...prerequisites].sort((a, b) => a - b),
+      kind: isCognitive.has(k) ? 'cognitive' : 'domain',
+      boosts: isCognitive.has(k) ? boosts : { innovate: 0, imitate: 0, language: 0, distill: 0 },
+    });
+  }
+  return entries;
+}
+
+/** The catalogue as a scenario `skills.list`, for the manifest: a run can be repeated from it alone. */
+export function catalogueEntries(cat: Catalogue, scale: number): SkillEntry[] {
+  const out: SkillEntry[] = [];
+  for (let k = 0; k < cat.size; k++) {
+    const prerequisites: number[] = [];
+    for (let p = 0; p < k; p++) if (cat.prerequisites[k * cat.words + (p >>> 5)] & (1 << (p & 31))) prerequisites.push(p);
+    const b = (c: number) => (scale > 0 ? cat.boosts[k * CHANNELS + c] / scale : 0);
+    out.push({
+      name: cat.names[k],
+      difficulty: cat.difficulty[k],
+      prerequisites,
+      kind: cat.cognitive[k] ? 'cognitive' : 'domain',
+      boosts: { innovate: b(INNOVATE), imitate: b(IMITATE), language: b(LANGUAGE), distill: b(DISTILL) },
+    });
+  }
+  return out;
+}

@@ -1,0 +1,290 @@
+import { CHANNELS, type Catalogue } from './catalogue.js';
+
+/**
+ * The agents, as a structure of arrays indexed by slot, with the per-band aggregates that
+ * the mechanisms read every tick kept up to date by the four mutators below (add, remove,
+ * move, raiseLevel). Nothing else writes these arrays, so the aggregates cannot drift.
+ *
+ * Slots are recycled through a free list. Each band keeps a dense list of its members with
+ * swap-remove (the dense/sparse pattern of bitECS), so a random band member is one draw.
+ */
+export interface Population {
+  readonly catalogue: Catalogue;
+  readonly bands: number;
+  readonly theta: number;
+  readonly boostCap: number;
+  capacity: number;
+  /** Living agents. */
+  size: number;
+
+  alive: Uint8Array;
+  band: Int32Array;
+  /** Tick of birth: age is tick - born, so ageing costs nothing. */
+  born: Int32Array;
+  /** Proficiency x[k] at slot * K + k. */
+  x: Float64Array;
+  /** Mastered skills (x >= theta), a mask at slot * W. */
+  mastered: Uint32Array;
+  /** Skills whose prerequisites the agent masters, a mask at slot * W. */
+  learnable: Uint32Array;
+  /** Sum of proficiencies: what the best and payoff biases rank by. */
+  capability: Float64Array;
+  /** Channel multipliers B_c at slot * CHANNELS + c. */
+  boost: Float64Array;
+
+  free: Int32Array;
+  freeCount: number;
+
+  members: Int32Array[];
+  memberCount: Int32Array;
+  /** Position of a slot in its band's member list. */
+  memberIndex: Int32Array;
+
+  /** m_k: masters of skill k in band b, at b * K + k. */
+  masters: Int32Array;
+  /** Skills mastered by someone in the band, a mask at b * W. */
+  bandSkills: Uint32Array;
+  /** Highest proficiency in skill k among the band's members, and who holds it. */
+  bestLevel: Float64Array;
+  bestSlot: Int32Array;
+  /** Set when the holder of a best level left the band; recomputed on demand. */
+  bestStale: Uint8Array;
+}
+
+export function createPopulation(catalogue: Catalogue, bands: number, theta: number, boostCap: number, capacity: number): Population {
+  const K = catalogue.size;
+  const W = catalogue.words;
+  const bandCapacity = Math.max(8, Math.ceil((2 * capacity) / bands));
+  const pop: Population = {
+    catalogue,
+    bands,
+    theta,
+    boostCap,
+    capacity: 0,
+    size: 0,
+    alive: new Uint8Array(0),
+    band: new Int32Array(0),
+    born: new Int32Array(0),
+    x: new Float64Array(0),
+    mastered: new Uint32Array(0),
+    learnable: new Uint32Array(0),
+    capability: new Float64Array(0),
+    boost: new Float64Array(0),
+    free: new Int32Array(0),
+    freeCount: 0,
+    members: Array.from({ length: bands }, () => new Int32Array(bandCapacity)),
+    memberCount: new Int32Array(bands),
+    memberIndex: new Int32Array(0),
+    masters: new Int32Array(bands * K),
+    bandSkills: new Uint32Array(bands * W),
+    bestLevel: new Float64Array(bands * K),
+    bestSlot: new Int32Array(bands * K).fill(-1),
+    bestStale: new Uint8Array(bands * K),
+  };
+  grow(pop, capacity);
+  return pop;
+}
+
+function grow(pop: Population, capacity: number): void {
+  const K = pop.catalogue.size;
+  const W = pop.catalogue.words;
+  const old = pop.capacity;
+  const resize = <T extends Uint8Array | Int32Array | Uint32Array | Float64Array>(a: T, perSlot: number): T => {
+    const b = new (a.constructor as new (n: number) => T)(capacity * perSlot);
+    b.set(a);
+    return b;
+  };
+  pop.alive = resize(pop.alive, 1);
+  pop.band = resize(pop.band, 1);
+  pop.born = resize(pop.born, 1);
+  pop.x = resize(pop.x, K);
+  pop.mastered = resize(pop.mastered, W);
+  pop.learnable = resize(pop.learnable, W);
+  pop.capability = resize(pop.capability, 1);
+  pop.boost = resize(pop.boost, CHANNELS);
+  pop.memberIndex = resize(pop.memberIndex, 1);
+  // Growth happens only when no slot is free; new slots are handed out lowest first.
+  const free = new Int32Array(capacity);
+  let n = 0;
+  for (let s = capacity - 1; s >= old; s--) free[n++] = s;
+  pop.free = free;
+  pop.freeCount = n;
+  pop.capacity = capacity;
+}
+
+/** A newborn in band `b`: no proficiency, boosts at 1, only root skills learnable. */
+export function addAgent(pop: Population, b: number, tick: number): number {
+  if (pop.freeCount === 0) grow(pop, pop.capacity * 2);
+  const i = pop.free[--pop.freeCount];
+  const cat = pop.catalogue;
+  const K = cat.size;
+  const W = cat.words;
+  pop.alive[i] = 1;
+  pop.band[i] = b;
+  pop.born[i] = tick;
+  pop.x.fill(0, i * K, i * K + K);
+  pop.mastered.fill(0, i * W, i * W + W);
+  for (let w = 0; w < W; w++) pop.learnable[i * W + w] = cat.roots[w];
+  pop.capability[i] = 0;
+  pop.boost.fill(1, i * CHANNELS, i * CHANNELS + CHANNELS);
+  joinBand(pop, i, b);
+  pop.size++;
+  return i;
+}
+
+export function removeAgent(pop: Population, i: number): void {
+  leaveBand(pop, i);
+  pop.alive[i] = 0;
+  pop.free[pop.freeCount++] = i;
+  pop.size--;
+}
+
+/** Migration: the agent and its skills change band. */
+export function moveAgent(pop: Population, i: number, to: number): void {
+  leaveBand(pop, i);
+  pop.band[i] = to;
+  joinBand(pop, i, to);
+}
+
+function joinBand(pop: Population, i: number, b: number): void {
+  let list = pop.members[b];
+  const n = pop.memberCount[b];
+  if (n === list.length) {
+    const bigger = new Int32Array(list.length * 2);
+    bigger.set(list);
+    pop.members[b] = list = bigger;
+  }
+  list[n] = i;
+  pop.memberIndex[i] = n;
+  pop.memberCount[b] = n + 1;
+  const K = pop.catalogue.size;
+  const W = pop.catalogue.words;
+  for (let w = 0; w < W; w++) {
+    let v = pop.mastered[i * W + w];
+    while (v !== 0) {
+      const k = (w << 5) + 31 - Math.clz32(v & -v);
+      v &= v - 1;
+      const bk = b * K + k;
+      if (pop.masters[bk]++ === 0) pop.bandSkills[b * W + w] |= 1 << (k & 31);
+      const xi = pop.x[i * K + k];
+      if (!pop.bestStale[bk] && xi > pop.bestLevel[bk]) {
+        pop.bestLevel[bk] = xi;
+        pop.bestSlot[bk] = i;
+      }
+    }
+  }
+}
+
+function leaveBand(pop: Population, i: number): void {
+  const b = pop.band[i];
+  const list = pop.members[b];
+  const last = --pop.memberCount[b];
+  const at = pop.memberIndex[i];
+  const moved = list[last];
+  list[at] = moved;
+  pop.memberIndex[moved] = at;
+  const K = pop.catalogue.size;
+  const W = pop.catalogue.words;
+  for (let w = 0; w < W; w++) {
+    let v = pop.mastered[i * W + w];
+    while (v !== 0) {
+      const k = (w << 5) + 31 - Math.clz32(v & -v);
+      v &= v - 1;
+      const bk = b * K + k;
+      if (--pop.masters[bk] === 0) pop.bandSkills[b * W + w] &= ~(1 << (k & 31));
+      if (pop.bestSlot[bk] === i) pop.bestStale[bk] = 1;
+    }
+  }
+}
+
+/**
+ * Raises agent i's proficiency in skill k to v (> the current level) and keeps mastery,
+ * learnable skills, capability, boosts and the band's aggregates in step. Returns 1 when
+ * this brought k to mastery (a gain), else 0.
+ */
+export function raiseLevel(pop: Population, i: number, k: number, v: number): number {
+  const cat = pop.catalogue;
+  const K = cat.size;
+  const W = cat.words;
+  const idx = i * K + k;
+  const old = pop.x[idx];
+  pop.x[idx] = v;
+  pop.capability[i] += v - old;
+  const bk = pop.band[i] * K + k;
+  if (!pop.bestStale[bk] && v > pop.bestLevel[bk]) {
+    pop.bestLevel[bk] = v;
+    pop.bestSlot[bk] = i;
+  }
+  if (cat.cognitive[k] && old < pop.boostCap) {
+    const gain = Math.min(v, pop.boostCap) - old;
+    for (let c = 0; c < CHANNELS; c++) pop.boost[i * CHANNELS + c] += gain * cat.boosts[k * CHANNELS + c];
+  }
+  if (old >= pop.theta || v < pop.theta) return 0;
+  gainMastery(pop, i, k);
+  return 1;
+}
+
+function gainMastery(pop: Population, i: number, k: number): void {
+  const cat = pop.catalogue;
+  const K = cat.size;
+  const W = cat.words;
+  const b = pop.band[i];
+  const word = k >>> 5;
+  const bit = 1 << (k & 31);
+  pop.mastered[i * W + word] |= bit;
+  if (pop.masters[b * K + k]++ === 0) pop.bandSkills[b * W + word] |= bit;
+  const deps = cat.dependents[k];
+  for (let d = 0; d < deps.length; d++) {
+    const j = deps[d];
+    let ready = true;
+    for (let w = 0; w < W; w++) {
+      if ((cat.prerequisites[j * W + w] & ~pop.mastered[i * W + w]) !== 0) {
+        ready = false;
+        break;
+      }
+    }
+    if (ready) pop.learnable[i * W + (j >>> 5)] |= 1 << (j & 31);
+  }
+}
+
+/** Best proficiency in skill k among band b's members (meaningful while the band has masters). */
+export function bandBestLevel(pop: Population, b: number, k: number): number {
+  const K = pop.catalogue.size;
+  const bk = b * K + k;
+  if (pop.bestStale[bk]) {
+    const list = pop.members[b];
+    const n = pop.memberCount[b];
+    let best = 0;
+    let who = -1;
+    for (let j = 0; j < n; j++) {
+      const v = pop.x[list[j] * K + k];
+      if (v > best) {
+        best = v;
+        who = list[j];
+      }
+    }
+    pop.bestLevel[bk] = best;
+    pop.bestSlot[bk] = who;
+    pop.bestStale[bk] = 0;
+  }
+  return pop.bestLevel[bk];
+}
+
+/** Removes everyone: the generational mode reuses the object for the next generation. */
+export function clearPopulation(pop: Population): void {
+  for (let b = 0; b < pop.bands; b++) {
+    const list = pop.members[b];
+    for (let j = pop.memberCount[b] - 1; j >= 0; j--) {
+      const i = list[j];
+      pop.alive[i] = 0;
+      pop.free[pop.freeCount++] = i;
+    }
+    pop.memberCount[b] = 0;
+  }
+  pop.size = 0;
+  pop.masters.fill(0);
+  pop.bandSkills.fill(0);
+  pop.bestLevel.fill(0);
+  pop.bestSlot.fill(-1);
+  pop.bestStale.fill(0);
+}

@@ -1,0 +1,87 @@
+import { addAgent, clearPopulation, removeAgent } from '../agents/population.js';
+import { binomial, geometricSkip, uniformInt } from './rng.js';
+import type { World } from './world.js';
+
+/** Step 1 of a tick: deaths and births, by the scenario's demography mode. */
+export function demography(world: World): void {
+  switch (world.params.population.demography) {
+    case 'overlapping':
+      return overlapping(world);
+    case 'generational':
+      return generational(world);
+    case 'moran':
+      return moran(world);
+  }
+}
+
+/**
+ * Age-structured: each agent may die (more likely from oldAge on, surely at maxAge); bands
+ * refill by births. Deaths are sampled by thinning: geometric skips pick candidates at the
+ * higher of the two death rates, and a candidate dies with its own rate over that one. One
+ * draw per candidate instead of one per agent.
+ */
+function overlapping(world: World): void {
+  const { pop, tick } = world;
+  const p = world.params.population;
+  const rng = world.rng.demography;
+  const highest = Math.max(p.mortality, p.oldAgeMortality);
+  // The bands' member lists, taken as one sequence; the dead are collected first because
+  // removing reorders the lists.
+  if (world.scratch.order.length < pop.size) world.scratch.order = new Int32Array(pop.capacity);
+  const dead = world.scratch.order;
+  let deaths = 0;
+  let candidate = geometricSkip(rng, highest);
+  let offset = 0;
+  for (let b = 0; b < pop.bands; b++) {
+    const list = pop.members[b];
+    const count = pop.memberCount[b];
+    for (let j = 0; j < count; j++) {
+      const i = list[j];
+      const age = tick - pop.born[i];
+      if (offset + j === candidate) {
+        candidate += 1 + geometricSkip(rng, highest);
+        const q = age >= p.oldAge ? p.oldAgeMortality : p.mortality;
+        if (age >= p.maxAge || q >= highest || rng.next() * highest < q) dead[deaths++] = i;
+      } else if (age >= p.maxAge) {
+        dead[deaths++] = i;
+      }
+    }
+    offset += count;
+  }
+  for (let d = 0; d < deaths; d++) removeAgent(pop, dead[d]);
+  for (let b = 0; b < pop.bands; b++) {
+    const missing = p.bandSize - pop.memberCount[b];
+    if (missing <= 0) continue;
+    const births = binomial(rng, missing, p.birthRate);
+    for (let s = 0; s < births; s++) addAgent(pop, b, tick);
+  }
+}
+
+/**
+ * Non-overlapping generations (Henrich 2004; Powell et al. 2009): the current generation
+ * becomes the teachers and every band is refilled to bandSize with newborns, who learn
+ * from the teachers only.
+ */
+function generational(world: World): void {
+  const next = world.spare ?? world.teachers;
+  world.spare = null;
+  clearPopulation(next);
+  world.teachers = world.pop;
+  world.pop = next;
+  const size = world.params.population.bandSize;
+  for (let b = 0; b < next.bands; b++) for (let s = 0; s < size; s++) addAgent(next, b, world.tick);
+}
+
+/** Moran process (Strimling et al. 2009): deathsPerTick random agents die, each replaced by a newborn of its band. */
+function moran(world: World): void {
+  const { pop, tick } = world;
+  const rng = world.rng.demography;
+  for (let d = 0; d < world.params.population.deathsPerTick; d++) {
+    if (pop.size === 0) return;
+    let r = uniformInt(rng, pop.size);
+    let b = 0;
+    while (r >= pop.memberCount[b]) r -= pop.memberCount[b++];
+    removeAgent(pop, pop.members[b][r]);
+    addAgent(pop, b, tick);
+  }
+}

@@ -1,0 +1,37 @@
+import { LANGUAGE } from '../agents/catalogue.js';
+import { raiseLevel } from '../agents/population.js';
+import { popcount, skillAtRank } from '../agents/skillset.js';
+import { gumbel, uniformInt } from './rng.js';
+import type { World } from './world.js';
+
+/**
+ * Language learning (MODEL.md 4.4): learner i hears a random entry of its band's lexicon
+ * among those it does not master yet and whose prerequisites it masters, and with
+ * probability languageRate * B_language learns it at q_k - alphaLanguage + betaLanguage * G.
+ * No master needs to be alive. Entries the learner masters are left out: hearing what one
+ * knows teaches nothing new, and each master then carries one draw, so q_k follows the
+ * Henrich dynamics in the number of masters (docs/MODEL.md).
+ */
+export function languageEvent(world: World, i: number): void {
+  const { pop, lexicon } = world;
+  const W = pop.catalogue.words;
+  const K = pop.catalogue.size;
+  const b = pop.band[i];
+  const candidates = world.scratch.skills;
+  let total = 0;
+  for (let w = 0; w < W; w++) {
+    const v = lexicon.entries[b * W + w] & pop.learnable[i * W + w] & ~pop.mastered[i * W + w];
+    candidates[w] = v;
+    total += popcount(v);
+  }
+  if (total === 0) return;
+  const rng = world.rng.learning;
+  world.counts.languageEvents++;
+  const l = world.params.language;
+  // Success does not depend on the entry heard: draw it first, pick the entry only on success.
+  const chance = l.languageRate * pop.boost[i * 4 + LANGUAGE];
+  if (chance < 1 && rng.next() >= chance) return;
+  const k = skillAtRank(candidates, W, uniformInt(rng, total));
+  const v = lexicon.level[b * K + k] - l.alphaLanguage + l.betaLanguage * gumbel(rng);
+  if (v > pop.x[i * K + k]) world.counts.languageGains += raiseLevel(pop, i, k, v);
+}

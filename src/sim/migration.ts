@@ -1,0 +1,46 @@
+import { addEntry } from '../agents/lexicon.js';
+import { moveAgent } from '../agents/population.js';
+import { geometricSkip, uniformInt } from './rng.js';
+import { listLiving, type World } from './world.js';
+
+/**
+ * Step 4 of a tick (MODEL.md 4.6): each agent moves to a random neighbouring band with
+ * probability migrationRate, taking its skills; the new band may borrow the lexicon entries
+ * of the origin band that the migrant masters. Migrants are found by geometric skips over
+ * the living, one draw per migrant rather than one per agent.
+ */
+export function migration(world: World): void {
+  const m = world.params.migration;
+  if (!m.enabled || m.migrationRate <= 0) return;
+  const { pop } = world;
+  const rng = world.rng.migration;
+  const n = listLiving(world, pop);
+  const order = world.scratch.order;
+  // Compact the migrants to the front of the list first: moving changes the band lists.
+  let migrants = 0;
+  for (let j = geometricSkip(rng, m.migrationRate); j < n; j += 1 + geometricSkip(rng, m.migrationRate)) order[migrants++] = order[j];
+  for (let j = 0; j < migrants; j++) {
+    const i = order[j];
+    const from = pop.band[i];
+    const around = world.neighbours[from];
+    if (around.length === 0) continue;
+    const to = around[uniformInt(rng, around.length)];
+    moveAgent(pop, i, to);
+    if (m.borrowRate > 0) borrow(world, i, from, to);
+  }
+}
+
+function borrow(world: World, i: number, from: number, to: number): void {
+  const { pop, lexicon, tick } = world;
+  const K = pop.catalogue.size;
+  const W = pop.catalogue.words;
+  const rng = world.rng.migration;
+  for (let w = 0; w < W; w++) {
+    let v = lexicon.entries[from * W + w] & pop.mastered[i * W + w] & ~lexicon.entries[to * W + w];
+    while (v !== 0) {
+      const k = (w << 5) + 31 - Math.clz32(v & -v);
+      v &= v - 1;
+      if (rng.next() < world.params.migration.borrowRate) addEntry(lexicon, to, k, lexicon.level[from * K + k], tick);
+    }
+  }
+}

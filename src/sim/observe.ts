@@ -1,0 +1,106 @@
+import { popcount } from '../agents/skillset.js';
+import type { World } from './world.js';
+
+/** One row of the timeline (MODEL.md section 5); channel counts are since the previous sample. */
+export interface Sample {
+  tick: number;
+  year: number;
+  population: number;
+  mean_mastered: number;
+  max_mastered: number;
+  mean_level: number;
+  max_level: number;
+  skills_present: number;
+  lexicon_mean: number;
+  lexicon_union: number;
+  lexicon_shared: number;
+  mean_boost: number;
+  innovate_events: number;
+  innovate_gains: number;
+  imitate_events: number;
+  imitate_gains: number;
+  language_events: number;
+  language_gains: number;
+}
+
+/** Timeline columns, in output order. */
+export const SAMPLE_COLUMNS = [
+  'tick', 'year', 'population', 'mean_mastered', 'max_mastered', 'mean_level', 'max_level',
+  'skills_present', 'lexicon_mean', 'lexicon_union', 'lexicon_shared', 'mean_boost',
+  'innovate_events', 'innovate_gains', 'imitate_events', 'imitate_gains', 'language_events', 'language_gains',
+] as const satisfies readonly (keyof Sample)[];
+
+/** The series whose final and peak values go into the summary. */
+export const SERIES = [
+  'population', 'mean_mastered', 'max_mastered', 'mean_level', 'max_level', 'skills_present',
+  'lexicon_mean', 'lexicon_union', 'lexicon_shared', 'mean_boost',
+] as const satisfies readonly (keyof Sample)[];
+
+export function observe(world: World): Sample {
+  const { pop, lexicon } = world;
+  const K = pop.catalogue.size;
+  const W = pop.catalogue.words;
+  let mastered = 0;
+  let maxMastered = 0;
+  let level = 0;
+  let maxLevel = 0;
+  let boost = 0;
+  for (let b = 0; b < pop.bands; b++) {
+    const list = pop.members[b];
+    for (let j = 0; j < pop.memberCount[b]; j++) {
+      const i = list[j];
+      let m = 0;
+      for (let w = 0; w < W; w++) m += popcount(pop.mastered[i * W + w]);
+      mastered += m;
+      if (m > maxMastered) maxMastered = m;
+      for (let k = i * K; k < i * K + K; k++) {
+        const x = pop.x[k];
+        level += x;
+        if (x > maxLevel) maxLevel = x;
+      }
+      boost += pop.boost[i * 4] + pop.boost[i * 4 + 1] + pop.boost[i * 4 + 2] + pop.boost[i * 4 + 3];
+    }
+  }
+  let present = 0;
+  let union = 0;
+  for (let w = 0; w < W; w++) {
+    let p = 0;
+    let u = 0;
+    for (let b = 0; b < pop.bands; b++) {
+      p |= pop.bandSkills[b * W + w];
+      u |= lexicon.entries[b * W + w];
+    }
+    present += popcount(p);
+    union += popcount(u);
+  }
+  let shared = 0;
+  let lexiconTotal = 0;
+  for (let b = 0; b < pop.bands; b++) lexiconTotal += lexicon.size[b];
+  for (let k = 0; k < K; k++) {
+    let bands = 0;
+    for (let b = 0; b < pop.bands; b++) if (lexicon.entries[b * W + (k >>> 5)] & (1 << (k & 31))) bands++;
+    if (2 * bands >= pop.bands) shared++;
+  }
+  const n = pop.size;
+  const c = world.counts;
+  return {
+    tick: world.tick,
+    year: world.tick * world.params.yearsPerTick,
+    population: n,
+    mean_mastered: n > 0 ? mastered / n : 0,
+    max_mastered: maxMastered,
+    mean_level: n > 0 ? level / (n * K) : 0,
+    max_level: maxLevel,
+    skills_present: present,
+    lexicon_mean: lexiconTotal / pop.bands,
+    lexicon_union: union,
+    lexicon_shared: shared,
+    mean_boost: n > 0 ? boost / (4 * n) : 0,
+    innovate_events: c.innovateEvents,
+    innovate_gains: c.innovateGains,
+    imitate_events: c.imitateEvents,
+    imitate_gains: c.imitateGains,
+    language_events: c.languageEvents,
+    language_gains: c.languageGains,
+  };
+}

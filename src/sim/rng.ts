@@ -1,0 +1,188 @@
+import seedrandom from 'seedrandom';
+
+/**
+ * A seeded stream: seedrandom's Tyche-i generator, seeded by seedrandom itself and then run
+ * here, from the state its public `state()` API exports, as a class with monomorphic
+ * methods. The numbers are the ones seedrandom's `tychei` gives (a test checks it); the
+ * hot loop just avoids two closure calls per draw.
+ */
+export class Rng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  constructor(seed: string) {
+    const s = seedrandom.tychei(seed, { state: true }).state() as unknown as { a: number; b: number; c: number; d: number };
+    this.a = s.a;
+    this.b = s.b;
+    this.c = s.c;
+    this.d = s.d;
+  }
+
+  /** Next 32 random bits, as a signed integer. */
+  int32(): number {
+    let b = this.b;
+    let c = this.c;
+    let d = this.d;
+    let a = this.a;
+    b = (b << 25) ^ (b >>> 7) ^ c;
+    c = (c - d) | 0;
+    d = (d << 24) ^ (d >>> 8) ^ a;
+    a = (a - b) | 0;
+    this.b = b = (b << 20) ^ (b >>> 12) ^ c;
+    this.c = c = (c - d) | 0;
+    this.d = (d << 16) ^ (c >>> 16) ^ a;
+    return (this.a = (a - b) | 0);
+  }
+
+  /** Uniform in [0, 1) with 32 bits of resolution; may return 0. */
+  next(): number {
+    return (this.int32() >>> 0) / 0x100000000;
+  }
+
+  /** Uniform in (0, 1) with 53 bits of resolution. */
+  double(): number {
+    let result: number;
+    do {
+      const top = this.int32() >>> 11;
+      const bottom = (this.int32() >>> 0) / 0x100000000;
+      result = (top + bottom) / (1 << 21);
+    } while (result === 0);
+    return result;
+  }
+}
+
+/**
+ * Every mechanism draws from its own stream, derived from the run's seed and the stream's
+ * name. Switching one mechanism off then leaves the draws of the others unchanged, so two
+ * scenarios that differ in one mechanism are compared on common random numbers.
+ */
+export function stream(seed: number, name: string): Rng {
+  return new Rng(`sapient:${seed}:${name}`);
+}
+
+/** Uniform integer in [0, n), n < 2^31. */
+export function uniformInt(rng: Rng, n: number): number {
+  return (rng.next() * n) | 0;
+}
+
+/**
+ * Standard Gumbel(0, 1), the error of a copy in Henrich's model, as -ln(E) with E a
+ * standard exponential: one logarithm instead of the two of -ln(-ln U).
+ */
+export function gumbel(rng: Rng): number {
+  return -Math.log(standardExponential(rng));
+}
+
+/*
+ * Ziggurat tables for the standard exponential (Marsaglia & Tsang 2000, 256 layers). One
+ * 32-bit draw gives both the layer (its low 8 bits) and the position in it (its high 24
+ * bits), so the two are independent (Doornik 2005). The position is taken at the middle of
+ * its grid step, so it is never 0 and -ln(E) is always finite.
+ */
+const LAYERS = 256;
+const zigK = new Uint32Array(LAYERS);
+const zigW = new Float64Array(LAYERS);
+const zigF = new Float64Array(LAYERS);
+{
+  const m = 16777216; // 2^24 positions per layer
+  let de = 7.697117470131487;
+  let te = de;
+  const ve = 3.949659822581572e-3;
+  const q = ve / Math.exp(-de);
+  zigK[0] = Math.floor((de / q) * m);
+  zigK[1] = 0;
+  zigW[0] = q / m;
+  zigW[LAYERS - 1] = de / m;
+  zigF[0] = 1;
+  zigF[LAYERS - 1] = Math.exp(-de);
+  for (let i = LAYERS - 2; i >= 1; i--) {
+    de = -Math.log(ve / de + Math.exp(-de));
+    zigK[i + 1] = Math.floor((de / te) * m);
+    te = de;
+    zigF[i] = Math.exp(-de);
+    zigW[i] = de / m;
+  }
+}
+
+/** Standard exponential (mean 1) by the ziggurat: one draw and a product in 99% of calls. */
+export function standardExponential(rng: Rng): number {
+  for (;;) {
+    const bits = rng.int32();
+    const layer = bits & 255;
+    const position = bits >>> 8;
+    const x = (position + 0.5) * zigW[layer];
+    if (position < zigK[layer]) return x;
+    if (layer === 0) return 7.697117470131487 - Math.log(rng.double());
+    if (zigF[layer] + rng.next() * (zigF[layer - 1] - zigF[layer]) < Math.exp(-x)) return x;
+  }
+}
+
+/** Exponential with the given mean. */
+export function exponential(rng: Rng, mean: number): number {
+  return -mean * Math.log(rng.double());
+}
+
+/** Poisson by inversion; large means are split into chunks so the loop stays short. */
+export function poisson(rng: Rng, mean: number): number {
+  let n = 0;
+  while (mean > 30) {
+    n += poissonSmall(rng, 30);
+    mean -= 30;
+  }
+  return n + poissonSmall(rng, mean);
+}
+
+/** Poisson conditioned on at least one event. */
+export function poissonAtLeastOne(rng: Rng, mean: number): number {
+  if (mean > 30) {
+    let n = 0;
+    while (n === 0) n = poisson(rng, mean);
+    return n;
+  }
+  // Inversion from a uniform drawn above P(0).
+  const p0 = Math.exp(-mean);
+  return poissonSmall(rng, mean, p0 + (1 - p0) * rng.next());
+}
+
+function poissonSmall(rng: Rng, mean: number, u = rng.next()): number {
+  if (mean <= 0) return 0;
+  let p = Math.exp(-mean);
+  let cumulative = p;
+  let k = 0;
+  while (u >= cumulative && p > 0) {
+    k++;
+    p *= mean / k;
+    cumulative += p;
+  }
+  return k;
+}
+
+/** Binomial(n, p) as a sum of Bernoulli draws: n is a handful of missing band members. */
+export function binomial(rng: Rng, n: number, p: number): number {
+  if (p >= 1) return n;
+  let k = 0;
+  for (let i = 0; i < n; i++) if (rng.next() < p) k++;
+  return k;
+}
+
+/**
+ * Number of failures before the next success of a Bernoulli(p) sequence: lets a rare
+ * per-agent event (migration, a death in Moran mode) be sampled once per event, not per agent.
+ */
+export function geometricSkip(rng: Rng, p: number): number {
+  if (p >= 1) return 0;
+  if (p <= 0) return Number.MAX_SAFE_INTEGER;
+  return Math.floor(Math.log(rng.double()) / Math.log1p(-p));
+}
+
+/** In-place Fisher-Yates shuffle of the first n entries. */
+export function shuffle(rng: Rng, a: Int32Array, n: number): void {
+  for (let i = n - 1; i > 0; i--) {
+    const j = (rng.next() * (i + 1)) | 0;
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+}

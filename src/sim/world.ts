@@ -1,0 +1,144 @@
+import type { Scenario } from '../config/schema.js';
+import { buildCatalogue, type Catalogue, CHANNELS, INNOVATE } from '../agents/catalogue.js';
+import { InnovationSampler } from './innovation.js';
+import { createLexicon, type Lexicon } from '../agents/lexicon.js';
+import { createPopulation, type Population } from '../agents/population.js';
+import { type Rng, stream } from './rng.js';
+import { buildNeighbours } from './topology.js';
+
+/** Learning events and gains per channel since the last sample. */
+export interface ChannelCounts {
+  innovateEvents: number;
+  innovateGains: number;
+  imitateEvents: number;
+  imitateGains: number;
+  languageEvents: number;
+  languageGains: number;
+}
+
+export function zeroCounts(): ChannelCounts {
+  return { innovateEvents: 0, innovateGains: 0, imitateEvents: 0, imitateGains: 0, languageEvents: 0, languageGains: 0 };
+}
+
+/** One stream per mechanism: see `stream`. */
+export interface Streams {
+  demography: Rng;
+  learning: Rng;
+  distillation: Rng;
+  migration: Rng;
+  events: Rng;
+  topology: Rng;
+}
+
+/**
+ * Everything needed to advance a run: parameters (events may change them), seed, clock,
+ * state and the random streams. `step(world)` needs nothing else.
+ */
+export interface World {
+  /** The parameters in force: a private copy that scenario events modify. */
+  params: Scenario;
+  readonly seed: number;
+  tick: number;
+  readonly catalogue: Catalogue;
+  pop: Population;
+  /**
+   * Generational mode: the previous generation, which the newborns learn from; it is the
+   * same object as `pop` in the other modes.
+   */
+  teachers: Population;
+  /** Spare population object that generational mode swaps with `pop` every tick. */
+  spare: Population | null;
+  readonly lexicon: Lexicon;
+  neighbours: Int32Array[];
+  readonly rng: Streams;
+  counts: ChannelCounts;
+  /** Per band, the most capable teacher and the runner-up, for the best bias. */
+  bestTeacher: Int32Array;
+  secondTeacher: Int32Array;
+  /** Index of the next scenario event to apply (events are sorted by tick). */
+  nextEvent: number;
+  /** First tick at which any band distilled any skill, or -1. */
+  firstDistillTick: number;
+  /** Reusable buffers, so the tick loop allocates nothing. */
+  scratch: { order: Int32Array; skills: Uint32Array; picks: Int32Array; tally: Int32Array; attempts: Int32Array };
+  /** Who makes innovation attempts this tick (see InnovationSampler). */
+  innovators: InnovationSampler;
+  /** Derived from params; rebuilt by `refreshDerived` when an event changes them. */
+  derived: Derived;
+}
+
+export interface Derived {
+  /** Success probability (1 - d_k)^difficultyExponent of an innovation attempt on k. */
+  innovateSuccess: Float64Array;
+  /** Upper bound of B_innovate: every cognitive skill at the boost cap. */
+  maxInnovateBoost: number;
+}
+
+export function refreshDerived(world: World): void {
+  const e = world.params.innovation.difficultyExponent;
+  const d = world.catalogue.difficulty;
+  for (let k = 0; k < d.length; k++) world.derived.innovateSuccess[k] = Math.pow(1 - d[k], e);
+  let bound = 1;
+  for (let k = 0; k < d.length; k++) bound += world.params.skills.boostCap * world.catalogue.boosts[k * CHANNELS + INNOVATE];
+  world.derived.maxInnovateBoost = bound;
+}
+
+export function createWorld(scenario: Scenario, seed: number): World {
+  const params = structuredClone(scenario);
+  params.events.sort((a, b) => a.at - b.at);
+  const catalogue = buildCatalogue(params, seed);
+  const { bands, bandSize } = params.population;
+  const capacity = Math.max(16, Math.ceil(bands * bandSize * 1.25));
+  const pop = createPopulation(catalogue, bands, params.skills.theta, params.skills.boostCap, capacity);
+  const rng: Streams = {
+    demography: stream(seed, 'demography'),
+    learning: stream(seed, 'learning'),
+    distillation: stream(seed, 'distillation'),
+    migration: stream(seed, 'migration'),
+    events: stream(seed, 'events'),
+    topology: stream(seed, 'topology'),
+  };
+  const generational = params.population.demography === 'generational';
+  const world: World = {
+    params,
+    seed,
+    tick: 0,
+    catalogue,
+    pop,
+    teachers: pop,
+    spare: generational ? createPopulation(catalogue, bands, params.skills.theta, params.skills.boostCap, capacity) : null,
+    lexicon: createLexicon(bands, catalogue.size, catalogue.words),
+    neighbours: buildNeighbours(params.migration.topology, bands, params.migration, rng.topology),
+    rng,
+    counts: zeroCounts(),
+    bestTeacher: new Int32Array(bands).fill(-1),
+    secondTeacher: new Int32Array(bands).fill(-1),
+    nextEvent: 0,
+    firstDistillTick: -1,
+    scratch: {
+      order: new Int32Array(capacity),
+      skills: new Uint32Array(catalogue.words),
+      picks: new Int32Array(1024),
+      tally: new Int32Array(catalogue.size),
+      // One slot per learning event of an agent in a tick (learningEvents is at most 1000).
+      attempts: new Int32Array(1001),
+    },
+    derived: { innovateSuccess: new Float64Array(catalogue.size), maxInnovateBoost: 1 },
+    innovators: new InnovationSampler(),
+  };
+  refreshDerived(world);
+  return world;
+}
+
+/** Living agents of `pop`, band by band, into scratch.order (grown if needed); returns their number. */
+export function listLiving(world: World, pop: Population): number {
+  if (world.scratch.order.length < pop.size) world.scratch.order = new Int32Array(pop.capacity);
+  const order = world.scratch.order;
+  let n = 0;
+  for (let b = 0; b < pop.bands; b++) {
+    const list = pop.members[b];
+    const m = pop.memberCount[b];
+    for (let j = 0; j < m; j++) order[n++] = list[j];
+  }
+  return n;
+}
