@@ -1,0 +1,206 @@
+import { basename, extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { expectMapping, parseText, type PathKey, readDocument, type SourceDocument } from './document.js';
+import { closest, describeValue, InputError, type Problem } from './problems.js';
+import { PARAMS, paramSpec, type Scenario, scenarioSchema, SECTIONS } from './schema.js';
+
+/** A parameter set from outside the file: `--set path=value`, or a flag such as `--seed`. */
+export interface Override {
+  path: string;
+  value: unknown;
+  /** How the user wrote it, for messages: `--set imitation.alpha=2`, `--seed abc`. */
+  source: string;
+}
+
+export interface LoadedScenario {
+  scenario: Scenario;
+  /** The file's base name without extension: names the run (run_id) and the scenario list. */
+  name: string;
+  file: string;
+}
+
+/** Reads, overrides and validates a scenario file. Throws an InputError listing every problem. */
+export function loadScenario(file: string, overrides: readonly Override[] = []): LoadedScenario {
+  const doc = readDocument(file);
+  return { scenario: validateScenario(doc, overrides), name: basename(file, extname(file)), file };
+}
+
+/**
+ * `--set path=value`: the path must be a parameter of the schema; the value is read as YAML,
+ * so numbers, booleans, strings and lists (`[1, 2]`) are written as in a scenario file.
+ */
+export function parseSetFlag(text: string): Override | Problem {
+  const source = `--set ${text}`;
+  const eq = text.indexOf('=');
+  if (eq <= 0) return { source, path: '', expected: 'path=value, e.g. imitation.alpha=2', found: `'${text}'` };
+  const path = text.slice(0, eq).trim();
+  const raw = text.slice(eq + 1);
+  if (!paramSpec(path)) return unknownPath(source, path);
+  let value: unknown;
+  try {
+    value = raw.trim() === '' ? '' : parseYaml(raw);
+  } catch {
+    value = raw;
+  }
+  return { path, value, source };
+}
+
+function unknownPath(source: string, path: string): Problem {
+  const guess = closest(path, PARAMS.map((p) => p.path));
+  return {
+    source,
+    path,
+    expected: guess ? `a known parameter path (did you mean '${guess}'?)` : 'a known parameter path (docs/MODEL.md lists them all)',
+    found: 'an unknown parameter path',
+  };
+}
+
+/** Validates a parsed scenario document with overrides applied on top. */
+export function validateScenario(doc: SourceDocument, overrides: readonly Override[] = []): Scenario {
+  const raw = structuredClone(expectMapping(doc, 'a mapping of scenario parameters (sections such as population:, imitation:)'));
+  const bySource = new Map<string, Override>();
+  const problems: Problem[] = [];
+  for (const o of overrides) {
+    if (!paramSpec(o.path)) {
+      problems.push(unknownPath(o.source, o.path));
+      continue;
+    }
+    setRaw(raw, o.path, o.value);
+    bySource.set(o.path, o);
+  }
+  if (problems.length > 0) throw new InputError(problems);
+
+  const result = scenarioSchema.safeParse(raw, { reportInput: true });
+  if (!result.success) {
+    for (const issue of result.error.issues) problems.push(...issueProblems(issue, doc, bySource));
+    throw new InputError(problems);
+  }
+  const scenario = result.data;
+  problems.push(...crossChecks(scenario, doc, bySource));
+  if (problems.length > 0) throw new InputError(problems);
+  return scenario;
+}
+
+function setRaw(raw: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = raw;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]] = value;
+}
+
+export function dotted(path: readonly PathKey[]): string {
+  let s = '';
+  for (const k of path) s += typeof k === 'number' ? `[${k}]` : s ? `.${k}` : k;
+  return s;
+}
+
+function where(path: readonly PathKey[], doc: SourceDocument, overrides: Map<string, Override>): Pick<Problem, 'source' | 'line' | 'column'> {
+  const o = overrides.get(dotted(path));
+  if (o) return { source: o.source };
+  const at = doc.locate(path);
+  return { source: doc.source, line: at?.line, column: at?.column };
+}
+
+function issueProblems(issue: z.core.$ZodIssue, doc: SourceDocument, overrides: Map<string, Override>): Problem[] {
+  const path = issue.path as PathKey[];
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => {
+      const full = [...path, key];
+      const known = knownKeys(path);
+      const guess = closest(key, known);
+      const of = path.length > 0 ? ` of ${dotted(path)}` : '';
+      return {
+        ...where(full, doc, overrides),
+        path: dotted(full),
+        expected: guess ? `a known parameter${of} (did you mean '${guess}'?)` : `a known parameter${of}: one of ${known.join(', ')}`,
+        found: 'an unknown parameter',
+      };
+    });
+  }
+  const spec = paramSpec(dotted(path));
+  return [{ ...where(path, doc, overrides), path: dotted(path), expected: spec?.expected ?? expectedFromIssue(issue), found: describeValue(issue.input) }];
+}
+
+/** The keys allowed at a path of the scenario: for the suggestions of unknown keys. */
+function knownKeys(path: readonly PathKey[]): string[] {
+  const prefix = dotted(path);
+  if (prefix === '') return [...new Set(PARAMS.map((p) => p.path.split('.')[0]))];
+  if ((SECTIONS as readonly string[]).includes(prefix)) return PARAMS.filter((p) => p.path.startsWith(`${prefix}.`)).map((p) => p.path.slice(prefix.length + 1));
+  if (/^events\[\d+\]$/.test(prefix)) return ['at', 'description', 'set', 'cull'];
+  if (/^skills\.list\[\d+\]$/.test(prefix)) return ['name', 'difficulty', 'prerequisites', 'kind', 'boosts'];
+  if (/^skills\.list\[\d+\]\.boosts$/.test(prefix)) return ['innovate', 'imitate', 'language', 'distill'];
+  return [];
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  number: 'a number',
+  int: 'an integer',
+  string: 'a string',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping',
+  record: 'a mapping',
+};
+
+function expectedFromIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return TYPE_NAMES[issue.expected] ?? issue.expected;
+    case 'too_small':
+      if (issue.origin === 'array') return `a list of at least ${issue.minimum}`;
+      return `a number ${issue.inclusive ? '>=' : '>'} ${issue.minimum}`;
+    case 'too_big':
+      if (issue.origin === 'array') return `a list of at most ${issue.maximum}`;
+      return `a number ${issue.inclusive ? '<=' : '<'} ${issue.maximum}`;
+    case 'invalid_value':
+      return `one of ${issue.values.map((v) => describeValue(v)).join(', ')}`;
+    default:
+      return 'a valid value';
+  }
+}
+
+/** Rules that involve several parameters, checked once each parameter is valid on its own. */
+function crossChecks(s: Scenario, doc: SourceDocument, overrides: Map<string, Override>): Problem[] {
+  const problems: Problem[] = [];
+  const add = (path: PathKey[], expected: string, found: unknown) =>
+    problems.push({ ...where(path, doc, overrides), path: dotted(path), expected, found: describeValue(found) });
+  const K = s.skills.list?.length ?? s.skills.count;
+  if (s.skills.difficultyMin > s.skills.difficultyMax) add(['skills', 'difficultyMin'], `a number no greater than skills.difficultyMax (${s.skills.difficultyMax})`, s.skills.difficultyMin);
+  s.skills.list?.forEach((entry, k) =>
+    entry.prerequisites.forEach((p, j) => {
+      if (p >= k) add(['skills', 'list', k, 'prerequisites', j], `the index of an earlier skill (0 to ${k - 1}): prerequisites form a DAG over lower-numbered skills`, p);
+    }),
+  );
+  if (s.population.initialSkills !== 'all') {
+    s.population.initialSkills.forEach((k, j) => {
+      if (k >= K) add(['population', 'initialSkills', j], `a skill index from 0 to ${K - 1}`, k);
+    });
+  }
+  s.events.forEach((event, e) => {
+    if (event.at > s.ticks) add(['events', e, 'at'], `a tick from 1 to ticks (${s.ticks})`, event.at);
+    if (event.set === undefined && event.cull === undefined) add(['events', e], 'an event with set: and/or cull:', 'neither');
+    for (const [path, value] of Object.entries(event.set ?? {})) {
+      const at: PathKey[] = ['events', e, 'set', path];
+      const spec = paramSpec(path);
+      if (!spec) {
+        const guess = closest(path, PARAMS.map((p) => p.path));
+        add(at, guess ? `a known parameter path (did you mean '${guess}'?)` : 'a known parameter path', path);
+      } else if (!spec.mutable) {
+        add(at, `a parameter that may change during a run (${path} is fixed when the run starts)`, path);
+      } else if (!spec.schema.safeParse(value).success) {
+        add(at, spec.expected, value);
+      }
+    }
+  });
+  return problems;
+}
+
+/** A scenario from a plain object, as in a scenario file: for library users and tests. */
+export function defineScenario(input: unknown = {}, overrides: readonly Override[] = []): Scenario {
+  return validateScenario(parseText(JSON.stringify(input ?? {}), '(scenario object)', true), overrides);
+}

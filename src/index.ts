@@ -1,0 +1,13 @@
+/**
+ * sapient as a library: scenarios in, timelines and summaries out. Importing it has no side
+ * effects; the command line (src/cli) is a thin layer over these functions.
+ */
+export { simulate, step, foundWorld, type RunOptions, type Summary } from './sim/run.js';
+export { createWorld, type World, type ChannelCounts } from './sim/world.js';
+export { observe, type Sample, SAMPLE_COLUMNS, SERIES } from './sim/observe.js';
+export { Rng, stream } from './sim/rng.js';
+export { scenarioSchema, PARAMS, paramSpec, type ParamSpec, type Scenario, type ScenarioInput, type ScenarioEvent } from './config/schema.js';
+export { loadScenario, validateScenario, parseSetFlag, defineScenario, type Override, type LoadedScenario } from './config/scenario.js';
+export { readDocument, parseText, type SourceDocument } from './config/document.js';
+export { InputError, formatProblem, type Problem } from './config/problems.js';
+export { TIMELINE_COLUMNS, SUMMARY_COLUMNS, cell, csvLine, timelineValues, summaryValues } from './io/records.js';

@@ -1,0 +1,54 @@
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { InputError } from '../config/problems.js';
+
+let temporaries = 0;
+
+/** A temporary name beside `file`, unique within this process and across processes. */
+export function temporaryName(file: string): string {
+  return join(dirname(file), `.${file.split(/[\\/]/).pop()}.${process.pid}.${temporaries++}.tmp`);
+}
+
+/** Writes a whole file atomically: a reader sees the old file or the new one, never a part. */
+export function writeFileAtomic(file: string, content: string): void {
+  const temporary = temporaryName(file);
+  try {
+    writeFileSync(temporary, content);
+    renameSync(temporary, file);
+  } catch (e) {
+    rmSync(temporary, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * Makes `dir` ready to receive a command's outputs. An existing directory that holds
+ * anything is refused unless `force` is given: results are never overwritten unasked.
+ */
+export function prepareOutputDir(dir: string, force: boolean, flag = '--out'): void {
+  if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory()) {
+      throw new InputError([{ source: flag, path: '', expected: 'a directory for the results', found: `${dir}, which is a file` }]);
+    }
+    const entries = readdirSync(dir);
+    if (entries.length > 0 && !force) {
+      throw new InputError([
+        {
+          source: flag,
+          path: '',
+          expected: `an empty or new directory (or --force to overwrite the results in it)`,
+          found: `${dir}, which already holds ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}`,
+        },
+      ]);
+    }
+  }
+  mkdirSync(dir, { recursive: true });
+}
+
+/** The first of `base`, `base-2`, `base-3`... that does not exist or is empty. */
+export function freshDirectory(base: string): string {
+  for (let n = 1; ; n++) {
+    const dir = n === 1 ? base : `${base}-${n}`;
+    if (!existsSync(dir) || (statSync(dir).isDirectory() && readdirSync(dir).length === 0)) return dir;
+  }
+}
