@@ -1,5 +1,7 @@
-import { CommanderError } from '@commander-js/extra-typings';
+import { CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { relative } from 'node:path';
 import { formatProblem, InputError, type Problem } from '../config/problems.js';
+import { type LoadedScenario, loadScenario, type Override, parseSetFlag } from '../config/scenario.js';
 
 /** Exit codes: 0 done, 1 internal error, 2 bad input (nothing written), 3 a sweep finished with failed runs. */
 export const EXIT = { ok: 0, internal: 1, input: 2, failedRuns: 3 } as const;
@@ -8,6 +10,14 @@ export const EXIT = { ok: 0, internal: 1, input: 2, failedRuns: 3 } as const;
 export function exitWithProblems(problems: readonly Problem[]): never {
   for (const p of problems) process.stderr.write(`sapient: ${formatProblem(p)}\n`);
   process.exit(EXIT.input);
+}
+
+/** One line for an unexpected error, with the stack only when SAPIENT_DEBUG is set; exits with code 1. */
+export function exitWithInternalError(e: unknown): never {
+  const message = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`sapient: internal error: ${message.split('\n')[0]}\n`);
+  if (process.env.SAPIENT_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  process.exit(EXIT.internal);
 }
 
 /**
@@ -22,10 +32,114 @@ export function action<A extends unknown[]>(run: (...args: A) => void | Promise<
     } catch (e) {
       if (e instanceof InputError) exitWithProblems(e.problems);
       if (e instanceof CommanderError) throw e;
-      const message = e instanceof Error ? e.message : String(e);
-      process.stderr.write(`sapient: internal error: ${message}\n`);
-      if (process.env.SAPIENT_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
-      process.exit(EXIT.internal);
+      exitWithInternalError(e);
     }
   };
+}
+
+/** Accumulates a repeatable option (`--set a=1 --set b=2`). */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** The scenario flags shared by `run` and `validate`. */
+export interface ScenarioFlags {
+  set?: string[];
+  seed?: string;
+  ticks?: string;
+}
+
+/**
+ * A flag that stands for a parameter (`--seed 3` is `seed: 3`): its value is read as in
+ * `--set` and checked by the schema, with the flag as the source of any problem.
+ */
+function parameterFlag(flag: string, path: string, text: string): Override | Problem {
+  const parsed = parseSetFlag(`${path}=${text}`);
+  return { ...parsed, source: `${flag} ${text}` };
+}
+
+/**
+ * Loads a scenario with the flags applied: every `--set` in order, then `--seed` and
+ * `--ticks`, which therefore win over a `--set` of the same parameter. All problems of the
+ * flags and of the file are reported together.
+ */
+export function loadWithFlags(file: string, flags: ScenarioFlags): { loaded: LoadedScenario; overrides: Override[] } {
+  const problems: Problem[] = [];
+  const overrides: Override[] = [];
+  const parsed = (flags.set ?? []).map((text) => parseSetFlag(text));
+  if (flags.seed !== undefined) parsed.push(parameterFlag('--seed', 'seed', flags.seed));
+  if (flags.ticks !== undefined) parsed.push(parameterFlag('--ticks', 'ticks', flags.ticks));
+  for (const p of parsed) {
+    if ('value' in p) overrides.push(p);
+    else problems.push(p);
+  }
+  try {
+    const loaded = loadScenario(file, overrides);
+    if (problems.length > 0) throw new InputError(problems);
+    return { loaded, overrides };
+  } catch (e) {
+    if (e instanceof InputError && e.problems !== problems) throw new InputError([...problems, ...e.problems]);
+    throw e;
+  }
+}
+
+const grouping = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+
+/** A number as people read it in a sentence: 100,000; 31.6. Fixed to en-US so outputs do not depend on the locale. */
+export function readable(n: number): string {
+  return grouping.format(n);
+}
+
+/** A path as short as it can be shown: relative to the working directory when inside it. */
+export function shownPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' ? '.' : rel.startsWith('..') || /^[a-zA-Z]:/.test(rel) || rel.startsWith('/') ? path : rel;
+}
+
+/**
+ * Commander's messages for a bad command line, turned into the one-line form of every
+ * other input problem: the flag or command, what was expected and what was found. The
+ * codes are commander's documented error codes; the flag names come from its messages.
+ */
+export function commandLineProblem(command: CommandUnknownOpts, error: CommanderError): string {
+  const name = fullName(command);
+  const quoted = /'([^']*)'/.exec(error.message)?.[1];
+  const suggestion = /\(Did you mean (?:one of )?([^?]+)\?\)/.exec(error.message)?.[1];
+  const didYouMean = suggestion ? ` (did you mean ${suggestion}?)` : ` (${name} --help lists them)`;
+  const problem = (source: string, expected: string, found: string) => `sapient: ${formatProblem({ source, path: '', expected, found })}`;
+  switch (error.code) {
+    case 'commander.unknownOption':
+      return problem(quoted ?? name, `an option of ${name}${didYouMean}`, 'an unknown option');
+    case 'commander.optionMissingArgument': {
+      const flag = quoted?.split(/[ ,]/).find((part) => part.startsWith('--')) ?? quoted ?? name;
+      return problem(flag, `a value after it (${quoted ?? flag})`, 'nothing');
+    }
+    case 'commander.missingMandatoryOptionValue': {
+      const flag = quoted?.split(/[ ,]/).find((part) => part.startsWith('--')) ?? quoted ?? name;
+      return problem(flag, `this option, which ${name} requires (${quoted ?? flag})`, 'nothing');
+    }
+    case 'commander.missingArgument': {
+      const argument = command.registeredArguments.find((a) => a.name() === quoted);
+      const what = argument?.description ? ` (${argument.description})` : '';
+      return problem(name, `the argument <${quoted ?? '?'}>${what}`, 'nothing');
+    }
+    case 'commander.excessArguments': {
+      const allowed = command.registeredArguments;
+      const usage = allowed.map((a) => (a.required ? `<${a.name()}>` : `[${a.name()}]`)).join(' ');
+      const expected = allowed.length === 0 ? 'no arguments' : `at most ${allowed.length} argument${allowed.length === 1 ? '' : 's'} (${usage})`;
+      return problem(name, expected, `${command.args.length}: ${command.args.map((a) => `'${a}'`).join(', ')}`);
+    }
+    case 'commander.unknownCommand': {
+      const commands = command.commands.map((c) => c.name()).join(', ');
+      return problem(quoted ?? name, `a command: ${commands}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`, 'an unknown command');
+    }
+    default:
+      return `sapient: ${error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')}`;
+  }
+}
+
+function fullName(command: CommandUnknownOpts): string {
+  const names: string[] = [];
+  for (let c: CommandUnknownOpts | null = command; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }

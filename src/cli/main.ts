@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from '@commander-js/extra-typings';
-import { EXIT } from './common.js';
+import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { commandLineProblem, EXIT, exitWithInternalError } from './common.js';
 import { mergeCommand } from './merge.js';
 import { runCommand } from './run.js';
 import { scenariosCommand } from './scenarios.js';
@@ -11,19 +11,44 @@ import { VERSION } from '../version.js';
 const program = new Command('sapient')
   .description('Agent-based simulation of cultural skill accumulation: how cognitive skills are distilled into shared language.')
   .version(VERSION)
-  .exitOverride()
-  .configureOutput({ outputError: (text, write) => write(`sapient: ${text.replace(/^error: /, '')}`) });
+  .addHelpText(
+    'after',
+    `
+Examples:
+  $ sapient run                       # the baseline scenario, results in results/baseline-seed1
+  $ sapient run baseline --seed 7 --set population.bands=40
+  $ sapient validate my-scenario.yaml
+  $ sapient scenarios
+  $ sapient help run
 
+Exit codes: 0 done, 1 internal error, 2 bad input (nothing written), 3 a sweep had failed runs.`,
+  );
+
+/**
+ * Commander's own error output is silenced and replaced by one line in the form of every
+ * other input problem. The line is printed where the failing command is known: in its
+ * exit callback, which commander calls on the command that failed.
+ */
+function reportBadCommandLine(command: CommandUnknownOpts): void {
+  command.configureOutput({ outputError: () => {} }).exitOverride((error) => {
+    const ended = error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
+    if (!ended) process.stderr.write(`${commandLineProblem(command, error)}\n`);
+    throw error;
+  });
+}
+
+reportBadCommandLine(program);
 for (const command of [runCommand(), validateCommand(), scenariosCommand(), sweepCommand(), mergeCommand()]) {
-  program.addCommand(command.exitOverride());
+  program.addCommand(command);
+  reportBadCommandLine(command);
 }
 
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) {
-    // Help and version end well; a bad flag or argument is bad input.
+    // Help and version end well; a bad flag or argument, or no command at all, is bad input.
     process.exit(e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? EXIT.ok : EXIT.input);
   }
-  throw e;
+  exitWithInternalError(e);
 }

@@ -1,6 +1,84 @@
 import { Command } from '@commander-js/extra-typings';
+import { join, resolve } from 'node:path';
+import { freshDirectory, prepareOutputDir } from '../io/files.js';
+import { PACKAGE_ROOT } from '../io/provenance.js';
+import { type RunRecord, writeRun } from '../io/run-output.js';
+import { action, collect, loadWithFlags, readable, shownPath } from './common.js';
+import { duration, startProgress } from './progress.js';
+import { locateScenario } from './scenarios.js';
 
-// Placeholder: being written (see the issue for `sapient run`).
 export function runCommand() {
-  return new Command('run').description('(not yet available)');
+  return new Command('run')
+    .description('Run one scenario with one seed and write its timeline, summary and manifest.')
+    .argument('[scenario]', `a scenario file, or the name of a shipped scenario (default: baseline)`)
+    .option('--seed <n>', "the run's seed (overrides the scenario's seed)")
+    .option('--ticks <n>', 'the number of ticks (overrides the scenario)')
+    .option('--set <path=value>', 'override a parameter; repeatable', collect)
+    .option('-o, --out <dir>', 'output directory (default: results/<scenario>-seed<seed>, made fresh)')
+    .option('-f, --force', 'allow an --out that already holds files (our three files in it are replaced)')
+    .option('-q, --quiet', 'print nothing on success')
+    .addHelpText(
+      'after',
+      `
+Parameters: docs/MODEL.md lists every parameter path with its default, unit and
+range (${join(PACKAGE_ROOT, 'docs', 'MODEL.md')}).
+A --set value is read as in a scenario file: 2, 0.5, true, grid, [0, 1].
+
+Outputs, in the output directory:
+  timeline.csv   one row per sample (tick 0, every sampleEvery ticks, the last tick)
+  summary.csv    one row: takeoff, final and peak values, throughput
+  manifest.json  version, git commit, command, resolved parameters, seed, catalogue
+
+Without --out, results go to results/<scenario>-seed<seed> under the current directory,
+or to the next free -2, -3... : an earlier run is never overwritten. An --out that
+already holds files is refused unless --force is given.
+
+Examples:
+  $ sapient run                                   # the shipped baseline scenario
+  $ sapient run baseline --seed 7 --ticks 20000
+  $ sapient run my.yaml --set population.bands=40 --set migration.migrationRate=0.01
+  $ sapient run baseline --set distillation.enabled=false --out results/no-language
+  $ sapient run baseline --set skills.boostScale=0 --seed 3 --quiet`,
+    )
+    .action(
+      action((argument, options) => {
+        const file = locateScenario(argument);
+        const { loaded, overrides } = loadWithFlags(file, options);
+        const { scenario, name } = loaded;
+        // Everything the user gave has been checked; only now may anything be created.
+        const dir = options.out !== undefined ? resolve(options.out) : freshDirectory(resolve('results', `${name}-seed${scenario.seed}`));
+        prepareOutputDir(dir, options.force === true, options.out !== undefined ? '--out' : 'the default output directory');
+
+        const progress = startProgress({ label: `${name} (seed ${scenario.seed})`, unit: 'ticks', total: scenario.ticks, quiet: options.quiet });
+        let record: RunRecord;
+        try {
+          record = writeRun({
+            loaded,
+            overrides,
+            dir,
+            command: ['sapient', ...process.argv.slice(2)],
+            onProgress: (tick) => progress.update(tick),
+          });
+        } finally {
+          progress.stop();
+        }
+        if (!options.quiet) process.stdout.write(`${report(record, name, scenario.yearsPerTick)}\n`);
+      }),
+    );
+}
+
+/** The one line a person wants after a run: did it take off, how far did it get, how fast. */
+export function report(record: RunRecord, name: string, yearsPerTick: number): string {
+  const s = record.summary;
+  const takeoff = s.takeoff_year === null ? `no takeoff within ${readable(s.years)} years` : `takeoff in year ${readable(s.takeoff_year)}`;
+  const lexicon = `final lexicon ${readable(s.final_lexicon_shared)} shared of ${readable(record.skills)} skills (${readable(s.final_lexicon_mean)} per band)`;
+  const speed = `${readable(s.years)} years in ${duration(s.wall_seconds)} (${rate(s.wall_agent_ticks_per_second)} agent-ticks/s)`;
+  const years = yearsPerTick === 1 ? '' : ` (${readable(s.ticks)} ticks)`;
+  return `${name} (seed ${s.seed}): ${takeoff}; ${lexicon}; ${speed}${years}. Results in ${shownPath(record.dir)}/`;
+}
+
+function rate(perSecond: number): string {
+  if (perSecond >= 1e6) return `${readable(Math.round(perSecond / 1e5) / 10)} M`;
+  if (perSecond >= 1e3) return `${readable(Math.round(perSecond / 1e2) / 10)} k`;
+  return readable(Math.round(perSecond));
 }

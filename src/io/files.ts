@@ -42,7 +42,18 @@ export function prepareOutputDir(dir: string, force: boolean, flag = '--out'): v
       ]);
     }
   }
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    // A parent that is a file, or a place the user may not write to, is the user's to fix,
+    // not an internal error.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR' || code === 'EEXIST' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+      const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a path through a file' : 'a place without write permission';
+      throw new InputError([{ source: flag, path: '', expected: 'a directory that can be created for the results', found: `${dir}, ${why}` }]);
+    }
+    throw e;
+  }
 }
 
 /** The first of `base`, `base-2`, `base-3`... that does not exist or is empty. */

@@ -1,0 +1,60 @@
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { temporaryName } from './files.js';
+import { csvLine } from './records.js';
+
+/**
+ * A CSV table written row by row while a run goes on, under a temporary name, and renamed
+ * into place by `commit`: a reader never sees a half-written table under the real name.
+ */
+export interface TableFile {
+  readonly file: string;
+  append(values: readonly unknown[]): void;
+  /** Moves the finished table into place; returns its number of rows (without the header). */
+  commit(): number;
+  /** Removes the partial table (after a failed run); safe to call after commit. */
+  abandon(): void;
+}
+
+/**
+ * Writes go straight to the file descriptor, in chunks: the simulation loop is synchronous,
+ * so a stream's asynchronous writes would only be flushed after the run, holding the whole
+ * table in memory.
+ */
+const CHUNK = 1 << 16;
+
+export function openTableFile(file: string, header: readonly string[]): TableFile {
+  const temporary = temporaryName(file);
+  const fd = openSync(temporary, 'w');
+  let open = true;
+  let pending = '';
+  let rows = 0;
+
+  const flush = () => {
+    if (pending.length > 0) writeSync(fd, pending);
+    pending = '';
+  };
+  const close = () => {
+    if (open) closeSync(fd);
+    open = false;
+  };
+
+  pending = csvLine(header);
+  return {
+    file,
+    append(values) {
+      pending += csvLine(values);
+      rows++;
+      if (pending.length >= CHUNK) flush();
+    },
+    commit() {
+      flush();
+      close();
+      renameSync(temporary, file);
+      return rows;
+    },
+    abandon() {
+      close();
+      rmSync(temporary, { force: true });
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** The package root: the CLI must work from any working directory, so tests never rely on the cwd. */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
+// Resolved here because `--import tsx` would be looked up from the child's cwd, a temp dir.
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `sapient <args>` from source, as a user would, in `cwd`. */
+export function sapient(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const inherited = { ...process.env };
+    delete inherited.SAPIENT_DEBUG;
+    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+      cwd,
+      env: { ...inherited, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A fresh directory under the system's temp dir; `cleanup` removes every one made. */
+const made: string[] = [];
+export function tempDir(prefix = 'sapient-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+export function cleanup(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * A scenario small enough that a spawned run takes well under a second of simulation:
+ * 2 bands of 10, 2050 ticks (not a multiple of sampleEvery, so the last tick is a sample of its own).
+ */
+export const SMALL = `description: A small scenario for the command-line tests.
+ticks: 2050
+sampleEvery: 100
+population:
+  bands: 2
+  bandSize: 10
+`;
+
+export function writeFile(dir: string, name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+/** Every file and directory under `dir`, relative and sorted: to show that nothing was created. */
+export function tree(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      out.push(relative(dir, path));
+      if (statSync(path).isDirectory()) walk(path);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/** A JavaScript stack frame, which a user must never see. */
+export const STACK_FRAME = /^\s+at .+[(:]/m;
