@@ -72,16 +72,23 @@ function generational(world: World): void {
   for (let b = 0; b < next.bands; b++) for (let s = 0; s < size; s++) addAgent(next, b, world.tick);
 }
 
-/** Moran process (Strimling et al. 2009): deathsPerTick random agents die, each replaced by a newborn of its band. */
+/**
+ * Moran process (Strimling et al. 2009): deathsPerTick random agents die, each replaced by a
+ * newborn of its band. All deaths come first, so the dead are distinct agents of the
+ * previous tick, never a newborn of this one.
+ */
 function moran(world: World): void {
   const { pop, tick } = world;
   const rng = world.rng.demography;
-  for (let d = 0; d < world.params.population.deathsPerTick; d++) {
-    if (pop.size === 0) return;
+  const deaths = Math.min(world.params.population.deathsPerTick, pop.size);
+  if (world.scratch.order.length < pop.size) world.scratch.order = new Int32Array(pop.capacity);
+  const bandOfDead = world.scratch.order;
+  for (let d = 0; d < deaths; d++) {
     let r = uniformInt(rng, pop.size);
     let b = 0;
     while (r >= pop.memberCount[b]) r -= pop.memberCount[b++];
     removeAgent(pop, pop.members[b][r]);
-    addAgent(pop, b, tick);
+    bandOfDead[d] = b;
   }
+  for (let d = 0; d < deaths; d++) addAgent(pop, bandOfDead[d], tick);
 }

@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { CHANNELS } from '../../src/agents/catalogue.js';
+import { addAgent, bandBestLevel, clearPopulation, moveAgent, type Population, raiseLevel, removeAgent } from '../../src/agents/population.js';
+import { hasSkill } from '../../src/agents/skillset.js';
+import { exponential, Rng, uniformInt } from '../../src/sim/rng.js';
+import { emptyWorld } from './support.js';
+
+/**
+ * The population's aggregates (masters per band, band skill masks, best levels, learnable
+ * masks, capability, boosts, member lists, free list) are kept up to date incrementally by
+ * four mutators. After many random births, deaths, moves and raises they must equal a
+ * recomputation from the agents' proficiencies alone.
+ */
+function checkInvariants(pop: Population): void {
+  const cat = pop.catalogue;
+  const K = cat.size;
+  const W = cat.words;
+  const problems: string[] = [];
+  const fail = (s: string) => problems.length < 20 && problems.push(s);
+
+  let living = 0;
+  for (let i = 0; i < pop.capacity; i++) if (pop.alive[i]) living++;
+  if (living !== pop.size) fail(`size ${pop.size} but ${living} alive`);
+  if (pop.freeCount + pop.size !== pop.capacity) fail(`free ${pop.freeCount} + size ${pop.size} != capacity ${pop.capacity}`);
+  const freeSeen = new Set<number>();
+  for (let f = 0; f < pop.freeCount; f++) {
+    const i = pop.free[f];
+    if (pop.alive[i]) fail(`free slot ${i} is alive`);
+    if (freeSeen.has(i)) fail(`slot ${i} twice in the free list`);
+    freeSeen.add(i);
+  }
+
+  const inBand = new Int32Array(pop.capacity).fill(-1);
+  let listed = 0;
+  for (let b = 0; b < pop.bands; b++) {
+    for (let j = 0; j < pop.memberCount[b]; j++) {
+      const i = pop.members[b][j];
+      if (!pop.alive[i]) fail(`band ${b} lists dead slot ${i}`);
+      if (inBand[i] >= 0) fail(`slot ${i} listed twice`);
+      inBand[i] = b;
+      if (pop.band[i] !== b) fail(`slot ${i} in list of band ${b} but band[i] = ${pop.band[i]}`);
+      if (pop.memberIndex[i] !== j) fail(`memberIndex of ${i} is ${pop.memberIndex[i]}, not ${j}`);
+      listed++;
+    }
+  }
+  if (listed !== pop.size) fail(`${listed} listed, size ${pop.size}`);
+
+  const masters = new Int32Array(pop.bands * K);
+  const best = new Float64Array(pop.bands * K);
+  for (let i = 0; i < pop.capacity; i++) {
+    if (!pop.alive[i]) continue;
+    let capability = 0;
+    const boost = new Float64Array(CHANNELS).fill(1);
+    for (let k = 0; k < K; k++) {
+      const x = pop.x[i * K + k];
+      capability += x;
+      const m = x >= pop.theta;
+      if (m !== hasSkill(pop.mastered, i * W, k)) fail(`agent ${i} skill ${k}: x ${x}, mastered bit ${!m}`);
+      if (m) masters[pop.band[i] * K + k]++;
+      best[pop.band[i] * K + k] = Math.max(best[pop.band[i] * K + k], x);
+      if (cat.cognitive[k]) for (let c = 0; c < CHANNELS; c++) boost[c] += Math.min(x, pop.boostCap) * cat.boosts[k * CHANNELS + c];
+      let ready = true;
+      for (let p = 0; p < K; p++) if (hasSkill(cat.prerequisites, k * W, p) && pop.x[i * K + p] < pop.theta) ready = false;
+      if (ready !== hasSkill(pop.learnable, i * W, k)) fail(`agent ${i} skill ${k}: learnable should be ${ready}`);
+    }
+    if (Math.abs(capability - pop.capability[i]) > 1e-9 * (1 + capability)) fail(`agent ${i}: capability ${pop.capability[i]} vs ${capability}`);
+    for (let c = 0; c < CHANNELS; c++) {
+      const got = pop.boost[i * CHANNELS + c];
+      if (Math.abs(got - boost[c]) > 1e-9 * boost[c]) fail(`agent ${i} channel ${c}: boost ${got} vs ${boost[c]}`);
+    }
+  }
+  for (let b = 0; b < pop.bands; b++) {
+    for (let k = 0; k < K; k++) {
+      const bk = b * K + k;
+      if (masters[bk] !== pop.masters[bk]) fail(`band ${b} skill ${k}: masters ${pop.masters[bk]} vs ${masters[bk]}`);
+      if ((masters[bk] > 0) !== hasSkill(pop.bandSkills, b * W, k)) fail(`band ${b} skill ${k}: band mask wrong`);
+      // The best level is promised while the band has masters.
+      if (masters[bk] > 0 && bandBestLevel(pop, b, k) !== best[bk]) fail(`band ${b} skill ${k}: best ${bandBestLevel(pop, b, k)} vs ${best[bk]}`);
+    }
+  }
+  expect(problems).toEqual([]);
+}
+
+describe('population state', () => {
+  it('keeps every aggregate equal to a recomputation after many random mutations', () => {
+    // 40 skills (two mask words), generated prerequisites and cognitive skills with boosts.
+    const world = emptyWorld({
+      population: { bands: 5, bandSize: 6 },
+      skills: { count: 40, cognitiveShare: 0.3, maxPrerequisites: 3, boostCap: 1.5, theta: 1 },
+    });
+    const pop = world.pop;
+    expect(pop.catalogue.cognitiveSkills.length).toBeGreaterThan(5);
+    const rng = new Rng('population-invariants');
+    const living = (): number[] => {
+      const out: number[] = [];
+      for (let i = 0; i < pop.capacity; i++) if (pop.alive[i]) out.push(i);
+      return out;
+    };
+    let checks = 0;
+    for (let step = 0; step < 20000; step++) {
+      const all = pop.size > 0 ? living() : [];
+      const r = rng.next();
+      if (pop.size === 0 || r < 0.15) {
+        addAgent(pop, uniformInt(rng, pop.bands), step);
+      } else if (r < 0.25 && pop.size > 3) {
+        removeAgent(pop, all[uniformInt(rng, all.length)]);
+      } else if (r < 0.4) {
+        moveAgent(pop, all[uniformInt(rng, all.length)], uniformInt(rng, pop.bands));
+      } else if (r < 0.42) {
+        // Reading best levels clears the stale flags: exercise both paths.
+        for (let b = 0; b < pop.bands; b++) bandBestLevel(pop, b, uniformInt(rng, 40));
+      } else {
+        const i = all[uniformInt(rng, all.length)];
+        const k = uniformInt(rng, 40);
+        raiseLevel(pop, i, k, pop.x[i * 40 + k] + exponential(rng, 0.6));
+      }
+      if (step % 200 === 199) {
+        checkInvariants(pop);
+        checks++;
+      }
+      if (step === 10000) {
+        clearPopulation(pop);
+        checkInvariants(pop);
+      }
+    }
+    expect(checks).toBe(100);
+    // The run grew the arrays beyond their first capacity.
+    expect(pop.size).toBeGreaterThan(30);
+  });
+
+  it('a newborn has nothing: no proficiency, boosts 1, only root skills learnable', () => {
+    const world = emptyWorld({ skills: { count: 40, cognitiveShare: 0.3, maxPrerequisites: 2 } });
+    const pop = world.pop;
+    const i = addAgent(pop, 0, 7);
+    raiseLevel(pop, i, 3, 5);
+    removeAgent(pop, i);
+    const j = addAgent(pop, 0, 9);
+    expect(j).toBe(i); // the slot is recycled ...
+    const K = pop.catalogue.size;
+    expect([...pop.x.subarray(j * K, j * K + K)].every((x) => x === 0)).toBe(true); // ... and wiped
+    expect(pop.capability[j]).toBe(0);
+    expect([...pop.boost.subarray(j * CHANNELS, j * CHANNELS + CHANNELS)]).toEqual([1, 1, 1, 1]);
+    expect(pop.born[j]).toBe(9);
+    for (let w = 0; w < pop.catalogue.words; w++) {
+      expect(pop.learnable[j * pop.catalogue.words + w]).toBe(pop.catalogue.roots[w]);
+      expect(pop.mastered[j * pop.catalogue.words + w]).toBe(0);
+    }
+  });
+
+  it('raiseLevel reports a gain exactly when a skill crosses theta', () => {
+    const world = emptyWorld({ skills: { count: 2, theta: 1 } });
+    const i = addAgent(world.pop, 0, 0);
+    expect(raiseLevel(world.pop, i, 0, 0.5)).toBe(0);
+    expect(raiseLevel(world.pop, i, 0, 1)).toBe(1);
+    expect(raiseLevel(world.pop, i, 0, 3)).toBe(0);
+    expect(world.pop.masters[0]).toBe(1);
+  });
+});

@@ -1,0 +1,214 @@
+import seedrandom from 'seedrandom';
+import { describe, expect, it } from 'vitest';
+import {
+  binomial,
+  exponential,
+  geometricSkip,
+  gumbel,
+  poisson,
+  poissonAtLeastOne,
+  Rng,
+  shuffle,
+  standardExponential,
+  stream,
+  uniformInt,
+} from '../src/sim/rng.js';
+import { EULER_GAMMA, expectBinomial, expectFrequencies, expectMean, expectVariance } from './mechanisms/support.js';
+
+const draws = (n: number, f: () => number): Float64Array => Float64Array.from({ length: n }, f);
+
+describe('Rng reproduces seedrandom tychei', () => {
+  for (const seed of ['sapient:1:learning', 'x', '', 'a longer seed string, with spaces and 123']) {
+    it(`int32, next and double for seed '${seed}'`, () => {
+      const ours = new Rng(seed);
+      const theirs = seedrandom.tychei(seed);
+      for (let j = 0; j < 3000; j++) {
+        // Interleave the three calls, as the mechanisms do.
+        switch (j % 3) {
+          case 0:
+            expect(ours.int32()).toBe(theirs.int32());
+            break;
+          case 1:
+            expect(ours.next()).toBe(theirs());
+            break;
+          default:
+            expect(ours.double()).toBe(theirs.double());
+        }
+      }
+    });
+  }
+
+  it('streams of different names or seeds differ, the same name and seed repeat', () => {
+    const a = stream(7, 'learning');
+    const b = stream(7, 'learning');
+    const c = stream(7, 'migration');
+    const d = stream(8, 'learning');
+    const xa = [a.int32(), a.int32()];
+    expect([b.int32(), b.int32()]).toEqual(xa);
+    expect([c.int32(), c.int32()]).not.toEqual(xa);
+    expect([d.int32(), d.int32()]).not.toEqual(xa);
+  });
+
+  it('next is in [0, 1) and double in (0, 1)', () => {
+    const rng = new Rng('range');
+    let outside = 0;
+    for (let j = 0; j < 100000; j++) {
+      const u = rng.next();
+      const v = rng.double();
+      if (!(u >= 0 && u < 1 && v > 0 && v < 1)) outside++;
+    }
+    expect(outside).toBe(0);
+  });
+});
+
+describe('distributions', () => {
+  const N = 400000;
+
+  it('standardExponential (ziggurat): mean 1, variance 1, shape and tail', () => {
+    const rng = new Rng('exp');
+    const xs = draws(N, () => standardExponential(rng));
+    expectMean(xs, 1);
+    expectVariance(xs, 1);
+    // Twenty equally likely bins of Exp(1) (their edges are -ln(1 - j/20)): checks the
+    // shape layer by layer, wedges included.
+    const bins = new Float64Array(20);
+    for (const x of xs) bins[Math.min(19, Math.floor(20 * (1 - Math.exp(-x))))]++;
+    expectFrequencies(bins, new Float64Array(20).fill(1 / 20), 'exponential bins');
+    // The tail beyond the base layer's edge (7.697) is drawn separately.
+    const rng2 = new Rng('exp-tail');
+    let beyond8 = 0;
+    let beyond10 = 0;
+    const M = 2_000_000;
+    for (let j = 0; j < M; j++) {
+      const x = standardExponential(rng2);
+      if (x > 8) beyond8++;
+      if (x > 10) beyond10++;
+    }
+    expectBinomial(beyond8, M, Math.exp(-8), 'P(E > 8)');
+    expectBinomial(beyond10, M, Math.exp(-10), 'P(E > 10)');
+    expect(xs.reduce((a, x) => Math.min(a, x), Infinity)).toBeGreaterThan(0);
+  });
+
+  it('exponential(mean): mean and variance scale', () => {
+    const rng = new Rng('expmean');
+    const xs = draws(N, () => exponential(rng, 2.5));
+    expectMean(xs, 2.5);
+    expectVariance(xs, 6.25);
+  });
+
+  it('gumbel: mean gamma, variance pi^2/6, CDF exp(-exp(-x))', () => {
+    const rng = new Rng('gumbel');
+    const xs = draws(N, () => gumbel(rng));
+    expectMean(xs, EULER_GAMMA);
+    expectVariance(xs, (Math.PI * Math.PI) / 6);
+    const bins = new Float64Array(20);
+    for (const x of xs) bins[Math.min(19, Math.floor(20 * Math.exp(-Math.exp(-x))))]++;
+    expectFrequencies(bins, new Float64Array(20).fill(1 / 20), 'gumbel bins');
+    let above5 = 0;
+    let below = 0;
+    for (const x of xs) {
+      if (x > 5) above5++;
+      if (x < -1.5) below++;
+    }
+    expectBinomial(above5, N, 1 - Math.exp(-Math.exp(-5)), 'P(G > 5)');
+    expectBinomial(below, N, Math.exp(-Math.exp(1.5)), 'P(G < -1.5)');
+    expect(xs.every(Number.isFinite)).toBe(true);
+  });
+
+  const poissonPmf = (mean: number, k: number) => {
+    let p = Math.exp(-mean);
+    for (let j = 1; j <= k; j++) p *= mean / j;
+    return p;
+  };
+
+  for (const lambda of [0.05, 0.5, 4, 29.5, 75]) {
+    it(`poisson(${lambda}): mean, variance and P(0), P(1)`, () => {
+      const rng = new Rng(`poisson${lambda}`);
+      const xs = draws(N / 2, () => poisson(rng, lambda));
+      expectMean(xs, lambda);
+      expectVariance(xs, lambda);
+      expect(xs.every((x) => Number.isInteger(x) && x >= 0)).toBe(true);
+      if (lambda < 30) {
+        // The frequencies of 0, 1, 2 and the rest.
+        const counts = new Float64Array(4);
+        for (const x of xs) counts[Math.min(x, 3)]++;
+        const p = [0, 1, 2].map((k) => poissonPmf(lambda, k));
+        expectFrequencies(counts, [...p, 1 - p[0] - p[1] - p[2]], `poisson(${lambda}) 0/1/2/3+`);
+      }
+    });
+  }
+
+  for (const lambda of [0.001, 0.3, 3, 40]) {
+    it(`poissonAtLeastOne(${lambda}): the Poisson conditioned on >= 1`, () => {
+      const rng = new Rng(`pal1${lambda}`);
+      const xs = draws(N / 2, () => poissonAtLeastOne(rng, lambda));
+      const q = -Math.expm1(-lambda);
+      const m = lambda / q;
+      expect(xs.reduce((a, x) => Math.min(a, x), Infinity)).toBeGreaterThanOrEqual(1);
+      expectMean(xs, m);
+      // E[X^2] = (lambda + lambda^2) / q
+      expectVariance(xs, (lambda + lambda * lambda) / q - m * m);
+      if (lambda < 30) {
+        const counts = new Float64Array(3);
+        for (const x of xs) counts[Math.min(x, 3) - 1]++;
+        const p1 = poissonPmf(lambda, 1) / q;
+        const p2 = poissonPmf(lambda, 2) / q;
+        expectFrequencies(counts, [p1, p2, 1 - p1 - p2], `poissonAtLeastOne(${lambda}) 1/2/3+`);
+      }
+    });
+  }
+
+  it('binomial: mean np, variance np(1-p), edge cases', () => {
+    const rng = new Rng('binomial');
+    for (const [n, p] of [[5, 0.5], [20, 0.1], [3, 0.9]] as const) {
+      const xs = draws(N / 4, () => binomial(rng, n, p));
+      expectMean(xs, n * p, `binomial(${n}, ${p}) mean`);
+      expectVariance(xs, n * p * (1 - p), `binomial(${n}, ${p}) variance`);
+    }
+    expect(binomial(rng, 7, 1)).toBe(7);
+    expect(binomial(rng, 7, 0)).toBe(0);
+    expect(binomial(rng, 0, 0.5)).toBe(0);
+  });
+
+  it('geometricSkip: failures before a success, P(skip >= k) = (1-p)^k', () => {
+    const rng = new Rng('geometric');
+    for (const p of [0.002, 0.1, 0.6]) {
+      const xs = draws(N / 4, () => geometricSkip(rng, p));
+      expectMean(xs, (1 - p) / p, `geometric(${p}) mean`);
+      expectVariance(xs, (1 - p) / (p * p), `geometric(${p}) variance`);
+      let zero = 0;
+      let atLeast3 = 0;
+      for (const x of xs) {
+        if (x === 0) zero++;
+        if (x >= 3) atLeast3++;
+      }
+      expectBinomial(zero, xs.length, p, `geometric(${p}) P(0)`);
+      expectBinomial(atLeast3, xs.length, (1 - p) ** 3, `geometric(${p}) P(>= 3)`);
+    }
+    expect(geometricSkip(rng, 1)).toBe(0);
+    expect(geometricSkip(rng, 0)).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  it('uniformInt is uniform on [0, n)', () => {
+    const rng = new Rng('uniform');
+    const counts = new Float64Array(7);
+    for (let j = 0; j < N / 4; j++) counts[uniformInt(rng, 7)]++;
+    expectFrequencies(counts, new Float64Array(7).fill(1 / 7), 'uniformInt(7)');
+  });
+
+  it('shuffle permutes the first n entries uniformly and leaves the rest', () => {
+    const rng = new Rng('shuffle');
+    const n = 5;
+    const position = new Float64Array(n * n);
+    let broken = 0;
+    for (let t = 0; t < 60000; t++) {
+      const a = Int32Array.from([0, 1, 2, 3, 4, 99]);
+      shuffle(rng, a, n);
+      if (a[5] !== 99 || a.subarray(0, n).reduce((s, x) => s | (1 << x), 0) !== 31) broken++;
+      for (let j = 0; j < n; j++) position[a[j] * n + j]++;
+    }
+    expect(broken).toBe(0);
+    // Each element lands at each position with probability 1/n.
+    for (let e = 0; e < n; e++) expectFrequencies(position.subarray(e * n, e * n + n), new Float64Array(n).fill(1 / n), `element ${e}`);
+  });
+});
