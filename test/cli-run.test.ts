@@ -168,7 +168,7 @@ describe('sapient run', () => {
   });
 
   const baseline = join(ROOT, 'scenarios', 'baseline.yaml');
-  it.skipIf(!existsSync(baseline))('runs the shipped baseline when no scenario is given, from any directory', async () => {
+  it('runs the shipped baseline when no scenario is given, from any directory', async () => {
     const dir = tempDir();
     const r = await sapient(
       ['run', '--quiet', '--ticks', '20', '--set', 'population.bands=2', '--set', 'population.bandSize=5', '--set', 'events=[]'],

@@ -164,12 +164,19 @@ function expectedFromIssue(issue: z.core.$ZodIssue): string {
   }
 }
 
+const MAX_AGENTS = 10_000_000;
+const MAX_PROFICIENCIES = 200_000_000;
+
 /** Rules that involve several parameters, checked once each parameter is valid on its own. */
 function crossChecks(s: Scenario, doc: SourceDocument, overrides: Map<string, Override>): Problem[] {
   const problems: Problem[] = [];
   const add = (path: PathKey[], expected: string, found: unknown) =>
     problems.push({ ...where(path, doc, overrides), path: dotted(path), expected, found: describeValue(found) });
   const K = s.skills.list?.length ?? s.skills.count;
+  // Memory grows with agents times skills (a Float64 proficiency each): refuse what cannot fit.
+  const agents = s.population.bands * s.population.bandSize;
+  if (agents > MAX_AGENTS) add(['population', 'bandSize'], `at most ${MAX_AGENTS.toLocaleString('en-US')} agents in all (bands x bandSize)`, `${agents.toLocaleString('en-US')} agents`);
+  else if (agents * K > MAX_PROFICIENCIES) add(['skills', 'count'], `at most ${MAX_PROFICIENCIES.toLocaleString('en-US')} agent-skills in all (bands x bandSize x skills, about 8 bytes each)`, `${(agents * K).toLocaleString('en-US')}`);
   if (s.skills.difficultyMin > s.skills.difficultyMax) add(['skills', 'difficultyMin'], `a number no greater than skills.difficultyMax (${s.skills.difficultyMax})`, s.skills.difficultyMin);
   s.skills.list?.forEach((entry, k) =>
     entry.prerequisites.forEach((p, j) => {

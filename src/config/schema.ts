@@ -166,12 +166,12 @@ const skills = section('skills', {
   difficultyMin: num(0.2, { min: 0, max: 0.999, unit: '-', description: 'Generated difficulties d_k are uniform in [difficultyMin, difficultyMax].', fixed: true }),
   difficultyMax: num(0.9, { min: 0, max: 0.999, unit: '-', description: 'See difficultyMin.', fixed: true }),
   maxPrerequisites: num(2, { int: true, min: 0, max: 64, unit: 'skills', description: 'A generated skill k has a uniform number in [0, maxPrerequisites] of prerequisites, drawn among skills 0..k-1.', fixed: true }),
-  boostInnovate: num(0.5, { min: 0, max: 100, unit: '1/proficiency', description: 'Mean boost b_k,innovate of a generated cognitive skill (drawn uniform in [0.5, 1.5] times the mean).', fixed: true }),
-  boostImitate: num(0.5, { min: 0, max: 100, unit: '1/proficiency', description: 'Mean boost b_k,imitate of a generated cognitive skill.', fixed: true }),
-  boostLanguage: num(0.5, { min: 0, max: 100, unit: '1/proficiency', description: 'Mean boost b_k,language of a generated cognitive skill.', fixed: true }),
-  boostDistill: num(0.5, { min: 0, max: 100, unit: '1/proficiency', description: 'Mean boost b_k,distill of a generated cognitive skill.', fixed: true }),
+  boostInnovate: num(0.3, { min: 0, max: 100, unit: '1/proficiency', description: 'Mean boost b_k,innovate of a generated cognitive skill (each is drawn uniform in [0.5, 1.5] times the mean).', fixed: true }),
+  boostImitate: num(0.3, { min: 0, max: 100, unit: '1/proficiency', description: 'Mean boost b_k,imitate of a generated cognitive skill.', fixed: true }),
+  boostLanguage: num(0.3, { min: 0, max: 100, unit: '1/proficiency', description: 'Mean boost b_k,language of a generated cognitive skill.', fixed: true }),
+  boostDistill: num(0.3, { min: 0, max: 100, unit: '1/proficiency', description: 'Mean boost b_k,distill of a generated cognitive skill.', fixed: true }),
   boostScale: num(1, { min: 0, max: 100, unit: '-', description: 'Multiplies every boost, generated or listed; 0 switches cognitive feedback off without changing the catalogue.', fixed: true }),
-  boostCap: num(2, { min: 0, max: 1e6, unit: 'proficiency', description: 'cap in B_c = 1 + sum_k min(x[k], cap) * b_k,c.', fixed: true }),
+  boostCap: num(4, { min: 0, max: 1e6, unit: 'proficiency', description: 'cap in B_c = 1 + sum_k min(x[k], cap) * b_k,c.', fixed: true }),
   list: custom(z.array(skillEntry).min(1).max(4096).optional(), {
     defaultText: '(generated)', unit: '-', expected: 'a list of skills { difficulty, prerequisites, kind, boosts }',
     description: 'An explicit catalogue; replaces the generated one (count is then its length).', mutable: false,
@@ -179,14 +179,14 @@ const skills = section('skills', {
 });
 
 const learning = section('learning', {
-  learningEvents: num(1, { min: 0, max: 1000, unit: 'events/tick', description: 'Learning events per tick below learningAge; a fractional part is one extra event with that probability.' }),
+  learningEvents: num(2, { min: 0, max: 1000, unit: 'events/tick', description: 'Learning events per tick below learningAge; a fractional part is one extra event with that probability.' }),
   learningAge: num(15, { int: true, min: 0, max: 1e6, unit: 'ticks', description: 'Agents younger than this learn at the full rate.' }),
-  adultLearning: num(0.2, { min: 0, max: 1, unit: '-', description: 'Factor on learningEvents from learningAge on.' }),
+  adultLearning: num(0.25, { min: 0, max: 1, unit: '-', description: 'Factor on learningEvents from learningAge on.' }),
 });
 
 const innovation = section('innovation', {
   enabled: flag(true, 'Switches innovation (individual discovery) on or off.'),
-  innovationRate: num(0.0002, { min: 0, max: 1000, unit: 'attempts/event', description: 'Mean of the Poisson number of attempts per learning event, times B_innovate.' }),
+  innovationRate: num(0.001, { min: 0, max: 1000, unit: 'attempts/event', description: 'Mean of the Poisson number of attempts per learning event, times B_innovate.' }),
   target: choice(['random', 'novel'] as const, 'random',
     "random: any skill whose prerequisites the agent masters; novel: the lowest-numbered such skill that nobody in the band masters (an open-ended catalogue)."),
   difficultyExponent: num(1, { min: 0, max: 1000, unit: '-', description: 'An attempt on skill k succeeds with probability (1 - d_k)^difficultyExponent.' }),
@@ -201,26 +201,26 @@ const imitation = section('imitation', {
   payoffSample: num(3, { int: true, min: 1, max: 1000, unit: 'agents', description: 'Sample size s of the payoff and conformist biases.' }),
   scope: choice(['one', 'all'] as const, 'one',
     'one: a random skill the demonstrator masters and the learner does not; all: every skill in which the demonstrator has any proficiency, at once.'),
-  copy: choice(['gumbel', 'fidelity'] as const, 'gumbel',
+  copy: choice(['gumbel', 'fidelity'] as const, 'fidelity',
     "gumbel: x_new = max(x_old, x_demo - alpha / B_imitate + beta * G); fidelity: with probability fidelity * B_imitate the demonstrator's level is copied."),
   alpha: num(1, { min: 0, max: 1e6, unit: 'proficiency', description: 'Mean shortfall of a copy (gumbel copy model).' }),
   beta: num(0.25, { min: 0, max: 1e6, unit: 'proficiency', description: 'Spread of copying errors (gumbel copy model).' }),
-  fidelity: num(0.5, { min: 0, max: 1, unit: 'probability', description: 'Copy probability per attempt (fidelity copy model), times B_imitate, capped at 1.' }),
+  fidelity: num(0.02, { min: 0, max: 1, unit: 'probability', description: 'Copy probability per attempt (fidelity copy model), times B_imitate, capped at 1.' }),
 });
 
 const language = section('language', {
   enabled: flag(true, "Switches language learning from the band's lexicon on or off."),
-  languageRate: num(0.3, { min: 0, max: 1, unit: 'probability', description: 'Success probability of a language event, times B_language (capped at 1).' }),
-  alphaLanguage: num(0.1, { min: 0, max: 1e6, unit: 'proficiency', description: 'Mean shortfall of a skill learned from language.' }),
+  languageRate: num(0.5, { min: 0, max: 1, unit: 'probability', description: 'Success probability of a language event, times B_language (capped at 1).' }),
+  alphaLanguage: num(0.18, { min: 0, max: 1e6, unit: 'proficiency', description: 'Mean shortfall of a skill learned from language.' }),
   betaLanguage: num(0.05, { min: 0, max: 1e6, unit: 'proficiency', description: 'Spread of errors of a skill learned from language.' }),
 });
 
 const distillation = section('distillation', {
   enabled: flag(true, 'Switches distillation of skills into the lexicon, and lexicon upkeep, on or off.'),
-  distillRate: num(0.002, { min: 0, max: 1, unit: '1/tick', description: 'Per band and tick, skill k enters the lexicon with probability distillRate * (m_k / n)^distillExponent * mean B_distill.' }),
-  distillExponent: num(2, { min: 0, max: 100, unit: '-', description: 'How strongly distillation needs a skill to be common in the band.' }),
+  distillRate: num(0.0002, { min: 0, max: 1, unit: '1/tick', description: 'Per band and tick, skill k enters the lexicon with probability distillRate * (m_k / n)^distillExponent * mean B_distill.' }),
+  distillExponent: num(1, { min: 0, max: 100, unit: '-', description: 'How strongly distillation needs a skill to be common in the band.' }),
   distillFidelity: num(1, { min: 0, max: 10, unit: '-', description: "An entry's level starts at the masters' mean level times distillFidelity." }),
-  refineRate: num(0.01, { min: 0, max: 1, unit: '1/tick', description: "Per tick, q_k moves this share of the way to the band's best master level." }),
+  refineRate: num(0.002, { min: 0, max: 1, unit: '1/tick', description: "Per tick, q_k moves this share of the way to the band's best master level." }),
   lexiconMemory: num(200, { int: true, min: 0, max: 1e9, unit: 'ticks', description: 'An entry whose skill has had no master for this long may be lost.' }),
   lexiconLoss: num(0.01, { min: 0, max: 1, unit: '1/tick', description: 'Loss probability per tick of an entry past lexiconMemory.' }),
   initialLexicon: flag(false, "Founding bands start with every skill their founders master in the lexicon, at q = initialLevel.", true),

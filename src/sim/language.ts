@@ -15,8 +15,16 @@ import type { World } from './world.js';
 export function languageEvent(world: World, i: number): void {
   const { pop, lexicon } = world;
   const W = pop.catalogue.words;
-  const K = pop.catalogue.size;
   const b = pop.band[i];
+  let any = 0;
+  for (let w = 0; w < W; w++) any |= lexicon.entries[b * W + w] & pop.learnable[i * W + w] & ~pop.mastered[i * W + w];
+  if (any === 0) return;
+  world.counts.languageEvents++;
+  const l = world.params.language;
+  const rng = world.rng.learning;
+  // Success does not depend on the entry heard: draw it first, pick the entry only on success.
+  const chance = l.languageRate * pop.boost[i * 4 + LANGUAGE];
+  if (chance < 1 && rng.next() >= chance) return;
   const candidates = world.scratch.skills;
   let total = 0;
   for (let w = 0; w < W; w++) {
@@ -24,14 +32,8 @@ export function languageEvent(world: World, i: number): void {
     candidates[w] = v;
     total += popcount(v);
   }
-  if (total === 0) return;
-  const rng = world.rng.learning;
-  world.counts.languageEvents++;
-  const l = world.params.language;
-  // Success does not depend on the entry heard: draw it first, pick the entry only on success.
-  const chance = l.languageRate * pop.boost[i * 4 + LANGUAGE];
-  if (chance < 1 && rng.next() >= chance) return;
   const k = skillAtRank(candidates, W, uniformInt(rng, total));
+  const K = pop.catalogue.size;
   const v = lexicon.level[b * K + k] - l.alphaLanguage + l.betaLanguage * gumbel(rng);
   if (v > pop.x[i * K + k]) world.counts.languageGains += raiseLevel(pop, i, k, v);
 }

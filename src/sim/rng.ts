@@ -72,7 +72,12 @@ export function uniformInt(rng: Rng, n: number): number {
  * standard exponential: one logarithm instead of the two of -ln(-ln U).
  */
 export function gumbel(rng: Rng): number {
-  return -Math.log(standardExponential(rng));
+  // The ziggurat's fast path, repeated here so that it inlines into the callers.
+  const bits = rng.int32();
+  const layer = bits & 255;
+  const position = bits >>> 8;
+  if (position < zigK[layer]) return -Math.log((position + 0.5) * zigW[layer]);
+  return -Math.log(exponentialSlowPath(rng, layer, position));
 }
 
 /*
@@ -108,14 +113,23 @@ const zigF = new Float64Array(LAYERS);
 
 /** Standard exponential (mean 1) by the ziggurat: one draw and a product in 99% of calls. */
 export function standardExponential(rng: Rng): number {
+  const bits = rng.int32();
+  const layer = bits & 255;
+  const position = bits >>> 8;
+  if (position < zigK[layer]) return (position + 0.5) * zigW[layer];
+  return exponentialSlowPath(rng, layer, position);
+}
+
+/** The ziggurat's rare cases: the tail beyond the base layer, or a point outside a layer's core. */
+function exponentialSlowPath(rng: Rng, layer: number, position: number): number {
   for (;;) {
-    const bits = rng.int32();
-    const layer = bits & 255;
-    const position = bits >>> 8;
     const x = (position + 0.5) * zigW[layer];
     if (position < zigK[layer]) return x;
     if (layer === 0) return 7.697117470131487 - Math.log(rng.double());
     if (zigF[layer] + rng.next() * (zigF[layer - 1] - zigF[layer]) < Math.exp(-x)) return x;
+    const bits = rng.int32();
+    layer = bits & 255;
+    position = bits >>> 8;
   }
 }
 
