@@ -1,6 +1,165 @@
 import { Command } from '@commander-js/extra-typings';
+import { existsSync, statSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import { closest, InputError } from '../config/problems.js';
+import { type Shard } from '../batch/manifest.js';
+import { runSweep, type SweepResult } from '../batch/sweep.js';
+import { loadSweep, type Sweep } from '../batch/sweep-file.js';
+import { SWEEP_FILES } from '../batch/tables.js';
+import { freshDirectory } from '../io/files.js';
+import { defaultWorkers } from '../workers/pool.js';
+import { action, EXIT, readable, shownPath } from './common.js';
+import { duration, type Progress, startProgress } from './progress.js';
+import { listScenarios, SWEEPS_DIR } from './scenarios.js';
 
-// Placeholder: being written (see the issue for `sapient sweep`).
+/** Off a terminal, one progress line at most this often. */
+const PLAIN_EVERY_MS = 5000;
+const SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
+
 export function sweepCommand() {
-  return new Command('sweep').description('(not yet available)');
+  return new Command('sweep')
+    .description('Run every point and replicate of a sweep file on worker threads; write timelines, summaries and per-point statistics.')
+    .argument('<sweep>', 'a sweep file, or the name of a shipped sweep')
+    .option('-w, --workers <n>', `worker threads (default: ${defaultWorkers()}, the available parallelism)`)
+    .option('-o, --out <dir>', 'output directory (default: results/<sweep>, made fresh; with --resume, exactly results/<sweep>)')
+    .option('--resume', 'finish the sweep recorded in --out: completed runs are kept, the others run (starts it if --out is empty)')
+    .option('--shard <i/n>', 'run only the i-th of n parts of the sweep (i from 0); combine the parts with sapient merge')
+    .option('-f, --force', 'start afresh in an --out that already holds files (replacing the sweep files in it)')
+    .option('-q, --quiet', 'print nothing but errors')
+    .addHelpText(
+      'after',
+      `
+Outputs, in the output directory (docs/SWEEPS.md describes every column):
+  timeline.csv    one row per run and sample: run_id, point_id, replicate, seed, the
+                  point's parameters, then the timeline columns of sapient run
+  summary.csv     one row per run: the same key columns, then the summary columns
+  points.csv      one row per point: runs, failures, mean, sd and 95% interval of the
+                  main figures, share of runs that took off (not written by a shard)
+  failures.csv    runs that threw: point, replicate, seed and the error
+  manifest.json   the design (every point and seed), version, git commit, times, workers
+  scenario.json   the scenario every run starts from: a run is repeated alone by
+                  sapient run scenario.json --seed <seed> --set <path>=<value>...
+
+The four tables are byte-identical whatever --workers is (apart from wall_* columns).
+Ctrl-C stops at once and keeps every finished run; --resume finishes the rest, also after
+a killed process, and the files end exactly as if nothing had happened.
+
+Exit codes: 0 done, 2 bad input (nothing run), 3 some runs failed (failures.csv),
+130 interrupted by Ctrl-C (143 by SIGTERM).
+
+Examples:
+  $ sapient sweep population-size --workers 8
+  $ sapient sweep my-sweep.yaml --out results/my-sweep --resume
+  $ sapient sweep my-sweep.yaml --shard 3/10 --out results/my-sweep-3   # one machine of ten
+  $ sapient merge results/my-sweep-* --out results/my-sweep`,
+    )
+    .action(
+      action(async (argument, options) => {
+        const workers = options.workers === undefined ? defaultWorkers() : parseWorkers(options.workers);
+        const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+        const sweep = loadSweep(locateSweep(argument));
+        const dir = outputDir(sweep, options.out, shard, options.resume === true);
+
+        const controller = new AbortController();
+        let signalled: keyof typeof SIGNALS | undefined;
+        const onSignal = (name: keyof typeof SIGNALS) => () => {
+          // A second signal means now: the state on disk is consistent at every instant.
+          if (signalled) process.exit(128 + SIGNALS[signalled]);
+          signalled = name;
+          controller.abort();
+        };
+        const handlers = Object.keys(SIGNALS).map((name) => {
+          const handler = onSignal(name as keyof typeof SIGNALS);
+          process.on(name, handler);
+          return [name, handler] as const;
+        });
+
+        let progress: Progress | undefined;
+        let result: SweepResult;
+        try {
+          result = await runSweep(sweep, {
+            out: dir,
+            workers,
+            shard,
+            resume: options.resume,
+            force: options.force,
+            signal: controller.signal,
+            command: ['sapient', ...process.argv.slice(2)],
+            onStart: ({ total, resumedFrom }) => {
+              const label = resumedFrom > 0 ? `${sweep.name} (${readable(resumedFrom)} runs done before)` : sweep.name;
+              progress = startProgress({ label, unit: 'runs', total, quiet: options.quiet, plainEvery: PLAIN_EVERY_MS });
+            },
+            onProgress: ({ done, failed }) => progress?.update(done, failed),
+          });
+        } finally {
+          progress?.stop();
+          for (const [name, handler] of handlers) process.off(name, handler);
+        }
+        report(sweep, result, options.quiet === true, argument, signalled);
+      }),
+    );
+}
+
+function parseWorkers(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isInteger(n) || n < 1 || n > 4096) {
+    throw new InputError([{ source: `--workers ${text}`, path: '', expected: 'an integer from 1 to 4096', found: `'${text}'` }]);
+  }
+  return n;
+}
+
+function parseShard(text: string): Shard {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index >= count) {
+    const found = m && count >= 1 ? `${index}/${count}: i is not below n` : `'${text}'`;
+    throw new InputError([{ source: `--shard ${text}`, path: '', expected: 'i/n with i from 0 to n-1, e.g. 0/4 for the first of four parts', found }]);
+  }
+  return { index, count };
+}
+
+/** The sweep file: the argument as a path when it exists, else the shipped sweep of that name. */
+function locateSweep(argument: string): string {
+  if (existsSync(argument) && !statSync(argument).isDirectory()) return argument;
+  const shipped = join(SWEEPS_DIR, `${argument}.yaml`);
+  if (/^[\w.-]+$/.test(argument) && existsSync(shipped)) return shipped;
+  if (existsSync(argument)) return argument;
+  const names = listScenarios(SWEEPS_DIR).map((s) => s.name);
+  const guess = closest(basename(argument, extname(argument)), names);
+  const hint = guess ? ` (did you mean '${guess}'?)` : names.length > 0 ? ` (shipped: ${names.join(', ')})` : '';
+  throw new InputError([{ source: argument, path: '', expected: `a readable sweep file (YAML or JSON), or the name of a shipped sweep${hint}`, found: 'no such file' }]);
+}
+
+function outputDir(sweep: Sweep, out: string | undefined, shard: Shard | undefined, resume: boolean): string {
+  if (out !== undefined) return resolve(out);
+  const name = shard && shard.count > 1 ? `${sweep.name}-shard${shard.index}of${shard.count}` : sweep.name;
+  const base = resolve('results', name);
+  return resume ? base : freshDirectory(base);
+}
+
+function report(sweep: Sweep, result: SweepResult, quiet: boolean, argument: string, signalled: keyof typeof SIGNALS | undefined): void {
+  const where = shownPath(result.dir);
+  const part = result.shard.count > 1 ? `, shard ${result.shard.index}/${result.shard.count}` : '';
+  if (result.status === 'interrupted') {
+    const shardFlag = result.shard.count > 1 ? ` --shard ${result.shard.index}/${result.shard.count}` : '';
+    process.stderr.write(
+      `sapient: interrupted: ${readable(result.committed)} of ${readable(result.runs)} runs are on disk in ${where}/; finish them with: sapient sweep ${argument}${shardFlag} --out ${where} --resume\n`,
+    );
+    process.exitCode = 128 + SIGNALS[signalled ?? 'SIGINT'];
+    return;
+  }
+  if (!quiet) {
+    const design = `${readable(sweep.points.length)} point${sweep.points.length === 1 ? '' : 's'} x ${readable(sweep.replicates)} replicate${sweep.replicates === 1 ? '' : 's'}`;
+    const runs = result.shard.count > 1 ? `${readable(result.runs)} of its ${readable(sweep.runs)} runs` : `${readable(result.runs)} runs (${design})`;
+    const earlier = result.resumedFrom > 0 ? `, ${readable(result.resumedFrom)} of them done before this session` : '';
+    const next = result.shard.count > 1 ? ` Merge the ${result.shard.count} shards with: sapient merge <their directories> --out <dir>` : '';
+    process.stdout.write(
+      `sapient sweep ${sweep.name}${part}: ${runs}${earlier}, in ${duration(result.wallSeconds)} on ${result.workers} worker${result.workers === 1 ? '' : 's'}. Results in ${where}/.${next}\n`,
+    );
+  }
+  if (result.failed > 0) {
+    process.stderr.write(`sapient: ${readable(result.failed)} of ${readable(result.runs)} runs failed; their point, replicate, seed and error are in ${where}/${SWEEP_FILES.failures}\n`);
+    process.exitCode = EXIT.failedRuns;
+  }
 }

@@ -1,0 +1,219 @@
+import { closeSync, copyFileSync, existsSync, openSync, realpathSync, statSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { InputError, type Problem } from '../config/problems.js';
+import { prepareOutputDir } from '../io/files.js';
+import { LineReader, leadingInteger, splitCsvLine } from './csv.js';
+import { Ledger, type LedgerState, removeSweepFiles } from './ledger.js';
+import { readManifest, type SweepManifest, writeManifest } from './manifest.js';
+import { PointTally } from './points.js';
+import { SWEEP_FILES, type TableName, tableHeader } from './tables.js';
+
+/**
+ * `sapient merge`: the shards of one sweep, run on several machines, combined into exactly
+ * the files one machine would have written. Shard i holds the runs whose run_id modulo n
+ * is i, each table in run order, so merging interleaves the shards' rows run by run; the
+ * points table is then computed from the merged summaries, as a sweep computes it.
+ */
+
+export interface MergeResult {
+  dir: string;
+  runs: number;
+  failed: number;
+  shards: number;
+}
+
+interface ShardDir {
+  dir: string;
+  manifest: SweepManifest;
+  state: LedgerState;
+}
+
+/** Checks that `dirs` are all the finished shards of one sweep, each once; throws an InputError naming every problem. */
+export function readShards(dirs: readonly string[]): ShardDir[] {
+  const problems: Problem[] = [];
+  const add = (source: string, expected: string, found: string) => problems.push({ source, path: '', expected, found });
+  const shards: ShardDir[] = [];
+  for (const dir of dirs) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      add(dir, "a sweep's output directory", existsSync(dir) ? 'a file' : 'no such directory');
+      continue;
+    }
+    let manifest: SweepManifest | undefined;
+    let state: LedgerState | undefined;
+    try {
+      manifest = readManifest(dir);
+      state = Ledger.read(dir);
+    } catch (e) {
+      if (e instanceof InputError) problems.push(...e.problems);
+      else throw e;
+      continue;
+    }
+    if (!manifest || !state) {
+      add(dir, `a sweep's output directory (with ${SWEEP_FILES.manifest} and ${SWEEP_FILES.state})`, `no ${manifest ? SWEEP_FILES.state : SWEEP_FILES.manifest}`);
+      continue;
+    }
+    if (!state.complete) {
+      add(
+        dir,
+        'a finished shard',
+        `${state.committed} of its ${manifest.shard.runs} runs done (finish it with: sapient sweep ${manifest.sweepFile.file} --shard ${manifest.shard.index}/${manifest.shard.count} --out ${dir} --resume)`,
+      );
+      continue;
+    }
+    shards.push({ dir, manifest, state });
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  if (shards.length === 0) throw new InputError([{ source: 'sapient merge', path: '', expected: 'at least one shard directory', found: 'none' }]);
+
+  const [first] = shards;
+  const count = first.manifest.shard.count;
+  const byIndex = new Map<number, ShardDir>();
+  for (const s of shards) {
+    const m = s.manifest;
+    if (m.fingerprint !== first.manifest.fingerprint) {
+      add(s.dir, `a shard of the same sweep as ${first.dir} (${first.manifest.sweepFile.file}, design ${first.manifest.fingerprint.slice(0, 12)})`, `a shard of another sweep (${m.sweepFile.file}, design ${m.fingerprint.slice(0, 12)})`);
+    } else if (m.software.version !== first.manifest.software.version) {
+      add(s.dir, `a shard written by sapient ${first.manifest.software.version}, like ${first.dir}`, `sapient ${m.software.version}`);
+    } else if (m.shard.count !== count) {
+      add(s.dir, `a shard i/${count}, like ${first.dir} (${first.manifest.shard.index}/${count})`, `shard ${m.shard.index}/${m.shard.count}`);
+    } else if (byIndex.has(m.shard.index)) {
+      const other = byIndex.get(m.shard.index)?.dir as string;
+      add(s.dir, other === s.dir ? 'each shard directory once' : `each shard once (shard ${m.shard.index}/${count} is ${other})`, other === s.dir ? 'it twice' : `shard ${m.shard.index}/${count} again`);
+    } else {
+      byIndex.set(m.shard.index, s);
+    }
+  }
+  if (problems.length === 0) {
+    const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !byIndex.has(i));
+    if (missing.length > 0) {
+      add('sapient merge', `all ${count} shards of the sweep (0/${count} to ${count - 1}/${count})`, `no shard ${missing.map((i) => `${i}/${count}`).join(', ')}`);
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return Array.from({ length: count }, (_, i) => byIndex.get(i) as ShardDir);
+}
+
+/** Buffered appends to a new file. */
+class TableWriter {
+  private readonly fd: number;
+  private chunks: string[] = [];
+  private size = 0;
+  bytes = 0;
+
+  constructor(file: string) {
+    this.fd = openSync(file, 'w');
+  }
+
+  write(line: string): void {
+    this.chunks.push(line);
+    this.size += line.length;
+    if (this.size >= 1 << 20) this.flush();
+  }
+
+  flush(): void {
+    if (this.chunks.length === 0) return;
+    const data = Buffer.from(this.chunks.join(''));
+    for (let written = 0; written < data.length; ) written += writeSync(this.fd, data, written);
+    this.bytes += data.length;
+    this.chunks = [];
+    this.size = 0;
+  }
+
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+}
+
+/** Interleaves one table of the shards run by run into `out`; returns its byte length. */
+function interleave(table: TableName, shards: readonly ShardDir[], runs: number, out: string): number {
+  const readers = shards.map((s) => new LineReader(join(s.dir, SWEEP_FILES[table]), s.state.bytes[table]));
+  const writer = new TableWriter(join(out, SWEEP_FILES[table]));
+  try {
+    const headers = readers.map((r) => r.take());
+    headers.forEach((h, i) => {
+      if (h !== headers[0]) throw new InputError([{ source: join(shards[i].dir, SWEEP_FILES[table]), path: '', expected: `the header of ${join(shards[0].dir, SWEEP_FILES[table])}`, found: 'another header' }]);
+    });
+    writer.write(`${headers[0]}\n`);
+    const n = shards.length;
+    for (let run = 0; run < runs; run++) {
+      const reader = readers[run % n];
+      for (let line = reader.peek(); line !== null && leadingInteger(line) === run; line = reader.peek()) writer.write(`${reader.take()}\n`);
+    }
+    readers.forEach((r, i) => {
+      if (r.peek() !== null) {
+        throw new InputError([{ source: join(shards[i].dir, SWEEP_FILES[table]), path: '', expected: `rows of this shard's runs in run order`, found: `a row out of place: ${(r.peek() as string).slice(0, 60)}` }]);
+      }
+    });
+  } finally {
+    readers.forEach((r) => r.close());
+    writer.close();
+  }
+  return writer.bytes;
+}
+
+/** points.csv from the merged summary and failures tables, point by point. */
+function writePoints(out: string, manifest: SweepManifest): number {
+  const summaries = new LineReader(join(out, SWEEP_FILES.summary));
+  const failures = new LineReader(join(out, SWEEP_FILES.failures));
+  const writer = new TableWriter(join(out, SWEEP_FILES.points));
+  try {
+    const header = summaries.take() as string;
+    failures.take();
+    const tally = new PointTally(splitCsvLine(header));
+    writer.write(tableHeader('points', manifest.parameters.map((p) => p.column)));
+    const replicates = manifest.replicates;
+    for (let run = 0; run < manifest.runs; run++) {
+      const s = summaries.peek();
+      const f = failures.peek();
+      if (s !== null && leadingInteger(s) === run) tally.addRun(summaries.take() as string);
+      else if (f !== null && leadingInteger(f) === run) {
+        failures.take();
+        tally.addFailure();
+      } else throw new Error(`run ${run} is in neither summary.csv nor failures.csv of the shards`);
+      if (run % replicates === replicates - 1) {
+        const point = Math.floor(run / replicates);
+        const values = manifest.parameters.map((p) => manifest.points[point].parameters[p.path]);
+        writer.write(tally.row(point, values));
+      }
+    }
+  } finally {
+    summaries.close();
+    failures.close();
+    writer.close();
+  }
+  return writer.bytes;
+}
+
+export function mergeShards(dirs: readonly string[], out: string, options: { force?: boolean; command?: readonly string[] } = {}): MergeResult {
+  const shards = readShards(dirs);
+  const target = existsSync(out) ? realpathSync(out) : resolve(out);
+  const inside = shards.find((s) => realpathSync(s.dir) === target);
+  if (inside) throw new InputError([{ source: '--out', path: '', expected: 'a directory other than the shards being merged', found: `${out}, which is the shard ${inside.dir}` }]);
+  prepareOutputDir(out, options.force === true);
+  if (options.force) removeSweepFiles(out);
+  const first = shards[0].manifest;
+  const runs = first.runs;
+  const bytes: LedgerState['bytes'] = {};
+  for (const table of ['timeline', 'summary', 'failures'] as const) bytes[table] = interleave(table, shards, runs, out);
+  bytes.points = writePoints(out, first);
+  copyFileSync(join(shards[0].dir, SWEEP_FILES.scenario), join(out, SWEEP_FILES.scenario));
+
+  const failed = shards.reduce((n, s) => n + s.state.failed, 0);
+  const started = shards.map((s) => s.manifest.started).sort()[0];
+  const finished = shards.map((s) => s.manifest.finished ?? '').sort().at(-1) ?? null;
+  const manifest: SweepManifest = {
+    ...first,
+    command: options.command ?? first.command,
+    shard: { index: 0, count: 1, runs, assignment: first.shard.assignment },
+    status: 'complete',
+    started,
+    finished,
+    sessions: [],
+    mergedFrom: shards.map((s) => ({ dir: s.dir, shard: { index: s.manifest.shard.index, count: s.manifest.shard.count }, started: s.manifest.started, finished: s.manifest.finished, sessions: s.manifest.sessions })),
+  };
+  writeManifest(out, manifest);
+  // Last: a state that says complete means every table above is in place.
+  Ledger.record(out, { format: 1, fingerprint: first.fingerprint, shard: { index: 0, count: 1 }, committed: runs, failed, bytes, complete: true });
+  return { dir: out, runs, failed, shards: shards.length };
+}

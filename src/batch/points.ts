@@ -1,0 +1,99 @@
+import { csvLine } from '../io/records.js';
+import { numberCell, splitCsvLine } from './csv.js';
+import { mean, meanInterval, median, standardDeviation, wilsonInterval } from './statistics.js';
+
+/**
+ * points.csv: one row per point of the design, summarising its runs. The figures are read
+ * back from the runs' summary rows as written (not from the numbers in memory), so that a
+ * sweep, a resumed sweep and a merge of shards compute them from the very same values.
+ */
+
+interface Figure {
+  /** The summary column, and the prefix of the figure's columns in points.csv. */
+  column: string;
+  /**
+   * For a time to an event: a run in which it never happened counts as happening at the
+   * end of the run (the summary column named here), i.e. censored at the run's length.
+   */
+  censoredAt?: string;
+}
+
+/** The summary figures points.csv describes (docs/SWEEPS.md defines each). */
+export const POINT_FIGURES: readonly Figure[] = [
+  { column: 'takeoff_year', censoredAt: 'years' },
+  { column: 'first_distill_year', censoredAt: 'years' },
+  { column: 'final_mean_mastered' },
+  { column: 'final_skills_present' },
+  { column: 'final_lexicon_mean' },
+  { column: 'final_lexicon_shared' },
+  { column: 'final_mean_level' },
+  { column: 'final_max_level' },
+];
+
+const STATISTICS = ['mean', 'sd', 'ci_low', 'ci_high'] as const;
+
+/** The columns of points.csv after point_id and the parameters. */
+export const POINT_STATISTIC_COLUMNS: readonly string[] = [
+  'runs',
+  'failed',
+  'took_off',
+  'took_off_share',
+  'took_off_ci_low',
+  'took_off_ci_high',
+  'takeoff_year_median',
+  ...POINT_FIGURES.flatMap((f) => STATISTICS.map((s) => `${f.column}_${s}`)),
+];
+
+/** Collects the runs of one point, in replicate order, and turns them into its row. */
+export class PointTally {
+  private readonly index: Map<string, number>;
+  private values: number[][] = POINT_FIGURES.map(() => []);
+  private runs = 0;
+  private failed = 0;
+  private tookOff = 0;
+
+  /** `summaryHeader`: the columns of summary.csv, to find the figures in its rows. */
+  constructor(summaryHeader: readonly string[]) {
+    this.index = new Map(summaryHeader.map((c, i) => [c, i]));
+    for (const f of POINT_FIGURES) {
+      for (const c of [f.column, f.censoredAt]) if (c !== undefined && !this.index.has(c)) throw new Error(`summary.csv has no column ${c}`);
+    }
+  }
+
+  /** A successful run, as its summary row. */
+  addRun(summaryLine: string): void {
+    const fields = splitCsvLine(summaryLine.endsWith('\n') ? summaryLine.slice(0, -1) : summaryLine);
+    const read = (column: string) => numberCell(fields[this.index.get(column) as number] ?? '');
+    this.runs++;
+    if (read('takeoff_year') !== null) this.tookOff++;
+    POINT_FIGURES.forEach((f, i) => {
+      const x = read(f.column) ?? (f.censoredAt !== undefined ? read(f.censoredAt) : null);
+      if (x !== null && Number.isFinite(x)) this.values[i].push(x);
+    });
+  }
+
+  addFailure(): void {
+    this.failed++;
+  }
+
+  get count(): number {
+    return this.runs + this.failed;
+  }
+
+  /** The point's row of points.csv; the tally starts afresh for the next point. */
+  row(point: number, parameterValues: readonly unknown[]): string {
+    const share = this.runs > 0 ? this.tookOff / this.runs : null;
+    const wilson = wilsonInterval(this.tookOff, this.runs);
+    const takeoffIndex = POINT_FIGURES.findIndex((f) => f.column === 'takeoff_year');
+    const cells: unknown[] = [point, ...parameterValues, this.runs, this.failed, this.tookOff, share, wilson?.[0], wilson?.[1], median(this.values[takeoffIndex])];
+    for (const xs of this.values) {
+      const interval = meanInterval(xs);
+      cells.push(mean(xs), standardDeviation(xs), interval?.[0], interval?.[1]);
+    }
+    this.values = POINT_FIGURES.map(() => []);
+    this.runs = 0;
+    this.failed = 0;
+    this.tookOff = 0;
+    return csvLine(cells);
+  }
+}

@@ -1,0 +1,445 @@
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { expectMapping, type PathKey, readDocument, type SourceDocument } from '../config/document.js';
+import { closest, describeValue, formatProblem, InputError, type Problem } from '../config/problems.js';
+import { dotted, type Override, validateScenario } from '../config/scenario.js';
+import { crossDesign, factorial, fromUnit, type Interval, SAMPLE_METHODS, type SampleMethod, stepsBetween, stepsBy, unitDesign } from './design.js';
+import { checkPath, parameterKind } from './parameters.js';
+import { SEED_MODES, type SeedMode } from './seeds.js';
+import { SOBOL_MAX_DIMENSIONS } from './sobol.js';
+import { parameterColumn } from './tables.js';
+
+/**
+ * A sweep file, read and checked with the care given to scenarios: every problem names the
+ * file, line and column, the path in the sweep file, what was expected and what was
+ * found; unknown keys are errors with a suggestion. Every point of the design is then
+ * validated as the scenario it will run, before anything runs.
+ */
+
+export interface SweepParameter {
+  /** The scenario's parameter path, e.g. population.bandSize. */
+  path: string;
+  /** Its column in the tables (the path itself, but for `ticks`: see parameterColumn). */
+  column: string;
+  from: 'vary' | 'sample';
+}
+
+export interface SampleDesign {
+  method: SampleMethod;
+  n: number;
+  /** Seed of the Latin hypercube's permutations (none for Sobol, which is deterministic). */
+  seed: number | null;
+  ranges: { path: string; interval: Interval }[];
+}
+
+export interface Sweep {
+  /** The sweep file as the user gave it, and resolved. */
+  file: string;
+  path: string;
+  /** The file's base name: names the default output directory. */
+  name: string;
+  description: string;
+  rootSeed: number;
+  replicates: number;
+  seeds: SeedMode;
+  scenario: {
+    /** The scenario file as resolved from the sweep file's directory; null for an inline scenario. */
+    file: string | null;
+    /** The scenario's mapping with the sweep's `set:` applied: what every run starts from. */
+    document: Record<string, unknown>;
+  };
+  set: { path: string; value: unknown }[];
+  vary: { path: string; values: unknown[] }[];
+  sample: SampleDesign | null;
+  /** The varied, then the sampled parameters: the order of every point's values. */
+  parameters: SweepParameter[];
+  /** Each point's parameter values. */
+  points: unknown[][];
+  /** points.length * replicates. */
+  runs: number;
+}
+
+const TOP_KEYS = ['description', 'scenario', 'seed', 'replicates', 'seeds', 'set', 'vary', 'sample'] as const;
+const RANGE_KEYS = ['from', 'to', 'steps', 'by', 'scale'];
+const SAMPLE_KEYS = ['method', 'n', 'seed', 'ranges'];
+const SCALES = ['linear', 'log'] as const;
+const SEED_MAX = Number.MAX_SAFE_INTEGER;
+export const MAX_RUNS = 1_000_000;
+const MAX_REPLICATES = 1_000_000;
+const MAX_SAMPLES = 1_000_000;
+const MAX_STEPS = 100_000;
+/** Problems shown at most for the points of a design: the first ones tell what is wrong. */
+const MAX_POINT_PROBLEMS = 20;
+
+type Mapping = Record<string, unknown>;
+
+function isMapping(v: unknown): v is Mapping {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function isInteger(v: unknown, min: number, max: number): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+}
+
+/** Collects problems located in the sweep file. */
+class Report {
+  readonly problems: Problem[] = [];
+
+  constructor(readonly doc: SourceDocument) {}
+
+  add(path: readonly PathKey[], expected: string, found: string): void {
+    const at = this.doc.locate(path);
+    this.problems.push({ source: this.doc.source, line: at?.line, column: at?.column, path: dotted(path), expected, found });
+  }
+
+  /** Keys of `mapping` that are not in `known`, each with a suggestion. */
+  unknownKeys(path: readonly PathKey[], mapping: Mapping, known: readonly string[], what: string): void {
+    for (const key of Object.keys(mapping)) {
+      if (known.includes(key)) continue;
+      const guess = closest(key, known);
+      this.add([...path, key], guess ? `${what} (did you mean '${guess}'?)` : `${what}: one of ${known.join(', ')}`, 'an unknown key');
+    }
+  }
+}
+
+/** Reads and validates a sweep file and every point of its design. Throws an InputError listing every problem. */
+export function loadSweep(file: string): Sweep {
+  const doc = readDocument(file);
+  const data = expectMapping(doc, 'a mapping describing a sweep (scenario:, replicates:, vary:, sample:...)');
+  const report = new Report(doc);
+  report.unknownKeys([], data, TOP_KEYS, 'a sweep key');
+
+  const description = data.description ?? '';
+  if (typeof description !== 'string') report.add(['description'], 'a string', describeValue(description));
+  const rootSeed = data.seed ?? 1;
+  if (!isInteger(rootSeed, 0, SEED_MAX)) report.add(['seed'], 'an integer from 0 to 2^53-1 (the root seed of the sweep)', describeValue(rootSeed));
+  const replicates = data.replicates ?? 1;
+  if (!isInteger(replicates, 1, MAX_REPLICATES)) report.add(['replicates'], `an integer from 1 to ${MAX_REPLICATES}`, describeValue(replicates));
+  const seeds = data.seeds ?? 'independent';
+  if (!SEED_MODES.includes(seeds as SeedMode)) report.add(['seeds'], `one of ${SEED_MODES.map((m) => `'${m}'`).join(', ')}`, describeValue(seeds));
+
+  const scenario = readScenario(doc, data, report);
+  const used = new Map<string, string>();
+  const set = readSet(data, report, used);
+  const vary = readVary(data, report, used);
+  const sample = readSample(data, report, used, isInteger(rootSeed, 0, SEED_MAX) ? rootSeed : 1);
+  if (report.problems.length > 0) throw new InputError(report.problems);
+  if (!scenario) throw new Error('unreachable: a scenario problem was not reported');
+
+  const parameters: SweepParameter[] = [
+    ...vary.map((v) => ({ path: v.path, column: parameterColumn(v.path), from: 'vary' as const })),
+    ...(sample?.ranges ?? []).map((r) => ({ path: r.path, column: parameterColumn(r.path), from: 'sample' as const })),
+  ];
+  // Counted before anything is built: a grid of many parameters grows fast.
+  const pointCount = vary.reduce((n, v) => n * v.values.length, 1) * (sample?.n ?? 1);
+  const runs = pointCount * (replicates as number);
+  if (runs > MAX_RUNS) {
+    report.add(['replicates'], `a sweep of at most ${MAX_RUNS.toLocaleString('en-US')} runs`, `${pointCount.toLocaleString('en-US')} points times ${replicates} replicates`);
+    throw new InputError(report.problems);
+  }
+  const grid = factorial(vary.map((v) => v.values));
+  const sampled = sample
+    ? unitDesign(sample.method, sample.n, sample.ranges.length, sample.seed ?? 0).map((u) => u.map((x, j) => fromUnit(x, sample.ranges[j].interval)))
+    : [[]];
+  const points = crossDesign(grid, sampled);
+
+  const origins = new Map<string, { at: PathKey[] }>();
+  const setOverrides = set.map((s): Override => {
+    const source = `sweep:set:${s.path}`;
+    origins.set(source, { at: ['set', s.path] });
+    return { path: s.path, value: s.value, source };
+  });
+  for (const p of parameters) origins.set(`sweep:${p.from}:${p.path}`, { at: p.from === 'vary' ? ['vary', p.path] : ['sample', 'ranges', p.path] });
+  validatePoints(scenario, setOverrides, parameters, points, doc, origins);
+
+  const document = structuredClone(scenario.data as Mapping);
+  for (const s of set) applySet(document, s.path, s.value);
+  return {
+    file,
+    path: resolve(file),
+    name: basename(file, extname(file)),
+    description: (description as string).trim(),
+    rootSeed: rootSeed as number,
+    replicates: replicates as number,
+    seeds: seeds as SeedMode,
+    scenario: { file: scenario.file, document },
+    set,
+    vary,
+    sample,
+    parameters,
+    points,
+    runs,
+  };
+}
+
+interface ScenarioSource {
+  doc: SourceDocument;
+  data: unknown;
+  file: string | null;
+}
+
+function readScenario(doc: SourceDocument, data: Mapping, report: Report): ScenarioSource | null {
+  const value = data.scenario;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const file = isAbsolute(value) ? value : join(dirname(doc.source), value);
+    if (!existsSync(file) || statSync(file).isDirectory()) {
+      report.add(['scenario'], `a scenario file (a path relative to the sweep file, here ${file}) or an inline scenario mapping`, existsSync(file) ? 'a directory' : 'no such file');
+      return null;
+    }
+    const scenarioDoc = readDocument(file);
+    expectMapping(scenarioDoc, 'a mapping of scenario parameters (sections such as population:, imitation:)');
+    return { doc: scenarioDoc, data: scenarioDoc.data, file };
+  }
+  if (isMapping(value)) {
+    const inline: SourceDocument = { source: doc.source, data: value, locate: (path) => doc.locate(['scenario', ...path]) };
+    return { doc: inline, data: value, file: null };
+  }
+  report.add(['scenario'], 'a scenario file (a path relative to the sweep file) or an inline scenario mapping', describeValue(value));
+  return null;
+}
+
+/** A section that must be a mapping of parameter paths when present. */
+function pathMapping(data: Mapping, key: string, report: Report, example: string): Mapping {
+  const value = data[key];
+  if (value === undefined || value === null) return {};
+  if (isMapping(value)) return value;
+  report.add([key], `a mapping of parameter paths, e.g. ${example}`, describeValue(value));
+  return {};
+}
+
+/** A parameter path given in set:, vary: or sample.ranges:, known and used once only. */
+function claimPath(path: string, at: PathKey[], report: Report, used: Map<string, string>) {
+  const checked = checkPath(path);
+  if (!('spec' in checked)) {
+    report.add(at, checked.expected, checked.found);
+    return undefined;
+  }
+  const earlier = used.get(path);
+  if (earlier !== undefined) {
+    report.add(at, `a parameter given in only one of set:, vary: and sample: (${path} is already in ${earlier})`, `'${path}' again`);
+    return undefined;
+  }
+  used.set(path, at.slice(0, -1).map(String).join('.') + ':');
+  return checked.spec;
+}
+
+function readSet(data: Mapping, report: Report, used: Map<string, string>): { path: string; value: unknown }[] {
+  const set: { path: string; value: unknown }[] = [];
+  for (const [path, value] of Object.entries(pathMapping(data, 'set', report, 'ticks: 20000'))) {
+    const spec = claimPath(path, ['set', path], report, used);
+    if (!spec) continue;
+    if (!spec.schema.safeParse(value).success) report.add(['set', path], spec.expected, describeValue(value));
+    else set.push({ path, value });
+  }
+  return set;
+}
+
+function readVary(data: Mapping, report: Report, used: Map<string, string>): { path: string; values: unknown[] }[] {
+  const vary: { path: string; values: unknown[] }[] = [];
+  for (const [path, entry] of Object.entries(pathMapping(data, 'vary', report, 'population.bandSize: [25, 50, 100]'))) {
+    const at: PathKey[] = ['vary', path];
+    const spec = claimPath(path, at, report, used);
+    if (!spec) continue;
+    const kind = parameterKind(spec);
+    if (kind.type === 'fixed') {
+      report.add(at, 'a parameter with one number, choice or true/false per run (lists such as events go under set: or in the scenario)', `'${path}', ${spec.expected}`);
+      continue;
+    }
+    let values: unknown[] | undefined;
+    if (Array.isArray(entry)) {
+      if (entry.length === 0) report.add(at, 'a list of at least one value', 'an empty list');
+      let ok = entry.length > 0;
+      entry.forEach((v, i) => {
+        if (!spec.schema.safeParse(v).success) {
+          report.add([...at, i], spec.expected, describeValue(v));
+          ok = false;
+        } else if (entry.slice(0, i).some((w) => w === v)) {
+          report.add([...at, i], 'values that differ from each other', `${describeValue(v)} twice`);
+          ok = false;
+        }
+      });
+      if (ok) values = entry;
+    } else if (isMapping(entry) && kind.type === 'number') {
+      values = readSteps(entry, at, kind.integer, spec.expected, (x) => spec.schema.safeParse(x).success, report);
+    } else {
+      const range = kind.type === 'number' ? ', or a range { from, to, steps } or { from, to, by }' : '';
+      const options = kind.type === 'choice' ? ` (${spec.expected})` : kind.type === 'boolean' ? ' ([true, false])' : '';
+      report.add(at, `a list of values${options}${range}`, describeValue(entry));
+    }
+    if (values) vary.push({ path, values });
+  }
+  return vary;
+}
+
+/** Reads from, to and scale of a range; undefined (with problems reported) if any is wrong. */
+function readInterval(entry: Mapping, at: PathKey[], integer: boolean, expected: string, valid: (x: number) => boolean, report: Report, strict: boolean): Interval | undefined {
+  let ok = true;
+  for (const end of ['from', 'to'] as const) {
+    const x = entry[end];
+    if (x === undefined) {
+      report.add([...at], `a range with ${end}: (${expected})`, `no ${end}:`);
+      ok = false;
+    } else if (typeof x !== 'number' || !valid(x)) {
+      report.add([...at, end], expected, describeValue(x));
+      ok = false;
+    }
+  }
+  const scale = entry.scale ?? 'linear';
+  if (!SCALES.includes(scale as (typeof SCALES)[number])) {
+    report.add([...at, 'scale'], "one of 'linear', 'log'", describeValue(scale));
+    ok = false;
+  }
+  if (!ok) return undefined;
+  const from = entry.from as number;
+  const to = entry.to as number;
+  if (strict ? from >= to : from > to) {
+    report.add([...at, 'to'], `a number ${strict ? 'greater than' : 'no less than'} from: (${from})`, describeValue(to));
+    return undefined;
+  }
+  if (scale === 'log' && from <= 0) {
+    report.add([...at, 'from'], 'a number greater than 0 on a log scale', describeValue(from));
+    return undefined;
+  }
+  return { from, to, scale: scale as Interval['scale'], integer };
+}
+
+function readSteps(entry: Mapping, at: PathKey[], integer: boolean, expected: string, valid: (x: number) => boolean, report: Report): number[] | undefined {
+  const before = report.problems.length;
+  report.unknownKeys(at, entry, RANGE_KEYS, 'a key of a range { from, to, steps, by, scale }');
+  const interval = readInterval(entry, at, integer, expected, valid, report, false);
+  const { steps, by } = entry;
+  if (steps !== undefined && by !== undefined) report.add([...at, 'by'], 'either steps: or by:, not both', 'both');
+  else if (steps === undefined && by === undefined) report.add(at, 'a range with steps: (the number of values) or by: (the step between them)', 'neither');
+  else if (steps !== undefined && !isInteger(steps, 1, MAX_STEPS)) report.add([...at, 'steps'], `an integer from 1 to ${MAX_STEPS}`, describeValue(steps));
+  else if (by !== undefined && (typeof by !== 'number' || !(by > 0))) report.add([...at, 'by'], 'a number greater than 0', describeValue(by));
+  else if (by !== undefined && entry.scale === 'log') report.add([...at, 'by'], 'steps: on a log scale (by: is an additive step)', describeValue(by));
+  if (!interval || report.problems.length > before) return undefined;
+  if (steps !== undefined && steps !== 1 && interval.from === interval.to) {
+    report.add([...at, 'steps'], `1 when from equals to (${interval.from})`, describeValue(steps));
+    return undefined;
+  }
+  if (by !== undefined && (interval.to - interval.from) / (by as number) + 1 > MAX_STEPS) {
+    report.add([...at, 'by'], `a step that gives at most ${MAX_STEPS} values`, describeValue(by));
+    return undefined;
+  }
+  const values = steps !== undefined ? stepsBetween(interval, steps as number) : stepsBy(interval, by as number);
+  const repeated = values.find((v, i) => i > 0 && values[i - 1] === v);
+  if (repeated !== undefined) {
+    report.add([...at, steps !== undefined ? 'steps' : 'by'], `fewer steps: the values of an integer parameter must differ, and ${repeated} comes twice`, describeValue(steps ?? by));
+    return undefined;
+  }
+  return values;
+}
+
+function readSample(data: Mapping, report: Report, used: Map<string, string>, rootSeed: number): SampleDesign | null {
+  const entry = data.sample;
+  if (entry === undefined || entry === null) return null;
+  const at: PathKey[] = ['sample'];
+  if (!isMapping(entry)) {
+    report.add(at, 'a mapping { method: lhs or sobol, n: number of points, ranges: { path: { from, to } } }', describeValue(entry));
+    return null;
+  }
+  const before = report.problems.length;
+  report.unknownKeys(at, entry, SAMPLE_KEYS, 'a key of sample:');
+  const { method, n, seed } = entry;
+  if (method === undefined) report.add(at, `a method: (${SAMPLE_METHODS.join(' or ')})`, 'no method:');
+  else if (!SAMPLE_METHODS.includes(method as SampleMethod)) report.add(['sample', 'method'], `one of ${SAMPLE_METHODS.map((m) => `'${m}'`).join(', ')}`, describeValue(method));
+  if (n === undefined) report.add(at, 'n: (the number of points to draw)', 'no n:');
+  else if (!isInteger(n, 1, MAX_SAMPLES)) report.add(['sample', 'n'], `an integer from 1 to ${MAX_SAMPLES}`, describeValue(n));
+  if (seed !== undefined) {
+    if (method === 'sobol') report.add(['sample', 'seed'], 'no seed with method sobol (the unscrambled Sobol sequence has no randomness)', describeValue(seed));
+    else if (!isInteger(seed, 0, SEED_MAX)) report.add(['sample', 'seed'], 'an integer from 0 to 2^53-1', describeValue(seed));
+  }
+  const ranges: SampleDesign['ranges'] = [];
+  const rangesEntry = entry.ranges;
+  if (!isMapping(rangesEntry) || Object.keys(rangesEntry).length === 0) {
+    report.add(rangesEntry === undefined ? at : ['sample', 'ranges'], 'ranges: a mapping of parameter paths to { from, to } (with scale: log if wanted)', rangesEntry === undefined ? 'no ranges:' : describeValue(rangesEntry));
+  } else {
+    for (const [path, range] of Object.entries(rangesEntry)) {
+      const rangeAt: PathKey[] = ['sample', 'ranges', path];
+      const spec = claimPath(path, rangeAt, report, used);
+      if (!spec) continue;
+      const kind = parameterKind(spec);
+      if (kind.type !== 'number') {
+        report.add(rangeAt, `a numeric parameter (${path} is ${spec.expected}: list its values under vary:)`, `'${path}'`);
+        continue;
+      }
+      if (!isMapping(range)) {
+        report.add(rangeAt, 'a range { from, to } (with scale: log if wanted)', describeValue(range));
+        continue;
+      }
+      report.unknownKeys(rangeAt, range, ['from', 'to', 'scale'], 'a key of a sampled range { from, to, scale }');
+      const interval = readInterval(range, rangeAt, kind.integer, spec.expected, (x) => spec.schema.safeParse(x).success, report, true);
+      if (interval) ranges.push({ path, interval });
+    }
+    if (method === 'sobol' && Object.keys(rangesEntry).length > SOBOL_MAX_DIMENSIONS) {
+      report.add(['sample', 'ranges'], `at most ${SOBOL_MAX_DIMENSIONS} parameters with method sobol`, `${Object.keys(rangesEntry).length}`);
+    }
+  }
+  if (report.problems.length > before) return null;
+  return { method: method as SampleMethod, n: n as number, seed: method === 'lhs' ? ((seed as number | undefined) ?? rootSeed) : null, ranges };
+}
+
+/** As `sapient run --set` applies a parameter to the scenario document. */
+export function applySet(raw: Mapping, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = raw;
+  for (const key of keys.slice(0, -1)) {
+    if (!isMapping(node[key])) node[key] = {};
+    node = node[key] as Mapping;
+  }
+  node[keys[keys.length - 1]] = value;
+}
+
+/**
+ * Every point must be a valid scenario: ranges checked one by one can still combine into an
+ * invalid one (difficultyMin above difficultyMax, an event after the last tick). A
+ * problem caused by a value of the sweep file is reported at that value, with the point.
+ */
+function validatePoints(
+  scenario: ScenarioSource,
+  setOverrides: Override[],
+  parameters: SweepParameter[],
+  points: unknown[][],
+  sweepDoc: SourceDocument,
+  origins: Map<string, { at: PathKey[] }>,
+): void {
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  let more = 0;
+  const relocate = (p: Problem, context: string): Problem => {
+    const origin = origins.get(p.source);
+    if (origin) {
+      const at = sweepDoc.locate(origin.at);
+      return { source: sweepDoc.source, line: at?.line, column: at?.column, path: dotted(origin.at), expected: p.expected, found: `${p.found}${context}` };
+    }
+    // A problem in an inline scenario is named by its path in the sweep file.
+    const path = scenario.file === null && p.source === sweepDoc.source && p.path ? `scenario.${p.path}` : p.path;
+    return { ...p, path, found: `${p.found}${context}` };
+  };
+  const check = (overrides: Override[], context: string) => {
+    try {
+      validateScenario(scenario.doc, overrides);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      for (const p of e.problems) {
+        const located = relocate(p, context);
+        const key = formatProblem({ ...located, found: p.found });
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (problems.length < MAX_POINT_PROBLEMS) problems.push(located);
+        else more++;
+      }
+    }
+  };
+  check(setOverrides, '');
+  // The scenario itself must be valid before its points are worth checking.
+  if (problems.length > 0) throw new InputError(problems);
+  points.forEach((values, point) => {
+    const overrides = parameters.map((p, i): Override => ({ path: p.path, value: values[i], source: `sweep:${p.from}:${p.path}` }));
+    const context = parameters.length > 0 ? ` (at point ${point}: ${parameters.map((p, i) => `${p.path}=${describeValue(values[i])}`).join(', ')})` : '';
+    check([...setOverrides, ...overrides], context);
+  });
+  if (more > 0) problems.push({ source: sweepDoc.source, path: '', expected: 'a valid scenario at every point', found: `${more} more problems like these` });
+  if (problems.length > 0) throw new InputError(problems);
+}

@@ -1,0 +1,51 @@
+import { csvLine, SUMMARY_COLUMNS, TIMELINE_COLUMNS } from '../io/records.js';
+import { POINT_STATISTIC_COLUMNS } from './points.js';
+
+/**
+ * The columns of a sweep's tables. Every run row starts with the same key columns and the
+ * point's parameters, so that timeline.csv and summary.csv join on run_id and can be
+ * filtered or grouped by parameter without a lookup in another file.
+ */
+
+export const RUN_KEY_COLUMNS = ['run_id', 'point_id', 'replicate', 'seed'] as const;
+
+/** The files of a sweep's output directory. */
+export const SWEEP_FILES = {
+  timeline: 'timeline.csv',
+  summary: 'summary.csv',
+  points: 'points.csv',
+  failures: 'failures.csv',
+  manifest: 'manifest.json',
+  state: 'sweep-state.jsonl',
+  scenario: 'scenario.json',
+} as const;
+
+export type TableName = 'timeline' | 'summary' | 'points' | 'failures';
+export const TABLES: readonly TableName[] = ['timeline', 'summary', 'points', 'failures'];
+
+/**
+ * A parameter's column is named by its path. The one path that would collide with an
+ * output column, `ticks` (also a summary column), is written `scenario.ticks`.
+ */
+export function parameterColumn(path: string): string {
+  const taken = new Set<string>([...RUN_KEY_COLUMNS, ...TIMELINE_COLUMNS, ...SUMMARY_COLUMNS, ...POINT_STATISTIC_COLUMNS, 'error']);
+  return taken.has(path) ? `scenario.${path}` : path;
+}
+
+export function tableHeader(table: TableName, parameterColumns: readonly string[]): string {
+  switch (table) {
+    case 'timeline':
+      return csvLine([...RUN_KEY_COLUMNS, ...parameterColumns, ...TIMELINE_COLUMNS]);
+    case 'summary':
+      return csvLine([...RUN_KEY_COLUMNS, ...parameterColumns, ...SUMMARY_COLUMNS]);
+    case 'failures':
+      return csvLine([...RUN_KEY_COLUMNS, ...parameterColumns, 'error']);
+    case 'points':
+      return csvLine(['point_id', ...parameterColumns, ...POINT_STATISTIC_COLUMNS]);
+  }
+}
+
+/** The key and parameter cells that start every row of a run, with the comma that follows them. */
+export function runRowPrefix(run: number, point: number, replicate: number, seed: number, values: readonly unknown[]): string {
+  return `${csvLine([run, point, replicate, seed, ...values]).slice(0, -1)},`;
+}

@@ -1,0 +1,181 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadSweep } from '../src/batch/sweep-file.js';
+import { formatProblem, InputError } from '../src/config/problems.js';
+import { ROOT, removeTemporaries, sapient, workspace } from './fixtures/sweeps/support.js';
+
+/**
+ * Sweep files are checked with the care given to scenarios: each problem names the file,
+ * line and column, the path in the sweep file, what was expected and what was found; the
+ * command then ends with code 2 and writes nothing.
+ */
+
+afterAll(removeTemporaries);
+
+/** The messages loadSweep gives for a sweep file's text, one per problem. */
+function problems(text: string, extra: Record<string, string> = {}): string[] {
+  const dir = workspace('scenario.yaml');
+  for (const [name, content] of Object.entries(extra)) writeFileSync(join(dir, name), content);
+  const file = join(dir, 'sweep.yaml');
+  writeFileSync(file, text);
+  try {
+    loadSweep(file);
+  } catch (e) {
+    if (e instanceof InputError) return e.problems.map((p) => formatProblem({ ...p, source: p.source.replace(`${dir}/`, '') }));
+    throw e;
+  }
+  return [];
+}
+
+describe('a valid sweep file', () => {
+  it('gives the points in order, with parameter values checked and columns named by path', () => {
+    const dir = workspace('scenario.yaml');
+    const file = join(dir, 'sweep.yaml');
+    writeFileSync(
+      file,
+      [
+        'scenario: scenario.yaml',
+        'replicates: 2',
+        'set: { imitation.alpha: 2 }',
+        'vary:',
+        '  imitation.bias: [best, random]',
+        '  ticks: [100, 200]',
+        'sample: { method: sobol, n: 2, ranges: { migration.migrationRate: { from: 0.001, to: 0.1, scale: log } } }',
+      ].join('\n'),
+    );
+    const sweep = loadSweep(file);
+    expect(sweep.parameters.map((p) => p.column)).toEqual(['imitation.bias', 'scenario.ticks', 'migration.migrationRate']);
+    expect(sweep.points).toEqual([
+      ['best', 100, 0.001],
+      ['best', 100, 0.01],
+      ['best', 200, 0.001],
+      ['best', 200, 0.01],
+      ['random', 100, 0.001],
+      ['random', 100, 0.01],
+      ['random', 200, 0.001],
+      ['random', 200, 0.01],
+    ]);
+    expect(sweep.runs).toBe(16);
+    expect(sweep.rootSeed).toBe(1);
+    expect((sweep.scenario.document.imitation as Record<string, unknown>).alpha).toBe(2);
+  });
+
+  it('loads every shipped sweep', () => {
+    for (const name of ['population-size', 'henrich-threshold', 'sensitivity']) {
+      const sweep = loadSweep(join(ROOT, 'scenarios', 'sweeps', `${name}.yaml`));
+      expect(sweep.runs).toBeGreaterThan(0);
+      expect(sweep.description).not.toBe('');
+    }
+  });
+});
+
+describe('a bad sweep file', () => {
+  it('names unknown keys with a suggestion, and bad top-level values', () => {
+    expect(problems('scenario: scenario.yaml\nreplicate: 3\nseed: -1\nseeds: same\n')).toEqual([
+      "sweep.yaml:2:12: replicate: expected a sweep key (did you mean 'replicates'?), found an unknown key",
+      'sweep.yaml:3:7: seed: expected an integer from 0 to 2^53-1 (the root seed of the sweep), found -1',
+      "sweep.yaml:4:8: seeds: expected one of 'independent', 'common', found 'same'",
+    ]);
+  });
+
+  it('names a missing scenario file at the scenario: line', () => {
+    expect(problems('scenario: missing.yaml\n')[0]).toMatch(/^sweep\.yaml:1:11: scenario: expected a scenario file .*, found no such file$/);
+    expect(problems('scenario: 3\n')).toEqual(['sweep.yaml:1:11: scenario: expected a scenario file (a path relative to the sweep file) or an inline scenario mapping, found 3']);
+  });
+
+  it('checks parameter paths and values against the scenario schema', () => {
+    expect(
+      problems(
+        [
+          'scenario: scenario.yaml',
+          'set:',
+          '  population.bands: 0',
+          'vary:',
+          '  population.bandSise: [10, 20]',
+          '  imitation.alpha: [1, -2, 1]',
+          '  seed: [1, 2]',
+          '  events: [[]]',
+          '  imitation.bias: { from: 1, to: 2, steps: 2 }',
+        ].join('\n'),
+      ),
+    ).toEqual([
+      'sweep.yaml:3:21: set.population.bands: expected an integer from 1 to 100000, found 0',
+      "sweep.yaml:5:24: vary.population.bandSise: expected a parameter path of the scenario (did you mean 'population.bandSize'?), found the unknown path 'population.bandSise'",
+      'sweep.yaml:6:24: vary.imitation.alpha[1]: expected a number from 0 to 1000000, found -2',
+      'sweep.yaml:6:28: vary.imitation.alpha[2]: expected values that differ from each other, found 1 twice',
+      "sweep.yaml:7:9: vary.seed: expected a parameter other than seed: every run's seed is derived from the sweep's root seed (seed: at the top of the sweep file), found 'seed'",
+      "sweep.yaml:8:11: vary.events: expected a parameter with one number, choice or true/false per run (lists such as events go under set: or in the scenario), found 'events', a list of events { at, set, cull, description }",
+      "sweep.yaml:9:19: vary.imitation.bias: expected a list of values (one of 'random', 'best', 'payoff', 'conformist'), found a mapping",
+    ]);
+  });
+
+  it('checks ranges and the sample: section', () => {
+    expect(
+      problems(
+        [
+          'scenario: scenario.yaml',
+          'vary:',
+          '  migration.migrationRate: { from: 0.001, to: 0.1, step: 3 }',
+          '  population.bandSize: { from: 1, to: 3, steps: 5 }',
+          'sample:',
+          '  method: lhc',
+          '  n: 0',
+          '  ranges:',
+          '    migration.migrationRate: { from: 0, to: 1 }',
+          '    imitation.beta: { from: 1, to: 0.5 }',
+          '    innovation.enabled: { from: 0, to: 1 }',
+        ].join('\n'),
+      ),
+    ).toEqual([
+      "sweep.yaml:3:58: vary.migration.migrationRate.step: expected a key of a range { from, to, steps, by, scale } (did you mean 'steps'?), found an unknown key",
+      'sweep.yaml:3:28: vary.migration.migrationRate: expected a range with steps: (the number of values) or by: (the step between them), found neither',
+      'sweep.yaml:4:49: vary.population.bandSize.steps: expected fewer steps: the values of an integer parameter must differ, and 2 comes twice, found 5',
+      "sweep.yaml:6:11: sample.method: expected one of 'lhs', 'sobol', found 'lhc'",
+      'sweep.yaml:7:6: sample.n: expected an integer from 1 to 1000000, found 0',
+      "sweep.yaml:9:30: sample.ranges.migration.migrationRate: expected a parameter given in only one of set:, vary: and sample: (migration.migrationRate is already in vary:), found 'migration.migrationRate' again",
+      'sweep.yaml:10:36: sample.ranges.imitation.beta.to: expected a number greater than from: (1), found 0.5',
+      "sweep.yaml:11:25: sample.ranges.innovation.enabled: expected a numeric parameter (innovation.enabled is true or false: list its values under vary:), found 'innovation.enabled'",
+    ]);
+  });
+
+  it('checks every point as the scenario it will run, and names the point', () => {
+    expect(problems('scenario: scenario.yaml\nvary:\n  skills.difficultyMin: [0.1, 0.95]\n  population.bandSize: [5, 6]\n')).toEqual([
+      'sweep.yaml:3:25: vary.skills.difficultyMin: expected a number no greater than skills.difficultyMax (0.9), found 0.95 (at point 2: skills.difficultyMin=0.95, population.bandSize=5)',
+    ]);
+  });
+
+  it('names problems of an inline scenario by their path in the sweep file', () => {
+    expect(problems('scenario:\n  ticks: 100\n  population: { bandz: 3 }\n')).toEqual([
+      "sweep.yaml:3:24: scenario.population.bandz: expected a known parameter of population (did you mean 'bands'?), found an unknown parameter",
+    ]);
+  });
+});
+
+describe('the command line', () => {
+  it('ends with code 2, one line per problem, and writes nothing', async () => {
+    const dir = workspace('scenario.yaml');
+    writeFileSync(join(dir, 'bad.yaml'), 'scenario: scenario.yaml\nvary:\n  imitation.alfa: [1, 2]\n');
+    const result = await sapient(['sweep', 'bad.yaml', '--out', 'out'], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "sapient: bad.yaml:3:19: vary.imitation.alfa: expected a parameter path of the scenario (did you mean 'imitation.alpha'?), found the unknown path 'imitation.alfa'\n",
+    );
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+    expect(existsSync(join(dir, 'results'))).toBe(false);
+  });
+
+  it('refuses bad flags and a non-empty --out with code 2', async () => {
+    const dir = workspace('small.yaml');
+    const workers = await sapient(['sweep', 'small.yaml', '--workers', 'two', '--out', 'out'], dir);
+    expect(workers.code).toBe(2);
+    expect(workers.stderr).toBe("sapient: --workers two: expected an integer from 1 to 4096, found 'two'\n");
+    const shard = await sapient(['sweep', 'small.yaml', '--shard', '4/4', '--out', 'out'], dir);
+    expect(shard.code).toBe(2);
+    expect(shard.stderr).toBe('sapient: --shard 4/4: expected i/n with i from 0 to n-1, e.g. 0/4 for the first of four parts, found 4/4: i is not below n\n');
+    writeFileSync(join(dir, 'keep.txt'), 'earlier results\n');
+    const full = await sapient(['sweep', 'small.yaml', '--out', '.'], dir);
+    expect(full.code).toBe(2);
+    expect(full.stderr).toMatch(/^sapient: --out: expected an empty or new directory \(or --force to start afresh in it\), found .*, which already holds \d+ entries\n$/);
+  });
+});

@@ -1,0 +1,84 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failing, removeTemporaries, sapient, tables, workspace } from './fixtures/sweeps/support.js';
+
+/**
+ * A sweep split over machines with --shard i/n and combined with sapient merge gives
+ * exactly the files of one machine; merge refuses anything but all the finished shards of
+ * one sweep, each once.
+ */
+
+afterAll(removeTemporaries);
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = workspace('small.yaml', 'failing.yaml');
+  const results = await Promise.all([
+    sapient(['sweep', 'small.yaml', '--workers', '2', '--out', 'whole', '--quiet'], dir),
+    ...[0, 1, 2].map((i) => sapient(['sweep', 'small.yaml', '--shard', `${i}/3`, '--workers', '1', '--out', `part${i}`, '--quiet'], dir)),
+    sapient(['sweep', 'failing.yaml', '--workers', '1', '--out', 'failing-whole', '--quiet'], dir, failing([2, 3])),
+    ...[0, 1].map((i) => sapient(['sweep', 'failing.yaml', '--shard', `${i}/2`, '--workers', '1', '--out', `failing${i}`, '--quiet'], dir, failing([2, 3]))),
+  ]);
+  for (const r of results.slice(0, 4)) expect(r.code).toBe(0);
+  for (const r of results.slice(4)) expect(r.code).toBe(3);
+});
+
+describe('--shard and merge', () => {
+  it('gives each shard the runs whose run_id modulo n is its index, and no points.csv', () => {
+    for (const i of [0, 1, 2]) {
+      const ids = readFileSync(join(dir, `part${i}`, 'summary.csv'), 'utf8')
+        .split('\n')
+        .slice(1)
+        .filter((l) => l !== '')
+        .map((l) => Number(l.split(',')[0]));
+      expect(ids).toEqual(Array.from({ length: 6 }, (_, k) => i + 3 * k));
+      expect(existsSync(join(dir, `part${i}`, 'points.csv'))).toBe(false);
+    }
+  });
+
+  it('merges the shards into exactly the files one machine writes', async () => {
+    const result = await sapient(['merge', 'part2', 'part0', 'part1', '--out', 'merged'], dir);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('sapient merge: 3 shards, 18 runs, into merged/.\n');
+    expect(tables(join(dir, 'merged'))).toEqual(tables(join(dir, 'whole')));
+    const manifest = JSON.parse(readFileSync(join(dir, 'merged', 'manifest.json'), 'utf8')) as { status: string; mergedFrom: unknown[]; shard: { count: number } };
+    expect(manifest.status).toBe('complete');
+    expect(manifest.mergedFrom).toHaveLength(3);
+    expect(manifest.shard.count).toBe(1);
+  });
+
+  it('merges failures too', async () => {
+    const result = await sapient(['merge', 'failing0', 'failing1', '--out', 'failing-merged'], dir);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('sapient: note: 2 of 4 runs of the sweep failed; they are listed in failing-merged/failures.csv\n');
+    expect(tables(join(dir, 'failing-merged'))).toEqual(tables(join(dir, 'failing-whole')));
+  });
+
+  it('refuses missing, repeated and foreign shards, with nothing written', async () => {
+    const missing = await sapient(['merge', 'part0', 'part1', '--out', 'no1'], dir);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('sapient: sapient merge: expected all 3 shards of the sweep (0/3 to 2/3), found no shard 2/3\n');
+
+    const twice = await sapient(['merge', 'part0', 'part1', 'part1', 'part2', '--out', 'no2'], dir);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toBe('sapient: part1: expected each shard directory once, found it twice\n');
+
+    const foreign = await sapient(['merge', 'part0', 'part1', 'failing1', '--out', 'no3'], dir);
+    expect(foreign.code).toBe(2);
+    expect(foreign.stderr).toMatch(/^sapient: failing1: expected a shard of the same sweep as part0 \(small\.yaml, design [0-9a-f]{12}\), found a shard of another sweep \(failing\.yaml, design [0-9a-f]{12}\)\n$/);
+
+    const whole = await sapient(['merge', 'part0', 'whole', '--out', 'no4'], dir);
+    expect(whole.code).toBe(2);
+    expect(whole.stderr).toBe('sapient: whole: expected a shard i/3, like part0 (0/3), found shard 0/1\n');
+
+    writeFileSync(join(dir, 'not-a-sweep'), 'x');
+    const odd = await sapient(['merge', 'part0', 'nowhere', 'not-a-sweep', '--out', 'no5'], dir);
+    expect(odd.code).toBe(2);
+    expect(odd.stderr).toBe("sapient: nowhere: expected a sweep's output directory, found no such directory\nsapient: not-a-sweep: expected a sweep's output directory, found a file\n");
+
+    for (const out of ['no1', 'no2', 'no3', 'no4', 'no5']) expect(existsSync(join(dir, out))).toBe(false);
+  });
+});
