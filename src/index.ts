@@ -11,3 +11,7 @@ export { loadScenario, validateScenario, parseSetFlag, defineScenario, type Over
 export { readDocument, parseText, type SourceDocument } from './config/document.js';
 export { InputError, formatProblem, type Problem } from './config/problems.js';
 export { TIMELINE_COLUMNS, SUMMARY_COLUMNS, cell, csvLine, timelineValues, summaryValues } from './io/records.js';
+export { loadSweep, type Sweep } from './batch/sweep-file.js';
+export { runSweep, type SweepOptions, type SweepProgress, type SweepResult } from './batch/sweep.js';
+export { mergeShards, type MergeResult } from './batch/merge.js';
+export { runSeed } from './batch/seeds.js';
