@@ -18,7 +18,7 @@ interface Figure {
   censoredAt?: string;
 }
 
-/** The summary figures points.csv describes (docs/SWEEPS.md defines each). */
+/** The summary figures points.csv describes (README.md, section Sweeps, defines each). */
 export const POINT_FIGURES: readonly Figure[] = [
   { column: 'takeoff_year', censoredAt: 'years' },
   { column: 'first_distill_year', censoredAt: 'years' },

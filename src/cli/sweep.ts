@@ -29,7 +29,7 @@ export function sweepCommand() {
     .addHelpText(
       'after',
       `
-Outputs, in the output directory (docs/SWEEPS.md describes every column):
+Outputs, in the output directory (README.md, section Sweeps, describes every column):
   timeline.csv    one row per run and sample: run_id, point_id, replicate, seed, the
                   point's parameters, then the timeline columns of sapient run
   summary.csv     one row per run: the same key columns, then the summary columns
