@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUMMARY_COLUMNS, TIMELINE_COLUMNS } from '../src/io/records.js';
-import { cleanup, type CliResult, ROOT, sapient, SMALL, tempDir, writeFile } from './helpers/cli.js';
+import { cleanup, type CliResult, ROOT, sapient, sapientInterrupted, SMALL, tempDir, writeFile } from './helpers/cli.js';
 
 afterAll(cleanup);
 
@@ -168,6 +168,18 @@ describe('sapient run', () => {
   });
 
   const baseline = join(ROOT, 'scenarios', 'baseline.yaml');
+  it('stops on Ctrl-C or SIGTERM with code 130 or 143, leaving nothing behind', async () => {
+    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+      const dir = tempDir();
+      const out = join(dir, 'out');
+      // A long run: interrupted once its partial timeline exists, i.e. mid-simulation.
+      const r = await sapientInterrupted(['run', 'baseline', '--out', out], dir, () => existsSync(out) && readdirSync(out).length > 0, signal);
+      expect(r.code).toBe(code);
+      expect(r.stderr).toBe(`sapient: interrupted by ${signal}: nothing written\n`);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
   it('runs the shipped baseline when no scenario is given, from any directory', async () => {
     const dir = tempDir();
     const r = await sapient(

@@ -143,3 +143,46 @@ function fullName(command: CommandUnknownOpts): string {
   for (let c: CommandUnknownOpts | null = command; c; c = c.parent) names.unshift(c.name());
   return names.join(' ');
 }
+
+const SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
+export type StopSignal = keyof typeof SIGNALS;
+
+/** While a long command runs: Ctrl-C or SIGTERM aborts `signal`; see `listenForStop`. */
+export interface StopListener {
+  readonly signal: AbortSignal;
+  /** The signal received, if any. */
+  readonly received: StopSignal | undefined;
+  /** The conventional exit code for it: 128 + the signal's number. */
+  exitCode(): number;
+  /** Stops listening (the default behaviour of the signals returns). */
+  release(): void;
+}
+
+/**
+ * Turns SIGINT and SIGTERM into an abort, so the command can stop cleanly (commit what is
+ * done, remove what is partial). A second signal exits at once: the command's state on disk
+ * must be consistent at every instant anyway.
+ */
+export function listenForStop(): StopListener {
+  const controller = new AbortController();
+  let received: StopSignal | undefined;
+  const handlers = (Object.keys(SIGNALS) as StopSignal[]).map((name) => {
+    const handler = () => {
+      if (received) process.exit(128 + SIGNALS[received]);
+      received = name;
+      controller.abort(new Error(`stopped by ${name}`));
+    };
+    process.on(name, handler);
+    return [name, handler] as const;
+  });
+  return {
+    signal: controller.signal,
+    get received() {
+      return received;
+    },
+    exitCode: () => 128 + SIGNALS[received ?? 'SIGINT'],
+    release: () => {
+      for (const [name, handler] of handlers) process.off(name, handler);
+    },
+  };
+}

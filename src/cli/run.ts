@@ -1,9 +1,10 @@
 import { Command } from '@commander-js/extra-typings';
+import { existsSync, readdirSync, rmdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freshDirectory, prepareOutputDir } from '../io/files.js';
 import { PACKAGE_ROOT } from '../io/provenance.js';
 import { type RunRecord, writeRun } from '../io/run-output.js';
-import { action, collect, loadWithFlags, readable, shownPath } from './common.js';
+import { action, collect, listenForStop, loadWithFlags, readable, shownPath } from './common.js';
 import { duration, startProgress } from './progress.js';
 import { locateScenario } from './scenarios.js';
 
@@ -41,26 +42,37 @@ Examples:
   $ sapient run baseline --set skills.boostScale=0 --seed 3 --quiet`,
     )
     .action(
-      action((argument, options) => {
+      action(async (argument, options) => {
         const file = locateScenario(argument);
         const { loaded, overrides } = loadWithFlags(file, options);
         const { scenario, name } = loaded;
         // Everything the user gave has been checked; only now may anything be created.
         const dir = options.out !== undefined ? resolve(options.out) : freshDirectory(resolve('results', `${name}-seed${scenario.seed}`));
+        const existed = existsSync(dir);
         prepareOutputDir(dir, options.force === true, options.out !== undefined ? '--out' : 'the default output directory');
 
         const progress = startProgress({ label: `${name} (seed ${scenario.seed})`, unit: 'ticks', total: scenario.ticks, quiet: options.quiet });
+        const stop = listenForStop();
         let record: RunRecord;
         try {
-          record = writeRun({
+          record = await writeRun({
             loaded,
             overrides,
             dir,
             command: ['sapient', ...process.argv.slice(2)],
             onProgress: (tick) => progress.update(tick),
+            signal: stop.signal,
           });
+        } catch (e) {
+          if (!stop.received) throw e;
+          // Stopped: the partial timeline is gone; so is the directory if this run made it.
+          if (!existed && readdirSync(dir).length === 0) rmdirSync(dir);
+          process.stderr.write(`sapient: interrupted by ${stop.received}: nothing written\n`);
+          process.exitCode = stop.exitCode();
+          return;
         } finally {
           progress.stop();
+          stop.release();
         }
         if (!options.quiet) process.stdout.write(`${report(record, name, scenario.yearsPerTick)}\n`);
       }),

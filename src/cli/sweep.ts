@@ -8,13 +8,12 @@ import { loadSweep, type Sweep } from '../batch/sweep-file.js';
 import { SWEEP_FILES } from '../batch/tables.js';
 import { freshDirectory } from '../io/files.js';
 import { defaultWorkers } from '../workers/pool.js';
-import { action, EXIT, readable, shownPath } from './common.js';
+import { action, EXIT, listenForStop, readable, shownPath, type StopListener } from './common.js';
 import { duration, type Progress, startProgress } from './progress.js';
 import { listScenarios, SWEEPS_DIR } from './scenarios.js';
 
 /** Off a terminal, one progress line at most this often. */
 const PLAIN_EVERY_MS = 5000;
-const SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
 
 export function sweepCommand() {
   return new Command('sweep')
@@ -60,20 +59,7 @@ Examples:
         const sweep = loadSweep(locateSweep(argument));
         const dir = outputDir(sweep, options.out, shard, options.resume === true);
 
-        const controller = new AbortController();
-        let signalled: keyof typeof SIGNALS | undefined;
-        const onSignal = (name: keyof typeof SIGNALS) => () => {
-          // A second signal means now: the state on disk is consistent at every instant.
-          if (signalled) process.exit(128 + SIGNALS[signalled]);
-          signalled = name;
-          controller.abort();
-        };
-        const handlers = Object.keys(SIGNALS).map((name) => {
-          const handler = onSignal(name as keyof typeof SIGNALS);
-          process.on(name, handler);
-          return [name, handler] as const;
-        });
-
+        const stop = listenForStop();
         let progress: Progress | undefined;
         let result: SweepResult;
         try {
@@ -83,7 +69,7 @@ Examples:
             shard,
             resume: options.resume,
             force: options.force,
-            signal: controller.signal,
+            signal: stop.signal,
             command: ['sapient', ...process.argv.slice(2)],
             onStart: ({ total, resumedFrom }) => {
               const label = resumedFrom > 0 ? `${sweep.name} (${readable(resumedFrom)} runs done before)` : sweep.name;
@@ -93,9 +79,9 @@ Examples:
           });
         } finally {
           progress?.stop();
-          for (const [name, handler] of handlers) process.off(name, handler);
+          stop.release();
         }
-        report(sweep, result, options.quiet === true, argument, signalled);
+        report(sweep, result, options.quiet === true, argument, stop);
       }),
     );
 }
@@ -138,7 +124,7 @@ function outputDir(sweep: Sweep, out: string | undefined, shard: Shard | undefin
   return resume ? base : freshDirectory(base);
 }
 
-function report(sweep: Sweep, result: SweepResult, quiet: boolean, argument: string, signalled: keyof typeof SIGNALS | undefined): void {
+function report(sweep: Sweep, result: SweepResult, quiet: boolean, argument: string, stop: StopListener): void {
   const where = shownPath(result.dir);
   const part = result.shard.count > 1 ? `, shard ${result.shard.index}/${result.shard.count}` : '';
   if (result.status === 'interrupted') {
@@ -146,7 +132,7 @@ function report(sweep: Sweep, result: SweepResult, quiet: boolean, argument: str
     process.stderr.write(
       `sapient: interrupted: ${readable(result.committed)} of ${readable(result.runs)} runs are on disk in ${where}/; finish them with: sapient sweep ${argument}${shardFlag} --out ${where} --resume\n`,
     );
-    process.exitCode = 128 + SIGNALS[signalled ?? 'SIGINT'];
+    process.exitCode = stop.exitCode();
     return;
   }
   if (!quiet) {

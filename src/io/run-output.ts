@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { buildCatalogue, catalogueEntries } from '../agents/catalogue.js';
 import type { LoadedScenario, Override } from '../config/scenario.js';
 import type { SkillEntry } from '../config/schema.js';
-import { simulate, type Summary } from '../sim/run.js';
+import { simulateAsync, type Summary } from '../sim/run.js';
 import { writeFileAtomic } from './files.js';
 import { type Provenance, provenance } from './provenance.js';
 import { csvLine, SUMMARY_COLUMNS, summaryValues, TIMELINE_COLUMNS, timelineValues } from './records.js';
@@ -27,6 +27,8 @@ export interface RunRequest {
   /** The command line that asked for the run, for the manifest. */
   command: readonly string[];
   onProgress?: (tick: number, ticks: number) => void;
+  /** Aborting stops the run: the partial timeline is removed and the promise rejects. */
+  signal?: AbortSignal;
 }
 
 export interface RunRecord {
@@ -60,7 +62,7 @@ export interface RunManifest extends Provenance {
  * Runs a validated scenario into `dir`: the timeline is streamed as samples arrive; the
  * summary and then the manifest are written last, so a manifest means a complete run.
  */
-export function writeRun(request: RunRequest): RunRecord {
+export async function writeRun(request: RunRequest): Promise<RunRecord> {
   const { loaded, dir } = request;
   const { scenario } = loaded;
   const seed = scenario.seed;
@@ -74,9 +76,10 @@ export function writeRun(request: RunRequest): RunRecord {
   let summary: Summary;
   let timelineRows: number;
   try {
-    summary = simulate(scenario, {
+    summary = await simulateAsync(scenario, {
       onSample: (sample) => timeline.append([id, seed, ...timelineValues(sample)]),
       onProgress: request.onProgress,
+      signal: request.signal,
     });
     timelineRows = timeline.commit();
   } catch (e) {

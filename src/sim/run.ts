@@ -6,7 +6,7 @@ import { found } from './founding.js';
 import { learning } from './learning.js';
 import { migration } from './migration.js';
 import { observe, type Sample, SERIES } from './observe.js';
-import { createWorld, type World, zeroCounts } from './world.js';
+import { type ChannelCounts, createWorld, type World, zeroCounts } from './world.js';
 
 /** One tick, in the order of MODEL.md section 3. */
 export function step(world: World): void {
@@ -59,60 +59,103 @@ export function foundWorld(scenario: Scenario, seed = scenario.seed): World {
 
 /** Runs a scenario to its last tick, sampling at tick 0, every sampleEvery ticks and at the end. */
 export function simulate(scenario: Scenario, options: RunOptions = {}): Summary {
-  const started = performance.now();
-  const seed = options.seed ?? scenario.seed;
-  const world = foundWorld(scenario, seed);
-  const { ticks, sampleEvery, takeoffFraction, yearsPerTick } = scenario;
-  const takeoffAt = takeoffFraction * world.catalogue.size;
-  const progressEvery = options.progressEvery ?? Math.max(1, Math.floor(ticks / 200));
-  const totals = zeroCounts();
-  const final = {} as Record<SeriesName, number>;
-  const peak = {} as Record<SeriesName, number>;
-  let takeoff: number | null = null;
-  let agentTicks = 0;
+  const run = new RunInProgress(scenario, options);
+  run.advance(Infinity);
+  return run.finish();
+}
 
-  const sample = () => {
+/**
+ * As `simulate`, but handing control back to the event loop every `sliceMs` milliseconds,
+ * so that a signal (Ctrl-C) can abort the run: it then rejects with the signal's reason.
+ * The results are those of `simulate`, draw for draw.
+ */
+export async function simulateAsync(scenario: Scenario, options: RunOptions & { signal?: AbortSignal; sliceMs?: number } = {}): Promise<Summary> {
+  const run = new RunInProgress(scenario, options);
+  const slice = options.sliceMs ?? 50;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    if (run.advance(slice)) return run.finish();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** A run being advanced: the tick loop, its samples and the running summary. */
+class RunInProgress {
+  private readonly world: World;
+  private readonly started = performance.now();
+  private readonly takeoffAt: number;
+  private readonly progressEvery: number;
+  private readonly totals = zeroCounts();
+  private readonly final = {} as Record<SeriesName, number>;
+  private readonly peak = {} as Record<SeriesName, number>;
+  private takeoff: number | null = null;
+  private agentTicks = 0;
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly options: RunOptions,
+  ) {
+    this.world = foundWorld(scenario, options.seed ?? scenario.seed);
+    this.takeoffAt = scenario.takeoffFraction * this.world.catalogue.size;
+    this.progressEvery = options.progressEvery ?? Math.max(1, Math.floor(scenario.ticks / 200));
+    this.sample();
+  }
+
+  /** Steps for about `ms` milliseconds (Infinity: to the end); true when the run is over. */
+  advance(ms: number): boolean {
+    const { world, scenario, options } = this;
+    const { ticks, sampleEvery } = scenario;
+    const until = performance.now() + ms;
+    while (world.tick < ticks) {
+      step(world);
+      this.agentTicks += world.pop.size;
+      if (world.tick % sampleEvery === 0 || world.tick === ticks) this.sample();
+      if (options.onProgress && (world.tick % this.progressEvery === 0 || world.tick === ticks)) options.onProgress(world.tick, ticks);
+      if (ms !== Infinity && performance.now() >= until) break;
+    }
+    return world.tick >= ticks;
+  }
+
+  private sample(): void {
+    const { world, totals } = this;
     const s = observe(world);
-    for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += world.counts[key];
+    for (const key of Object.keys(totals) as (keyof ChannelCounts)[]) totals[key] += world.counts[key];
     world.counts = zeroCounts();
     for (const name of SERIES) {
-      final[name] = s[name];
-      peak[name] = world.tick === 0 ? s[name] : Math.max(peak[name], s[name]);
+      this.final[name] = s[name];
+      this.peak[name] = world.tick === 0 ? s[name] : Math.max(this.peak[name], s[name]);
     }
-    if (takeoff === null && s.lexicon_shared >= takeoffAt) takeoff = world.tick;
-    options.onSample?.(s);
-  };
-
-  sample();
-  while (world.tick < ticks) {
-    step(world);
-    agentTicks += world.pop.size;
-    if (world.tick % sampleEvery === 0 || world.tick === ticks) sample();
-    if (options.onProgress && (world.tick % progressEvery === 0 || world.tick === ticks)) options.onProgress(world.tick, ticks);
+    if (this.takeoff === null && s.lexicon_shared >= this.takeoffAt) this.takeoff = world.tick;
+    this.options.onSample?.(s);
   }
 
-  const seconds = (performance.now() - started) / 1000;
-  const year = (t: number | null) => (t === null ? null : t * yearsPerTick);
-  const summary = {
-    seed,
-    ticks,
-    years: ticks * yearsPerTick,
-    first_distill_tick: world.firstDistillTick < 0 ? null : world.firstDistillTick,
-    first_distill_year: year(world.firstDistillTick < 0 ? null : world.firstDistillTick),
-    takeoff_tick: takeoff,
-    takeoff_year: year(takeoff),
-    innovate_events: totals.innovateEvents,
-    innovate_gains: totals.innovateGains,
-    imitate_events: totals.imitateEvents,
-    imitate_gains: totals.imitateGains,
-    language_events: totals.languageEvents,
-    language_gains: totals.languageGains,
-    wall_seconds: seconds,
-    wall_agent_ticks_per_second: seconds > 0 ? agentTicks / seconds : 0,
-  } as Summary;
-  for (const name of SERIES) {
-    summary[`final_${name}`] = final[name];
-    summary[`peak_${name}`] = peak[name];
+  finish(): Summary {
+    const { world, totals, takeoff } = this;
+    const { ticks, yearsPerTick } = this.scenario;
+    const seconds = (performance.now() - this.started) / 1000;
+    const year = (t: number | null) => (t === null ? null : t * yearsPerTick);
+    const firstDistill = world.firstDistillTick < 0 ? null : world.firstDistillTick;
+    const summary = {
+      seed: world.seed,
+      ticks,
+      years: ticks * yearsPerTick,
+      first_distill_tick: firstDistill,
+      first_distill_year: year(firstDistill),
+      takeoff_tick: takeoff,
+      takeoff_year: year(takeoff),
+      innovate_events: totals.innovateEvents,
+      innovate_gains: totals.innovateGains,
+      imitate_events: totals.imitateEvents,
+      imitate_gains: totals.imitateGains,
+      language_events: totals.languageEvents,
+      language_gains: totals.languageGains,
+      wall_seconds: seconds,
+      wall_agent_ticks_per_second: seconds > 0 ? this.agentTicks / seconds : 0,
+    } as Summary;
+    for (const name of SERIES) {
+      summary[`final_${name}`] = this.final[name];
+      summary[`peak_${name}`] = this.peak[name];
+    }
+    return summary;
   }
-  return summary;
 }

@@ -36,6 +36,31 @@ export function sapient(args: readonly string[], cwd: string, env: Record<string
   });
 }
 
+/**
+ * Starts `sapient <args>` and sends it `signal` as soon as `ready()` is true (checked every
+ * 20 ms), so a test interrupts the command mid-work without guessing at timing.
+ */
+export function sapientInterrupted(args: readonly string[], cwd: string, ready: () => boolean, signal: NodeJS.Signals): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const poll = setInterval(() => {
+      if (ready()) {
+        clearInterval(poll);
+        child.kill(signal);
+      }
+    }, 20);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(poll);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
 /** A fresh directory under the system's temp dir; `cleanup` removes every one made. */
 const made: string[] = [];
 export function tempDir(prefix = 'sapient-test-'): string {
