@@ -3,6 +3,7 @@ import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path
 import { expectMapping, type PathKey, readDocument, type SourceDocument } from '../config/document.js';
 import { closest, describeValue, formatProblem, InputError, type Problem } from '../config/problems.js';
 import { dotted, type Override, validateScenario } from '../config/scenario.js';
+import { setParameter } from '../config/schema.js';
 import { crossDesign, factorial, fromUnit, type Interval, SAMPLE_METHODS, type SampleMethod, stepsBetween, stepsBy, unitDesign } from './design.js';
 import { checkPath, parameterKind } from './parameters.js';
 import { SEED_MODES, type SeedMode } from './seeds.js';
@@ -153,7 +154,7 @@ export function loadSweep(file: string): Sweep {
   validatePoints(scenario, setOverrides, parameters, points, doc, origins);
 
   const document = structuredClone(scenario.data as Mapping);
-  for (const s of set) applySet(document, s.path, s.value);
+  for (const s of set) setParameter(document, s.path, s.value);
   return {
     file,
     path: resolve(file),
@@ -378,17 +379,6 @@ function readSample(data: Mapping, report: Report, used: Map<string, string>, ro
   }
   if (report.problems.length > before) return null;
   return { method: method as SampleMethod, n: n as number, seed: method === 'lhs' ? ((seed as number | undefined) ?? rootSeed) : null, ranges };
-}
-
-/** As `sapient run --set` applies a parameter to the scenario document. */
-export function applySet(raw: Mapping, path: string, value: unknown): void {
-  const keys = path.split('.');
-  let node = raw;
-  for (const key of keys.slice(0, -1)) {
-    if (!isMapping(node[key])) node[key] = {};
-    node = node[key] as Mapping;
-  }
-  node[keys[keys.length - 1]] = value;
 }
 
 /**

@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { expectMapping, parseText, type PathKey, readDocument, type SourceDocument } from './document.js';
 import { closest, describeValue, InputError, type Problem } from './problems.js';
-import { PARAMS, paramSpec, type Scenario, scenarioSchema, SECTIONS } from './schema.js';
+import { PARAMS, paramSpec, type Scenario, scenarioSchema, SECTIONS, setParameter } from './schema.js';
 
 /** A parameter set from outside the file: `--set path=value`, or a flag such as `--seed`. */
 export interface Override {
@@ -66,7 +66,7 @@ export function validateScenario(doc: SourceDocument, overrides: readonly Overri
       problems.push(unknownPath(o.source, o.path));
       continue;
     }
-    setRaw(raw, o.path, o.value);
+    setParameter(raw, o.path, o.value);
     bySource.set(o.path, o);
   }
   if (problems.length > 0) throw new InputError(problems);
@@ -80,17 +80,6 @@ export function validateScenario(doc: SourceDocument, overrides: readonly Overri
   problems.push(...crossChecks(scenario, doc, bySource));
   if (problems.length > 0) throw new InputError(problems);
   return scenario;
-}
-
-function setRaw(raw: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.split('.');
-  let node = raw;
-  for (const key of keys.slice(0, -1)) {
-    const next = node[key];
-    if (next === null || typeof next !== 'object' || Array.isArray(next)) node[key] = {};
-    node = node[key] as Record<string, unknown>;
-  }
-  node[keys[keys.length - 1]] = value;
 }
 
 export function dotted(path: readonly PathKey[]): string {

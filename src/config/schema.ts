@@ -280,3 +280,18 @@ const byPath = new Map(registry.map((p) => [p.path, p]));
 export function paramSpec(path: string): ParamSpec | undefined {
   return byPath.get(path);
 }
+
+/**
+ * Sets the parameter at a dotted path (`imitation.alpha`) in a scenario, raw or resolved,
+ * making the sections on the way if they are missing.
+ */
+export function setParameter(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]] = value;
+}

@@ -1,4 +1,5 @@
 import { removeAgent } from '../agents/population.js';
+import { setParameter } from '../config/schema.js';
 import { uniformInt } from './rng.js';
 import { buildNeighbours } from './topology.js';
 import { refreshDerived, type World } from './world.js';
@@ -15,7 +16,7 @@ export function scenarioEvents(world: World): void {
     if (event.at !== world.tick) continue;
     let contact = false;
     for (const [path, value] of Object.entries(event.set ?? {})) {
-      setParam(world.params as unknown as Record<string, unknown>, path, value);
+      setParameter(world.params as unknown as Record<string, unknown>, path, value);
       if (CONTACT.has(path)) contact = true;
     }
     if (contact) {
@@ -28,13 +29,6 @@ export function scenarioEvents(world: World): void {
 }
 
 const CONTACT = new Set(['migration.topology', 'migration.neighbours', 'migration.rewire']);
-
-export function setParam(params: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.split('.');
-  let node = params;
-  for (const key of keys.slice(0, -1)) node = node[key] as Record<string, unknown>;
-  node[keys[keys.length - 1]] = value;
-}
 
 function cull(world: World, share: number): void {
   const { pop } = world;
