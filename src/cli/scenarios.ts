@@ -51,16 +51,24 @@ function describe(file: string): string {
  */
 export function locateScenario(argument: string | undefined): string {
   if (argument === undefined) return DEFAULT_SCENARIO;
+  return locateShipped(argument, SCENARIOS_DIR, 'a readable YAML or JSON file, or the name of a shipped scenario', () => ' (sapient scenarios lists them)');
+}
+
+/**
+ * A file given on the command line, or the name of a file shipped in `dir`; otherwise an
+ * input problem with a did-you-mean among the shipped names.
+ */
+export function locateShipped(argument: string, dir: string, expected: string, otherwise: (names: string[]) => string): string {
   const here = existsSync(argument);
   if (here && !statSync(argument).isDirectory()) return argument;
-  const shipped = join(SCENARIOS_DIR, `${argument}.yaml`);
+  const shipped = join(dir, `${argument}.yaml`);
   if (/^[\w.-]+$/.test(argument) && existsSync(shipped)) return shipped;
   // A directory is left to the loader, which names it as such.
   if (here) return argument;
-  const names = listScenarios(SCENARIOS_DIR).map((s) => s.name);
+  const names = listScenarios(dir).map((s) => s.name);
   const guess = closest(basename(argument, extname(argument)), names);
-  const hint = guess ? ` (did you mean '${guess}'?)` : names.length > 0 ? ' (sapient scenarios lists them)' : '';
-  throw new InputError([{ source: argument, path: '', expected: `a readable YAML or JSON file, or the name of a shipped scenario${hint}`, found: 'no such file' }]);
+  const hint = guess ? ` (did you mean '${guess}'?)` : names.length > 0 ? otherwise(names) : '';
+  throw new InputError([{ source: argument, path: '', expected: `${expected}${hint}`, found: 'no such file' }]);
 }
 
 function table(title: string, entries: readonly ShippedScenario[]): string[] {

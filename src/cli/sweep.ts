@@ -1,7 +1,6 @@
 import { Command } from '@commander-js/extra-typings';
-import { existsSync, statSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
-import { closest, InputError } from '../config/problems.js';
+import { join, resolve } from 'node:path';
+import { InputError } from '../config/problems.js';
 import { type Shard } from '../batch/manifest.js';
 import { runSweep, type SweepResult } from '../batch/sweep.js';
 import { loadSweep, type Sweep } from '../batch/sweep-file.js';
@@ -10,7 +9,7 @@ import { freshDirectory } from '../io/files.js';
 import { defaultWorkers } from '../workers/pool.js';
 import { action, EXIT, listenForStop, readable, shownPath, type StopListener } from './common.js';
 import { duration, type Progress, startProgress } from './progress.js';
-import { listScenarios, SWEEPS_DIR } from './scenarios.js';
+import { locateShipped, SWEEPS_DIR } from './scenarios.js';
 
 /** Off a terminal, one progress line at most this often. */
 const PLAIN_EVERY_MS = 5000;
@@ -107,14 +106,7 @@ function parseShard(text: string): Shard {
 
 /** The sweep file: the argument as a path when it exists, else the shipped sweep of that name. */
 function locateSweep(argument: string): string {
-  if (existsSync(argument) && !statSync(argument).isDirectory()) return argument;
-  const shipped = join(SWEEPS_DIR, `${argument}.yaml`);
-  if (/^[\w.-]+$/.test(argument) && existsSync(shipped)) return shipped;
-  if (existsSync(argument)) return argument;
-  const names = listScenarios(SWEEPS_DIR).map((s) => s.name);
-  const guess = closest(basename(argument, extname(argument)), names);
-  const hint = guess ? ` (did you mean '${guess}'?)` : names.length > 0 ? ` (shipped: ${names.join(', ')})` : '';
-  throw new InputError([{ source: argument, path: '', expected: `a readable sweep file (YAML or JSON), or the name of a shipped sweep${hint}`, found: 'no such file' }]);
+  return locateShipped(argument, SWEEPS_DIR, 'a readable sweep file (YAML or JSON), or the name of a shipped sweep', (names) => ` (shipped: ${names.join(', ')})`);
 }
 
 function outputDir(sweep: Sweep, out: string | undefined, shard: Shard | undefined, resume: boolean): string {
