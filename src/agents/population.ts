@@ -205,7 +205,6 @@ function leaveBand(pop: Population, i: number): void {
 export function raiseLevel(pop: Population, i: number, k: number, v: number): number {
   const cat = pop.catalogue;
   const K = cat.size;
-  const W = cat.words;
   const idx = i * K + k;
   const old = pop.x[idx];
   pop.x[idx] = v;

@@ -4,7 +4,7 @@ import { InputError } from '../config/problems.js';
 import { prepareOutputDir, writeFileAtomic } from '../io/files.js';
 import { csvLine } from '../io/records.js';
 import { VERSION } from '../version.js';
-import { createRunPool, defaultWorkers, type RunPool } from '../workers/pool.js';
+import { createRunPool, defaultWorkers } from '../workers/pool.js';
 import type { RunOutcome, RunTask } from '../workers/messages.js';
 import { LineReader, leadingInteger, splitCsvLine } from './csv.js';
 import { Ledger, removeSweepFiles } from './ledger.js';

@@ -1,5 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { InputError } from '../config/problems.js';
 import { type Shard } from '../batch/manifest.js';
 import { runSweep, type SweepResult } from '../batch/sweep.js';

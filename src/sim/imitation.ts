@@ -14,7 +14,7 @@ export function imitationEvent(world: World, i: number): void {
   const p = world.params.imitation;
   const W = pop.catalogue.words;
   const b = pop.band[i];
-  if (!hasDemonstrator(world, b, i)) return;
+  if (!hasDemonstrator(world, b)) return;
   world.counts.imitateEvents++;
   if (p.scope === 'one') {
     // When no member of the band masters a skill the learner could take, every
@@ -85,7 +85,7 @@ function copySkill(world: World, i: number, d: number, k: number): number {
   return v > pop.x[i * K + k] ? raiseLevel(pop, i, k, v) : 0;
 }
 
-function hasDemonstrator(world: World, b: number, i: number): boolean {
+function hasDemonstrator(world: World, b: number): boolean {
   return world.teachers.memberCount[b] > (world.teachers === world.pop ? 1 : 0);
 }
 

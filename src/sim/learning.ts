@@ -1,5 +1,5 @@
 import { imitationEvent, rankTeachers } from './imitation.js';
-import { InnovationSampler, innovationEvent } from './innovation.js';
+import { innovationEvent } from './innovation.js';
 import { languageEvent } from './language.js';
 import { shuffle } from './rng.js';
 import { listLiving, type World } from './world.js';
