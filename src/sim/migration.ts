@@ -1,7 +1,7 @@
 import { addEntry } from '../agents/lexicon.js';
 import { moveAgent } from '../agents/population.js';
 import { geometricSkip, uniformInt } from './rng.js';
-import { listLiving, type World } from './world.js';
+import type { World } from './world.js';
 
 /**
  * Step 4 of a tick (MODEL.md 4.6): each agent moves to a random neighbouring band with
@@ -14,11 +14,22 @@ export function migration(world: World): void {
   if (!m.enabled || m.migrationRate <= 0) return;
   const { pop } = world;
   const rng = world.rng.migration;
-  const n = listLiving(world, pop);
+  // Migrants are collected first, over the bands' member lists taken as one sequence,
+  // because moving changes the lists.
+  if (world.scratch.order.length < pop.size) world.scratch.order = new Int32Array(pop.capacity);
   const order = world.scratch.order;
-  // Compact the migrants to the front of the list first: moving changes the band lists.
   let migrants = 0;
-  for (let j = geometricSkip(rng, m.migrationRate); j < n; j += 1 + geometricSkip(rng, m.migrationRate)) order[migrants++] = order[j];
+  let next = geometricSkip(rng, m.migrationRate);
+  let offset = 0;
+  for (let b = 0; b < pop.bands; b++) {
+    const count = pop.memberCount[b];
+    const list = pop.members[b];
+    while (next < offset + count) {
+      order[migrants++] = list[next - offset];
+      next += 1 + geometricSkip(rng, m.migrationRate);
+    }
+    offset += count;
+  }
   for (let j = 0; j < migrants; j++) {
     const i = order[j];
     const from = pop.band[i];
