@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../config/problems.js';
 
 let temporaries = 0;
@@ -43,16 +43,38 @@ export function prepareOutputDir(dir: string, force: boolean, flag = '--out'): v
     }
   }
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirectories(dir);
   } catch (e) {
     // A parent that is a file, or a place the user may not write to, is the user's to fix,
     // not an internal error.
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOTDIR' || code === 'EEXIST' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-      const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a path through a file' : 'a place without write permission';
+    if (code === 'ENOTDIR' || code === 'EEXIST' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOENT') {
+      const why =
+        code === 'ENOTDIR' || code === 'EEXIST' ? 'a path through a file' : code === 'ENOENT' ? 'a place where directories cannot be made' : 'a place without write permission';
       throw new InputError([{ source: flag, path: '', expected: 'a directory that can be created for the results', found: `${dir}, ${why}` }]);
     }
     throw e;
+  }
+}
+
+/**
+ * `mkdir -p`, one level at a time from the nearest existing ancestor. Node's recursive
+ * mkdirSync loops for ever where the system refuses a directory with ENOENT (under /proc);
+ * here that refusal comes back as an error.
+ */
+function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  for (let j = missing.length - 1; j >= 0; j--) {
+    try {
+      mkdirSync(missing[j]);
+    } catch (e) {
+      // Another process may make the same directory at the same moment.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(missing[j]).isDirectory()) throw e;
+    }
   }
 }
 
