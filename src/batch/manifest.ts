@@ -36,7 +36,8 @@ export interface Session {
   mainThreadMsPerRun: number | null;
   /** How it was measured: the thread's CPU time (Linux), or the event loop's active time (which also counts waiting for a CPU). */
   mainThreadClock: 'cpu' | 'event-loop' | null;
-  ended: 'complete' | 'interrupted' | 'running';
+  /** 'killed': the process ended without a word (SIGKILL, a crash, a lost machine); the next session records it. */
+  ended: 'complete' | 'interrupted' | 'running' | 'killed';
 }
 
 export interface SweepManifest extends Provenance {

@@ -8,6 +8,7 @@ import { createRunPool, defaultWorkers } from '../workers/pool.js';
 import type { RunOutcome, RunTask } from '../workers/messages.js';
 import { LineReader, leadingInteger, splitCsvLine } from './csv.js';
 import { Ledger, removeSweepFiles } from './ledger.js';
+import { DirectoryLock, LOCK_FILE } from './lock.js';
 import { mainThreadClock, type MainThreadClock } from './cpu.js';
 import { buildManifest, readManifest, type Session, type Shard, shardRuns, type SweepManifest, writeManifest } from './manifest.js';
 import { PointTally } from './points.js';
@@ -85,7 +86,28 @@ export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<Swe
   if (!Number.isInteger(workers) || workers < 1) throw new InputError([{ source: '--workers', path: '', expected: 'an integer of at least 1', found: String(workers) }]);
   const dir = options.out;
   const total = shardRuns(sweep.runs, shard);
-  const { ledger, manifest } = openDirectory(dir, sweep, shard, buildManifest(sweep, shard, options.command ?? []), options);
+  // Until the pool runs, losing the lock has nothing to stop; then it fails the sweep.
+  let lockLost = (_message: string) => {};
+  const { ledger, manifest, lock } = openDirectory(dir, sweep, shard, buildManifest(sweep, shard, options.command ?? []), options, (m) => lockLost(m));
+  try {
+    return await sweepInto(dir, sweep, shard, workers, total, ledger, manifest, options, (onLost) => (lockLost = onLost));
+  } finally {
+    lock.release();
+  }
+}
+
+async function sweepInto(
+  dir: string,
+  sweep: Sweep,
+  shard: Shard,
+  workers: number,
+  total: number,
+  ledger: Ledger,
+  manifest: SweepManifest,
+  options: SweepOptions,
+  watchLock: (onLost: (message: string) => void) => void,
+): Promise<SweepResult> {
+  recordKilledSession(manifest, ledger);
   const session: Session = { started: new Date().toISOString(), finished: null, workers, runs: 0, failed: 0, wallSeconds: 0, runSeconds: 0, poolStartMs: null, mainThreadMsPerRun: null, mainThreadClock: null, ended: 'running' };
   manifest.sessions.push(session);
   manifest.status = 'running';
@@ -249,6 +271,8 @@ export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<Swe
       }
     };
 
+    watchLock((message) => fail(new Error(message)));
+
     interrupt = () => {
       // Runs under way are abandoned (resume does them again); the finished ones in order are kept.
       if (!stopping)
@@ -262,6 +286,19 @@ export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<Swe
   }).finally(() => options.signal?.removeEventListener('abort', onAbort));
 }
 
+/**
+ * A session still marked running was killed before it could write its end: what it did is
+ * what the ledger holds beyond the runs of the sessions before it.
+ */
+function recordKilledSession(manifest: SweepManifest, ledger: Ledger): void {
+  const last = manifest.sessions.at(-1);
+  if (last === undefined || last.ended !== 'running') return;
+  const before = manifest.sessions.slice(0, -1).reduce((sum, s) => sum + s.runs, 0);
+  last.runs = Math.max(0, ledger.committed - before);
+  last.failed = Math.max(0, ledger.failed - manifest.sessions.slice(0, -1).reduce((sum, s) => sum + s.failed, 0));
+  last.ended = 'killed';
+}
+
 function checkShard(shard: Shard): void {
   if (!Number.isInteger(shard.count) || shard.count < 1 || !Number.isInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) {
     throw new InputError([{ source: '--shard', path: '', expected: 'i/n with n >= 1 and i from 0 to n-1, e.g. 0/4', found: `${shard.index}/${shard.count}` }]);
@@ -272,10 +309,30 @@ function checkShard(shard: Shard): void {
  * The output directory, ready to take runs: a fresh start, or the state of the same sweep
  * to resume. Everything that could be wrong with the directory is found before writing.
  */
-function openDirectory(dir: string, sweep: Sweep, shard: Shard, fresh: SweepManifest, options: SweepOptions): { ledger: Ledger; manifest: SweepManifest } {
+function openDirectory(
+  dir: string,
+  sweep: Sweep,
+  shard: Shard,
+  fresh: SweepManifest,
+  options: SweepOptions,
+  onLockLost: (message: string) => void,
+): { ledger: Ledger; manifest: SweepManifest; lock: DirectoryLock } {
   if (options.resume && options.force) {
     throw new InputError([{ source: '--resume', path: '', expected: 'either --resume (finish the sweep in --out) or --force (start it afresh), not both', found: 'both' }]);
   }
+  // Taken before the directory's state is read, so that no other sweep writes it meanwhile.
+  let lock = existsSync(dir) && statSync(dir).isDirectory() ? DirectoryLock.acquire(dir, onLockLost) : undefined;
+  try {
+    const opened = prepareDirectory(dir, sweep, shard, fresh, options, () => (lock ??= DirectoryLock.acquire(dir, onLockLost)));
+    return { ...opened, lock: lock as DirectoryLock };
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+}
+
+/** Checks the directory for this sweep and starts or reopens its state; `lock` is called once the directory exists, before anything is written. */
+function prepareDirectory(dir: string, sweep: Sweep, shard: Shard, fresh: SweepManifest, options: SweepOptions, lock: () => void): { ledger: Ledger; manifest: SweepManifest } {
   if (options.resume && existsSync(dir)) {
     const state = Ledger.read(dir);
     const manifest = readManifest(dir);
@@ -284,7 +341,7 @@ function openDirectory(dir: string, sweep: Sweep, shard: Shard, fresh: SweepMani
       return { ledger: Ledger.reopen(dir, state), manifest };
     }
     // A directory the sweep created but did not get to record anything in yet is started afresh.
-    const entries = readdirSync(dir);
+    const entries = readdirSync(dir).filter((e) => e !== LOCK_FILE);
     const ours = new Set<string>(Object.values(SWEEP_FILES));
     if (entries.some((e) => !ours.has(e) && !e.endsWith('.tmp'))) {
       throw new InputError([
@@ -293,7 +350,7 @@ function openDirectory(dir: string, sweep: Sweep, shard: Shard, fresh: SweepMani
     }
     removeSweepFiles(dir);
   } else if (!options.resume) {
-    const entries = existsSync(dir) && statSync(dir).isDirectory() ? readdirSync(dir) : [];
+    const entries = existsSync(dir) && statSync(dir).isDirectory() ? readdirSync(dir).filter((e) => e !== LOCK_FILE) : [];
     if (entries.length > 0 && !options.force) {
       const sweepHere = entries.includes(SWEEP_FILES.state);
       throw new InputError([
@@ -308,6 +365,7 @@ function openDirectory(dir: string, sweep: Sweep, shard: Shard, fresh: SweepMani
     if (options.force) removeSweepFiles(dir);
   }
   prepareOutputDir(dir, true);
+  lock();
   writeFileAtomic(join(dir, SWEEP_FILES.scenario), `${JSON.stringify(sweep.scenario.document, null, 2)}\n`);
   writeManifest(dir, fresh);
   const headers: Partial<Record<TableName, string>> = {};
