@@ -134,7 +134,7 @@ const cases: Case[] = [
   {
     name: 'validate without its scenario',
     args: ['validate'],
-    lines: [/^sapient: sapient validate: expected the argument <scenario> \(.+\), found nothing$/],
+    lines: [/^sapient: sapient validate: expected the argument <file> \(.+\), found nothing$/],
   },
   {
     name: 'an unknown command',

@@ -229,7 +229,9 @@ function readSet(data: Mapping, report: Report, used: Map<string, string>): { pa
   for (const [path, value] of Object.entries(pathMapping(data, 'set', report, 'ticks: 20000'))) {
     const spec = claimPath(path, ['set', path], report, used);
     if (!spec) continue;
-    if (!spec.schema.safeParse(value).success) report.add(['set', path], spec.expected, describeValue(value));
+    // A list or mapping (events:) is left to the scenario's validation, which names the entry at fault.
+    const compound = value !== null && typeof value === 'object';
+    if (!compound && !spec.schema.safeParse(value).success) report.add(['set', path], spec.expected, describeValue(value));
     else set.push({ path, value });
   }
   return set;
@@ -401,7 +403,10 @@ function validatePoints(
     const origin = origins.get(p.source);
     if (origin) {
       const at = sweepDoc.locate(origin.at);
-      return { source: sweepDoc.source, line: at?.line, column: at?.column, path: dotted(origin.at), expected: p.expected, found: `${p.found}${context}` };
+      // A problem inside the value (events[0].at of a `set: events:`) keeps its place in it.
+      const parameter = String(origin.at.at(-1));
+      const inside = p.path.startsWith(parameter) ? p.path.slice(parameter.length) : '';
+      return { source: sweepDoc.source, line: at?.line, column: at?.column, path: `${dotted(origin.at)}${inside}`, expected: p.expected, found: `${p.found}${context}` };
     }
     // A problem in an inline scenario is named by its path in the sweep file.
     const path = scenario.file === null && p.source === sweepDoc.source && p.path ? `scenario.${p.path}` : p.path;

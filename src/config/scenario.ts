@@ -47,6 +47,10 @@ export function parseSetFlag(text: string): Override | Problem {
 }
 
 function unknownPath(source: string, path: string): Problem {
+  if ((SECTIONS as readonly string[]).includes(path)) {
+    const example = PARAMS.find((p) => p.path.startsWith(`${path}.`))?.path;
+    return { source, path, expected: `the path of one parameter, such as ${example}: ${path} is a section, set its parameters one by one`, found: 'a section' };
+  }
   const guess = closest(path, PARAMS.map((p) => p.path));
   return {
     source,
@@ -89,8 +93,11 @@ export function dotted(path: readonly PathKey[]): string {
 }
 
 function where(path: readonly PathKey[], doc: SourceDocument, overrides: Map<string, Override>): Pick<Problem, 'source' | 'line' | 'column'> {
-  const o = overrides.get(dotted(path));
-  if (o) return { source: o.source };
+  // A value inside an override (an entry of `--set events=[...]`) comes from that override.
+  for (let n = path.length; n > 0; n--) {
+    const o = overrides.get(dotted(path.slice(0, n)));
+    if (o) return { source: o.source };
+  }
   const at = doc.locate(path);
   return { source: doc.source, line: at?.line, column: at?.column };
 }
@@ -110,6 +117,9 @@ function issueProblems(issue: z.core.$ZodIssue, doc: SourceDocument, overrides: 
         found: 'an unknown parameter',
       };
     });
+  }
+  if (issue.code === 'custom' && issue.params?.expected !== undefined) {
+    return [{ ...where(path, doc, overrides), path: dotted(path), expected: String(issue.params.expected), found: String(issue.params.found) }];
   }
   const spec = paramSpec(dotted(path));
   return [{ ...where(path, doc, overrides), path: dotted(path), expected: spec?.expected ?? expectedFromIssue(issue), found: describeValue(issue.input) }];
@@ -177,23 +187,18 @@ function crossChecks(s: Scenario, doc: SourceDocument, overrides: Map<string, Ov
       if (k >= K) add(['population', 'initialSkills', j], `a skill index from 0 to ${K - 1}`, k);
     });
   }
+  // A run shortened from outside (--ticks, --set ticks, a sweep) just ends before its late
+  // events; in the file itself, an event after the last tick is a mistake.
+  const shortened = overrides.has('ticks');
   s.events.forEach((event, e) => {
-    if (event.at > s.ticks) add(['events', e, 'at'], `a tick from 1 to ticks (${s.ticks})`, event.at);
-    if (event.set === undefined && event.cull === undefined) add(['events', e], 'an event with set: and/or cull:', 'neither');
-    for (const [path, value] of Object.entries(event.set ?? {})) {
-      const at: PathKey[] = ['events', e, 'set', path];
-      const spec = paramSpec(path);
-      if (!spec) {
-        const guess = closest(path, PARAMS.map((p) => p.path));
-        add(at, guess ? `a known parameter path (did you mean '${guess}'?)` : 'a known parameter path', path);
-      } else if (!spec.mutable) {
-        add(at, `a parameter that may change during a run (${path} is fixed when the run starts)`, path);
-      } else if (!spec.schema.safeParse(value).success) {
-        add(at, spec.expected, value);
-      }
-    }
+    if (event.at > s.ticks && !shortened) add(['events', e, 'at'], `a tick from 1 to ticks (${s.ticks})`, event.at);
   });
   return problems;
+}
+
+/** What a user should know of a valid scenario: events a shortened run ends before. */
+export function scenarioNotes(s: Scenario): string[] {
+  return s.events.flatMap((event, e) => (event.at > s.ticks ? [`events[${e}] at tick ${event.at} comes after the last tick (${s.ticks}) and will not happen`] : []));
 }
 
 /** A scenario from a plain object, as in a scenario file: for library users and tests. */

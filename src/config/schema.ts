@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { closest, describeValue } from './problems.js';
 
 /**
  * The scenario schema: the single source of every parameter's type, default, unit, range
@@ -239,9 +240,38 @@ const migration = section('migration', {
 const eventSchema = z.strictObject({
   at: z.int().min(1),
   description: z.string().optional(),
-  set: z.record(z.string(), z.unknown()).optional(),
+  set: z.record(z.string(), z.unknown()).superRefine(checkEventSet).optional(),
   cull: z.number().gt(0).max(1).optional(),
+}).superRefine((event, ctx) => {
+  if (event.set === undefined && event.cull === undefined) {
+    const expected = 'an event with set: and/or cull:';
+    ctx.addIssue({ code: 'custom', path: [], message: expected, params: { expected, found: 'an event with neither' } });
+  }
 });
+
+/**
+ * Each entry of an event's `set:` must be a parameter that may change during a run, with a
+ * valid value. Checked inside the schema so that these problems are reported in the same
+ * pass as every other (an issue's params carry the message's expected and found parts).
+ */
+function checkEventSet(set: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  for (const [path, value] of Object.entries(set)) {
+    const spec = paramSpec(path);
+    let expected: string | undefined;
+    let found = describeValue(value);
+    if (!spec) {
+      const guess = closest(path, registry.map((p) => p.path));
+      expected = guess ? `a known parameter path (did you mean '${guess}'?)` : 'a known parameter path';
+      found = describeValue(path);
+    } else if (!spec.mutable) {
+      expected = `a parameter that may change during a run (${path} is fixed when the run starts)`;
+      found = describeValue(path);
+    } else if (!spec.schema.safeParse(value).success) {
+      expected = spec.expected;
+    }
+    if (expected !== undefined) ctx.addIssue({ code: 'custom', path: [path], message: expected, params: { expected, found } });
+  }
+}
 export type ScenarioEvent = z.output<typeof eventSchema>;
 
 registry.push({

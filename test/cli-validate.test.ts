@@ -1,0 +1,75 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanup, sapient, SMALL, STACK_FRAME, tempDir, writeFile } from './helpers/cli.js';
+
+/**
+ * `sapient validate` on what a user builds by hand: events given with --set or in a sweep's
+ * set:, runs shortened past their events, and sweep files, each problem at its place.
+ */
+
+afterAll(cleanup);
+
+const EVENTS = 'events=[{at: 50, cull: 1.5}, {at: 60, set: {population.bands: 3, migration.enabled: maybe, imitation.alfa: 2}}, {at: 70}]';
+
+describe('sapient validate', () => {
+  it('names --set as the source of problems inside the events it gives, and reports them all in one pass', async () => {
+    const dir = tempDir();
+    writeFile(dir, 'small.yaml', SMALL);
+    const r = await sapient(['validate', 'small.yaml', '--set', EVENTS], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+    const lines = r.stderr.trim().split('\n');
+    const from = `sapient: --set ${EVENTS}: `;
+    expect(lines).toEqual([
+      `${from}events[0].cull: expected a number <= 1, found 1.5`,
+      `${from}events[1].set.population.bands: expected a parameter that may change during a run (population.bands is fixed when the run starts), found 'population.bands'`,
+      `${from}events[1].set.migration.enabled: expected true or false, found 'maybe'`,
+      `${from}events[1].set.imitation.alfa: expected a known parameter path (did you mean 'imitation.alpha'?), found 'imitation.alfa'`,
+      `${from}events[2]: expected an event with set: and/or cull:, found an event with neither`,
+    ]);
+  });
+
+  it('says a section is not a parameter path', async () => {
+    const r = await sapient(['validate', 'baseline', '--set', 'population={bands: 3}'], tempDir());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      "sapient: --set population={bands: 3}: population: expected the path of one parameter, such as population.bands: population is a section, set its parameters one by one, found a section\n",
+    );
+  });
+
+  it('accepts a run shortened from outside before its events, with a note; refuses a file whose own events come after its end', async () => {
+    const dir = tempDir();
+    writeFile(dir, 'late.yaml', `${SMALL}events:\n  - at: 3000\n    cull: 0.5\n`);
+    const [own, shortened] = await Promise.all([sapient(['validate', 'late.yaml'], dir), sapient(['validate', 'baseline', '--ticks', '20000'], dir)]);
+    expect(own.code).toBe(2);
+    expect(own.stderr).toMatch(/^sapient: late\.yaml:\d+:\d+: events\[0\]\.at: expected a tick from 1 to ticks \(2050\), found 3000\n$/);
+    // baseline.yaml has no events: give it one through --set.
+    const withEvent = await sapient(['validate', 'baseline', '--ticks', '20000', '--set', 'events=[{at: 50000, cull: 0.5}]'], dir);
+    expect(shortened.code).toBe(0);
+    expect(withEvent.code).toBe(0);
+    expect(withEvent.stderr).toBe('sapient: note: events[0] at tick 50000 comes after the last tick (20000) and will not happen\n');
+  });
+
+  it('checks a sweep file, shipped or not, with every point of its design', async () => {
+    const dir = tempDir();
+    writeFile(dir, 'small.yaml', SMALL);
+    writeFile(dir, 'sweep.yaml', 'scenario: small.yaml\nreplicates: 3\nvary:\n  population.bandSize: [8, 12]\n  imitation.bias: [payoff, best]\n');
+    writeFile(dir, 'bad-event.yaml', 'scenario: small.yaml\nset:\n  events: [{at: 50, set: {population.bands: 3}}]\n');
+    writeFile(dir, 'bad-point.yaml', 'scenario: small.yaml\nvary:\n  skills.difficultyMin: [0.1, 0.95]\n');
+    const [shipped, mine, badEvent, badPoint, withSet] = await Promise.all([
+      sapient(['validate', 'population-size'], dir),
+      sapient(['validate', 'sweep.yaml'], dir),
+      sapient(['validate', 'bad-event.yaml'], dir),
+      sapient(['validate', 'bad-point.yaml'], dir),
+      sapient(['validate', 'sweep.yaml', '--set', 'ticks=10'], dir),
+    ]);
+    expect(shipped.code).toBe(0);
+    expect(shipped.stdout).toMatch(/population-size\.yaml: valid sweep \(9 points x 4 replicates = 36 runs; varies population\.bandSize, migration\.migrationRate; each run: /);
+    expect(mine.stdout).toBe('sweep.yaml: valid sweep (4 points x 3 replicates = 12 runs; varies population.bandSize, imitation.bias; each run: 32 skills, 2 bands of 10, 2,050 ticks)\n');
+    expect(badEvent.code).toBe(2);
+    expect(badEvent.stderr).toMatch(/^sapient: bad-event\.yaml:3:\d+: set\.events\[0\]\.set\.population\.bands: expected a parameter that may change during a run/);
+    expect(badPoint.code).toBe(2);
+    expect(badPoint.stderr).toMatch(/^sapient: bad-point\.yaml:3:\d+: vary\.skills\.difficultyMin: expected .*difficultyMax.*at point 1: skills\.difficultyMin=0\.95/);
+    expect(withSet.code).toBe(2);
+    expect(withSet.stderr).toContain('expected no overrides with a sweep file');
+  });
+});
