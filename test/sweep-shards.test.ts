@@ -50,10 +50,10 @@ describe('--shard and merge', () => {
     expect(manifest.shard.count).toBe(1);
   });
 
-  it('merges failures too', async () => {
+  it('merges failures too, and ends with code 3 as the sweep does', async () => {
     const result = await sapient(['merge', 'failing0', 'failing1', '--out', 'failing-merged'], dir);
-    expect(result.code).toBe(0);
-    expect(result.stderr).toBe('sapient: note: 2 of 4 runs of the sweep failed; they are listed in failing-merged/failures.csv\n');
+    expect(result.code).toBe(3);
+    expect(result.stderr).toBe('sapient: 2 of 4 runs failed; their point, replicate, seed and error are in failing-merged/failures.csv\n');
     expect(tables(join(dir, 'failing-merged'))).toEqual(tables(join(dir, 'failing-whole')));
   });
 

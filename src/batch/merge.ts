@@ -56,7 +56,7 @@ export function readShards(dirs: readonly string[]): ShardDir[] {
       add(
         dir,
         'a finished shard',
-        `${state.committed} of its ${manifest.shard.runs} runs done (finish it with: sapient sweep ${manifest.sweepFile.file} --shard ${manifest.shard.index}/${manifest.shard.count} --out ${dir} --resume)`,
+        `${state.committed} of its ${manifest.shard.runs} run${manifest.shard.runs === 1 ? '' : 's'} done (finish it with: sapient sweep ${manifest.sweepFile.file} --shard ${manifest.shard.index}/${manifest.shard.count} --out ${dir} --resume)`,
       );
       continue;
     }

@@ -1,14 +1,14 @@
 import { CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { relative } from 'node:path';
-import { formatProblem, InputError, type Problem } from '../config/problems.js';
+import { formatProblem, InputError, inReadingOrder, type Problem } from '../config/problems.js';
 import { type LoadedScenario, loadScenario, type Override, parseSetFlag } from '../config/scenario.js';
 
-/** Exit codes: 0 done, 1 internal error, 2 bad input (nothing written), 3 a sweep finished with failed runs. */
+/** Exit codes: 0 done, 1 internal error, 2 bad input (nothing written), 3 a sweep or merge holds failed runs. */
 export const EXIT = { ok: 0, internal: 1, input: 2, failedRuns: 3 } as const;
 
-/** Prints one line per problem to stderr and exits with code 2. */
+/** Prints one line per problem, in reading order, to stderr and exits with code 2. */
 export function exitWithProblems(problems: readonly Problem[]): never {
-  for (const p of problems) process.stderr.write(`sapient: ${formatProblem(p)}\n`);
+  for (const p of inReadingOrder(problems)) process.stderr.write(`sapient: ${formatProblem(p)}\n`);
   process.exit(EXIT.input);
 }
 
@@ -50,12 +50,24 @@ export interface ScenarioFlags {
 }
 
 /**
- * A flag that stands for a parameter (`--seed 3` is `seed: 3`): its value is read as in
- * `--set` and checked by the schema, with the flag as the source of any problem.
+ * A flag that stands for an integer parameter (`--seed 3` is `seed: 3`), checked by the
+ * schema with the flag as the source of any problem.
  */
-function parameterFlag(flag: string, path: string, text: string): Override | Problem {
-  const parsed = parseSetFlag(`${path}=${text}`);
-  return { ...parsed, source: `${flag} ${text}` };
+function parameterFlag(flag: string, path: string, text: string): Override {
+  return { path, value: flagInteger(text), source: `${flag} ${text}` };
+}
+
+/**
+ * The number a `--seed` or `--ticks` value stands for, when written as a plain decimal
+ * integer; otherwise the text itself, which the schema then refuses. Not read as YAML, as
+ * `--set` is: a seed of 0x10 or 1e3 is more likely a slip than a wish for 16 or 1000. A
+ * decimal fraction stays a number, so that the problem shows it as one (found 1.5).
+ */
+function flagInteger(text: string): number | string {
+  const trimmed = text.trim();
+  if (/^[-+]?\d+$/.test(trimmed)) return Number(trimmed);
+  const fraction = Number(trimmed);
+  return /^[-+]?\d*\.\d+$/.test(trimmed) && !Number.isInteger(fraction) ? fraction : text;
 }
 
 /**
@@ -66,21 +78,35 @@ function parameterFlag(flag: string, path: string, text: string): Override | Pro
 export function loadWithFlags(file: string, flags: ScenarioFlags): { loaded: LoadedScenario; overrides: Override[] } {
   const problems: Problem[] = [];
   const overrides: Override[] = [];
-  const parsed = (flags.set ?? []).map((text) => parseSetFlag(text));
+  const parsed: (Override | Problem)[] = (flags.set ?? []).map((text) => parseSetFlag(text));
   if (flags.seed !== undefined) parsed.push(parameterFlag('--seed', 'seed', flags.seed));
   if (flags.ticks !== undefined) parsed.push(parameterFlag('--ticks', 'ticks', flags.ticks));
   for (const p of parsed) {
     if ('value' in p) overrides.push(p);
     else problems.push(p);
   }
+  let loaded: LoadedScenario;
   try {
-    const loaded = loadScenario(file, overrides);
-    if (problems.length > 0) throw new InputError(problems);
-    return { loaded, overrides };
+    loaded = loadScenario(file, overrides);
   } catch (e) {
-    if (e instanceof InputError && e.problems !== problems) throw new InputError([...problems, ...e.problems]);
+    if (e instanceof InputError) throw new InputError(flagsFirst([...problems, ...e.problems], parsed));
     throw e;
   }
+  if (problems.length > 0) throw new InputError(problems);
+  return { loaded, overrides };
+}
+
+/**
+ * The flags' problems before the file's, in the order the flags apply: the schema finds
+ * them in its own order, and the problems are printed with their sources in the order given.
+ */
+function flagsFirst(problems: readonly Problem[], flags: readonly (Override | Problem)[]): Problem[] {
+  const sources = flags.map((f) => f.source);
+  const rank = (p: Problem) => {
+    const i = sources.indexOf(p.source);
+    return i < 0 ? sources.length : i;
+  };
+  return [...problems].sort((a, b) => rank(a) - rank(b));
 }
 
 const grouping = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
@@ -88,6 +114,12 @@ const grouping = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 /** A number as people read it in a sentence: 100,000; 31.6. Fixed to en-US so outputs do not depend on the locale. */
 export function readable(n: number): string {
   return grouping.format(n);
+}
+
+/** A count and its noun, singular when the count reads as one: 1 skill, 2 skills, 100,000 runs. */
+export function counted(n: number, noun: string, plural = `${noun}s`): string {
+  const shown = readable(n);
+  return `${shown} ${shown === '1' ? noun : plural}`;
 }
 
 /** A path as short as it can be shown: relative to the working directory when inside it. */

@@ -19,9 +19,13 @@ Examples:
   $ sapient run baseline --seed 7 --set population.bands=40
   $ sapient validate my-scenario.yaml
   $ sapient scenarios
+  $ sapient sweep henrich-threshold --workers 8
+  $ sapient sweep my-sweep.yaml --shard 0/4 --out results/my-sweep-0   # one machine of four
+  $ sapient merge results/my-sweep-* --out results/my-sweep             # the four shards
   $ sapient help run
 
-Exit codes: 0 done, 1 internal error, 2 bad input (nothing written), 3 a sweep had failed runs.`,
+Exit codes: 0 done, 1 internal error, 2 bad input (nothing written), 3 some runs of a
+sweep failed (failures.csv), 130 interrupted by Ctrl-C (143 by SIGTERM).`,
   );
 
 /**

@@ -2,7 +2,7 @@ import { Command } from '@commander-js/extra-typings';
 import { resolve } from 'node:path';
 import { mergeShards } from '../batch/merge.js';
 import { SWEEP_FILES } from '../batch/tables.js';
-import { action, readable, shownPath } from './common.js';
+import { action, counted, EXIT, readable, shownPath } from './common.js';
 
 export function mergeCommand() {
   return new Command('merge')
@@ -19,6 +19,9 @@ those of the same sweep run on one machine (apart from wall_* columns). Shards o
 different sweeps, a shard given twice, a missing or unfinished shard are refused, and
 nothing is written.
 
+Exit codes: 0 done, 2 bad input (nothing written), 3 the merged sweep has failed runs
+(failures.csv; the merged files are written all the same).
+
 Examples:
   $ sapient merge results/my-sweep-0 results/my-sweep-1 results/my-sweep-2 --out results/my-sweep
   $ sapient merge results/my-sweep-shard*of4 --out results/my-sweep`,
@@ -28,10 +31,12 @@ Examples:
         const out = resolve(options.out);
         const result = mergeShards(dirs, out, { force: options.force === true, command: ['sapient', ...process.argv.slice(2)] });
         if (!options.quiet) {
-          process.stdout.write(`sapient merge: ${result.shards} shard${result.shards === 1 ? '' : 's'}, ${readable(result.runs)} runs, into ${shownPath(out)}/.\n`);
+          process.stdout.write(`sapient merge: ${counted(result.shards, 'shard')}, ${counted(result.runs, 'run')}, into ${shownPath(out)}/.\n`);
         }
+        // As sapient sweep ends: the merged files are complete, but a script must not take them for a clean sweep.
         if (result.failed > 0) {
-          process.stderr.write(`sapient: note: ${readable(result.failed)} of ${readable(result.runs)} runs of the sweep failed; they are listed in ${shownPath(out)}/${SWEEP_FILES.failures}\n`);
+          process.stderr.write(`sapient: ${readable(result.failed)} of ${counted(result.runs, 'run')} failed; their point, replicate, seed and error are in ${shownPath(out)}/${SWEEP_FILES.failures}\n`);
+          process.exitCode = EXIT.failedRuns;
         }
       }),
     );

@@ -50,7 +50,7 @@ export function startProgress(options: ProgressOptions): Progress {
 }
 
 /** What both forms show: counts, failures, time spent and time left. */
-function figures(options: ProgressOptions, started: number, now: number, done: number, failed: number) {
+function figures(options: ProgressOptions, started: number, now: number, done: number, failed: number): Figures {
   const elapsed = (now - started) / 1000;
   const eta = done > 0 && done < options.total ? (elapsed * (options.total - done)) / done : done >= options.total ? 0 : undefined;
   return {
@@ -58,9 +58,61 @@ function figures(options: ProgressOptions, started: number, now: number, done: n
     percent: options.total > 0 ? Math.floor((100 * done) / options.total) : 100,
     failures: failed > 0 ? `, ${readable(failed)} failed` : '',
     elapsed: duration(elapsed),
-    // Not `eta`: cli-progress's own tokens take precedence over the payload's.
     remaining: eta === undefined ? '?' : duration(eta),
   };
+}
+
+interface Figures {
+  count: string;
+  percent: number;
+  failures: string;
+  elapsed: string;
+  remaining: string;
+}
+
+/** The widest a duration is written (`59 min 59 s`, `10 h 00 min`). */
+const DURATION_WIDTH = 11;
+const BAR_MIN = 10;
+const BAR_MAX = 40;
+
+/**
+ * The figures at their widest, for a job of this size: the layout is chosen for them, so
+ * that it does not change as the times grow and shrink (only a first failure may change it).
+ */
+function widest(options: ProgressOptions, failed: number): Figures {
+  const longest = 'x'.repeat(DURATION_WIDTH);
+  return {
+    count: `${readable(options.total)}/${readable(options.total)} ${options.unit}`,
+    percent: 100,
+    failures: failed > 0 ? `, ${readable(options.total)} failed` : '',
+    elapsed: longest,
+    remaining: longest,
+  };
+}
+
+type Layout = (bar: string, f: Figures) => string;
+
+/**
+ * The bar's line in the richest layout that fits `columns` (less one: writing the last
+ * column makes some terminals wrap the line). A narrow terminal or a long label costs the
+ * elapsed time first, then the label, then the bar, then the counts: the time left is what
+ * a person watching a bar wants most.
+ */
+function barLine(label: string, shown: Figures, widestFigures: Figures, columns: number, drawBar: (size: number) => string): string {
+  const width = columns - 1;
+  const barred: Layout[] = [
+    (bar, f) => `${label} [${bar}] ${f.percent}% ${f.count}${f.failures} | ${f.elapsed} elapsed | ETA ${f.remaining}`,
+    (bar, f) => `${label} [${bar}] ${f.percent}% ${f.count}${f.failures} | ETA ${f.remaining}`,
+    (bar, f) => `[${bar}] ${f.percent}% ${f.count}${f.failures} | ETA ${f.remaining}`,
+  ];
+  for (const layout of barred) {
+    const size = Math.min(BAR_MAX, width - layout('', widestFigures).length);
+    if (size >= BAR_MIN) return layout(drawBar(size), shown);
+  }
+  const bare: Layout[] = [(_, f) => `${f.percent}% ${f.count}${f.failures} | ETA ${f.remaining}`, (_, f) => `${f.percent}%${f.failures} | ETA ${f.remaining}`];
+  const layout = bare.find((l) => l('', widestFigures).length <= width) ?? bare[bare.length - 1];
+  // Cut only on a terminal too narrow for even the last layout.
+  return layout('', shown).slice(0, Math.max(0, width));
 }
 
 function terminalBar(options: ProgressOptions, stream: ProgressStream): Progress {
@@ -68,20 +120,21 @@ function terminalBar(options: ProgressOptions, stream: ProgressStream): Progress
   const started = now();
   const showAfter = options.showAfter ?? 1000;
   let bar: cliProgress.SingleBar | undefined;
+  let shown: Figures | undefined;
+  let failures = 0;
   return {
     update(done, failed = 0) {
       const t = now();
       if (!bar && t - started < showAfter) return;
-      const payload = figures(options, started, t, done, failed);
+      shown = figures(options, started, t, done, failed);
+      failures = failed;
       if (!bar) {
-        const format = `${options.label} [{bar}] {percent}% {count}{failures} | {elapsed} elapsed | ETA {remaining}`;
-        // The bar takes what the widest text leaves of the line; cli-progress cuts the rest.
-        const widest = figures(options, 0, 6e6, options.total, options.total);
-        const text = format.replace('{bar}', '').replace(/\{(\w+)\}/g, (_, key: keyof typeof widest) => String(widest[key])).length;
         bar = new cliProgress.SingleBar({
           stream: stream as NodeJS.WritableStream,
-          format,
-          barsize: Math.max(10, Math.min(40, (stream.columns ?? 80) - text - 1)),
+          // Laid out anew at each drawing, for the terminal's width at that moment.
+          format: (barOptions, params) =>
+            barLine(options.label, shown as Figures, widest(options, failures), params.maxWidth, (size) => cliProgress.Format.BarFormat(params.progress, { ...barOptions, barsize: size })),
+          barsize: BAR_MAX,
           clearOnComplete: true,
           // Ctrl-C kills a synchronous run outright, so nothing may be left to restore:
           // no hidden cursor, no disabled line wrapping.
@@ -89,9 +142,9 @@ function terminalBar(options: ProgressOptions, stream: ProgressStream): Progress
           linewrap: true,
           gracefulExit: false,
         });
-        bar.start(options.total, done, payload);
+        bar.start(options.total, done);
       } else {
-        bar.update(done, payload);
+        bar.update(done);
       }
     },
     stop() {

@@ -16,15 +16,51 @@ export interface Problem {
   found: string;
 }
 
-/** Thrown by the loaders; carries every problem found, not just the first. */
+/**
+ * Thrown by the loaders; carries every problem found, not just the first, each once: two
+ * checks of one value (an integer, and at most 2^53-1) may fail alike. They are in the
+ * order the checks found them; `inReadingOrder` gives the order of the file.
+ */
 export class InputError extends Error {
   readonly problems: Problem[];
 
-  constructor(problems: Problem[]) {
-    super(problems.map(formatProblem).join('\n'));
+  constructor(problems: readonly Problem[]) {
+    const distinct = withoutRepeats(problems);
+    super(distinct.map(formatProblem).join('\n'));
     this.name = 'InputError';
-    this.problems = problems;
+    this.problems = distinct;
   }
+}
+
+/**
+ * The problems as a person reads them: grouped by source in the order the sources first
+ * appear (a caller puts the flags before the file they apply to), by line and column
+ * within a file, and those without a line (the whole file, a summary of more problems)
+ * after the located ones of their source. The checks find them in the schema's order.
+ */
+export function inReadingOrder(problems: readonly Problem[]): Problem[] {
+  const distinct = withoutRepeats(problems);
+  const sourceRank = new Map<string, number>();
+  for (const p of distinct) if (!sourceRank.has(p.source)) sourceRank.set(p.source, sourceRank.size);
+  const rank = (p: Problem) => sourceRank.get(p.source) ?? 0;
+  // Array.prototype.sort is stable: problems at the same place keep the order they were found in.
+  return distinct.sort((a, b) => rank(a) - rank(b) || lineOf(a) - lineOf(b) || (a.column ?? 1) - (b.column ?? 1));
+}
+
+/** The line a problem is sorted by: one without a line comes after every line of its source. */
+function lineOf(p: Problem): number {
+  return p.line ?? Number.MAX_SAFE_INTEGER;
+}
+
+/** Each problem once, at its first place: the same line printed twice reads as two problems. */
+function withoutRepeats(problems: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const line = formatProblem(p);
+    if (seen.has(line)) return false;
+    seen.add(line);
+    return true;
+  });
 }
 
 export function formatProblem(p: Problem): string {

@@ -6,7 +6,10 @@ import type { Summary } from '../sim/run.js';
  * `sapient run` and `sapient sweep` so that their files read the same way.
  */
 
-/** Timeline columns after the key columns (run_id, seed, ...): MODEL.md section 5. */
+/**
+ * Timeline columns after the key columns (run_id, seed, ...): the observables of
+ * ../shared/MODEL.md section 5, as built in docs/MODEL.md section 6.10.
+ */
 export const TIMELINE_COLUMNS: readonly string[] = SAMPLE_COLUMNS;
 
 /** Summary columns after the key columns. Columns named wall_* hold wall-clock figures. */

@@ -1,7 +1,10 @@
 import { popcount } from '../agents/skillset.js';
 import type { World } from './world.js';
 
-/** One row of the timeline (MODEL.md section 5); channel counts are since the previous sample. */
+/**
+ * One row of the timeline: the observables of ../shared/MODEL.md section 5, as built in
+ * docs/MODEL.md section 6.10. Channel counts are since the previous sample.
+ */
 export interface Sample {
   tick: number;
   year: number;
