@@ -49,6 +49,17 @@ describe('sapient validate', () => {
     expect(withEvent.stderr).toBe('sapient: note: events[0] at tick 50000 comes after the last tick (20000) and will not happen\n');
   });
 
+  it('sapient run says too that a shortened run ends before an event, unless --quiet', async () => {
+    const dir = tempDir();
+    writeFile(dir, 'small.yaml', SMALL);
+    const args = ['run', 'small.yaml', '--ticks', '100', '--set', 'events=[{at: 500, cull: 0.5}]'];
+    const [told, quiet] = await Promise.all([sapient([...args, '--out', 'told'], dir), sapient([...args, '--out', 'quiet', '--quiet'], dir)]);
+    expect(told.code).toBe(0);
+    expect(told.stderr).toBe('sapient: note: events[0] at tick 500 comes after the last tick (100) and will not happen\n');
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+  });
+
   it('checks a sweep file, shipped or not, with every point of its design', async () => {
     const dir = tempDir();
     writeFile(dir, 'small.yaml', SMALL);

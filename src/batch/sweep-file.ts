@@ -435,6 +435,6 @@ function validatePoints(
     const context = parameters.length > 0 ? ` (at point ${point}: ${parameters.map((p, i) => `${p.path}=${describeValue(values[i])}`).join(', ')})` : '';
     check([...setOverrides, ...overrides], context);
   });
-  if (more > 0) problems.push({ source: sweepDoc.source, path: '', expected: 'a valid scenario at every point', found: `${more} more problems like these` });
+  if (more > 0) problems.push({ source: sweepDoc.source, path: '', expected: 'a valid scenario at every point', found: `${more} more problem${more === 1 ? '' : 's'} like these` });
   if (problems.length > 0) throw new InputError(problems);
 }

@@ -1,10 +1,11 @@
 import { Command } from '@commander-js/extra-typings';
 import { existsSync, readdirSync, rmdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { scenarioNotes } from '../config/scenario.js';
 import { freshDirectory, prepareOutputDir } from '../io/files.js';
 import { PACKAGE_ROOT } from '../io/provenance.js';
 import { type RunRecord, writeRun } from '../io/run-output.js';
-import { action, collect, listenForStop, loadWithFlags, readable, shownPath } from './common.js';
+import { action, collect, counted, listenForStop, loadWithFlags, readable, shownPath } from './common.js';
 import { duration, startProgress } from './progress.js';
 import { locateScenario } from './scenarios.js';
 
@@ -46,6 +47,7 @@ Examples:
         const file = locateScenario(argument);
         const { loaded, overrides } = loadWithFlags(file, options);
         const { scenario, name } = loaded;
+        if (!options.quiet) for (const note of scenarioNotes(scenario)) process.stderr.write(`sapient: note: ${note}\n`);
         // Everything the user gave has been checked; only now may anything be created.
         const dir = options.out !== undefined ? resolve(options.out) : freshDirectory(resolve('results', `${name}-seed${scenario.seed}`));
         const existed = existsSync(dir);
@@ -82,10 +84,10 @@ Examples:
 /** The one line a person wants after a run: did it take off, how far did it get, how fast. */
 export function report(record: RunRecord, name: string, yearsPerTick: number): string {
   const s = record.summary;
-  const takeoff = s.takeoff_year === null ? `no takeoff within ${readable(s.years)} years` : `takeoff in year ${readable(s.takeoff_year)}`;
-  const lexicon = `final lexicon ${readable(s.final_lexicon_shared)} shared of ${readable(record.skills)} skills (${readable(s.final_lexicon_mean)} per band)`;
-  const speed = `${readable(s.years)} years in ${duration(s.wall_seconds)} (${rate(s.wall_agent_ticks_per_second)} agent-ticks/s)`;
-  const years = yearsPerTick === 1 ? '' : ` (${readable(s.ticks)} ticks)`;
+  const takeoff = s.takeoff_year === null ? `no takeoff within ${counted(s.years, 'year')}` : `takeoff in year ${readable(s.takeoff_year)}`;
+  const lexicon = `final lexicon ${readable(s.final_lexicon_shared)} shared of ${counted(record.skills, 'skill')} (${readable(s.final_lexicon_mean)} per band)`;
+  const speed = `${counted(s.years, 'year')} in ${duration(s.wall_seconds)} (${rate(s.wall_agent_ticks_per_second)} agent-ticks/s)`;
+  const years = yearsPerTick === 1 ? '' : ` (${counted(s.ticks, 'tick')})`;
   return `${name} (seed ${s.seed}): ${takeoff}; ${lexicon}; ${speed}${years}. Results in ${shownPath(record.dir)}/`;
 }
 

@@ -7,7 +7,7 @@ import { loadSweep, type Sweep } from '../batch/sweep-file.js';
 import { SWEEP_FILES } from '../batch/tables.js';
 import { freshDirectory } from '../io/files.js';
 import { defaultWorkers } from '../workers/pool.js';
-import { action, EXIT, listenForStop, readable, shownPath, type StopListener } from './common.js';
+import { action, counted, EXIT, listenForStop, readable, shownPath, type StopListener } from './common.js';
 import { duration, type Progress, startProgress } from './progress.js';
 import { locateShipped, SWEEPS_DIR } from './scenarios.js';
 
@@ -122,22 +122,22 @@ function report(sweep: Sweep, result: SweepResult, quiet: boolean, argument: str
   if (result.status === 'interrupted') {
     const shardFlag = result.shard.count > 1 ? ` --shard ${result.shard.index}/${result.shard.count}` : '';
     process.stderr.write(
-      `sapient: interrupted: ${readable(result.committed)} of ${readable(result.runs)} runs are on disk in ${where}/; finish them with: sapient sweep ${argument}${shardFlag} --out ${where} --resume\n`,
+      `sapient: interrupted: ${readable(result.committed)} of ${counted(result.runs, 'run')} ${result.committed === 1 ? 'is' : 'are'} on disk in ${where}/; finish them with: sapient sweep ${argument}${shardFlag} --out ${where} --resume\n`,
     );
     process.exitCode = stop.exitCode();
     return;
   }
   if (!quiet) {
-    const design = `${readable(sweep.points.length)} point${sweep.points.length === 1 ? '' : 's'} x ${readable(sweep.replicates)} replicate${sweep.replicates === 1 ? '' : 's'}`;
-    const runs = result.shard.count > 1 ? `${readable(result.runs)} of its ${readable(sweep.runs)} runs` : `${readable(result.runs)} runs (${design})`;
+    const design = `${counted(sweep.points.length, 'point')} x ${counted(sweep.replicates, 'replicate')}`;
+    const runs = result.shard.count > 1 ? `${readable(result.runs)} of its ${counted(sweep.runs, 'run')}` : `${counted(result.runs, 'run')} (${design})`;
     const earlier = result.resumedFrom > 0 ? `, ${readable(result.resumedFrom)} of them done before this session` : '';
     const next = result.shard.count > 1 ? ` Merge the ${result.shard.count} shards with: sapient merge <their directories> --out <dir>` : '';
     process.stdout.write(
-      `sapient sweep ${sweep.name}${part}: ${runs}${earlier}, in ${duration(result.wallSeconds)} on ${result.workers} worker${result.workers === 1 ? '' : 's'}. Results in ${where}/.${next}\n`,
+      `sapient sweep ${sweep.name}${part}: ${runs}${earlier}, in ${duration(result.wallSeconds)} on ${counted(result.workers, 'worker')}. Results in ${where}/.${next}\n`,
     );
   }
   if (result.failed > 0) {
-    process.stderr.write(`sapient: ${readable(result.failed)} of ${readable(result.runs)} runs failed; their point, replicate, seed and error are in ${where}/${SWEEP_FILES.failures}\n`);
+    process.stderr.write(`sapient: ${readable(result.failed)} of ${counted(result.runs, 'run')} failed; their point, replicate, seed and error are in ${where}/${SWEEP_FILES.failures}\n`);
     process.exitCode = EXIT.failedRuns;
   }
 }
