@@ -55,6 +55,26 @@ export function prepareOutputDir(dir: string, force: boolean, flag = '--out'): v
     }
     throw e;
   }
+  checkWritable(dir, flag);
+}
+
+/** Codes of a write refused by the system for reasons the user can fix (permissions, a full disk). */
+const REFUSED = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOENT', 'ENOSPC', 'EDQUOT']);
+
+/**
+ * Tries a file in `dir` before any work: a directory that exists but takes no files (read
+ * only, or a system directory) would otherwise fail at the first output, after the run.
+ */
+function checkWritable(dir: string, flag: string): void {
+  const probe = temporaryName(join(dir, 'probe'));
+  try {
+    writeFileSync(probe, '', { flag: 'wx' });
+    rmSync(probe, { force: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === undefined || !REFUSED.has(code)) throw e;
+    throw new InputError([{ source: flag, path: '', expected: 'a directory sapient may write in', found: `${dir}, where files cannot be created (${code})` }]);
+  }
 }
 
 /**
