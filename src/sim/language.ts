@@ -13,27 +13,33 @@ import type { World } from './world.js';
  * Henrich dynamics in the number of masters (docs/MODEL.md).
  */
 export function languageEvent(world: World, i: number): void {
-  const { pop, lexicon } = world;
-  const W = pop.catalogue.words;
-  const b = pop.band[i];
-  let any = 0;
-  for (let w = 0; w < W; w++) any |= lexicon.entries[b * W + w] & pop.learnable[i * W + w] & ~pop.mastered[i * W + w];
-  if (any === 0) return;
+  const { pop } = world;
+  const candidates = world.scratch.skills;
+  const total = hearable(world, i, candidates);
+  if (total === 0) return;
   world.counts.languageEvents++;
   const l = world.params.language;
   const rng = world.rng.learning;
   // Success does not depend on the entry heard: draw it first, pick the entry only on success.
   const chance = l.languageRate * pop.boost[i * 4 + LANGUAGE];
   if (chance < 1 && rng.next() >= chance) return;
-  const candidates = world.scratch.skills;
+  const k = skillAtRank(candidates, pop.catalogue.words, uniformInt(rng, total));
+  const K = pop.catalogue.size;
+  const v = world.lexicon.level[pop.band[i] * K + k] - l.alphaLanguage + l.betaLanguage * gumbel(rng);
+  if (v > pop.x[i * K + k]) world.counts.languageGains += raiseLevel(pop, i, k, v);
+}
+
+/** The entries learner i could learn from its band's lexicon, into `candidates`; returns their number. */
+function hearable(world: World, i: number, candidates: Uint32Array): number {
+  const { pop } = world;
+  const entries = world.lexicon.entries;
+  const W = pop.catalogue.words;
+  const b = pop.band[i];
   let total = 0;
   for (let w = 0; w < W; w++) {
-    const v = lexicon.entries[b * W + w] & pop.learnable[i * W + w] & ~pop.mastered[i * W + w];
+    const v = entries[b * W + w] & pop.learnable[i * W + w] & ~pop.mastered[i * W + w];
     candidates[w] = v;
     total += popcount(v);
   }
-  const k = skillAtRank(candidates, W, uniformInt(rng, total));
-  const K = pop.catalogue.size;
-  const v = lexicon.level[b * K + k] - l.alphaLanguage + l.betaLanguage * gumbel(rng);
-  if (v > pop.x[i * K + k]) world.counts.languageGains += raiseLevel(pop, i, k, v);
+  return total;
 }
