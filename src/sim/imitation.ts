@@ -11,12 +11,12 @@ import type { World } from './world.js';
  */
 export function imitationEvent(world: World, i: number): void {
   const { pop, teachers } = world;
-  const p = world.params.imitation;
+  const { copyOne, faithful } = world.derived;
   const W = pop.catalogue.words;
   const b = pop.band[i];
   if (!hasDemonstrator(world, b)) return;
   world.counts.imitateEvents++;
-  if (p.scope === 'one') {
+  if (copyOne) {
     // When no member of the band masters a skill the learner could take, every
     // demonstrator gives nothing: no draw is needed to know it.
     let any = 0;
@@ -25,16 +25,16 @@ export function imitationEvent(world: World, i: number): void {
   }
   // A faithful copy succeeds or fails whatever is copied from whom: drawing that first
   // spares the choice of demonstrator and skill in the (common) failures.
-  if (p.copy === 'fidelity' && p.scope === 'one') {
-    const chance = p.fidelity * pop.boost[i * 4 + IMITATE];
+  if (faithful && copyOne) {
+    const chance = world.params.imitation.fidelity * pop.boost[i * 4 + IMITATE];
     if (chance < 1 && world.rng.learning.next() >= chance) return;
   }
   const d = chooseDemonstrator(world, b, i);
-  if (p.scope === 'one') copyOne(world, i, d);
+  if (copyOne) copyOneSkill(world, i, d);
   else copyAll(world, i, d);
 }
 
-function copyOne(world: World, i: number, d: number): void {
+function copyOneSkill(world: World, i: number, d: number): void {
   const { pop, teachers } = world;
   const W = pop.catalogue.words;
   const candidates = world.scratch.skills;
@@ -72,9 +72,9 @@ function copySkill(world: World, i: number, d: number, k: number): number {
   const model = teachers.x[d * K + k];
   const boost = pop.boost[i * 4 + IMITATE];
   let v: number;
-  if (p.copy === 'fidelity') {
+  if (world.derived.faithful) {
     // Scope one drew the copy's success before choosing (imitationEvent).
-    if (p.scope === 'all') {
+    if (!world.derived.copyOne) {
       const chance = p.fidelity * boost;
       if (chance < 1 && rng.next() >= chance) return 0;
     }

@@ -72,6 +72,12 @@ export interface Derived {
   innovateSuccess: Float64Array;
   /** Upper bound of B_innovate: every cognitive skill at the boost cap. */
   maxInnovateBoost: number;
+  /**
+   * Imitation's scope and copy model as flags: they are read in every imitation event, and
+   * comparing the parsed strings costs a call each time.
+   */
+  copyOne: boolean;
+  faithful: boolean;
 }
 
 export function refreshDerived(world: World): void {
@@ -81,6 +87,8 @@ export function refreshDerived(world: World): void {
   let bound = 1;
   for (let k = 0; k < d.length; k++) bound += world.params.skills.boostCap * world.catalogue.boosts[k * CHANNELS + INNOVATE];
   world.derived.maxInnovateBoost = bound;
+  world.derived.copyOne = world.params.imitation.scope === 'one';
+  world.derived.faithful = world.params.imitation.copy === 'fidelity';
 }
 
 export function createWorld(scenario: Scenario, seed: number): World {
@@ -123,7 +131,7 @@ export function createWorld(scenario: Scenario, seed: number): World {
       // One slot per learning event of an agent in a tick (learningEvents is at most 1000).
       attempts: new Int32Array(1001),
     },
-    derived: { innovateSuccess: new Float64Array(catalogue.size), maxInnovateBoost: 1 },
+    derived: { innovateSuccess: new Float64Array(catalogue.size), maxInnovateBoost: 1, copyOne: true, faithful: true },
     innovators: new InnovationSampler(),
   };
   refreshDerived(world);
