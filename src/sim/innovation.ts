@@ -26,7 +26,11 @@ export class InnovationSampler {
 
   /** Attempts of the agent at position j of the order, spread over its events into perEvent; returns their total. */
   attempts(world: World, j: number, i: number, events: number, perEvent: Int32Array): number {
-    if (j !== this.next) return 0;
+    // Called for every agent but a candidate only for a few: kept small so that it inlines.
+    return j === this.next ? this.candidateAttempts(world, i, events, perEvent) : 0;
+  }
+
+  private candidateAttempts(world: World, i: number, events: number, perEvent: Int32Array): number {
     const rng = world.rng.learning;
     this.next += 1 + geometricSkip(rng, this.bound);
     const mean = events * world.params.innovation.innovationRate * world.pop.boost[i * 4 + INNOVATE];
