@@ -23,9 +23,15 @@ export function languageEvent(world: World, i: number): void {
   // Success does not depend on the entry heard: draw it first, pick the entry only on success.
   const chance = l.languageRate * pop.boost[i * 4 + LANGUAGE];
   if (chance < 1 && rng.next() >= chance) return;
-  const k = skillAtRank(candidates, pop.catalogue.words, uniformInt(rng, total));
+  learnEntry(world, i, skillAtRank(candidates, pop.catalogue.words, uniformInt(rng, total)));
+}
+
+/** Learner i learns entry k of its band's lexicon, at the entry's level with a copying error. */
+function learnEntry(world: World, i: number, k: number): void {
+  const { pop } = world;
+  const l = world.params.language;
   const K = pop.catalogue.size;
-  const v = world.lexicon.level[pop.band[i] * K + k] - l.alphaLanguage + l.betaLanguage * gumbel(rng);
+  const v = world.lexicon.level[pop.band[i] * K + k] - l.alphaLanguage + l.betaLanguage * gumbel(world.rng.learning);
   if (v > pop.x[i * K + k]) world.counts.languageGains += raiseLevel(pop, i, k, v);
 }
 
