@@ -46,6 +46,19 @@ describe('output directories', () => {
     const dir = tempDir();
     writeFile(dir, 'file', '');
     expect(() => prepareOutputDir(join(dir, 'file', 'out'), false)).toThrow(InputError);
+    expect(() => prepareOutputDir(join(dir, 'file', 'out'), false)).toThrow('a path through a file');
+  });
+
+  // Node's own recursive mkdir spins for ever there.
+  it.runIf(existsSync('/proc/self'))('refuses a place where the system makes no directories (/proc) instead of hanging', () => {
+    expect(() => prepareOutputDir('/proc/nope/out', false)).toThrow(InputError);
+    expect(() => prepareOutputDir('/proc/nope/out', false)).toThrow('/proc/nope/out, a place where directories cannot be made');
+  });
+
+  // sysfs takes no new files, whoever asks: a directory that exists but cannot be written.
+  it.runIf(existsSync('/sys/kernel'))('refuses an existing directory that takes no files, before any work', () => {
+    expect(() => prepareOutputDir('/sys', true)).toThrow(InputError);
+    expect(() => prepareOutputDir('/sys', true)).toThrow('/sys, where files cannot be created');
   });
 
   it('freshDirectory takes the first of base, base-2, base-3... that is absent or empty', () => {

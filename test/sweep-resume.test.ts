@@ -1,6 +1,7 @@
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCK_FILE } from '../src/batch/lock.js';
 import { committedRuns, type Finished, removeTemporaries, sapient, start, tables, waitFor, workspace } from './fixtures/sweeps/support.js';
 
 /**
@@ -32,6 +33,8 @@ describe('--resume', () => {
     sweep.child.kill('SIGKILL');
     const killed = await sweep.done;
     expect(killed.signal).toBe('SIGKILL');
+    // The killed process had no chance to give up its lock: the resume takes it over at once.
+    expect(existsSync(join(out, LOCK_FILE))).toBe(true);
     const committed = committedRuns(out);
     expect(committed).toBeGreaterThanOrEqual(3);
     expect(committed).toBeLessThan(RUNS);
@@ -47,6 +50,7 @@ describe('--resume', () => {
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toContain(`${committed} of them done before this session`);
     expect(tables(out)).toEqual(tables(join(dir, 'reference')));
+    expect(existsSync(join(out, LOCK_FILE))).toBe(false);
     // The committed runs were not run again: their rows, wall-clock cells included, are the same bytes.
     expect(readFileSync(join(out, 'summary.csv'), 'utf8').split('\n').slice(0, committed + 1)).toEqual(before);
     // The killed session could not record its end; the next one records what it did.

@@ -3,6 +3,7 @@ import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../config/problems.js';
+import { refusedWrite } from '../io/files.js';
 
 /**
  * One sweep process per output directory. Two processes appending to the same tables (a
@@ -22,7 +23,6 @@ const HEARTBEAT_MS = 10_000;
 const STALE_MS = 60_000;
 /** A lock file that cannot be read is being written, unless it is older than this. */
 const WRITING_MS = 5_000;
-const USERS_TO_FIX = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOENT', 'ENOTDIR', 'ENOSPC', 'EDQUOT']);
 
 /** Tokens of the locks this process holds: a library user may start two sweeps in one process. */
 const heldHere = new Set<string>();
@@ -74,12 +74,7 @@ export class DirectoryLock {
         heldHere.add(owner.token);
         return new DirectoryLock(file, owner.token, onLost);
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code !== 'EEXIST') {
-          // A directory the user cannot write in is theirs to fix, not an internal error.
-          if (code === undefined || !USERS_TO_FIX.has(code)) throw e;
-          throw new InputError([{ source: '--out', path: '', expected: 'a directory sapient may write in', found: `${dir}, where files cannot be created (${code})` }]);
-        }
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw refusedWrite(e, dir, '--out');
       }
       const holder = readOwner(file);
       if (!isStale(file, holder)) throw busy(dir, file, holder);

@@ -87,203 +87,189 @@ export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<Swe
   const dir = options.out;
   const total = shardRuns(sweep.runs, shard);
   // Until the pool runs, losing the lock has nothing to stop; then it fails the sweep.
-  let lockLost = (_message: string) => {};
+  let lockLost: (message: string) => void = () => {};
   const { ledger, manifest, lock } = openDirectory(dir, sweep, shard, buildManifest(sweep, shard, options.command ?? []), options, (m) => lockLost(m));
   try {
-    return await sweepInto(dir, sweep, shard, workers, total, ledger, manifest, options, (onLost) => (lockLost = onLost));
+    recordKilledSession(manifest, ledger);
+    const session: Session = { started: new Date().toISOString(), finished: null, workers, runs: 0, failed: 0, wallSeconds: 0, runSeconds: 0, poolStartMs: null, mainThreadMsPerRun: null, mainThreadClock: null, ended: 'running' };
+    manifest.sessions.push(session);
+    manifest.status = 'running';
+    manifest.finished = null;
+    writeManifest(dir, manifest);
+
+    const clock = performance.now();
+    const resumedFrom = ledger.committed;
+    const tally = shard.count > 1 ? undefined : restoreTally(dir, sweep, ledger);
+    options.onStart?.({ total: total - resumedFrom, resumedFrom });
+
+    let busy: MainThreadClock | undefined;
+    const finishSession = (status: 'complete' | 'interrupted'): SweepResult => {
+      const wall = (performance.now() - clock) / 1000;
+      const done = ledger.committed - resumedFrom;
+      Object.assign(session, {
+        finished: new Date().toISOString(),
+        runs: done,
+        wallSeconds: wall,
+        mainThreadMsPerRun: done > 0 && busy ? busy.elapsedMs() / done : null,
+        mainThreadClock: busy?.kind ?? null,
+        ended: status,
+      });
+      manifest.status = status;
+      manifest.finished = status === 'complete' ? session.finished : null;
+      writeManifest(dir, manifest);
+      return { status, dir, shard, runs: total, committed: ledger.committed, failed: ledger.failed, resumedFrom, workers, wallSeconds: wall, mainThreadMsPerRun: session.mainThreadMsPerRun };
+    };
+
+    if (ledger.committed >= total || options.signal?.aborted) {
+      if (ledger.committed >= total && !ledger.complete) ledger.commit(total, ledger.failed, true, true);
+      ledger.close();
+      return finishSession(ledger.committed >= total ? 'complete' : 'interrupted');
+    }
+
+    const poolStart = performance.now();
+    const pool = createRunPool({ scenario: sweep.scenario.document, source: sweep.scenario.file ?? sweep.file, paths: sweep.parameters.map((p) => p.path) }, workers);
+    session.poolStartMs = performance.now() - poolStart;
+    // The main thread's busy time from here on, whatever it is spent on: handing out runs, messages, writing, GC.
+    busy = mainThreadClock();
+    const maxInFlight = 2 * workers;
+    const window = Math.max(options.window ?? Math.max(64, 16 * workers), maxInFlight);
+    const ready = new Map<number, RunOutcome>();
+    let next = ledger.committed;
+    let committed = ledger.committed;
+    let failed = ledger.failed;
+    let inFlight = 0;
+    let stopping = false;
+    let commitTimer: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | undefined;
+    let lastCommit = -Infinity;
+    let interrupt = () => {};
+    const onAbort = () => interrupt();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    return await new Promise<SweepResult>((resolveSweep, rejectSweep) => {
+      /**
+       * Ends the sweep: the pool is stopped first, so that no run can arrive while the last
+       * state is written; `last` returns the result, or throws to fail the sweep.
+       */
+      const stop = (last: () => SweepResult) => {
+        stopping = true;
+        if (commitTimer !== undefined) {
+          clearTimeout(commitTimer as ReturnType<typeof setTimeout>);
+          clearImmediate(commitTimer as ReturnType<typeof setImmediate>);
+        }
+        void pool
+          .destroy()
+          .catch(() => {})
+          .then(() => {
+            try {
+              resolveSweep(last());
+            } catch (e) {
+              rejectSweep(e);
+            } finally {
+              ledger.close();
+            }
+          });
+      };
+      const fail = (e: unknown) => {
+        if (!stopping)
+          stop(() => {
+            throw e;
+          });
+      };
+
+      const submit = (k: number) => {
+        const run = shard.index + k * shard.count;
+        const point = Math.floor(run / sweep.replicates);
+        const replicate = run % sweep.replicates;
+        const task: RunTask = { run, point, replicate, seed: runSeed(sweep.rootSeed, point, replicate, sweep.seeds), values: sweep.points[point] };
+        inFlight++;
+        pool.run(task).then(
+          (outcome) => received(k, outcome),
+          (e: unknown) => received(k, { ok: false, run, message: `worker stopped: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, seconds: 0 }),
+        );
+      };
+
+      const pump = () => {
+        while (!stopping && next < total && inFlight < maxInFlight && next - committed < window) submit(next++);
+      };
+
+      /** Moves the finished runs that are next in order into the ledger's queue. */
+      const drain = () => {
+        for (let outcome = ready.get(committed); outcome !== undefined; outcome = ready.get(committed)) {
+          ready.delete(committed);
+          const run = outcome.run;
+          const point = Math.floor(run / sweep.replicates);
+          const replicate = run % sweep.replicates;
+          session.runSeconds += outcome.seconds;
+          if (outcome.ok) {
+            ledger.append('timeline', outcome.timeline);
+            ledger.append('summary', outcome.summary);
+            tally?.addRun(outcome.summary);
+          } else {
+            failed++;
+            session.failed++;
+            const seed = runSeed(sweep.rootSeed, point, replicate, sweep.seeds);
+            ledger.append('failures', runRowPrefix(run, point, replicate, seed, sweep.points[point]) + csvLine([outcome.message]));
+            tally?.addFailure();
+          }
+          if (tally && replicate === sweep.replicates - 1) ledger.append('points', tally.row(point, sweep.points[point]));
+          committed++;
+        }
+      };
+
+      const commit = () => {
+        commitTimer = undefined;
+        if (stopping) return;
+        lastCommit = performance.now();
+        try {
+          const complete = committed === total;
+          ledger.commit(committed, failed, complete, complete);
+          options.onProgress?.({ done: committed - resumedFrom, failed: session.failed, total: total - resumedFrom });
+          if (complete) stop(() => finishSession('complete'));
+        } catch (e) {
+          fail(e);
+        }
+      };
+
+      /**
+       * Commits soon, but at most every COMMIT_INTERVAL_MS: runs of a few milliseconds then
+       * share a commit, and a kill can only cost the runs of that interval.
+       */
+      const scheduleCommit = () => {
+        if (commitTimer !== undefined) return;
+        const wait = committed === total ? 0 : lastCommit + COMMIT_INTERVAL_MS - performance.now();
+        commitTimer = wait > 0 ? setTimeout(commit, wait) : setImmediate(commit);
+      };
+
+      const received = (k: number, outcome: RunOutcome) => {
+        inFlight--;
+        if (stopping) return;
+        try {
+          ready.set(k, outcome);
+          const before = committed;
+          drain();
+          if (committed > before) scheduleCommit();
+          pump();
+        } catch (e) {
+          fail(e);
+        }
+      };
+
+      lockLost = (message) => fail(new Error(message));
+
+      interrupt = () => {
+        // Runs under way are abandoned (resume does them again); the finished ones in order are kept.
+        if (!stopping)
+          stop(() => {
+            ledger.commit(committed, failed, false, true);
+            return finishSession('interrupted');
+          });
+      };
+
+      pump();
+    }).finally(() => options.signal?.removeEventListener('abort', onAbort));
   } finally {
     lock.release();
   }
-}
-
-async function sweepInto(
-  dir: string,
-  sweep: Sweep,
-  shard: Shard,
-  workers: number,
-  total: number,
-  ledger: Ledger,
-  manifest: SweepManifest,
-  options: SweepOptions,
-  watchLock: (onLost: (message: string) => void) => void,
-): Promise<SweepResult> {
-  recordKilledSession(manifest, ledger);
-  const session: Session = { started: new Date().toISOString(), finished: null, workers, runs: 0, failed: 0, wallSeconds: 0, runSeconds: 0, poolStartMs: null, mainThreadMsPerRun: null, mainThreadClock: null, ended: 'running' };
-  manifest.sessions.push(session);
-  manifest.status = 'running';
-  manifest.finished = null;
-  writeManifest(dir, manifest);
-
-  const clock = performance.now();
-  const resumedFrom = ledger.committed;
-  const tally = shard.count > 1 ? undefined : restoreTally(dir, sweep, ledger);
-  options.onStart?.({ total: total - resumedFrom, resumedFrom });
-
-  let busy: MainThreadClock | undefined;
-  const finishSession = (status: 'complete' | 'interrupted'): SweepResult => {
-    const wall = (performance.now() - clock) / 1000;
-    const done = ledger.committed - resumedFrom;
-    Object.assign(session, {
-      finished: new Date().toISOString(),
-      runs: done,
-      wallSeconds: wall,
-      mainThreadMsPerRun: done > 0 && busy ? busy.elapsedMs() / done : null,
-      mainThreadClock: busy?.kind ?? null,
-      ended: status,
-    });
-    manifest.status = status;
-    manifest.finished = status === 'complete' ? session.finished : null;
-    writeManifest(dir, manifest);
-    return { status, dir, shard, runs: total, committed: ledger.committed, failed: ledger.failed, resumedFrom, workers, wallSeconds: wall, mainThreadMsPerRun: session.mainThreadMsPerRun };
-  };
-
-  if (ledger.committed >= total || options.signal?.aborted) {
-    if (ledger.committed >= total && !ledger.complete) ledger.commit(total, ledger.failed, true, true);
-    ledger.close();
-    return finishSession(ledger.committed >= total ? 'complete' : 'interrupted');
-  }
-
-  const poolStart = performance.now();
-  const pool = createRunPool({ scenario: sweep.scenario.document, source: sweep.scenario.file ?? sweep.file, paths: sweep.parameters.map((p) => p.path) }, workers);
-  session.poolStartMs = performance.now() - poolStart;
-  // The main thread's busy time from here on, whatever it is spent on: handing out runs, messages, writing, GC.
-  busy = mainThreadClock();
-  const maxInFlight = 2 * workers;
-  const window = Math.max(options.window ?? Math.max(64, 16 * workers), maxInFlight);
-  const ready = new Map<number, RunOutcome>();
-  let next = ledger.committed;
-  let committed = ledger.committed;
-  let failed = ledger.failed;
-  let inFlight = 0;
-  let stopping = false;
-  let commitTimer: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | undefined;
-  let lastCommit = -Infinity;
-  let interrupt = () => {};
-  const onAbort = () => interrupt();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-
-  return new Promise<SweepResult>((resolveSweep, rejectSweep) => {
-    /**
-     * Ends the sweep: the pool is stopped first, so that no run can arrive while the last
-     * state is written; `last` returns the result, or throws to fail the sweep.
-     */
-    const stop = (last: () => SweepResult) => {
-      stopping = true;
-      if (commitTimer !== undefined) {
-        clearTimeout(commitTimer as ReturnType<typeof setTimeout>);
-        clearImmediate(commitTimer as ReturnType<typeof setImmediate>);
-      }
-      void pool
-        .destroy()
-        .catch(() => {})
-        .then(() => {
-          try {
-            resolveSweep(last());
-          } catch (e) {
-            rejectSweep(e);
-          } finally {
-            ledger.close();
-          }
-        });
-    };
-    const fail = (e: unknown) => {
-      if (!stopping)
-        stop(() => {
-          throw e;
-        });
-    };
-
-    const submit = (k: number) => {
-      const run = shard.index + k * shard.count;
-      const point = Math.floor(run / sweep.replicates);
-      const replicate = run % sweep.replicates;
-      const task: RunTask = { run, point, replicate, seed: runSeed(sweep.rootSeed, point, replicate, sweep.seeds), values: sweep.points[point] };
-      inFlight++;
-      pool.run(task).then(
-        (outcome) => received(k, outcome),
-        (e: unknown) => received(k, { ok: false, run, message: `worker stopped: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, seconds: 0 }),
-      );
-    };
-
-    const pump = () => {
-      while (!stopping && next < total && inFlight < maxInFlight && next - committed < window) submit(next++);
-    };
-
-    /** Moves the finished runs that are next in order into the ledger's queue. */
-    const drain = () => {
-      for (let outcome = ready.get(committed); outcome !== undefined; outcome = ready.get(committed)) {
-        ready.delete(committed);
-        const run = outcome.run;
-        const point = Math.floor(run / sweep.replicates);
-        const replicate = run % sweep.replicates;
-        session.runSeconds += outcome.seconds;
-        if (outcome.ok) {
-          ledger.append('timeline', outcome.timeline);
-          ledger.append('summary', outcome.summary);
-          tally?.addRun(outcome.summary);
-        } else {
-          failed++;
-          session.failed++;
-          const seed = runSeed(sweep.rootSeed, point, replicate, sweep.seeds);
-          ledger.append('failures', runRowPrefix(run, point, replicate, seed, sweep.points[point]) + csvLine([outcome.message]));
-          tally?.addFailure();
-        }
-        if (tally && replicate === sweep.replicates - 1) ledger.append('points', tally.row(point, sweep.points[point]));
-        committed++;
-      }
-    };
-
-    const commit = () => {
-      commitTimer = undefined;
-      if (stopping) return;
-      lastCommit = performance.now();
-      try {
-        const complete = committed === total;
-        ledger.commit(committed, failed, complete, complete);
-        options.onProgress?.({ done: committed - resumedFrom, failed: session.failed, total: total - resumedFrom });
-        if (complete) stop(() => finishSession('complete'));
-      } catch (e) {
-        fail(e);
-      }
-    };
-
-    /**
-     * Commits soon, but at most every COMMIT_INTERVAL_MS: runs of a few milliseconds then
-     * share a commit, and a kill can only cost the runs of that interval.
-     */
-    const scheduleCommit = () => {
-      if (commitTimer !== undefined) return;
-      const wait = committed === total ? 0 : lastCommit + COMMIT_INTERVAL_MS - performance.now();
-      commitTimer = wait > 0 ? setTimeout(commit, wait) : setImmediate(commit);
-    };
-
-    const received = (k: number, outcome: RunOutcome) => {
-      inFlight--;
-      if (stopping) return;
-      try {
-        ready.set(k, outcome);
-        const before = committed;
-        drain();
-        if (committed > before) scheduleCommit();
-        pump();
-      } catch (e) {
-        fail(e);
-      }
-    };
-
-    watchLock((message) => fail(new Error(message)));
-
-    interrupt = () => {
-      // Runs under way are abandoned (resume does them again); the finished ones in order are kept.
-      if (!stopping)
-        stop(() => {
-          ledger.commit(committed, failed, false, true);
-          return finishSession('interrupted');
-        });
-    };
-
-    pump();
-  }).finally(() => options.signal?.removeEventListener('abort', onAbort));
 }
 
 /**
@@ -291,11 +277,11 @@ async function sweepInto(
  * what the ledger holds beyond the runs of the sessions before it.
  */
 function recordKilledSession(manifest: SweepManifest, ledger: Ledger): void {
+  const earlier = manifest.sessions.slice(0, -1);
   const last = manifest.sessions.at(-1);
   if (last === undefined || last.ended !== 'running') return;
-  const before = manifest.sessions.slice(0, -1).reduce((sum, s) => sum + s.runs, 0);
-  last.runs = Math.max(0, ledger.committed - before);
-  last.failed = Math.max(0, ledger.failed - manifest.sessions.slice(0, -1).reduce((sum, s) => sum + s.failed, 0));
+  last.runs = Math.max(0, ledger.committed - earlier.reduce((sum, s) => sum + s.runs, 0));
+  last.failed = Math.max(0, ledger.failed - earlier.reduce((sum, s) => sum + s.failed, 0));
   last.ended = 'killed';
 }
 

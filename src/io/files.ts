@@ -59,7 +59,17 @@ export function prepareOutputDir(dir: string, force: boolean, flag = '--out'): v
 }
 
 /** Codes of a write refused by the system for reasons the user can fix (permissions, a full disk). */
-const REFUSED = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOENT', 'ENOSPC', 'EDQUOT']);
+const REFUSED = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOENT', 'ENOTDIR', 'ENOSPC', 'EDQUOT']);
+
+/**
+ * A failed write of a file in `dir` as the user's problem to fix, when it is one (the
+ * system refused it); anything else is rethrown as the internal error it is.
+ */
+export function refusedWrite(e: unknown, dir: string, flag: string): InputError {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === undefined || !REFUSED.has(code)) throw e;
+  return new InputError([{ source: flag, path: '', expected: 'a directory sapient may write in', found: `${dir}, where files cannot be created (${code})` }]);
+}
 
 /**
  * Tries a file in `dir` before any work: a directory that exists but takes no files (read
@@ -71,9 +81,7 @@ function checkWritable(dir: string, flag: string): void {
     writeFileSync(probe, '', { flag: 'wx' });
     rmSync(probe, { force: true });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === undefined || !REFUSED.has(code)) throw e;
-    throw new InputError([{ source: flag, path: '', expected: 'a directory sapient may write in', found: `${dir}, where files cannot be created (${code})` }]);
+    throw refusedWrite(e, dir, flag);
   }
 }
 
