@@ -5,32 +5,15 @@ import { gumbel, uniformInt } from './rng.js';
 import type { World } from './world.js';
 
 /**
- * Imitation (MODEL.md 4.3): learner i picks a demonstrator among the other members of its
- * band (in generational mode, among the previous generation of its band) by the scenario's
- * bias, then copies one skill or all skills by the gumbel or fidelity copy model.
+ * Imitation (MODEL.md 4.3), once the learning step (`learnInOrder`) has found that learner
+ * i has a demonstrator in band b (in generational mode, among the previous generation of
+ * its band), that some demonstrator there has a skill for it (scope one), and, for a
+ * faithful copy of one skill, that the copy succeeds: picks the demonstrator by the
+ * scenario's bias, then copies one skill or all skills by the gumbel or fidelity copy model.
  */
-export function imitationEvent(world: World, i: number): void {
-  const { pop, teachers } = world;
-  const { copyOne, faithful } = world.derived;
-  const W = pop.catalogue.words;
-  const b = pop.band[i];
-  if (!hasDemonstrator(world, b)) return;
-  world.counts.imitateEvents++;
-  if (copyOne) {
-    // When no member of the band masters a skill the learner could take, every
-    // demonstrator gives nothing: no draw is needed to know it.
-    let any = 0;
-    for (let w = 0; w < W; w++) any |= teachers.bandSkills[b * W + w] & ~pop.mastered[i * W + w] & pop.learnable[i * W + w];
-    if (any === 0) return;
-  }
-  // A faithful copy succeeds or fails whatever is copied from whom: drawing that first
-  // spares the choice of demonstrator and skill in the (common) failures.
-  if (faithful && copyOne) {
-    const chance = world.params.imitation.fidelity * pop.boost[i * 4 + IMITATE];
-    if (chance < 1 && world.rng.learning.next() >= chance) return;
-  }
+export function imitate(world: World, i: number, b: number): void {
   const d = chooseDemonstrator(world, b, i);
-  if (copyOne) copyOneSkill(world, i, d);
+  if (world.derived.copyOne) copyOneSkill(world, i, d);
   else copyAll(world, i, d);
 }
 
@@ -73,7 +56,7 @@ function copySkill(world: World, i: number, d: number, k: number): number {
   const boost = pop.boost[i * 4 + IMITATE];
   let v: number;
   if (world.derived.faithful) {
-    // Scope one drew the copy's success before choosing (imitationEvent).
+    // Scope one drew the copy's success before choosing (learnInOrder).
     if (!world.derived.copyOne) {
       const chance = p.fidelity * boost;
       if (chance < 1 && rng.next() >= chance) return 0;
@@ -85,11 +68,7 @@ function copySkill(world: World, i: number, d: number, k: number): number {
   return v > pop.x[i * K + k] ? raiseLevel(pop, i, k, v) : 0;
 }
 
-function hasDemonstrator(world: World, b: number): boolean {
-  return world.teachers.memberCount[b] > (world.teachers === world.pop ? 1 : 0);
-}
-
-/** A demonstrator slot in `teachers`; the band must have one (hasDemonstrator). */
+/** A demonstrator slot in `teachers`; the band must have one. */
 function chooseDemonstrator(world: World, b: number, i: number): number {
   const p = world.params.imitation;
   switch (p.bias) {

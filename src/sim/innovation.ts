@@ -24,13 +24,13 @@ export class InnovationSampler {
     this.next = geometricSkip(world.rng.learning, this.bound);
   }
 
-  /** Attempts of the agent at position j of the order, spread over its events into perEvent; returns their total. */
-  attempts(world: World, j: number, i: number, events: number, perEvent: Int32Array): number {
-    // Called for every agent but a candidate only for a few: kept small so that it inlines.
-    return j === this.next ? this.candidateAttempts(world, i, events, perEvent) : 0;
+  /** Whether the agent at position j of the order is a candidate: then call candidateAttempts. */
+  isCandidate(j: number): boolean {
+    return j === this.next;
   }
 
-  private candidateAttempts(world: World, i: number, events: number, perEvent: Int32Array): number {
+  /** The candidate's attempts, spread over its events into perEvent; returns their total. */
+  candidateAttempts(world: World, i: number, events: number, perEvent: Int32Array): number {
     const rng = world.rng.learning;
     this.next += 1 + geometricSkip(rng, this.bound);
     const mean = events * world.params.innovation.innovationRate * world.pop.boost[i * 4 + INNOVATE];

@@ -1,53 +1,195 @@
-import { imitationEvent, rankTeachers } from './imitation.js';
+import { IMITATE, LANGUAGE } from '../agents/catalogue.js';
+import { raiseLevel } from '../agents/population.js';
+import { popcount, selectBit } from '../agents/skillset.js';
+import { imitate, rankTeachers } from './imitation.js';
 import { innovationEvent } from './innovation.js';
-import { languageEvent } from './language.js';
-import { shuffle } from './rng.js';
+import { gumbelOfWord, gumbelSlowPath, shuffle } from './rng.js';
 import { listLiving, type World } from './world.js';
 
 /**
  * Step 2 of a tick: every living agent performs its learning events, in an order shuffled
  * every tick so that no agent systematically learns before or after the others.
- * In each event the enabled channels are tried in turn: language, imitation, innovation.
  */
 export function learning(world: World): void {
-  const { pop, params, tick } = world;
-  const { learningEvents, learningAge, adultLearning } = params.learning;
+  const { params } = world;
+  if (!params.language.enabled && !params.imitation.enabled && !params.innovation.enabled) return;
+  if (params.imitation.enabled && params.imitation.bias === 'best') rankTeachers(world);
+  const n = listLiving(world, world.pop);
+  shuffle(world.rng.learning, world.scratch.order, n);
+  learnInOrder(world, world.scratch.order, n, -1);
+}
+
+/**
+ * The learning events of the agents order[0..n), in that order: `events` each, or when
+ * `events` is negative as many as their age gives (learningEvents while younger than
+ * learningAge, times adultLearning after; a fractional rate is an extra event with that
+ * probability, so the mean is exact). In each event the enabled channels are tried in
+ * turn: language, imitation, innovation (MODEL.md 4.2-4.4).
+ *
+ * This is the hot loop of a run (about a thousand events per tick for a hundred thousand
+ * ticks), written for speed: the arrays it reads are taken out of the world once, and the
+ * learning stream's Tyche-i state lives in four locals for the whole call, so a draw is
+ * eight register operations. That step is written out where a word is drawn (marked
+ * `tychei`, the same as Rng.int32); before a function that draws from the stream itself is
+ * called, the state is written back (`rng.state.set`) and read again after. The draws are
+ * the stream's words in the order the plain code would take them: a test runs a
+ * straightforward implementation of the same events beside this one and compares them.
+ */
+export function learnInOrder(world: World, order: Int32Array, n: number, events: number): void {
+  const { pop, params, tick, teachers } = world;
   const language = params.language.enabled;
   const imitation = params.imitation.enabled;
   const innovation = params.innovation.enabled;
-  if (!language && !imitation && !innovation) return;
-  if (imitation && params.imitation.bias === 'best') rankTeachers(world);
-  const rng = world.rng.learning;
-  const n = listLiving(world, pop);
-  const order = world.scratch.order;
-  shuffle(rng, order, n);
-  const perEvent = world.scratch.attempts;
-  const innovators = world.innovators;
-  if (innovation) innovators.start(world, Math.ceil(learningEvents));
+  const { learningEvents, learningAge, adultLearning } = params.learning;
   const youngWhole = Math.floor(learningEvents);
   const youngPart = learningEvents - youngWhole;
   const adultRate = learningEvents * adultLearning;
   const adultWhole = Math.floor(adultRate);
   const adultPart = adultRate - adultWhole;
+
+  const W = pop.catalogue.words;
+  const K = pop.catalogue.size;
+  const { born, band, x, mastered, learnable, boost } = pop;
+  const { entries, level } = world.lexicon;
+  const candidates = world.scratch.skills;
+  const { languageRate, alphaLanguage, betaLanguage } = params.language;
+  // Imitation needs a demonstrator other than the learner in its own generation.
+  const others = teachers === pop ? 1 : 0;
+  const bandSkills = teachers.bandSkills;
+  const memberCount = teachers.memberCount;
+  const { copyOne, faithful } = world.derived;
+  const fidelity = params.imitation.fidelity;
+  const perEvent = world.scratch.attempts;
+  const innovators = world.innovators;
+
+  const rng = world.rng.learning;
+  const state = rng.state;
+  if (innovation) innovators.start(world, events < 0 ? Math.ceil(learningEvents) : events);
+  let a = state[0];
+  let b = state[1];
+  let c = state[2];
+  let d = state[3];
+  let languageEvents = 0;
+  let languageGains = 0;
+  let imitateEvents = 0;
+
   for (let j = 0; j < n; j++) {
     const i = order[j];
-    const young = tick - pop.born[i] < learningAge;
-    const part = young ? youngPart : adultPart;
-    // A fractional rate is an extra event with that probability: the mean is exact.
-    let events = young ? youngWhole : adultWhole;
-    if (part > 0 && rng.next() < part) events++;
-    if (events === 0) {
-      if (innovation) innovators.attempts(world, j, i, 0, perEvent);
-      continue;
+    let count = events;
+    if (count < 0) {
+      const young = tick - born[i] < learningAge;
+      const part = young ? youngPart : adultPart;
+      count = young ? youngWhole : adultWhole;
+      if (part > 0) {
+        // tychei
+        b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
+        b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
+        if ((a >>> 0) / 0x100000000 < part) count++;
+      }
     }
-    const attempts = innovation ? innovators.attempts(world, j, i, events, perEvent) : 0;
-    for (let e = 0; e < events; e++) {
-      if (language) languageEvent(world, i);
-      if (imitation) imitationEvent(world, i);
+    let attempts = 0;
+    if (innovation && innovators.isCandidate(j)) {
+      state[0] = a; state[1] = b; state[2] = c; state[3] = d;
+      attempts = innovators.candidateAttempts(world, i, count, perEvent);
+      a = state[0]; b = state[1]; c = state[2]; d = state[3];
+    }
+    const bi = band[i];
+    for (let e = 0; e < count; e++) {
+      if (language) {
+        // Language (MODEL.md 4.4): a random entry of the band's lexicon among those the
+        // learner does not master yet and whose prerequisites it masters; no master needs
+        // to be alive. Entries it masters are left out: hearing what one knows teaches
+        // nothing, and each master then carries one draw, so q_k follows the Henrich
+        // dynamics in the number of masters (docs/MODEL.md).
+        let total = 0;
+        for (let w = 0; w < W; w++) {
+          const v = entries[bi * W + w] & learnable[i * W + w] & ~mastered[i * W + w];
+          candidates[w] = v;
+          total += popcount(v);
+        }
+        if (total > 0) {
+          languageEvents++;
+          // Success does not depend on the entry heard: drawn first, the entry only on success.
+          const chance = languageRate * boost[i * 4 + LANGUAGE];
+          let heard = chance >= 1;
+          if (!heard) {
+            // tychei
+            b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
+            b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
+            heard = (a >>> 0) / 0x100000000 < chance;
+          }
+          if (heard) {
+            // tychei
+            b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
+            b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
+            let r = (((a >>> 0) / 0x100000000) * total) | 0;
+            let k = 0;
+            for (let w = 0; w < W; w++) {
+              const m = popcount(candidates[w]);
+              if (r < m) {
+                k = (w << 5) + selectBit(candidates[w], r);
+                break;
+              }
+              r -= m;
+            }
+            // The level learned: q_k - alphaLanguage + betaLanguage * G.
+            // tychei
+            b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
+            b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
+            let g = gumbelOfWord(a);
+            if (g !== g) {
+              state[0] = a; state[1] = b; state[2] = c; state[3] = d;
+              g = gumbelSlowPath(rng, a);
+              a = state[0]; b = state[1]; c = state[2]; d = state[3];
+            }
+            const v = level[bi * K + k] - alphaLanguage + betaLanguage * g;
+            if (v > x[i * K + k]) languageGains += raiseLevel(pop, i, k, v);
+          }
+        }
+      }
+
+      if (imitation && memberCount[bi] > others) {
+        imitateEvents++;
+        let copies = true;
+        if (copyOne) {
+          // When no member of the band masters a skill the learner could take, every
+          // demonstrator gives nothing: no draw is needed to know it.
+          let any = 0;
+          for (let w = 0; w < W; w++) any |= bandSkills[bi * W + w] & ~mastered[i * W + w] & learnable[i * W + w];
+          copies = any !== 0;
+          if (copies && faithful) {
+            // A faithful copy succeeds or fails whatever is copied from whom: drawing that
+            // first spares the choice of demonstrator and skill in the (common) failures.
+            const chance = fidelity * boost[i * 4 + IMITATE];
+            if (chance < 1) {
+              // tychei
+              b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
+              b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
+              copies = (a >>> 0) / 0x100000000 < chance;
+            }
+          }
+        }
+        if (copies) {
+          state[0] = a; state[1] = b; state[2] = c; state[3] = d;
+          imitate(world, i, bi);
+          a = state[0]; b = state[1]; c = state[2]; d = state[3];
+        }
+      }
+
       if (attempts > 0 && perEvent[e] > 0) {
+        state[0] = a; state[1] = b; state[2] = c; state[3] = d;
         innovationEvent(world, i, perEvent[e]);
+        a = state[0]; b = state[1]; c = state[2]; d = state[3];
         perEvent[e] = 0;
       }
     }
   }
+
+  state[0] = a;
+  state[1] = b;
+  state[2] = c;
+  state[3] = d;
+  world.counts.languageEvents += languageEvents;
+  world.counts.languageGains += languageGains;
+  world.counts.imitateEvents += imitateEvents;
 }

@@ -7,33 +7,39 @@ import seedrandom from 'seedrandom';
  * hot loop just avoids two closure calls per draw.
  */
 export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  /**
+   * Tyche-i's four words a, b, c, d. In a typed array, not fields: a field holding a value
+   * outside the small-integer range is boxed, and a draw then costs twice as much. The
+   * learning step copies them into locals for the length of a tick (see `learning`), and
+   * writes them back before anything else draws.
+   */
+  readonly state = new Int32Array(4);
 
   constructor(seed: string) {
     const s = seedrandom.tychei(seed, { state: true }).state() as unknown as { a: number; b: number; c: number; d: number };
-    this.a = s.a;
-    this.b = s.b;
-    this.c = s.c;
-    this.d = s.d;
+    this.state[0] = s.a;
+    this.state[1] = s.b;
+    this.state[2] = s.c;
+    this.state[3] = s.d;
   }
 
   /** Next 32 random bits, as a signed integer. */
   int32(): number {
-    let b = this.b;
-    let c = this.c;
-    let d = this.d;
-    let a = this.a;
+    const s = this.state;
+    let a = s[0];
+    let b = s[1];
+    let c = s[2];
+    let d = s[3];
     b = (b << 25) ^ (b >>> 7) ^ c;
     c = (c - d) | 0;
     d = (d << 24) ^ (d >>> 8) ^ a;
     a = (a - b) | 0;
-    this.b = b = (b << 20) ^ (b >>> 12) ^ c;
-    this.c = c = (c - d) | 0;
-    this.d = (d << 16) ^ (c >>> 16) ^ a;
-    return (this.a = (a - b) | 0);
+    b = (b << 20) ^ (b >>> 12) ^ c;
+    c = (c - d) | 0;
+    s[1] = b;
+    s[2] = c;
+    s[3] = (d << 16) ^ (c >>> 16) ^ a;
+    return (s[0] = (a - b) | 0);
   }
 
   /** Uniform in [0, 1) with 32 bits of resolution; may return 0. */
@@ -72,12 +78,24 @@ export function uniformInt(rng: Rng, n: number): number {
  * standard exponential: one logarithm instead of the two of -ln(-ln U).
  */
 export function gumbel(rng: Rng): number {
-  // The ziggurat's fast path, repeated here so that it inlines into the callers.
   const bits = rng.int32();
+  const g = gumbelOfWord(bits);
+  return g === g ? g : gumbelSlowPath(rng, bits);
+}
+
+/**
+ * The Gumbel value of a word just drawn, when the ziggurat's fast path takes it (99% of
+ * words); NaN otherwise, and then `gumbelSlowPath` with the same stream finishes the draw.
+ * Split so that a loop holding the stream's state in locals can draw the word itself.
+ */
+export function gumbelOfWord(bits: number): number {
   const layer = bits & 255;
   const position = bits >>> 8;
-  if (position < zigK[layer]) return -Math.log((position + 0.5) * zigW[layer]);
-  return -Math.log(exponentialSlowPath(rng, layer, position));
+  return position < zigK[layer] ? -Math.log((position + 0.5) * zigW[layer]) : NaN;
+}
+
+export function gumbelSlowPath(rng: Rng, bits: number): number {
+  return -Math.log(exponentialSlowPath(rng, bits & 255, bits >>> 8));
 }
 
 /*
@@ -191,12 +209,32 @@ export function geometricSkip(rng: Rng, p: number): number {
   return Math.floor(Math.log(rng.double()) / Math.log1p(-p));
 }
 
-/** In-place Fisher-Yates shuffle of the first n entries. */
-export function shuffle(rng: Rng, a: Int32Array, n: number): void {
+/**
+ * In-place Fisher-Yates shuffle of the first n entries. It runs every tick over the whole
+ * population, so the stream's state is held in locals (the draw is Rng.int32's).
+ */
+export function shuffle(rng: Rng, order: Int32Array, n: number): void {
+  const s = rng.state;
+  let a = s[0];
+  let b = s[1];
+  let c = s[2];
+  let d = s[3];
   for (let i = n - 1; i > 0; i--) {
-    const j = (rng.next() * (i + 1)) | 0;
-    const t = a[i];
-    a[i] = a[j];
-    a[j] = t;
+    b = (b << 25) ^ (b >>> 7) ^ c;
+    c = (c - d) | 0;
+    d = (d << 24) ^ (d >>> 8) ^ a;
+    a = (a - b) | 0;
+    b = (b << 20) ^ (b >>> 12) ^ c;
+    c = (c - d) | 0;
+    d = (d << 16) ^ (c >>> 16) ^ a;
+    a = (a - b) | 0;
+    const j = (((a >>> 0) / 0x100000000) * (i + 1)) | 0;
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
   }
+  s[0] = a;
+  s[1] = b;
+  s[2] = c;
+  s[3] = d;
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { removeAgent } from '../../src/agents/population.js';
-import { imitationEvent, rankTeachers } from '../../src/sim/imitation.js';
+import { rankTeachers } from '../../src/sim/imitation.js';
 import type { World } from '../../src/sim/world.js';
-import { emptyWorld, EULER_GAMMA, expectBinomial, expectFrequencies, expectMean, expectVariance, levelOf, place } from './support.js';
+import { emptyWorld, EULER_GAMMA, expectBinomial, expectFrequencies, expectMean, expectVariance, learnOnce, levelOf, place } from './support.js';
 
 type Plain = Record<string, unknown>;
 
@@ -27,7 +27,7 @@ function learnRepeatedly(world: World, draws: number, start: Record<number, numb
   for (let t = 0; t < draws; t++) {
     const i = place(world, 0, start);
     if (rank) rankTeachers(world);
-    imitationEvent(world, i);
+    learnOnce(world, i);
     out.push(world.pop.x.slice(i * K, i * K + K));
     removeAgent(world.pop, i);
   }
@@ -63,11 +63,11 @@ describe('imitation: choice of demonstrator', () => {
   it('random: never the learner itself; no demonstrator, no event', () => {
     const alone = imitationWorld({ bias: 'random' }, [skill()]);
     const i = place(alone, 0, { 0: 3 });
-    imitationEvent(alone, i);
+    learnOnce(alone, i);
     expect(alone.counts.imitateEvents).toBe(0);
     // With one other member, that member is always the demonstrator.
     place(alone, 0, { 0: 5 });
-    for (let t = 0; t < 200; t++) imitationEvent(alone, i);
+    for (let t = 0; t < 200; t++) learnOnce(alone, i);
     expect(levelOf(alone, i, 0)).toBe(5);
     expect(alone.counts.imitateEvents).toBe(200);
   });
@@ -207,8 +207,8 @@ describe('imitation in generational mode', () => {
     const a = place(world, 0);
     const b = place(world, 1);
     rankTeachers(world);
-    imitationEvent(world, a);
-    imitationEvent(world, b);
+    learnOnce(world, a);
+    learnOnce(world, b);
     expect([levelOf(world, a, 0), levelOf(world, a, 1)]).toEqual([4, 0]);
     expect([levelOf(world, b, 0), levelOf(world, b, 1)]).toEqual([0, 6]);
   });

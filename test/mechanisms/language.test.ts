@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { addEntry } from '../../src/agents/lexicon.js';
 import { removeAgent } from '../../src/agents/population.js';
-import { languageEvent } from '../../src/sim/language.js';
 import type { World } from '../../src/sim/world.js';
-import { emptyWorld, EULER_GAMMA, expectBinomial, expectFrequencies, expectMean, expectVariance, place } from './support.js';
+import { emptyWorld, EULER_GAMMA, expectBinomial, expectFrequencies, expectMean, expectVariance, learnOnce, place } from './support.js';
 
 const skill = (prerequisites: number[] = [], boosts?: Record<string, number>) =>
   boosts ? { difficulty: 0.5, prerequisites, kind: 'cognitive', boosts } : { difficulty: 0.5, prerequisites };
@@ -22,7 +21,7 @@ function hearRepeatedly(world: World, draws: number, start: Record<number, numbe
   const out: Float64Array[] = [];
   for (let t = 0; t < draws; t++) {
     const i = place(world, b, start);
-    languageEvent(world, i);
+    learnOnce(world, i);
     out.push(world.pop.x.slice(i * K, i * K + K));
     removeAgent(world.pop, i);
   }

@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import { defineScenario } from '../../src/config/scenario.js';
 import type { Scenario } from '../../src/config/schema.js';
 import { addAgent, raiseLevel } from '../../src/agents/population.js';
+import { learnInOrder } from '../../src/sim/learning.js';
 import { createWorld, type World } from '../../src/sim/world.js';
 
 /**
@@ -53,6 +54,11 @@ export function place(world: World, b: number, levels: Record<number, number> = 
   const i = addAgent(world.pop, b, born);
   for (const [k, v] of Object.entries(levels)) if (v > 0) raiseLevel(world.pop, i, Number(k), v);
   return i;
+}
+
+/** One learning event of agent i, every enabled channel tried, as the learning step runs it. */
+export function learnOnce(world: World, i: number): void {
+  learnInOrder(world, Int32Array.of(i), 1, 1);
 }
 
 export function levelOf(world: World, i: number, k: number): number {

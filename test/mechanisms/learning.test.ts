@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { IMITATE, LANGUAGE } from '../../src/agents/catalogue.js';
+import { raiseLevel } from '../../src/agents/population.js';
+import { popcount, skillAtRank } from '../../src/agents/skillset.js';
+import { demography } from '../../src/sim/demography.js';
+import { distillation } from '../../src/sim/distillation.js';
+import { imitate, rankTeachers } from '../../src/sim/imitation.js';
+import { innovationEvent } from '../../src/sim/innovation.js';
+import { learning } from '../../src/sim/learning.js';
+import { migration } from '../../src/sim/migration.js';
+import { gumbel, shuffle, uniformInt } from '../../src/sim/rng.js';
+import { found } from '../../src/sim/founding.js';
+import { createWorld, listLiving, type World } from '../../src/sim/world.js';
+import { scenarioOf } from './support.js';
+
+/*
+ * The learning step is the hot loop, written for speed (the stream's state in locals, the
+ * draw written out inline). Below is the same step written plainly, one event at a time,
+ * every draw through the Rng's methods: the two must give the same states, draw for draw.
+ * A slip in the fast version (a wrong shift in an inlined draw, a draw taken out of turn,
+ * a channel's rule changed in one place only) makes the worlds part within a few ticks.
+ */
+function plainLearning(world: World): void {
+  const { pop, params, tick } = world;
+  const { learningEvents, learningAge, adultLearning } = params.learning;
+  const { enabled: language } = params.language;
+  const { enabled: imitation } = params.imitation;
+  const { enabled: innovation } = params.innovation;
+  if (!language && !imitation && !innovation) return;
+  if (imitation && params.imitation.bias === 'best') rankTeachers(world);
+  const rng = world.rng.learning;
+  const n = listLiving(world, pop);
+  const order = world.scratch.order;
+  shuffle(rng, order, n);
+  const perEvent = world.scratch.attempts;
+  if (innovation) world.innovators.start(world, Math.ceil(learningEvents));
+  for (let j = 0; j < n; j++) {
+    const i = order[j];
+    const young = tick - pop.born[i] < learningAge;
+    const rate = young ? learningEvents : learningEvents * adultLearning;
+    let events = Math.floor(rate);
+    if (rate > events && rng.next() < rate - events) events++;
+    const attempts = innovation && world.innovators.isCandidate(j) ? world.innovators.candidateAttempts(world, i, events, perEvent) : 0;
+    for (let e = 0; e < events; e++) {
+      if (language) plainLanguageEvent(world, i);
+      if (imitation) plainImitationEvent(world, i);
+      if (attempts > 0 && perEvent[e] > 0) {
+        innovationEvent(world, i, perEvent[e]);
+        perEvent[e] = 0;
+      }
+    }
+  }
+}
+
+function plainLanguageEvent(world: World, i: number): void {
+  const { pop } = world;
+  const W = pop.catalogue.words;
+  const K = pop.catalogue.size;
+  const b = pop.band[i];
+  const heard = new Uint32Array(W);
+  let total = 0;
+  for (let w = 0; w < W; w++) {
+    heard[w] = world.lexicon.entries[b * W + w] & pop.learnable[i * W + w] & ~pop.mastered[i * W + w];
+    total += popcount(heard[w]);
+  }
+  if (total === 0) return;
+  world.counts.languageEvents++;
+  const l = world.params.language;
+  const rng = world.rng.learning;
+  const chance = l.languageRate * pop.boost[i * 4 + LANGUAGE];
+  if (chance < 1 && rng.next() >= chance) return;
+  const k = skillAtRank(heard, W, uniformInt(rng, total));
+  const v = world.lexicon.level[b * K + k] - l.alphaLanguage + l.betaLanguage * gumbel(rng);
+  if (v > pop.x[i * K + k]) world.counts.languageGains += raiseLevel(pop, i, k, v);
+}
+
+function plainImitationEvent(world: World, i: number): void {
+  const { pop, teachers } = world;
+  const W = pop.catalogue.words;
+  const b = pop.band[i];
+  if (teachers.memberCount[b] <= (teachers === pop ? 1 : 0)) return;
+  world.counts.imitateEvents++;
+  const one = world.params.imitation.scope === 'one';
+  if (one) {
+    let any = 0;
+    for (let w = 0; w < W; w++) any |= teachers.bandSkills[b * W + w] & ~pop.mastered[i * W + w] & pop.learnable[i * W + w];
+    if (any === 0) return;
+    if (world.params.imitation.copy === 'fidelity') {
+      const chance = world.params.imitation.fidelity * pop.boost[i * 4 + IMITATE];
+      if (chance < 1 && world.rng.learning.next() >= chance) return;
+    }
+  }
+  imitate(world, i, b);
+}
+
+/** Two worlds of one scenario and seed, one stepped with `learning`, one with the plain step; throws where they part. */
+function compare(over: Record<string, unknown>, seed: number, ticks: number): { languageGains: number; imitateGains: number; innovateGains: number } {
+  const scenario = scenarioOf(over);
+  const fast = createWorld(scenario, seed);
+  const plain = createWorld(scenario, seed);
+  found(fast);
+  found(plain);
+  const totals = { languageGains: 0, imitateGains: 0, innovateGains: 0 };
+  for (let t = 1; t <= ticks; t++) {
+    for (const [world, learn] of [[fast, learning], [plain, plainLearning]] as const) {
+      world.tick++;
+      demography(world);
+      learn(world);
+      distillation(world);
+      migration(world);
+    }
+    expect(fast.counts, `counts at tick ${t}`).toEqual(plain.counts);
+    expect(fast.rng.learning.state, `learning stream at tick ${t}`).toEqual(plain.rng.learning.state);
+    expect(fast.pop.x, `proficiencies at tick ${t}`).toEqual(plain.pop.x);
+    for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += fast.counts[key];
+    fast.counts = { ...fast.counts, languageGains: 0, imitateGains: 0, innovateGains: 0 };
+    plain.counts = { ...plain.counts, languageGains: 0, imitateGains: 0, innovateGains: 0 };
+  }
+  return totals;
+}
+
+/** Busy small worlds: every channel on and fast, so each kind of event happens many times. */
+const BUSY = {
+  population: { bands: 4, bandSize: 15, demography: 'overlapping', mortality: 0.05, oldAge: 30, maxAge: 40 },
+  skills: { count: 12, cognitiveShare: 0.5, maxPrerequisites: 2, boostCap: 2 },
+  learning: { learningEvents: 2, learningAge: 10, adultLearning: 0.25 },
+  innovation: { enabled: true, innovationRate: 0.2 },
+  imitation: { enabled: true, bias: 'payoff', scope: 'one', copy: 'fidelity', fidelity: 0.3 },
+  language: { enabled: true, languageRate: 0.5 },
+  distillation: { enabled: true, distillRate: 0.2, lexiconMemory: 5, lexiconLoss: 0.2 },
+  migration: { enabled: true, migrationRate: 0.02 },
+};
+
+describe('the learning step', () => {
+  const variants: [string, Record<string, unknown>][] = [
+    ['the baseline channels (payoff bias, one skill, fidelity)', {}],
+    ['a catalogue of two words (40 skills) and fractional young events', { skills: { count: 40 }, learning: { learningEvents: 2.5 } }],
+    ['the gumbel copy model', { imitation: { copy: 'gumbel', alpha: 0.3, beta: 0.2 } }],
+    ['scope all and the random bias', { imitation: { scope: 'all', bias: 'random', fidelity: 0.6 } }],
+    ['the conformist bias', { imitation: { bias: 'conformist' } }],
+    ['the best bias', { imitation: { bias: 'best' } }],
+    ['generational demography', { population: { demography: 'generational' } }],
+    ['sure language and imitation (rates at 1)', { language: { languageRate: 1 }, imitation: { fidelity: 1 } }],
+    ['language alone, from founders who master every skill', { population: { initialLevel: 1.5 }, imitation: { enabled: false }, innovation: { enabled: false } }],
+  ];
+  for (const [name, over] of variants) {
+    it(`draws as the plain step does: ${name}`, () => {
+      const merged = structuredClone(BUSY) as Record<string, Record<string, unknown>>;
+      for (const [section, values] of Object.entries(over)) merged[section] = { ...merged[section], ...(values as object) };
+      let totals = { languageGains: 0, imitateGains: 0, innovateGains: 0 };
+      for (const seed of [1, 2]) {
+        const got = compare(merged, seed, 150);
+        totals = { languageGains: totals.languageGains + got.languageGains, imitateGains: totals.imitateGains + got.imitateGains, innovateGains: totals.innovateGains + got.innovateGains };
+      }
+      // The comparison means something only if the channels did work.
+      if (merged.language.enabled !== false) expect(totals.languageGains).toBeGreaterThan(20);
+      if (merged.imitation.enabled !== false) expect(totals.imitateGains).toBeGreaterThan(20);
+    });
+  }
+});
