@@ -122,11 +122,14 @@ export function addAgent(pop: Population, b: number, tick: number): number {
   pop.alive[i] = 1;
   pop.band[i] = b;
   pop.born[i] = tick;
-  pop.x.fill(0, i * K, i * K + K);
-  pop.mastered.fill(0, i * W, i * W + W);
-  for (let w = 0; w < W; w++) pop.learnable[i * W + w] = cat.roots[w];
+  // Loops, not fill(): a newborn's rows are short, and fill() is a call into the runtime.
+  for (let k = 0; k < K; k++) pop.x[i * K + k] = 0;
+  for (let w = 0; w < W; w++) {
+    pop.mastered[i * W + w] = 0;
+    pop.learnable[i * W + w] = cat.roots[w];
+  }
   pop.capability[i] = 0;
-  pop.boost.fill(1, i * CHANNELS, i * CHANNELS + CHANNELS);
+  for (let c = 0; c < CHANNELS; c++) pop.boost[i * CHANNELS + c] = 1;
   joinBand(pop, i, b);
   pop.size++;
   return i;

@@ -30,21 +30,25 @@ function overlapping(world: World): void {
   if (world.scratch.order.length < pop.size) world.scratch.order = new Int32Array(pop.capacity);
   const dead = world.scratch.order;
   let deaths = 0;
-  let candidate = geometricSkip(rng, highest);
+  const logSurvival = Math.log1p(-highest);
+  let candidate = geometricSkip(rng, highest, logSurvival);
+  const born = pop.born;
+  const { maxAge, oldAge, mortality, oldAgeMortality } = p;
   let offset = 0;
   for (let b = 0; b < pop.bands; b++) {
     const list = pop.members[b];
     const count = pop.memberCount[b];
-    for (let j = 0; j < count; j++) {
-      const i = list[j];
-      const age = tick - pop.born[i];
-      if (offset + j === candidate) {
-        candidate += 1 + geometricSkip(rng, highest);
-        const q = age >= p.oldAge ? p.oldAgeMortality : p.mortality;
-        if (age >= p.maxAge || q >= highest || rng.next() * highest < q) dead[deaths++] = i;
-      } else if (age >= p.maxAge) {
-        dead[deaths++] = i;
-      }
+    let j = 0;
+    for (;;) {
+      // Up to the next candidate only the age limit kills: a tight loop without draws.
+      const next = Math.min(count, candidate - offset);
+      for (; j < next; j++) if (tick - born[list[j]] >= maxAge) dead[deaths++] = list[j];
+      if (j >= count) break;
+      const i = list[j++];
+      const age = tick - born[i];
+      candidate += 1 + geometricSkip(rng, highest, logSurvival);
+      const q = age >= oldAge ? oldAgeMortality : mortality;
+      if (age >= maxAge || q >= highest || rng.next() * highest < q) dead[deaths++] = i;
     }
     offset += count;
   }

@@ -45,7 +45,8 @@ export function distillation(world: World): void {
         const k = (w << 5) + 31 - Math.clz32(v & -v);
         v &= v - 1;
         const share = pop.masters[b * K + k] / n;
-        if (rng.next() >= scale * Math.pow(share, d.distillExponent)) continue;
+        const weight = d.distillExponent === 1 ? share : Math.pow(share, d.distillExponent);
+        if (rng.next() >= scale * weight) continue;
         addEntry(lexicon, b, k, meanMasterLevel(pop, b, k) * d.distillFidelity, tick);
         if (world.firstDistillTick < 0) world.firstDistillTick = tick;
       }

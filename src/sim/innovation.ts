@@ -15,13 +15,15 @@ import type { World } from './world.js';
  */
 export class InnovationSampler {
   private bound = 0;
+  private logBound = 0;
   private next = 0;
 
   /** Called once per tick, before the agents learn in the shuffled order. */
   start(world: World, maxEvents: number): void {
     const rate = world.params.innovation.innovationRate;
     this.bound = -Math.expm1(-rate * maxEvents * world.derived.maxInnovateBoost);
-    this.next = geometricSkip(world.rng.learning, this.bound);
+    this.logBound = Math.log1p(-this.bound);
+    this.next = geometricSkip(world.rng.learning, this.bound, this.logBound);
   }
 
   /** Whether the agent at position j of the order is a candidate: then call candidateAttempts. */
@@ -32,7 +34,7 @@ export class InnovationSampler {
   /** The candidate's attempts, spread over its events into perEvent; returns their total. */
   candidateAttempts(world: World, i: number, events: number, perEvent: Int32Array): number {
     const rng = world.rng.learning;
-    this.next += 1 + geometricSkip(rng, this.bound);
+    this.next += 1 + geometricSkip(rng, this.bound, this.logBound);
     const mean = events * world.params.innovation.innovationRate * world.pop.boost[i * 4 + INNOVATE];
     if (rng.next() * this.bound >= -Math.expm1(-mean)) return 0;
     const total = poissonAtLeastOne(rng, mean);

@@ -1,9 +1,9 @@
 import { IMITATE, LANGUAGE } from '../agents/catalogue.js';
 import { raiseLevel } from '../agents/population.js';
-import { popcount, selectBit } from '../agents/skillset.js';
+import { popcount } from '../agents/skillset.js';
 import { imitate, rankTeachers } from './imitation.js';
 import { innovationEvent } from './innovation.js';
-import { gumbelOfWord, gumbelSlowPath, shuffle } from './rng.js';
+import { gumbelSlowPath, shuffle, zigK, zigW } from './rng.js';
 import { listLiving, type World } from './world.js';
 
 /**
@@ -101,8 +101,10 @@ export function learnInOrder(world: World, order: Int32Array, n: number, events:
         // to be alive. Entries it masters are left out: hearing what one knows teaches
         // nothing, and each master then carries one draw, so q_k follows the Henrich
         // dynamics in the number of masters (docs/MODEL.md).
-        let total = 0;
-        for (let w = 0; w < W; w++) {
+        // The first word apart: with up to 32 skills it is the only one.
+        const first = entries[bi * W] & learnable[i * W] & ~mastered[i * W];
+        let total = first === 0 ? 0 : popcount(first);
+        for (let w = 1; w < W; w++) {
           const v = entries[bi * W + w] & learnable[i * W + w] & ~mastered[i * W + w];
           candidates[w] = v;
           total += popcount(v);
@@ -122,22 +124,27 @@ export function learnInOrder(world: World, order: Int32Array, n: number, events:
             // tychei
             b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
             b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
+            // The entry at a uniform rank among the candidates' set bits.
             let r = (((a >>> 0) / 0x100000000) * total) | 0;
-            let k = 0;
-            for (let w = 0; w < W; w++) {
-              const m = popcount(candidates[w]);
-              if (r < m) {
-                k = (w << 5) + selectBit(candidates[w], r);
-                break;
-              }
-              r -= m;
+            let w = 0;
+            let m = first;
+            for (let left = popcount(m); r >= left; left = popcount(m)) {
+              r -= left;
+              m = candidates[++w];
             }
-            // The level learned: q_k - alphaLanguage + betaLanguage * G.
+            for (; r > 0; r--) m &= m - 1;
+            const k = (w << 5) + 31 - Math.clz32(m & -m);
+            // The level learned: q_k - alphaLanguage + betaLanguage * G, G by the ziggurat
+            // of Rng's gumbel (its fast path here, its slow path through the stream).
             // tychei
             b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
             b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
-            let g = gumbelOfWord(a);
-            if (g !== g) {
+            const layer = a & 255;
+            const position = a >>> 8;
+            let g: number;
+            if (position < zigK[layer]) {
+              g = -Math.log((position + 0.5) * zigW[layer]);
+            } else {
               state[0] = a; state[1] = b; state[2] = c; state[3] = d;
               g = gumbelSlowPath(rng, a);
               a = state[0]; b = state[1]; c = state[2]; d = state[3];
@@ -154,8 +161,8 @@ export function learnInOrder(world: World, order: Int32Array, n: number, events:
         if (copyOne) {
           // When no member of the band masters a skill the learner could take, every
           // demonstrator gives nothing: no draw is needed to know it.
-          let any = 0;
-          for (let w = 0; w < W; w++) any |= bandSkills[bi * W + w] & ~mastered[i * W + w] & learnable[i * W + w];
+          let any = bandSkills[bi * W] & ~mastered[i * W] & learnable[i * W];
+          for (let w = 1; w < W; w++) any |= bandSkills[bi * W + w] & ~mastered[i * W + w] & learnable[i * W + w];
           copies = any !== 0;
           if (copies && faithful) {
             // A faithful copy succeeds or fails whatever is copied from whom: drawing that

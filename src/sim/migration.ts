@@ -19,14 +19,15 @@ export function migration(world: World): void {
   if (world.scratch.order.length < pop.size) world.scratch.order = new Int32Array(pop.capacity);
   const order = world.scratch.order;
   let migrants = 0;
-  let next = geometricSkip(rng, m.migrationRate);
+  const logStay = Math.log1p(-m.migrationRate);
+  let next = geometricSkip(rng, m.migrationRate, logStay);
   let offset = 0;
   for (let b = 0; b < pop.bands; b++) {
     const count = pop.memberCount[b];
     const list = pop.members[b];
     while (next < offset + count) {
       order[migrants++] = list[next - offset];
-      next += 1 + geometricSkip(rng, m.migrationRate);
+      next += 1 + geometricSkip(rng, m.migrationRate, logStay);
     }
     offset += count;
   }

@@ -79,21 +79,13 @@ export function uniformInt(rng: Rng, n: number): number {
  */
 export function gumbel(rng: Rng): number {
   const bits = rng.int32();
-  const g = gumbelOfWord(bits);
-  return g === g ? g : gumbelSlowPath(rng, bits);
-}
-
-/**
- * The Gumbel value of a word just drawn, when the ziggurat's fast path takes it (99% of
- * words); NaN otherwise, and then `gumbelSlowPath` with the same stream finishes the draw.
- * Split so that a loop holding the stream's state in locals can draw the word itself.
- */
-export function gumbelOfWord(bits: number): number {
   const layer = bits & 255;
   const position = bits >>> 8;
-  return position < zigK[layer] ? -Math.log((position + 0.5) * zigW[layer]) : NaN;
+  if (position < zigK[layer]) return -Math.log((position + 0.5) * zigW[layer]);
+  return gumbelSlowPath(rng, bits);
 }
 
+/** The ziggurat's rare cases for a word that missed its layer's core; further draws from the stream. */
 export function gumbelSlowPath(rng: Rng, bits: number): number {
   return -Math.log(exponentialSlowPath(rng, bits & 255, bits >>> 8));
 }
@@ -105,8 +97,9 @@ export function gumbelSlowPath(rng: Rng, bits: number): number {
  * its grid step, so it is never 0 and -ln(E) is always finite.
  */
 const LAYERS = 256;
-const zigK = new Uint32Array(LAYERS);
-const zigW = new Float64Array(LAYERS);
+/** Per layer: positions below zigK are inside the layer's core; zigW scales a position to a value. */
+export const zigK = new Uint32Array(LAYERS);
+export const zigW = new Float64Array(LAYERS);
 const zigF = new Float64Array(LAYERS);
 {
   const m = 16777216; // 2^24 positions per layer
@@ -202,11 +195,12 @@ export function binomial(rng: Rng, n: number, p: number): number {
 /**
  * Number of failures before the next success of a Bernoulli(p) sequence: lets a rare
  * per-agent event (migration, a death in Moran mode) be sampled once per event, not per agent.
+ * A caller skipping many times at one p passes log(1 - p) once computed.
  */
-export function geometricSkip(rng: Rng, p: number): number {
+export function geometricSkip(rng: Rng, p: number, logFailure = Math.log1p(-p)): number {
   if (p >= 1) return 0;
   if (p <= 0) return Number.MAX_SAFE_INTEGER;
-  return Math.floor(Math.log(rng.double()) / Math.log1p(-p));
+  return Math.floor(Math.log(rng.double()) / logFailure);
 }
 
 /**
