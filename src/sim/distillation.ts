@@ -15,17 +15,24 @@ export function distillation(world: World): void {
   const rng = world.rng.distillation;
   const K = pop.catalogue.size;
   const W = pop.catalogue.words;
+  const { entries, level, lastUsed } = lexicon;
+  const { masters, bestStale, bestLevel } = pop;
+  const { refineRate, lexiconMemory, lexiconLoss } = d;
   for (let b = 0; b < pop.bands; b++) {
     for (let w = 0; w < W; w++) {
-      let v = lexicon.entries[b * W + w];
+      let v = entries[b * W + w];
       while (v !== 0) {
         const k = (w << 5) + 31 - Math.clz32(v & -v);
         v &= v - 1;
         const bk = b * K + k;
-        if (pop.masters[bk] > 0) {
-          lexicon.lastUsed[bk] = tick;
-          if (d.refineRate > 0) lexicon.level[bk] += d.refineRate * (bandBestLevel(pop, b, k) - lexicon.level[bk]);
-        } else if (tick - lexicon.lastUsed[bk] >= d.lexiconMemory && rng.next() < d.lexiconLoss) {
+        if (masters[bk] > 0) {
+          lastUsed[bk] = tick;
+          if (refineRate > 0) {
+            // The band's best level, recomputed only when its holder has left.
+            const best = bestStale[bk] ? bandBestLevel(pop, b, k) : bestLevel[bk];
+            level[bk] += refineRate * (best - level[bk]);
+          }
+        } else if (tick - lastUsed[bk] >= lexiconMemory && rng.next() < lexiconLoss) {
           removeEntry(lexicon, b, k);
         }
       }
