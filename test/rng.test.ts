@@ -5,6 +5,7 @@ import {
   exponential,
   geometricSkip,
   gumbel,
+  gumbelOfCore,
   poisson,
   poissonAtLeastOne,
   Rng,
@@ -12,6 +13,8 @@ import {
   standardExponential,
   stream,
   uniformInt,
+  zigK,
+  zigW,
 } from '../src/sim/rng.js';
 import { EULER_GAMMA, expectBinomial, expectFrequencies, expectMean, expectVariance } from './mechanisms/support.js';
 
@@ -113,6 +116,23 @@ describe('distributions', () => {
     expectBinomial(above5, N, 1 - Math.exp(-Math.exp(-5)), 'P(G > 5)');
     expectBinomial(below, N, Math.exp(-Math.exp(1.5)), 'P(G < -1.5)');
     expect(xs.every(Number.isFinite)).toBe(true);
+  });
+
+  it('gumbel without Math.log stays within 1e-14 of -ln(E), over every layer and the ends of each', () => {
+    const rng = new Rng('gumbel-core');
+    let worst = 0;
+    const check = (layer: number, position: number) => {
+      const exact = -Math.log((position + 0.5) * zigW[layer]);
+      worst = Math.max(worst, Math.abs(gumbelOfCore(layer, position) - exact));
+    };
+    for (let layer = 0; layer < 256; layer++) {
+      const core = zigK[layer];
+      if (core === 0) continue;
+      for (const position of [0, 1, 2, 255, 256, 257, 4095, 4096, core - 1]) if (position < core) check(layer, position);
+      for (let r = 0; r < 4000; r++) check(layer, uniformInt(rng, core));
+    }
+    expect(worst).toBeLessThan(1e-14);
+    expect(worst).toBeGreaterThan(0); // the comparison is with an independent formula, not itself
   });
 
   const poissonPmf = (mean: number, k: number) => {

@@ -3,8 +3,8 @@ import { raiseLevel } from '../agents/population.js';
 import { popcount } from '../agents/skillset.js';
 import { imitate, rankTeachers } from './imitation.js';
 import { innovationEvent } from './innovation.js';
-import { gumbelSlowPath, shuffle, zigK, zigW } from './rng.js';
-import { listLiving, type World } from './world.js';
+import { gumbelSlowPath, invMid, lnMid, lnWidth, toMantissa, zigK } from './rng.js';
+import type { World } from './world.js';
 
 /**
  * Step 2 of a tick: every living agent performs its learning events, in an order shuffled
@@ -14,9 +14,46 @@ export function learning(world: World): void {
   const { params } = world;
   if (!params.language.enabled && !params.imitation.enabled && !params.innovation.enabled) return;
   if (params.imitation.enabled && params.imitation.bias === 'best') rankTeachers(world);
-  const n = listLiving(world, world.pop);
-  shuffle(world.rng.learning, world.scratch.order, n);
+  const n = shuffledLiving(world);
   learnInOrder(world, world.scratch.order, n, -1);
+}
+
+/**
+ * The living agents into scratch.order in a uniformly random order; returns their number.
+ * Fisher-Yates "inside-out": each agent, taken band by band, goes to a random place among
+ * those so far and the one there moves to the end, so listing and shuffling are one pass.
+ */
+export function shuffledLiving(world: World): number {
+  const pop = world.pop;
+  if (world.scratch.order.length < pop.size) world.scratch.order = new Int32Array(pop.capacity);
+  const order = world.scratch.order;
+  const state = world.rng.learning.state;
+  let a = state[0];
+  let b = state[1];
+  let c = state[2];
+  let d = state[3];
+  let n = 0;
+  for (let band = 0; band < pop.bands; band++) {
+    const list = pop.members[band];
+    const count = pop.memberCount[band];
+    for (let j = 0; j < count; j++) {
+      if (n === 0) {
+        order[n++] = list[j];
+        continue;
+      }
+      // tychei
+      b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
+      b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
+      const r = (((a >>> 0) / 0x100000000) * (n + 1)) | 0;
+      order[n++] = order[r];
+      order[r] = list[j];
+    }
+  }
+  state[0] = a;
+  state[1] = b;
+  state[2] = c;
+  state[3] = d;
+  return n;
 }
 
 /**
@@ -134,8 +171,8 @@ export function learnInOrder(world: World, order: Int32Array, n: number, events:
             }
             for (; r > 0; r--) m &= m - 1;
             const k = (w << 5) + 31 - Math.clz32(m & -m);
-            // The level learned: q_k - alphaLanguage + betaLanguage * G, G by the ziggurat
-            // of Rng's gumbel (its fast path here, its slow path through the stream).
+            // The level learned: q_k - alphaLanguage + betaLanguage * G, G as Rng's gumbel
+            // draws it (its fast path here, its slow path through the stream).
             // tychei
             b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
             b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
@@ -143,7 +180,14 @@ export function learnInOrder(world: World, order: Int32Array, n: number, events:
             const position = a >>> 8;
             let g: number;
             if (position < zigK[layer]) {
-              g = -Math.log((position + 0.5) * zigW[layer]);
+              // gumbelOfCore, written out: called, it costs as much as the rest of the event.
+              const q = 2 * position + 1;
+              const e = 31 - Math.clz32(q);
+              const t = q * toMantissa[e];
+              const bin = (t | 0) - 256;
+              const dm = (t - 256.5 - bin) * invMid[bin];
+              const series = dm - dm * dm * (0.5 - dm * (1 / 3 - dm * (0.25 - dm * 0.2)));
+              g = -((e - 1) * Math.LN2 + lnMid[bin] + series + lnWidth[layer]);
             } else {
               state[0] = a; state[1] = b; state[2] = c; state[3] = d;
               g = gumbelSlowPath(rng, a);

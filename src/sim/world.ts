@@ -137,16 +137,3 @@ export function createWorld(scenario: Scenario, seed: number): World {
   refreshDerived(world);
   return world;
 }
-
-/** Living agents of `pop`, band by band, into scratch.order (grown if needed); returns their number. */
-export function listLiving(world: World, pop: Population): number {
-  if (world.scratch.order.length < pop.size) world.scratch.order = new Int32Array(pop.capacity);
-  const order = world.scratch.order;
-  let n = 0;
-  for (let b = 0; b < pop.bands; b++) {
-    const list = pop.members[b];
-    const m = pop.memberCount[b];
-    for (let j = 0; j < m; j++) order[n++] = list[j];
-  }
-  return n;
-}

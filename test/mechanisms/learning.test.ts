@@ -6,12 +6,12 @@ import { demography } from '../../src/sim/demography.js';
 import { distillation } from '../../src/sim/distillation.js';
 import { imitate, rankTeachers } from '../../src/sim/imitation.js';
 import { innovationEvent } from '../../src/sim/innovation.js';
-import { learning } from '../../src/sim/learning.js';
+import { learning, shuffledLiving } from '../../src/sim/learning.js';
 import { migration } from '../../src/sim/migration.js';
-import { gumbel, shuffle, uniformInt } from '../../src/sim/rng.js';
+import { gumbel, uniformInt } from '../../src/sim/rng.js';
 import { found } from '../../src/sim/founding.js';
-import { createWorld, listLiving, type World } from '../../src/sim/world.js';
-import { scenarioOf } from './support.js';
+import { createWorld, type World } from '../../src/sim/world.js';
+import { emptyWorld, expectFrequencies, place, scenarioOf } from './support.js';
 
 /*
  * The learning step is the hot loop, written for speed (the stream's state in locals, the
@@ -29,9 +29,16 @@ function plainLearning(world: World): void {
   if (!language && !imitation && !innovation) return;
   if (imitation && params.imitation.bias === 'best') rankTeachers(world);
   const rng = world.rng.learning;
-  const n = listLiving(world, pop);
+  // Fisher-Yates inside-out, band by band.
   const order = world.scratch.order;
-  shuffle(rng, order, n);
+  let n = 0;
+  for (let b = 0; b < pop.bands; b++) {
+    for (let j = 0; j < pop.memberCount[b]; j++) {
+      const r = n === 0 ? 0 : uniformInt(rng, n + 1);
+      order[n++] = order[r];
+      order[r] = pop.members[b][j];
+    }
+  }
   const perEvent = world.scratch.attempts;
   if (innovation) world.innovators.start(world, Math.ceil(learningEvents));
   for (let j = 0; j < n; j++) {
@@ -157,4 +164,22 @@ describe('the learning step', () => {
       if (merged.imitation.enabled !== false) expect(totals.imitateGains).toBeGreaterThan(20);
     });
   }
+
+  it('orders the living uniformly at random: each of 5 agents in 2 bands equally likely at each place, each ordered pair of places equally likely', () => {
+    const world = emptyWorld({ population: { bands: 2 } });
+    const agents = [place(world, 0), place(world, 0), place(world, 0), place(world, 1), place(world, 1)];
+    const n = 30000;
+    const atPlace = agents.map(() => new Float64Array(5));
+    const firstTwo = new Float64Array(25);
+    for (let t = 0; t < n; t++) {
+      expect(shuffledLiving(world)).toBe(5);
+      const order = world.scratch.order;
+      for (let p = 0; p < 5; p++) atPlace[agents.indexOf(order[p])][p]++;
+      firstTwo[agents.indexOf(order[0]) * 5 + agents.indexOf(order[1])]++;
+    }
+    for (let a = 0; a < 5; a++) expectFrequencies(atPlace[a], new Float64Array(5).fill(0.2), `places of agent ${a}`);
+    const pairs = new Float64Array(25).fill(1 / 20);
+    for (let a = 0; a < 5; a++) pairs[a * 5 + a] = 0;
+    expectFrequencies(firstTwo, pairs, 'first two agents');
+  });
 });

@@ -7,9 +7,18 @@ import { fisherOneSided, type Job, type Outcome, runMany, signTest, takeoffOrEnd
  * scenarios are paired by seed (same catalogue) and judged by exact tests, so a property
  * holds because the effect is large against the spread between seeds, not because of one
  * lucky seed.
+ *
+ * Sixteen seeds. With eight, the contrasts of 6.3 and 6.4 passed their exact tests for some
+ * random streams only: a change of stream that left the model as it was (a logarithm
+ * computed another way, to the last bits) gave a Fisher p of 0.14 for 6.4 over seeds 1-8.
+ * And each seed draws its own catalogue, so a few runs in sixteen are atypical (in the
+ * current stream seed 16 takes off at 7,400 years, seed 11 has 21 of 32 skills shared at
+ * the end). The properties of single runs are therefore asked of most runs (three in four),
+ * the model's "typically"; only "never before 5,000 years" is asked of every run.
  */
 
-const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
+const SEEDS = Array.from({ length: 16 }, (_, i) => i + 1);
+const MOST = 0.75;
 const K = 32;
 const BASELINE_YEARS = 100_000;
 /** Contrasts that mostly never take off are run for 60,000 years: enough to compare. */
@@ -75,34 +84,29 @@ describe('6.2 the paradox: a long plateau, then a takeoff to most skills shared'
     for (const o of group('baseline')) expect(o.summary.takeoff_year ?? Infinity).toBeGreaterThanOrEqual(5_000);
   });
 
-  it('plateaus for more than ten thousand years after the first distillation', () => {
-    for (const o of group('baseline')) {
-      const first = o.summary.first_distill_year!;
+  it('plateaus for more than ten thousand years after the first distillation in most runs, tens of thousands in the median run', () => {
+    const plateaus = group('baseline').map((o) => {
+      const first = o.summary.first_distill_year;
       expect(first).not.toBeNull();
-      const takeoff = o.summary.takeoff_year ?? BASELINE_YEARS;
-      expect(takeoff - first).toBeGreaterThan(10_000);
       // On the plateau the lexicon holds few skills: at 5,000 years, at most a third of them.
       expect(at(o, 'lexicon_shared', 5_000)).toBeLessThanOrEqual(K / 3);
-    }
+      return (o.summary.takeoff_year ?? BASELINE_YEARS) - first!;
+    });
+    expect(share(plateaus, (p) => p > 10_000)).toBeGreaterThanOrEqual(MOST);
+    expect(median(plateaus)).toBeGreaterThan(20_000);
   });
 
   it('takes off within 100,000 years in most runs, typically after 15,000 years', () => {
     const takeoffs = group('baseline').map((o) => o.summary.takeoff_year);
-    const within = takeoffs.filter((t) => t !== null) as number[];
-    expect(within.length).toBeGreaterThanOrEqual(5);
+    expect(share(takeoffs, (t) => t !== null)).toBeGreaterThanOrEqual(MOST);
     expect(median(takeoffs.map((t) => t ?? Infinity))).toBeGreaterThan(15_000);
   });
 
-  it('goes on to most skills shared once it has taken off', () => {
-    let checked = 0;
-    for (const o of group('baseline')) {
-      const takeoff = o.summary.takeoff_year;
-      if (takeoff === null || takeoff > BASELINE_YEARS - 30_000) continue;
-      checked++;
-      expect(at(o, 'lexicon_shared', takeoff + 30_000)).toBeGreaterThanOrEqual(0.75 * K);
-      expect(o.summary.final_lexicon_shared).toBeGreaterThanOrEqual(0.85 * K);
-    }
-    expect(checked).toBeGreaterThanOrEqual(4);
+  it('goes on to most skills shared once it has taken off, in most runs', () => {
+    const early = group('baseline').filter((o) => o.summary.takeoff_year !== null && o.summary.takeoff_year <= BASELINE_YEARS - 30_000);
+    expect(early.length).toBeGreaterThanOrEqual(8);
+    const filled = (o: Outcome) => at(o, 'lexicon_shared', o.summary.takeoff_year! + 30_000) >= 0.75 * K && o.summary.final_lexicon_shared! >= 0.85 * K;
+    expect(share(early, filled)).toBeGreaterThanOrEqual(MOST);
   });
 });
 
@@ -160,6 +164,10 @@ function compareTakeoffs(first: Outcome[], second: Outcome[]): { fisher: number;
     if (a > b) later++;
   });
   return { fisher: fisherOneSided(tookOff(first), first.length, tookOff(second), second.length), sign: signTest(earlier, earlier + later), later };
+}
+
+function share<T>(xs: readonly T[], test: (x: T) => boolean): number {
+  return xs.filter(test).length / xs.length;
 }
 
 function mean(xs: readonly number[]): number {
