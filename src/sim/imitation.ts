@@ -2,7 +2,7 @@ import { IMITATE } from '../agents/catalogue.js';
 import { type Population, raiseLevel } from '../agents/population.js';
 import { popcount, skillAtRank } from '../agents/skillset.js';
 import { gumbel, uniformInt } from './rng.js';
-import type { World } from './world.js';
+import { Bias, type World } from './world.js';
 
 /**
  * Imitation (MODEL.md 4.3), once the learning step (`learnInOrder`) has found that learner
@@ -71,14 +71,14 @@ function copySkill(world: World, i: number, d: number, k: number): number {
 /** A demonstrator slot in `teachers`; the band must have one. */
 function chooseDemonstrator(world: World, b: number, i: number): number {
   const p = world.params.imitation;
-  switch (p.bias) {
-    case 'random':
+  switch (world.derived.bias) {
+    case Bias.Random:
       return otherMember(world, b, i);
-    case 'best':
+    case Bias.Best:
       // Slots of two generations are unrelated numbers: only compare within one population.
       if (world.teachers !== world.pop || world.bestTeacher[b] !== i) return world.bestTeacher[b];
       return world.secondTeacher[b];
-    case 'payoff': {
+    case Bias.Payoff: {
       let best = otherMember(world, b, i);
       for (let s = 1; s < p.payoffSample; s++) {
         const c = otherMember(world, b, i);
@@ -86,7 +86,7 @@ function chooseDemonstrator(world: World, b: number, i: number): number {
       }
       return best;
     }
-    case 'conformist':
+    case Bias.Conformist:
       return conformist(world, b, i, p.payoffSample);
   }
 }

@@ -73,12 +73,23 @@ export interface Derived {
   /** Upper bound of B_innovate: every cognitive skill at the boost cap. */
   maxInnovateBoost: number;
   /**
-   * Imitation's scope and copy model as flags: they are read in every imitation event, and
-   * comparing the parsed strings costs a call each time.
+   * Imitation's scope, copy model and bias as flags and a code: they are read in every
+   * imitation event, and comparing the parsed strings costs a call each time.
    */
   copyOne: boolean;
   faithful: boolean;
+  bias: Bias;
 }
+
+/** The imitation biases, as `Derived.bias` codes them. */
+export enum Bias {
+  Random,
+  Best,
+  Payoff,
+  Conformist,
+}
+
+const BIAS_CODES: Record<Scenario['imitation']['bias'], Bias> = { random: Bias.Random, best: Bias.Best, payoff: Bias.Payoff, conformist: Bias.Conformist };
 
 export function refreshDerived(world: World): void {
   const e = world.params.innovation.difficultyExponent;
@@ -89,6 +100,7 @@ export function refreshDerived(world: World): void {
   world.derived.maxInnovateBoost = bound;
   world.derived.copyOne = world.params.imitation.scope === 'one';
   world.derived.faithful = world.params.imitation.copy === 'fidelity';
+  world.derived.bias = BIAS_CODES[world.params.imitation.bias];
 }
 
 export function createWorld(scenario: Scenario, seed: number): World {
@@ -131,7 +143,7 @@ export function createWorld(scenario: Scenario, seed: number): World {
       // One slot per learning event of an agent in a tick (learningEvents is at most 1000).
       attempts: new Int32Array(1001),
     },
-    derived: { innovateSuccess: new Float64Array(catalogue.size), maxInnovateBoost: 1, copyOne: true, faithful: true },
+    derived: { innovateSuccess: new Float64Array(catalogue.size), maxInnovateBoost: 1, copyOne: true, faithful: true, bias: Bias.Payoff },
     innovators: new InnovationSampler(),
   };
   refreshDerived(world);
