@@ -4,7 +4,7 @@ import { popcount } from '../agents/skillset.js';
 import { imitate, rankTeachers } from './imitation.js';
 import { innovationEvent } from './innovation.js';
 import { gumbelSlowPath, invMid, lnMid, lnWidth, toMantissa, zigK } from './rng.js';
-import type { World } from './world.js';
+import { Bias, type World } from './world.js';
 
 /**
  * Step 2 of a tick: every living agent performs its learning events, in an order shuffled
@@ -13,7 +13,7 @@ import type { World } from './world.js';
 export function learning(world: World): void {
   const { params } = world;
   if (!params.language.enabled && !params.imitation.enabled && !params.innovation.enabled) return;
-  if (params.imitation.enabled && params.imitation.bias === 'best') rankTeachers(world);
+  if (params.imitation.enabled && world.derived.bias === Bias.Best) rankTeachers(world);
   const n = shuffledLiving(world);
   learnInOrder(world, world.scratch.order, n, -1);
 }
@@ -68,7 +68,7 @@ export function shuffledLiving(world: World): number {
  * learning stream's Tyche-i state lives in four locals for the whole call, so a draw is
  * eight register operations. That step is written out where a word is drawn (marked
  * `tychei`, the same as Rng.int32); before a function that draws from the stream itself is
- * called, the state is written back (`rng.state.set`) and read again after. The draws are
+ * called, the state is written back to `rng.state` and read again after. The draws are
  * the stream's words in the order the plain code would take them: a test runs a
  * straightforward implementation of the same events beside this one and compares them.
  */
