@@ -1,6 +1,6 @@
 import { addAgent, clearPopulation, removeAgent } from '../agents/population.js';
 import { binomial, geometricSkip, uniformInt } from './rng.js';
-import type { World } from './world.js';
+import { orderBuffer, type World } from './world.js';
 
 /** Step 1 of a tick: deaths and births, by the scenario's demography mode. */
 export function demography(world: World): void {
@@ -27,8 +27,7 @@ function overlapping(world: World): void {
   const highest = Math.max(p.mortality, p.oldAgeMortality);
   // The bands' member lists, taken as one sequence; the dead are collected first because
   // removing reorders the lists.
-  if (world.scratch.order.length < pop.size) world.scratch.order = new Int32Array(pop.capacity);
-  const dead = world.scratch.order;
+  const dead = orderBuffer(world);
   let deaths = 0;
   const logSurvival = Math.log1p(-highest);
   let candidate = geometricSkip(rng, highest, logSurvival);
@@ -85,8 +84,7 @@ function moran(world: World): void {
   const { pop, tick } = world;
   const rng = world.rng.demography;
   const deaths = Math.min(world.params.population.deathsPerTick, pop.size);
-  if (world.scratch.order.length < pop.size) world.scratch.order = new Int32Array(pop.capacity);
-  const bandOfDead = world.scratch.order;
+  const bandOfDead = orderBuffer(world);
   for (let d = 0; d < deaths; d++) {
     let r = uniformInt(rng, pop.size);
     let b = 0;

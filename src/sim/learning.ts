@@ -4,7 +4,7 @@ import { popcount } from '../agents/skillset.js';
 import { imitate, rankTeachers } from './imitation.js';
 import { innovationEvent } from './innovation.js';
 import { gumbelSlowPath, invMid, lnMid, lnWidth, toMantissa, zigK } from './rng.js';
-import { Bias, type World } from './world.js';
+import { Bias, orderBuffer, type World } from './world.js';
 
 /**
  * Step 2 of a tick: every living agent performs its learning events, in an order shuffled
@@ -25,8 +25,7 @@ export function learning(world: World): void {
  */
 export function shuffledLiving(world: World): number {
   const pop = world.pop;
-  if (world.scratch.order.length < pop.size) world.scratch.order = new Int32Array(pop.capacity);
-  const order = world.scratch.order;
+  const order = orderBuffer(world);
   const state = world.rng.learning.state;
   let a = state[0];
   let b = state[1];

@@ -1,7 +1,7 @@
 import { addEntry } from '../agents/lexicon.js';
 import { moveAgent } from '../agents/population.js';
 import { geometricSkip, uniformInt } from './rng.js';
-import type { World } from './world.js';
+import { orderBuffer, type World } from './world.js';
 
 /**
  * Step 4 of a tick (MODEL.md 4.6): each agent moves to a random neighbouring band with
@@ -16,8 +16,7 @@ export function migration(world: World): void {
   const rng = world.rng.migration;
   // Migrants are collected first, over the bands' member lists taken as one sequence,
   // because moving changes the lists.
-  if (world.scratch.order.length < pop.size) world.scratch.order = new Int32Array(pop.capacity);
-  const order = world.scratch.order;
+  const order = orderBuffer(world);
   let migrants = 0;
   const logStay = Math.log1p(-m.migrationRate);
   let next = geometricSkip(rng, m.migrationRate, logStay);

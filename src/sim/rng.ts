@@ -10,7 +10,7 @@ export class Rng {
   /**
    * Tyche-i's four words a, b, c, d. In a typed array, not fields: a field holding a value
    * outside the small-integer range is boxed, and a draw then costs twice as much. The
-   * learning step copies them into locals for the length of a tick (see `learning`), and
+   * learning step copies them into locals for the length of a tick (see `learnInOrder`), and
    * writes them back before anything else draws.
    */
   readonly state = new Int32Array(4);
@@ -233,32 +233,12 @@ export function geometricSkip(rng: Rng, p: number, logFailure = Math.log1p(-p)):
   return Math.floor(Math.log(rng.double()) / logFailure);
 }
 
-/**
- * In-place Fisher-Yates shuffle of the first n entries. It runs every tick over the whole
- * population, so the stream's state is held in locals (the draw is Rng.int32's).
- */
-export function shuffle(rng: Rng, order: Int32Array, n: number): void {
-  const s = rng.state;
-  let a = s[0];
-  let b = s[1];
-  let c = s[2];
-  let d = s[3];
+/** In-place Fisher-Yates shuffle of the first n entries. */
+export function shuffle(rng: Rng, a: Int32Array, n: number): void {
   for (let i = n - 1; i > 0; i--) {
-    b = (b << 25) ^ (b >>> 7) ^ c;
-    c = (c - d) | 0;
-    d = (d << 24) ^ (d >>> 8) ^ a;
-    a = (a - b) | 0;
-    b = (b << 20) ^ (b >>> 12) ^ c;
-    c = (c - d) | 0;
-    d = (d << 16) ^ (c >>> 16) ^ a;
-    a = (a - b) | 0;
-    const j = (((a >>> 0) / 0x100000000) * (i + 1)) | 0;
-    const t = order[i];
-    order[i] = order[j];
-    order[j] = t;
+    const j = (rng.next() * (i + 1)) | 0;
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
   }
-  s[0] = a;
-  s[1] = b;
-  s[2] = c;
-  s[3] = d;
 }

@@ -149,3 +149,9 @@ export function createWorld(scenario: Scenario, seed: number): World {
   refreshDerived(world);
   return world;
 }
+
+/** scratch.order, grown first if the population outgrew it: a list of agents (or bands) for one step. */
+export function orderBuffer(world: World): Int32Array {
+  if (world.scratch.order.length < world.pop.size) world.scratch.order = new Int32Array(world.pop.capacity);
+  return world.scratch.order;
+}
