@@ -93,8 +93,14 @@ export function learnInOrder(world: World, order: Int32Array, n: number, events:
   const others = teachers === pop ? 1 : 0;
   const bandSkills = teachers.bandSkills;
   const memberCount = teachers.memberCount;
-  const { copyOne, faithful } = world.derived;
+  const { copyOne, faithful, bias } = world.derived;
   const fidelity = params.imitation.fidelity;
+  // The baseline's imitation (payoff or random bias, a faithful copy of one skill) runs
+  // here too: through `imitate`, the call and the stream's round trip cost as much as the
+  // copy itself. The other biases and copy models go through imitation.ts.
+  const direct = copyOne && faithful && (bias === Bias.Payoff || bias === Bias.Random);
+  const sample = bias === Bias.Payoff ? params.imitation.payoffSample : 1;
+  const { members: teacherLists, capability: teacherCapability, mastered: teacherMastered, x: teacherX } = teachers;
   const perEvent = world.scratch.attempts;
   const innovators = world.innovators;
 
@@ -108,6 +114,7 @@ export function learnInOrder(world: World, order: Int32Array, n: number, events:
   let languageEvents = 0;
   let languageGains = 0;
   let imitateEvents = 0;
+  let imitateGains = 0;
 
   for (let j = 0; j < n; j++) {
     const i = order[j];
@@ -219,7 +226,46 @@ export function learnInOrder(world: World, order: Int32Array, n: number, events:
             }
           }
         }
-        if (copies) {
+        if (copies && direct) {
+          // chooseDemonstrator: the most capable of `sample` members drawn with
+          // replacement, each other than the learner (otherMember).
+          const list = teacherLists[bi];
+          const members = memberCount[bi];
+          let demonstrator = -1;
+          for (let s = 0; s < sample; s++) {
+            // tychei
+            b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
+            b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
+            let o = list[(((a >>> 0) / 0x100000000) * (members - others)) | 0];
+            if (others === 1 && o === i) o = list[members - 1];
+            if (demonstrator < 0 || teacherCapability[o] > teacherCapability[demonstrator]) demonstrator = o;
+          }
+          // copyOneSkill: a random skill the demonstrator masters and the learner could take,
+          // copied at the demonstrator's level.
+          const first = teacherMastered[demonstrator * W] & ~mastered[i * W] & learnable[i * W];
+          let total = first === 0 ? 0 : popcount(first);
+          for (let w = 1; w < W; w++) {
+            const v = teacherMastered[demonstrator * W + w] & ~mastered[i * W + w] & learnable[i * W + w];
+            candidates[w] = v;
+            total += popcount(v);
+          }
+          if (total > 0) {
+            // tychei
+            b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
+            b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
+            let r = (((a >>> 0) / 0x100000000) * total) | 0;
+            let w = 0;
+            let m = first;
+            for (let left = popcount(m); r >= left; left = popcount(m)) {
+              r -= left;
+              m = candidates[++w];
+            }
+            for (; r > 0; r--) m &= m - 1;
+            const k = (w << 5) + 31 - Math.clz32(m & -m);
+            const v = teacherX[demonstrator * K + k];
+            if (v > x[i * K + k]) imitateGains += raiseLevel(pop, i, k, v);
+          }
+        } else if (copies) {
           state[0] = a; state[1] = b; state[2] = c; state[3] = d;
           imitate(world, i, bi);
           a = state[0]; b = state[1]; c = state[2]; d = state[3];
@@ -242,4 +288,6 @@ export function learnInOrder(world: World, order: Int32Array, n: number, events:
   world.counts.languageEvents += languageEvents;
   world.counts.languageGains += languageGains;
   world.counts.imitateEvents += imitateEvents;
+  world.counts.imitateGains += imitateGains;
 }
+

@@ -143,6 +143,7 @@ describe('the learning step', () => {
     ['the baseline channels (payoff bias, one skill, fidelity)', {}],
     ['a catalogue of two words (40 skills) and fractional young events', { skills: { count: 40 }, learning: { learningEvents: 2.5 } }],
     ['the gumbel copy model', { imitation: { copy: 'gumbel', alpha: 0.3, beta: 0.2 } }],
+    ['the random bias', { imitation: { bias: 'random' } }],
     ['scope all and the random bias', { imitation: { scope: 'all', bias: 'random', fidelity: 0.6 } }],
     ['the conformist bias', { imitation: { bias: 'conformist' } }],
     ['the best bias', { imitation: { bias: 'best' } }],
