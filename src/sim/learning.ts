@@ -192,7 +192,8 @@ export function learnInOrder(world: World, order: Int32Array, n: number, events:
               const t = q * toMantissa[e];
               const bin = (t | 0) - 256;
               const dm = (t - 256.5 - bin) * invMid[bin];
-              const series = dm - dm * dm * (0.5 - dm * (1 / 3 - dm * (0.25 - dm * 0.2)));
+              const dm2 = dm * dm;
+              const series = dm - dm2 * (0.5 - dm * (1 / 3) + dm2 * (0.25 - dm * 0.2));
               g = -((e - 1) * Math.LN2 + lnMid[bin] + series + lnWidth[layer]);
             } else {
               state[0] = a; state[1] = b; state[2] = c; state[3] = d;

@@ -148,7 +148,12 @@ export function gumbelOfCore(layer: number, position: number): number {
   const t = q * toMantissa[e];
   const j = (t | 0) - 256;
   const d = (t - 256.5 - j) * invMid[j];
-  const series = d - d * d * (0.5 - d * (1 / 3 - d * (0.25 - d * 0.2)));
+  // Estrin's grouping, not Horner's: a shorter chain of dependent operations, which the
+  // learning loop waits on. Over all 2^24 positions it gives the same Gumbel values, bit for
+  // bit, as the nested form: the two differ in the series' last bits only, which the sum
+  // below rounds away.
+  const d2 = d * d;
+  const series = d - d2 * (0.5 - d * (1 / 3) + d2 * (0.25 - d * 0.2));
   return -((e - 1) * Math.LN2 + lnMid[j] + series + lnWidth[layer]);
 }
 
