@@ -49,6 +49,8 @@ export interface Population {
   bestSlot: Int32Array;
   /** Set when the holder of a best level left the band; recomputed on demand. */
   bestStale: Uint8Array;
+  /** The level handed to raisePendingLevel. */
+  readonly pendingLevel: Float64Array;
 }
 
 export function createPopulation(catalogue: Catalogue, bands: number, theta: number, boostCap: number, capacity: number): Population {
@@ -80,6 +82,7 @@ export function createPopulation(catalogue: Catalogue, bands: number, theta: num
     bestLevel: new Float64Array(bands * K),
     bestSlot: new Int32Array(bands * K).fill(-1),
     bestStale: new Uint8Array(bands * K),
+    pendingLevel: new Float64Array(1),
   };
   grow(pop, capacity);
   return pop;
@@ -224,6 +227,16 @@ export function raiseLevel(pop: Population, i: number, k: number, v: number): nu
   if (old >= pop.theta || v < pop.theta) return 0;
   gainMastery(pop, i, k);
   return 1;
+}
+
+/**
+ * raiseLevel to pop.pendingLevel[0], for the learning loop. A number passed to a function
+ * the compiler does not inline is boxed, an allocation per call: about a thousand a tick
+ * from that loop, which inlines other things first. This small function inlines raiseLevel,
+ * so the level stays unboxed from the caller's register to the array.
+ */
+export function raisePendingLevel(pop: Population, i: number, k: number): number {
+  return raiseLevel(pop, i, k, pop.pendingLevel[0]);
 }
 
 function gainMastery(pop: Population, i: number, k: number): void {

@@ -1,5 +1,5 @@
 import { IMITATE, LANGUAGE } from '../agents/catalogue.js';
-import { raiseLevel } from '../agents/population.js';
+import { raisePendingLevel } from '../agents/population.js';
 import { popcount } from '../agents/skillset.js';
 import { imitate, rankTeachers } from './imitation.js';
 import { innovationEvent } from './innovation.js';
@@ -56,6 +56,12 @@ export function shuffledLiving(world: World): number {
 }
 
 /**
+ * The slow path's Gumbel value passes through here: assigned straight from the call, g
+ * would be kept boxed on the fast path too, an allocation per event.
+ */
+const slowGumbel = new Float64Array(1);
+
+/**
  * The learning events of the agents order[0..n), in that order: `events` each, or when
  * `events` is negative as many as their age gives (learningEvents while younger than
  * learningAge, times adultLearning after; a fractional rate is an extra event with that
@@ -85,7 +91,7 @@ export function learnInOrder(world: World, order: Int32Array, n: number, events:
 
   const W = pop.catalogue.words;
   const K = pop.catalogue.size;
-  const { born, band, x, mastered, learnable, boost } = pop;
+  const { born, band, x, mastered, learnable, boost, pendingLevel } = pop;
   const { entries, level } = world.lexicon;
   const candidates = world.scratch.skills;
   const { languageRate, alphaLanguage, betaLanguage } = params.language;
@@ -197,11 +203,15 @@ export function learnInOrder(world: World, order: Int32Array, n: number, events:
               g = -((e - 1) * Math.LN2 + lnMid[bin] + series + lnWidth[layer]);
             } else {
               state[0] = a; state[1] = b; state[2] = c; state[3] = d;
-              g = gumbelSlowPath(rng, a);
+              slowGumbel[0] = gumbelSlowPath(rng, a);
+              g = slowGumbel[0];
               a = state[0]; b = state[1]; c = state[2]; d = state[3];
             }
             const v = level[bi * K + k] - alphaLanguage + betaLanguage * g;
-            if (v > x[i * K + k]) languageGains += raiseLevel(pop, i, k, v);
+            if (v > x[i * K + k]) {
+              pendingLevel[0] = v;
+              languageGains += raisePendingLevel(pop, i, k);
+            }
           }
         }
       }
@@ -264,7 +274,10 @@ export function learnInOrder(world: World, order: Int32Array, n: number, events:
             for (; r > 0; r--) m &= m - 1;
             const k = (w << 5) + 31 - Math.clz32(m & -m);
             const v = teacherX[demonstrator * K + k];
-            if (v > x[i * K + k]) imitateGains += raiseLevel(pop, i, k, v);
+            if (v > x[i * K + k]) {
+              pendingLevel[0] = v;
+              imitateGains += raisePendingLevel(pop, i, k);
+            }
           }
         } else if (copies) {
           state[0] = a; state[1] = b; state[2] = c; state[3] = d;
