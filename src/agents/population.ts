@@ -3,7 +3,9 @@ import { CHANNELS, type Catalogue } from './catalogue.js';
 /**
  * The agents, as a structure of arrays indexed by slot, with the per-band aggregates that
  * the mechanisms read every tick kept up to date by the four mutators below (add, remove,
- * move, raiseLevel). Nothing else writes these arrays, so the aggregates cannot drift.
+ * move, raiseLevel). Nothing else writes these arrays, so the aggregates cannot drift; the
+ * one exception is the learning loop, which does raiseLevel's work itself for speed (a test
+ * compares every array of the two, tick by tick: test/mechanisms/learning.test.ts).
  *
  * Slots are recycled through a free list. Each band keeps a dense list of its members with
  * swap-remove (the dense/sparse pattern of bitECS), so a random band member is one draw.
@@ -49,8 +51,6 @@ export interface Population {
   bestSlot: Int32Array;
   /** Set when the holder of a best level left the band; recomputed on demand. */
   bestStale: Uint8Array;
-  /** The level handed to raisePendingLevel. */
-  readonly pendingLevel: Float64Array;
 }
 
 export function createPopulation(catalogue: Catalogue, bands: number, theta: number, boostCap: number, capacity: number): Population {
@@ -82,7 +82,6 @@ export function createPopulation(catalogue: Catalogue, bands: number, theta: num
     bestLevel: new Float64Array(bands * K),
     bestSlot: new Int32Array(bands * K).fill(-1),
     bestStale: new Uint8Array(bands * K),
-    pendingLevel: new Float64Array(1),
   };
   grow(pop, capacity);
   return pop;
@@ -227,16 +226,6 @@ export function raiseLevel(pop: Population, i: number, k: number, v: number): nu
   if (old >= pop.theta || v < pop.theta) return 0;
   gainMastery(pop, i, k);
   return 1;
-}
-
-/**
- * raiseLevel to pop.pendingLevel[0], for the learning loop. A number passed to a function
- * the compiler does not inline is boxed, an allocation per call: about a thousand a tick
- * from that loop, which inlines other things first. This small function inlines raiseLevel,
- * so the level stays unboxed from the caller's register to the array.
- */
-export function raisePendingLevel(pop: Population, i: number, k: number): number {
-  return raiseLevel(pop, i, k, pop.pendingLevel[0]);
 }
 
 function gainMastery(pop: Population, i: number, k: number): void {

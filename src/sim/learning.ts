@@ -1,5 +1,5 @@
 import { IMITATE, LANGUAGE } from '../agents/catalogue.js';
-import { raisePendingLevel } from '../agents/population.js';
+import { raiseLevel } from '../agents/population.js';
 import { popcount } from '../agents/skillset.js';
 import { imitate, rankTeachers } from './imitation.js';
 import { innovationEvent } from './innovation.js';
@@ -91,7 +91,9 @@ export function learnInOrder(world: World, order: Int32Array, n: number, events:
 
   const W = pop.catalogue.words;
   const K = pop.catalogue.size;
-  const { born, band, x, mastered, learnable, boost, pendingLevel } = pop;
+  const { born, band, x, mastered, learnable, boost, capability, bestLevel, bestSlot, bestStale, theta, boostCap, masters } = pop;
+  const ownBandSkills = pop.bandSkills;
+  const { cognitive, boosts: skillBoosts, dependents, prerequisites } = pop.catalogue;
   const { entries, level } = world.lexicon;
   const candidates = world.scratch.skills;
   const { languageRate, alphaLanguage, betaLanguage } = params.language;
@@ -209,8 +211,41 @@ export function learnInOrder(world: World, order: Int32Array, n: number, events:
             }
             const v = level[bi * K + k] - alphaLanguage + betaLanguage * g;
             if (v > x[i * K + k]) {
-              pendingLevel[0] = v;
-              languageGains += raisePendingLevel(pop, i, k);
+              // raiseLevel (population.ts), written out: called, a thousand times a tick, it
+              // took a tenth of the run, and each call boxed its level argument. A test
+              // compares every population array with raiseLevel's, tick by tick.
+              const at = i * K + k;
+              const old = x[at];
+              x[at] = v;
+              capability[i] += v - old;
+              const bk = bi * K + k;
+              if (!bestStale[bk] && v > bestLevel[bk]) {
+                bestLevel[bk] = v;
+                bestSlot[bk] = i;
+              }
+              if (cognitive[k] && old < boostCap) {
+                const gain = Math.min(v, boostCap) - old;
+                for (let channel = 0; channel < 4; channel++) boost[i * 4 + channel] += gain * skillBoosts[k * 4 + channel];
+              }
+              if (old < theta && v >= theta) {
+                // Mastery: the agent's mask, the band's masters, and the skills it can now learn.
+                languageGains++;
+                const bit = 1 << (k & 31);
+                mastered[i * W + (k >>> 5)] |= bit;
+                if (masters[bk]++ === 0) ownBandSkills[bi * W + (k >>> 5)] |= bit;
+                const unlocked = dependents[k];
+                for (let u = 0; u < unlocked.length; u++) {
+                  const skill = unlocked[u];
+                  let ready = true;
+                  for (let w = 0; w < W; w++) {
+                    if ((prerequisites[skill * W + w] & ~mastered[i * W + w]) !== 0) {
+                      ready = false;
+                      break;
+                    }
+                  }
+                  if (ready) learnable[i * W + (skill >>> 5)] |= 1 << (skill & 31);
+                }
+              }
             }
           }
         }
@@ -274,10 +309,7 @@ export function learnInOrder(world: World, order: Int32Array, n: number, events:
             for (; r > 0; r--) m &= m - 1;
             const k = (w << 5) + 31 - Math.clz32(m & -m);
             const v = teacherX[demonstrator * K + k];
-            if (v > x[i * K + k]) {
-              pendingLevel[0] = v;
-              imitateGains += raisePendingLevel(pop, i, k);
-            }
+            if (v > x[i * K + k]) imitateGains += raiseLevel(pop, i, k, v);
           }
         } else if (copies) {
           state[0] = a; state[1] = b; state[2] = c; state[3] = d;
