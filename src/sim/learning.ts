@@ -336,4 +336,3 @@ export function learnInOrder(world: World, order: Int32Array, n: number, events:
   world.counts.imitateEvents += imitateEvents;
   world.counts.imitateGains += imitateGains;
 }
-
