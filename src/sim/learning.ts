@@ -1,6 +1,6 @@
 import { IMITATE, LANGUAGE } from '../agents/catalogue.js';
 import { raiseLevel } from '../agents/population.js';
-import { popcount } from '../agents/skillset.js';
+import { popcount, skillAtRank } from '../agents/skillset.js';
 import { imitate, rankTeachers } from './imitation.js';
 import { innovationEvent } from './innovation.js';
 import { gumbelSlowPath, invMid, lnMid, lnWidth, toMantissa, zigK } from './rng.js';
@@ -299,15 +299,9 @@ export function learnInOrder(world: World, order: Int32Array, n: number, events:
             // tychei
             b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
             b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
-            let r = (((a >>> 0) / 0x100000000) * total) | 0;
-            let w = 0;
-            let m = first;
-            for (let left = popcount(m); r >= left; left = popcount(m)) {
-              r -= left;
-              m = candidates[++w];
-            }
-            for (; r > 0; r--) m &= m - 1;
-            const k = (w << 5) + 31 - Math.clz32(m & -m);
+            // A few dozen copies a tick: the plain skillAtRank serves here.
+            candidates[0] = first;
+            const k = skillAtRank(candidates, W, (((a >>> 0) / 0x100000000) * total) | 0);
             const v = teacherX[demonstrator * K + k];
             if (v > x[i * K + k]) imitateGains += raiseLevel(pop, i, k, v);
           }
