@@ -169,14 +169,19 @@ describe('sapient run', () => {
 
   const baseline = join(ROOT, 'scenarios', 'baseline.yaml');
   it('stops on Ctrl-C or SIGTERM with code 130 or 143, leaving nothing behind', async () => {
-    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-      const dir = tempDir();
-      const out = join(dir, 'out');
-      // A long run: interrupted once its partial timeline exists, i.e. mid-simulation.
-      const r = await sapientInterrupted(['run', 'baseline', '--out', out], dir, () => existsSync(out) && readdirSync(out).length > 0, signal);
-      expect(r.code).toBe(code);
-      expect(r.stderr).toBe(`sapient: interrupted by ${signal}: nothing written\n`);
-      expect(existsSync(out)).toBe(false);
+    // Interrupted as soon as the output directory appears (while it is being made ready),
+    // and once its partial timeline exists, i.e. mid-simulation.
+    const early = (out: string) => () => existsSync(out);
+    const midway = (out: string) => () => existsSync(out) && readdirSync(out).length > 0;
+    for (const when of [early, midway]) {
+      for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+        const dir = tempDir();
+        const out = join(dir, 'out');
+        const r = await sapientInterrupted(['run', 'baseline', '--out', out], dir, when(out), signal);
+        expect(r.code).toBe(code);
+        expect(r.stderr).toBe(`sapient: interrupted by ${signal}: nothing written\n`);
+        expect(existsSync(out)).toBe(false);
+      }
     }
   });
 

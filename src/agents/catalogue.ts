@@ -22,8 +22,12 @@ export interface Catalogue {
   boosts: Float64Array;
   /** Prerequisite mask of skill k at offset k * words. */
   prerequisites: Uint32Array;
-  /** Skills that list k as a prerequisite. */
-  dependents: Int32Array[];
+  /**
+   * Skills that list k as a prerequisite: dependents[dependentsFrom[k] .. dependentsFrom[k + 1]).
+   * Two flat arrays rather than one per skill: the learning loop reads them at every mastery.
+   */
+  dependents: Int32Array;
+  dependentsFrom: Int32Array;
   /** Skills without prerequisites: learnable by a newborn. */
   roots: Uint32Array;
   /** Cognitive skills, for the boost recomputation. */
@@ -43,7 +47,8 @@ export function buildCatalogue(scenario: Scenario, seed: number): Catalogue {
     cognitive: new Uint8Array(K),
     boosts: new Float64Array(K * CHANNELS),
     prerequisites: new Uint32Array(K * W),
-    dependents: [],
+    dependents: new Int32Array(0),
+    dependentsFrom: new Int32Array(K + 1),
     roots: new Uint32Array(W),
     cognitiveSkills: new Int32Array(0),
   };
@@ -65,7 +70,8 @@ export function buildCatalogue(scenario: Scenario, seed: number): Catalogue {
     }
     if (e.prerequisites.length === 0) addSkill(cat.roots, 0, k);
   });
-  cat.dependents = dependents.map((d) => Int32Array.from(d));
+  cat.dependents = Int32Array.from(dependents.flat());
+  for (let k = 0; k < K; k++) cat.dependentsFrom[k + 1] = cat.dependentsFrom[k] + dependents[k].length;
   cat.cognitiveSkills = Int32Array.from(cognitive);
   return cat;
 }

@@ -18,6 +18,8 @@ export interface Population {
   capacity: number;
   /** Living agents. */
   size: number;
+  /** Agents ever added: a step that keeps its own index of the agents sees additions made elsewhere. */
+  added: number;
 
   alive: Uint8Array;
   band: Int32Array;
@@ -27,8 +29,12 @@ export interface Population {
   x: Float64Array;
   /** Mastered skills (x >= theta), a mask at slot * W. */
   mastered: Uint32Array;
-  /** Skills whose prerequisites the agent masters, a mask at slot * W. */
-  learnable: Uint32Array;
+  /**
+   * The agent's frontier, a mask at slot * W: the skills whose prerequisites it masters and
+   * which it does not master yet, the only ones a channel can teach it. Empty once it masters
+   * every skill.
+   */
+  frontier: Uint32Array;
   /** Sum of proficiencies: what the best and payoff biases rank by. */
   capability: Float64Array;
   /** Channel multipliers B_c at slot * CHANNELS + c. */
@@ -64,12 +70,13 @@ export function createPopulation(catalogue: Catalogue, bands: number, theta: num
     boostCap,
     capacity: 0,
     size: 0,
+    added: 0,
     alive: new Uint8Array(0),
     band: new Int32Array(0),
     born: new Int32Array(0),
     x: new Float64Array(0),
     mastered: new Uint32Array(0),
-    learnable: new Uint32Array(0),
+    frontier: new Uint32Array(0),
     capability: new Float64Array(0),
     boost: new Float64Array(0),
     free: new Int32Array(0),
@@ -101,7 +108,7 @@ function grow(pop: Population, capacity: number): void {
   pop.born = resize(pop.born, 1);
   pop.x = resize(pop.x, K);
   pop.mastered = resize(pop.mastered, W);
-  pop.learnable = resize(pop.learnable, W);
+  pop.frontier = resize(pop.frontier, W);
   pop.capability = resize(pop.capability, 1);
   pop.boost = resize(pop.boost, CHANNELS);
   pop.memberIndex = resize(pop.memberIndex, 1);
@@ -114,7 +121,7 @@ function grow(pop: Population, capacity: number): void {
   pop.capacity = capacity;
 }
 
-/** A newborn in band `b`: no proficiency, boosts at 1, only root skills learnable. */
+/** A newborn in band `b`: no proficiency, boosts at 1, the root skills its frontier. */
 export function addAgent(pop: Population, b: number, tick: number): number {
   if (pop.freeCount === 0) grow(pop, pop.capacity * 2);
   const i = pop.free[--pop.freeCount];
@@ -124,16 +131,25 @@ export function addAgent(pop: Population, b: number, tick: number): number {
   pop.alive[i] = 1;
   pop.band[i] = b;
   pop.born[i] = tick;
-  // Loops, not fill(): a newborn's rows are short, and fill() is a call into the runtime.
-  for (let k = 0; k < K; k++) pop.x[i * K + k] = 0;
+  pop.x.fill(0, i * K, i * K + K);
+  const { mastered, frontier, boost } = pop;
   for (let w = 0; w < W; w++) {
-    pop.mastered[i * W + w] = 0;
-    pop.learnable[i * W + w] = cat.roots[w];
+    mastered[i * W + w] = 0;
+    frontier[i * W + w] = cat.roots[w];
   }
   pop.capability[i] = 0;
-  for (let c = 0; c < CHANNELS; c++) pop.boost[i * CHANNELS + c] = 1;
-  joinBand(pop, i, b);
+  for (let c = 0; c < CHANNELS; c++) boost[i * CHANNELS + c] = 1;
+  // A newborn masters nothing: it joins its band's list, and no aggregate changes.
+  const list = pop.members[b];
+  const n = pop.memberCount[b];
+  if (n === list.length) joinBand(pop, i, b);
+  else {
+    list[n] = i;
+    pop.memberIndex[i] = n;
+    pop.memberCount[b] = n + 1;
+  }
   pop.size++;
+  pop.added++;
   return i;
 }
 
@@ -164,17 +180,18 @@ function joinBand(pop: Population, i: number, b: number): void {
   pop.memberCount[b] = n + 1;
   const K = pop.catalogue.size;
   const W = pop.catalogue.words;
+  const { mastered, masters, bandSkills, x, bestStale, bestLevel, bestSlot } = pop;
   for (let w = 0; w < W; w++) {
-    let v = pop.mastered[i * W + w];
+    let v = mastered[i * W + w] | 0;
     while (v !== 0) {
       const k = (w << 5) + 31 - Math.clz32(v & -v);
       v &= v - 1;
       const bk = b * K + k;
-      if (pop.masters[bk]++ === 0) pop.bandSkills[b * W + w] |= 1 << (k & 31);
-      const xi = pop.x[i * K + k];
-      if (!pop.bestStale[bk] && xi > pop.bestLevel[bk]) {
-        pop.bestLevel[bk] = xi;
-        pop.bestSlot[bk] = i;
+      if (masters[bk]++ === 0) bandSkills[b * W + w] |= 1 << (k & 31);
+      const xi = x[i * K + k];
+      if (!bestStale[bk] && xi > bestLevel[bk]) {
+        bestLevel[bk] = xi;
+        bestSlot[bk] = i;
       }
     }
   }
@@ -190,21 +207,25 @@ function leaveBand(pop: Population, i: number): void {
   pop.memberIndex[moved] = at;
   const K = pop.catalogue.size;
   const W = pop.catalogue.words;
+  const { mastered, masters, bandSkills, bestSlot, bestStale } = pop;
+  const bK = b * K;
   for (let w = 0; w < W; w++) {
-    let v = pop.mastered[i * W + w];
+    let v = mastered[i * W + w] | 0;
+    let lost = 0;
     while (v !== 0) {
-      const k = (w << 5) + 31 - Math.clz32(v & -v);
-      v &= v - 1;
-      const bk = b * K + k;
-      if (--pop.masters[bk] === 0) pop.bandSkills[b * W + w] &= ~(1 << (k & 31));
-      if (pop.bestSlot[bk] === i) pop.bestStale[bk] = 1;
+      const low = v & -v;
+      v ^= low;
+      const bk = bK + (w << 5) + 31 - Math.clz32(low);
+      if (--masters[bk] === 0) lost |= low;
+      if (bestSlot[bk] === i) bestStale[bk] = 1;
     }
+    if (lost !== 0) bandSkills[b * W + w] &= ~lost;
   }
 }
 
 /**
  * Raises agent i's proficiency in skill k to v (> the current level) and keeps mastery,
- * learnable skills, capability, boosts and the band's aggregates in step. Returns 1 when
+ * the frontier, capability, boosts and the band's aggregates in step. Returns 1 when
  * this brought k to mastery (a gain), else 0.
  */
 export function raiseLevel(pop: Population, i: number, k: number, v: number): number {
@@ -236,18 +257,14 @@ function gainMastery(pop: Population, i: number, k: number): void {
   const word = k >>> 5;
   const bit = 1 << (k & 31);
   pop.mastered[i * W + word] |= bit;
+  pop.frontier[i * W + word] &= ~bit;
   if (pop.masters[b * K + k]++ === 0) pop.bandSkills[b * W + word] |= bit;
-  const deps = cat.dependents[k];
-  for (let d = 0; d < deps.length; d++) {
-    const j = deps[d];
-    let ready = true;
-    for (let w = 0; w < W; w++) {
-      if ((cat.prerequisites[j * W + w] & ~pop.mastered[i * W + w]) !== 0) {
-        ready = false;
-        break;
-      }
-    }
-    if (ready) pop.learnable[i * W + (j >>> 5)] |= 1 << (j & 31);
+  for (let d = cat.dependentsFrom[k]; d < cat.dependentsFrom[k + 1]; d++) {
+    const j = cat.dependents[d];
+    // A founder may master a skill before its prerequisites: it stays off the frontier.
+    let ready = (pop.mastered[i * W + (j >>> 5)] & (1 << (j & 31))) === 0;
+    for (let w = 0; ready && w < W; w++) ready = (cat.prerequisites[j * W + w] & ~pop.mastered[i * W + w]) === 0;
+    if (ready) pop.frontier[i * W + (j >>> 5)] |= 1 << (j & 31);
   }
 }
 
@@ -258,13 +275,15 @@ export function bandBestLevel(pop: Population, b: number, k: number): number {
   if (pop.bestStale[bk]) {
     const list = pop.members[b];
     const n = pop.memberCount[b];
+    const x = pop.x;
     let best = 0;
     let who = -1;
     for (let j = 0; j < n; j++) {
-      const v = pop.x[list[j] * K + k];
+      const i = list[j];
+      const v = x[i * K + k];
       if (v > best) {
         best = v;
-        who = list[j];
+        who = i;
       }
     }
     pop.bestLevel[bk] = best;

@@ -51,29 +51,32 @@ Examples:
         // Everything the user gave has been checked; only now may anything be created.
         const dir = options.out !== undefined ? resolve(options.out) : freshDirectory(resolve('results', `${name}-seed${scenario.seed}`));
         const existed = existsSync(dir);
-        prepareOutputDir(dir, options.force === true, options.out !== undefined ? '--out' : 'the default output directory');
-
-        const progress = startProgress({ label: `${name} (seed ${scenario.seed})`, unit: 'ticks', total: scenario.ticks, quiet: options.quiet });
+        // Listening before the directory is made: a signal from then on ends in a clean stop,
+        // never in the default death that would leave a half-made directory behind.
         const stop = listenForStop();
+        let progress: ReturnType<typeof startProgress> | undefined;
         let record: RunRecord;
         try {
+          prepareOutputDir(dir, options.force === true, options.out !== undefined ? '--out' : 'the default output directory');
+          progress = startProgress({ label: `${name} (seed ${scenario.seed})`, unit: 'ticks', total: scenario.ticks, quiet: options.quiet });
+          const bar = progress;
           record = await writeRun({
             loaded,
             overrides,
             dir,
             command: ['sapient', ...process.argv.slice(2)],
-            onProgress: (tick) => progress.update(tick),
+            onProgress: (tick) => bar.update(tick),
             signal: stop.signal,
           });
         } catch (e) {
           if (!stop.received) throw e;
           // Stopped: the partial timeline is gone; so is the directory if this run made it.
-          if (!existed && readdirSync(dir).length === 0) rmdirSync(dir);
+          if (!existed && existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
           process.stderr.write(`sapient: interrupted by ${stop.received}: nothing written\n`);
           process.exitCode = stop.exitCode();
           return;
         } finally {
-          progress.stop();
+          progress?.stop();
           stop.release();
         }
         if (!options.quiet) process.stdout.write(`${report(record, name, scenario.yearsPerTick)}\n`);

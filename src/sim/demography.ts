@@ -16,38 +16,41 @@ export function demography(world: World): void {
 
 /**
  * Age-structured: each agent may die (more likely from oldAge on, surely at maxAge); bands
- * refill by births. Deaths are sampled by thinning: geometric skips pick candidates at the
- * higher of the two death rates, and a candidate dies with its own rate over that one. One
- * draw per candidate instead of one per agent.
+ * refill by births. Deaths of age come from the front of the birth queue. The others are
+ * sampled by thinning: geometric skips pick candidates at the higher of the two death
+ * rates, and a candidate dies with its own rate over that one. One draw per candidate
+ * instead of one per agent, and no look at the agents between candidates.
  */
 function overlapping(world: World): void {
-  const { pop, tick } = world;
+  const { pop } = world;
+  const tick = world.tick | 0;
   const p = world.params.population;
   const rng = world.rng.demography;
-  const highest = Math.max(p.mortality, p.oldAgeMortality);
-  // The bands' member lists, taken as one sequence; the dead are collected first because
-  // removing reorders the lists.
+  const queue = world.births;
+  if (queue.added !== pop.added) queue.rebuild(pop);
+  const born = pop.born;
+  const maxAge = p.maxAge | 0;
+  const oldAge = p.oldAge | 0;
+  const mortality = p.mortality * 1;
+  const oldAgeMortality = p.oldAgeMortality * 1;
+  const highest = Math.max(mortality, oldAgeMortality);
+  // The dead are collected first because removing reorders the member lists.
   const dead = orderBuffer(world);
-  let deaths = 0;
+  let deaths = queue.agedOut(pop, tick - maxAge, dead);
+  // The bands' member lists, taken as one sequence.
   const logSurvival = Math.log1p(-highest);
   let candidate = geometricSkip(rng, highest, logSurvival);
-  const born = pop.born;
-  const { maxAge, oldAge, mortality, oldAgeMortality } = p;
   let offset = 0;
   for (let b = 0; b < pop.bands; b++) {
     const list = pop.members[b];
     const count = pop.memberCount[b];
-    let j = 0;
-    for (;;) {
-      // Up to the next candidate only the age limit kills: a tight loop without draws.
-      const next = Math.min(count, candidate - offset);
-      for (; j < next; j++) if (tick - born[list[j]] >= maxAge) dead[deaths++] = list[j];
-      if (j >= count) break;
-      const i = list[j++];
-      const age = tick - born[i];
+    while (candidate < offset + count) {
+      const i = list[candidate - offset];
       candidate += 1 + geometricSkip(rng, highest, logSurvival);
+      const age = tick - born[i];
+      if (age >= maxAge) continue;
       const q = age >= oldAge ? oldAgeMortality : mortality;
-      if (age >= maxAge || q >= highest || rng.next() * highest < q) dead[deaths++] = i;
+      if (q >= highest || rng.next() * highest < q) dead[deaths++] = i;
     }
     offset += count;
   }
@@ -56,8 +59,9 @@ function overlapping(world: World): void {
     const missing = p.bandSize - pop.memberCount[b];
     if (missing <= 0) continue;
     const births = binomial(rng, missing, p.birthRate);
-    for (let s = 0; s < births; s++) addAgent(pop, b, tick);
+    for (let s = 0; s < births; s++) queue.push(addAgent(pop, b, tick), tick);
   }
+  queue.added = pop.added;
 }
 
 /**

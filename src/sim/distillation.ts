@@ -11,48 +11,59 @@ import type { World } from './world.js';
 export function distillation(world: World): void {
   const d = world.params.distillation;
   if (!d.enabled) return;
-  const { pop, lexicon, tick } = world;
+  const { pop, lexicon } = world;
+  const tick = world.tick | 0;
   const rng = world.rng.distillation;
-  const K = pop.catalogue.size;
-  const W = pop.catalogue.words;
+  const K = pop.catalogue.size | 0;
+  const W = pop.catalogue.words | 0;
   const { entries, level, lastUsed } = lexicon;
-  const { masters, bestStale, bestLevel } = pop;
-  const { refineRate, lexiconMemory, lexiconLoss } = d;
+  const { bandSkills, bestStale, bestLevel, masters, boost: boosts } = pop;
+  // Plain numbers for the loop (see learnInOrder).
+  const refineRate = d.refineRate * 1;
+  const distillRate = d.distillRate * 1;
+  const exponent = d.distillExponent * 1;
+  const lexiconMemory = d.lexiconMemory | 0;
+  const lexiconLoss = d.lexiconLoss * 1;
   for (let b = 0; b < pop.bands; b++) {
+    const bW = b * W;
+    const bK = b * K;
     for (let w = 0; w < W; w++) {
-      let v = entries[b * W + w];
-      while (v !== 0) {
-        const k = (w << 5) + 31 - Math.clz32(v & -v);
-        v &= v - 1;
-        const bk = b * K + k;
-        if (masters[bk] > 0) {
-          lastUsed[bk] = tick;
-          if (refineRate > 0) {
-            // The band's best level, recomputed only when its holder has left.
-            const best = bestStale[bk] ? bandBestLevel(pop, b, k) : bestLevel[bk];
-            level[bk] += refineRate * (best - level[bk]);
-          }
-        } else if (tick - lastUsed[bk] >= lexiconMemory && rng.next() < lexiconLoss) {
-          removeEntry(lexicon, b, k);
+      // Entries whose skill has a master in the band are in use, and refined toward the best.
+      let used = entries[bW + w] & bandSkills[bW + w];
+      while (used !== 0) {
+        const k = (w << 5) + 31 - Math.clz32(used & -used);
+        used &= used - 1;
+        const bk = bK + k;
+        lastUsed[bk] = tick;
+        if (refineRate > 0) {
+          // The band's best level, recomputed only when its holder has left.
+          const best = bestStale[bk] ? bandBestLevel(pop, b, k) : bestLevel[bk];
+          level[bk] += refineRate * (best - level[bk]);
         }
+      }
+      let unused = entries[bW + w] & ~bandSkills[bW + w];
+      while (unused !== 0) {
+        const k = (w << 5) + 31 - Math.clz32(unused & -unused);
+        unused &= unused - 1;
+        if (tick - lastUsed[bK + k] >= lexiconMemory && rng.next() < lexiconLoss) removeEntry(lexicon, b, k);
       }
     }
     const n = pop.memberCount[b];
-    if (n === 0 || d.distillRate === 0) continue;
+    if (n === 0 || distillRate === 0) continue;
     let undistilled = 0;
-    for (let w = 0; w < W; w++) undistilled |= pop.bandSkills[b * W + w] & ~lexicon.entries[b * W + w];
+    for (let w = 0; w < W; w++) undistilled |= bandSkills[bW + w] & ~entries[bW + w];
     if (undistilled === 0) continue;
     let boost = 0;
     const list = pop.members[b];
-    for (let j = 0; j < n; j++) boost += pop.boost[list[j] * 4 + DISTILL];
-    const scale = (d.distillRate * boost) / n;
+    for (let j = 0; j < n; j++) boost += boosts[list[j] * 4 + DISTILL];
+    const scale = (distillRate * boost) / n;
     for (let w = 0; w < W; w++) {
-      let v = pop.bandSkills[b * W + w] & ~lexicon.entries[b * W + w];
+      let v = bandSkills[bW + w] & ~entries[bW + w];
       while (v !== 0) {
         const k = (w << 5) + 31 - Math.clz32(v & -v);
         v &= v - 1;
-        const share = pop.masters[b * K + k] / n;
-        const weight = d.distillExponent === 1 ? share : Math.pow(share, d.distillExponent);
+        const share = masters[bK + k] / n;
+        const weight = exponent === 1 ? share : Math.pow(share, exponent);
         if (rng.next() >= scale * weight) continue;
         addEntry(lexicon, b, k, meanMasterLevel(pop, b, k) * d.distillFidelity, tick);
         if (world.firstDistillTick < 0) world.firstDistillTick = tick;

@@ -23,7 +23,7 @@ function copyOneSkill(world: World, i: number, d: number): void {
   const candidates = world.scratch.skills;
   let total = 0;
   for (let w = 0; w < W; w++) {
-    const v = teachers.mastered[d * W + w] & ~pop.mastered[i * W + w] & pop.learnable[i * W + w];
+    const v = teachers.mastered[d * W + w] & pop.frontier[i * W + w];
     candidates[w] = v;
     total += popcount(v);
   }
@@ -36,13 +36,15 @@ function copyOneSkill(world: World, i: number, d: number): void {
 function copyAll(world: World, i: number, d: number): void {
   const { pop, teachers } = world;
   const K = pop.catalogue.size;
-  const learnable = pop.learnable;
   const W = pop.catalogue.words;
+  const { prerequisites } = pop.catalogue;
+  const mastered = pop.mastered;
   let gains = 0;
   for (let k = 0; k < K; k++) {
     if (teachers.x[d * K + k] <= 0) continue;
-    if ((learnable[i * W + (k >>> 5)] & (1 << (k & 31))) === 0) continue;
-    gains += copySkill(world, i, d, k);
+    let ready = true;
+    for (let w = 0; ready && w < W; w++) ready = (prerequisites[k * W + w] & ~mastered[i * W + w]) === 0;
+    if (ready) gains += copySkill(world, i, d, k);
   }
   world.counts.imitateGains += gains;
 }
@@ -118,7 +120,7 @@ function conformist(world: World, b: number, i: number, s: number): number {
     const c = otherMember(world, b, i);
     picks[j] = c;
     for (let w = 0; w < W; w++) {
-      let v = t.mastered[c * W + w];
+      let v = t.mastered[c * W + w] | 0;
       while (v !== 0) {
         tally[(w << 5) + 31 - Math.clz32(v & -v)]++;
         v &= v - 1;

@@ -16,22 +16,25 @@ import type { World } from './world.js';
 export class InnovationSampler {
   private bound = 0;
   private logBound = 0;
-  private next = 0;
+  /** Position in the learners' order of the next candidate. */
+  next = 0;
 
-  /** Called once per tick, before the agents learn in the shuffled order. */
-  start(world: World, maxEvents: number): void {
+  /**
+   * Called once per tick, before the agents learn in their order: `maxEvents` is the most
+   * learning events any of them has. Returns the position of the first candidate.
+   */
+  start(world: World, maxEvents: number): number {
     const rate = world.params.innovation.innovationRate;
     this.bound = -Math.expm1(-rate * maxEvents * world.derived.maxInnovateBoost);
     this.logBound = Math.log1p(-this.bound);
     this.next = geometricSkip(world.rng.learning, this.bound, this.logBound);
+    return this.next;
   }
 
-  /** Whether the agent at position j of the order is a candidate: then call candidateAttempts. */
-  isCandidate(j: number): boolean {
-    return j === this.next;
-  }
-
-  /** The candidate's attempts, spread over its events into perEvent; returns their total. */
+  /**
+   * The attempts of the candidate at position `next` (agent i, with `events` learning events),
+   * spread over its events into perEvent; returns their total and moves `next` on.
+   */
   candidateAttempts(world: World, i: number, events: number, perEvent: Int32Array): number {
     const rng = world.rng.learning;
     this.next += 1 + geometricSkip(rng, this.bound, this.logBound);
@@ -71,23 +74,23 @@ export function innovationEvent(world: World, i: number, attempts: number): void
  */
 function randomTarget(world: World, i: number): number {
   const W = world.pop.catalogue.words;
-  const learnable = world.pop.learnable;
+  const frontier = world.pop.frontier;
   const candidates = world.scratch.skills;
   let total = 0;
   for (let w = 0; w < W; w++) {
-    candidates[w] = learnable[i * W + w] & ~world.pop.mastered[i * W + w];
+    candidates[w] = frontier[i * W + w];
     total += popcount(candidates[w]);
   }
   return total === 0 ? -1 : skillAtRank(candidates, W, uniformInt(world.rng.learning, total));
 }
 
-/** The lowest-numbered learnable skill that nobody in the band masters: an open-ended catalogue. */
+/** The lowest-numbered skill of the agent's frontier that nobody in the band masters: an open-ended catalogue. */
 function novelTarget(world: World, i: number): number {
   const { pop } = world;
   const W = pop.catalogue.words;
   const b = pop.band[i];
   for (let w = 0; w < W; w++) {
-    const v = pop.learnable[i * W + w] & ~pop.bandSkills[b * W + w];
+    const v = pop.frontier[i * W + w] & ~pop.bandSkills[b * W + w];
     if (v !== 0) return (w << 5) + lowestBit(v);
   }
   return -1;

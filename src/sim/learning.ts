@@ -3,8 +3,10 @@ import { raiseLevel } from '../agents/population.js';
 import { popcount, skillAtRank } from '../agents/skillset.js';
 import { imitate, rankTeachers } from './imitation.js';
 import { innovationEvent } from './innovation.js';
-import { gumbelSlowPath, invMid, lnMid, lnWidth, toMantissa, zigK } from './rng.js';
-import { Bias, orderBuffer, type World } from './world.js';
+import {
+  GUMBEL_CORE, GUMBEL_MANTISSA, GUMBEL_MID_INVERSE, GUMBEL_MID_LOG, GUMBEL_WIDTH_LOG, geometricSkip, gumbelSlowPath, gumbelTable,
+} from './rng.js';
+import { Bias, eventsBuffer, orderBuffer, type World } from './world.js';
 
 /**
  * Step 2 of a tick: every living agent performs its learning events, in an order shuffled
@@ -14,44 +16,97 @@ export function learning(world: World): void {
   const { params } = world;
   if (!params.language.enabled && !params.imitation.enabled && !params.innovation.enabled) return;
   if (params.imitation.enabled && world.derived.bias === Bias.Best) rankTeachers(world);
-  const n = shuffledLiving(world);
-  learnInOrder(world, world.scratch.order, n, -1);
+  const n = learners(world);
+  learnInOrder(world, world.scratch.order, n, Math.ceil(params.learning.learningEvents));
 }
 
 /**
- * The living agents into scratch.order in a uniformly random order; returns their number.
- * Fisher-Yates "inside-out": each agent, taken band by band, goes to a random place among
- * those so far and the one there moves to the end, so listing and shuffling are one pass.
+ * This tick's learners into scratch.order, band by band, each band's in a uniformly random
+ * order, and their numbers of learning events into scratch.events (by slot); returns their
+ * number.
+ *
+ * Bands do not interact while they learn: a demonstrator, a lexicon entry and a novel skill
+ * are all of the learner's own band. Each band's learners in random order, one band after
+ * the other, are therefore as good as the whole population shuffled at once (only the order
+ * of draws differs), and a band's values can be read once for all its learners.
+ *
+ * An agent's events this tick: learningEvents while younger than learningAge, times
+ * adultLearning after; a fractional rate is an extra event with that probability, so the
+ * mean is exact. Left out, as their turn would change nothing: agents without an event, and
+ * agents with an empty frontier (they master every skill, and no channel teaches a mastered
+ * skill), unless imitation copies all skills, which can raise a mastered skill's level.
+ * Their imitation events still count, as each would have been tried (MODEL.md 5).
+ *
+ * Each learner goes to a random place among its band's learners so far and the one there
+ * moves to the end (Fisher-Yates "inside-out"), so listing and shuffling are one pass. This
+ * is a pass of its own, not a part of the learning loop: V8 compiles a smaller loop better.
  */
-export function shuffledLiving(world: World): number {
-  const pop = world.pop;
+export function learners(world: World): number {
+  const { pop, teachers, params } = world;
   const order = orderBuffer(world);
+  const events = eventsBuffer(world);
+  const now = world.tick | 0;
+  const { learningEvents, adultLearning } = params.learning;
+  const learningAge = params.learning.learningAge | 0;
+  const youngWhole = Math.floor(learningEvents) | 0;
+  const youngPart = learningEvents - youngWhole;
+  const adultRate = learningEvents * adultLearning;
+  const adultWhole = Math.floor(adultRate) | 0;
+  const adultPart = adultRate - adultWhole;
+  const W = pop.catalogue.words | 0;
+  const { born, frontier } = pop;
+  const imitation = params.imitation.enabled === true;
+  const skipDone = !imitation || world.derived.copyOne;
+  const others = teachers === pop ? 1 : 0;
   const state = world.rng.learning.state;
   let a = state[0];
   let b = state[1];
   let c = state[2];
   let d = state[3];
   let n = 0;
+  let idle = 0;
   for (let band = 0; band < pop.bands; band++) {
     const list = pop.members[band];
     const count = pop.memberCount[band];
+    const start = n;
+    const demonstrated = imitation && teachers.memberCount[band] > others;
     for (let j = 0; j < count; j++) {
-      if (n === 0) {
-        order[n++] = list[j];
-        continue;
+      const i = list[j];
+      const young = now - born[i] < learningAge;
+      let e = young ? youngWhole : adultWhole;
+      const part = young ? youngPart : adultPart;
+      if (part > 0) {
+        // tychei
+        b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
+        b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
+        if ((a >>> 0) / 0x100000000 < part) e++;
       }
-      // tychei
-      b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
-      b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
-      const r = (((a >>> 0) / 0x100000000) * (n + 1)) | 0;
+      if (e === 0) continue;
+      if (skipDone) {
+        let open = frontier[i * W];
+        for (let w = 1; w < W; w++) open |= frontier[i * W + w];
+        if (open === 0) {
+          if (demonstrated) idle += e;
+          continue;
+        }
+      }
+      let r = start;
+      if (n > start) {
+        // tychei
+        b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
+        b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
+        r += (((a >>> 0) / 0x100000000) * (n - start + 1)) | 0;
+      }
+      events[i] = e;
       order[n++] = order[r];
-      order[r] = list[j];
+      order[r] = i;
     }
   }
   state[0] = a;
   state[1] = b;
   state[2] = c;
   state[3] = d;
+  world.counts.imitateEvents += idle;
   return n;
 }
 
@@ -61,60 +116,83 @@ export function shuffledLiving(world: World): number {
  */
 const slowGumbel = new Float64Array(1);
 
+const SKIP_LIMIT = 0x7fffffff;
+
 /**
- * The learning events of the agents order[0..n), in that order: `events` each, or when
- * `events` is negative as many as their age gives (learningEvents while younger than
- * learningAge, times adultLearning after; a fractional rate is an extra event with that
- * probability, so the mean is exact). In each event the enabled channels are tried in
- * turn: language, imitation, innovation (MODEL.md 4.2-4.4).
+ * The learning events of the agents order[0..n), in that order, scratch.events[i] of them
+ * for agent i; maxEvents is at least the largest of these (innovation's candidates are
+ * sampled against it). In each event the enabled channels are tried in turn: language,
+ * imitation, innovation (MODEL.md 4.2-4.4).
  *
  * This is the hot loop of a run (about a thousand events per tick for a hundred thousand
- * ticks), written for speed: the arrays it reads are taken out of the world once, and the
- * learning stream's Tyche-i state lives in four locals for the whole call, so a draw is
- * eight register operations. That step is written out where a word is drawn (marked
- * `tychei`, the same as Rng.int32); before a function that draws from the stream itself is
- * called, the state is written back to `rng.state` and read again after. The draws are
- * the stream's words in the order the plain code would take them: a test runs a
- * straightforward implementation of the same events beside this one and compares them.
+ * ticks), written for speed. V8 checks a typed array's type, base and length at every
+ * access, and it keeps a loop's values in registers only while they are few, so the loop
+ * does nothing that can be done before it: the arrays are taken out of the world once, a
+ * band's values are read when its first learner comes, an agent's offsets once per agent,
+ * and parameters are made plain numbers first. The learning stream's Tyche-i state lives in
+ * four locals for the whole call, so a draw is eight register operations. That step is
+ * written out where a word is drawn (marked `tychei`, the same as Rng.int32); before a
+ * function that draws from the stream itself is called, the state is written back to
+ * `rng.state` and read again after. The draws are the stream's words in the order the plain
+ * code would take them: a test runs a straightforward implementation of the same events
+ * beside this one and compares them.
  */
-export function learnInOrder(world: World, order: Int32Array, n: number, events: number): void {
-  const { pop, params, tick, teachers } = world;
-  const language = params.language.enabled;
-  const imitation = params.imitation.enabled;
-  const innovation = params.innovation.enabled;
-  const { learningEvents, learningAge, adultLearning } = params.learning;
-  const youngWhole = Math.floor(learningEvents);
-  const youngPart = learningEvents - youngWhole;
-  const adultRate = learningEvents * adultLearning;
-  const adultWhole = Math.floor(adultRate);
-  const adultPart = adultRate - adultWhole;
+export function learnInOrder(world: World, order: Int32Array, n: number, maxEvents: number): void {
+  const { pop, params, teachers } = world;
+  const language = params.language.enabled === true;
+  const imitation = params.imitation.enabled === true;
+  const innovation = params.innovation.enabled === true;
 
-  const W = pop.catalogue.words;
-  const K = pop.catalogue.size;
-  const { born, band, x, mastered, learnable, boost, capability, bestLevel, bestSlot, bestStale, theta, boostCap, masters } = pop;
+  // Numbers as V8 keeps them in registers: a parameter read from an object is a tagged
+  // value, checked for its kind at every use in the loop; an imported binding is read
+  // through its module cell.
+  const W = pop.catalogue.words | 0;
+  const K = pop.catalogue.size | 0;
+  const theta = pop.theta * 1;
+  const boostCap = pop.boostCap * 1;
+  const languageAt = LANGUAGE | 0;
+  const imitateAt = IMITATE | 0;
+  const bits = popcount;
+  const { band, x, mastered, frontier, boost, capability, bestLevel, bestSlot, bestStale, masters } = pop;
   const ownBandSkills = pop.bandSkills;
-  const { cognitive, boosts: skillBoosts, dependents, prerequisites } = pop.catalogue;
+  const { cognitive, boosts: skillBoosts, dependents, dependentsFrom, prerequisites } = pop.catalogue;
   const { entries, level } = world.lexicon;
   const candidates = world.scratch.skills;
-  const { languageRate, alphaLanguage, betaLanguage } = params.language;
+  const languageRate = params.language.languageRate * 1;
+  const alphaLanguage = params.language.alphaLanguage * 1;
+  const betaLanguage = params.language.betaLanguage * 1;
+  const gumbels = gumbelTable;
+  const coreAt = GUMBEL_CORE | 0;
+  const mantissaAt = GUMBEL_MANTISSA | 0;
+  const midInverseAt = GUMBEL_MID_INVERSE | 0;
+  const midLogAt = GUMBEL_MID_LOG | 0;
+  const widthLogAt = GUMBEL_WIDTH_LOG | 0;
   // Imitation needs a demonstrator other than the learner in its own generation.
   const others = teachers === pop ? 1 : 0;
   const bandSkills = teachers.bandSkills;
   const memberCount = teachers.memberCount;
   const { copyOne, faithful, bias } = world.derived;
-  const fidelity = params.imitation.fidelity;
+  const fidelity = params.imitation.fidelity * 1;
   // The baseline's imitation (payoff or random bias, a faithful copy of one skill) runs
   // here too: through `imitate`, the call and the stream's round trip cost as much as the
   // copy itself. The other biases and copy models go through imitation.ts.
   const direct = copyOne && faithful && (bias === Bias.Payoff || bias === Bias.Random);
-  const sample = bias === Bias.Payoff ? params.imitation.payoffSample : 1;
+  const thinned = copyOne && faithful;
+  const copyBound = Math.min(1, fidelity * world.derived.maxImitateBoost);
+  const logMiss = Math.log1p(-copyBound);
+  const sample = (bias === Bias.Payoff ? params.imitation.payoffSample : 1) | 0;
   const { members: teacherLists, capability: teacherCapability, mastered: teacherMastered, x: teacherX } = teachers;
+  const events = world.scratch.events;
   const perEvent = world.scratch.attempts;
   const innovators = world.innovators;
 
   const rng = world.rng.learning;
   const state = rng.state;
-  if (innovation) innovators.start(world, events < 0 ? Math.ceil(learningEvents) : events);
+  let nextInnovator = innovation ? innovators.start(world, maxEvents) : -1;
+  // Imitation events to pass before the next candidate for a faithful copy (see below). As
+  // an int32, it passes at most 2^31 - 1 events: a tick has fewer unless it holds billions
+  // of learning events, which no run could finish.
+  let untilCopy = thinned && imitation ? Math.min(geometricSkip(rng, copyBound, logMiss), SKIP_LIMIT) | 0 : 0;
   let a = state[0];
   let b = state[1];
   let c = state[2];
@@ -124,46 +202,56 @@ export function learnInOrder(world: World, order: Int32Array, n: number, events:
   let imitateEvents = 0;
   let imitateGains = 0;
 
+  // The current band's values, read when its first learner comes.
+  let bi = -1;
+  let bW = 0;
+  let bK = 0;
+  let heardFirst = 0;
+  let demonstrated = false;
+  let teacherList = teacherLists[0];
+  let teacherCount = 0;
+
   for (let j = 0; j < n; j++) {
     const i = order[j];
-    let count = events;
-    if (count < 0) {
-      const young = tick - born[i] < learningAge;
-      const part = young ? youngPart : adultPart;
-      count = young ? youngWhole : adultWhole;
-      if (part > 0) {
-        // tychei
-        b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
-        b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
-        if ((a >>> 0) / 0x100000000 < part) count++;
-      }
+    const count = events[i] | 0;
+    if (band[i] !== bi) {
+      bi = band[i];
+      bW = bi * W;
+      bK = bi * K;
+      heardFirst = entries[bW];
+      teacherCount = memberCount[bi];
+      teacherList = teacherLists[bi];
+      demonstrated = imitation && teacherCount > others;
     }
+    const iW = i * W;
+    const iK = i * K;
+    const iC = i * 4;
     let attempts = 0;
-    if (innovation && innovators.isCandidate(j)) {
+    if (j === nextInnovator) {
       state[0] = a; state[1] = b; state[2] = c; state[3] = d;
       attempts = innovators.candidateAttempts(world, i, count, perEvent);
+      nextInnovator = innovators.next;
       a = state[0]; b = state[1]; c = state[2]; d = state[3];
     }
-    const bi = band[i];
     for (let e = 0; e < count; e++) {
       if (language) {
-        // Language (MODEL.md 4.4): a random entry of the band's lexicon among those the
-        // learner does not master yet and whose prerequisites it masters; no master needs
-        // to be alive. Entries it masters are left out: hearing what one knows teaches
-        // nothing, and each master then carries one draw, so q_k follows the Henrich
-        // dynamics in the number of masters (docs/MODEL.md).
+        // Language (MODEL.md 4.4): a random entry of the band's lexicon on the learner's
+        // frontier (it masters the prerequisites, not the skill); no master needs to be
+        // alive. Entries it masters are left out: hearing what one knows teaches nothing,
+        // and each master then carries one draw, so q_k follows the Henrich dynamics in the
+        // number of masters (docs/MODEL.md).
         // The first word apart: with up to 32 skills it is the only one.
-        const first = entries[bi * W] & learnable[i * W] & ~mastered[i * W];
-        let total = first === 0 ? 0 : popcount(first);
+        const first = heardFirst & frontier[iW];
+        let total = first === 0 ? 0 : bits(first);
         for (let w = 1; w < W; w++) {
-          const v = entries[bi * W + w] & learnable[i * W + w] & ~mastered[i * W + w];
+          const v = entries[bW + w] & frontier[iW + w];
           candidates[w] = v;
-          total += popcount(v);
+          total += bits(v);
         }
         if (total > 0) {
           languageEvents++;
           // Success does not depend on the entry heard: drawn first, the entry only on success.
-          const chance = languageRate * boost[i * 4 + LANGUAGE];
+          const chance = languageRate * boost[iC + languageAt];
           let heard = chance >= 1;
           if (!heard) {
             // tychei
@@ -179,7 +267,7 @@ export function learnInOrder(world: World, order: Int32Array, n: number, events:
             let r = (((a >>> 0) / 0x100000000) * total) | 0;
             let w = 0;
             let m = first;
-            for (let left = popcount(m); r >= left; left = popcount(m)) {
+            for (let left = bits(m); r >= left; left = bits(m)) {
               r -= left;
               m = candidates[++w];
             }
@@ -193,57 +281,71 @@ export function learnInOrder(world: World, order: Int32Array, n: number, events:
             const layer = a & 255;
             const position = a >>> 8;
             let g: number;
-            if (position < zigK[layer]) {
+            if (position < gumbels[coreAt + layer]) {
               // gumbelOfCore, written out: called, it costs as much as the rest of the event.
               const q = 2 * position + 1;
               const e = 31 - Math.clz32(q);
-              const t = q * toMantissa[e];
+              const t = q * gumbels[mantissaAt + e];
               const bin = (t | 0) - 256;
-              const dm = (t - 256.5 - bin) * invMid[bin];
+              const dm = (t - 256.5 - bin) * gumbels[midInverseAt + bin];
               const dm2 = dm * dm;
               const series = dm - dm2 * (0.5 - dm * (1 / 3) + dm2 * (0.25 - dm * 0.2));
-              g = -((e - 1) * Math.LN2 + lnMid[bin] + series + lnWidth[layer]);
+              g = -((e - 1) * Math.LN2 + gumbels[midLogAt + bin] + series + gumbels[widthLogAt + layer]);
             } else {
               state[0] = a; state[1] = b; state[2] = c; state[3] = d;
               slowGumbel[0] = gumbelSlowPath(rng, a);
               g = slowGumbel[0];
               a = state[0]; b = state[1]; c = state[2]; d = state[3];
             }
-            const v = level[bi * K + k] - alphaLanguage + betaLanguage * g;
-            if (v > x[i * K + k]) {
+            const v = level[bK + k] - alphaLanguage + betaLanguage * g;
+            if (v > x[iK + k]) {
               // raiseLevel (population.ts), written out: called, a thousand times a tick, it
               // took a tenth of the run, and each call boxed its level argument. A test
               // compares every population array with raiseLevel's, tick by tick.
-              const at = i * K + k;
+              const at = iK + k;
               const old = x[at];
               x[at] = v;
               capability[i] += v - old;
-              const bk = bi * K + k;
+              const bk = bK + k;
               if (!bestStale[bk] && v > bestLevel[bk]) {
                 bestLevel[bk] = v;
                 bestSlot[bk] = i;
               }
               if (cognitive[k] && old < boostCap) {
                 const gain = Math.min(v, boostCap) - old;
-                for (let channel = 0; channel < 4; channel++) boost[i * 4 + channel] += gain * skillBoosts[k * 4 + channel];
+                const k4 = k * 4;
+                boost[iC] += gain * skillBoosts[k4];
+                boost[iC + 1] += gain * skillBoosts[k4 + 1];
+                boost[iC + 2] += gain * skillBoosts[k4 + 2];
+                boost[iC + 3] += gain * skillBoosts[k4 + 3];
               }
               if (old < theta && v >= theta) {
-                // Mastery: the agent's mask, the band's masters, and the skills it can now learn.
+                // Mastery: the agent's masks, the band's masters, and the skills it can now learn.
                 languageGains++;
+                const word = k >>> 5;
                 const bit = 1 << (k & 31);
-                mastered[i * W + (k >>> 5)] |= bit;
-                if (masters[bk]++ === 0) ownBandSkills[bi * W + (k >>> 5)] |= bit;
-                const unlocked = dependents[k];
-                for (let u = 0; u < unlocked.length; u++) {
-                  const skill = unlocked[u];
-                  let ready = true;
-                  for (let w = 0; w < W; w++) {
-                    if ((prerequisites[skill * W + w] & ~mastered[i * W + w]) !== 0) {
-                      ready = false;
-                      break;
-                    }
+                const held = mastered[iW + word] | bit;
+                mastered[iW + word] = held;
+                frontier[iW + word] &= ~bit;
+                if (masters[bk]++ === 0) ownBandSkills[bW + word] |= bit;
+                const last = dependentsFrom[k + 1];
+                if (W === 1) {
+                  // Up to 32 skills, one word: `held` is all the agent masters.
+                  let open = frontier[iW];
+                  for (let u = dependentsFrom[k]; u < last; u++) {
+                    const skill = dependents[u];
+                    if ((prerequisites[skill] & ~held) === 0 && (held & (1 << skill)) === 0) open |= 1 << skill;
                   }
-                  if (ready) learnable[i * W + (skill >>> 5)] |= 1 << (skill & 31);
+                  frontier[iW] = open;
+                } else {
+                  for (let u = dependentsFrom[k]; u < last; u++) {
+                    const skill = dependents[u];
+                    const at = iW + (skill >>> 5);
+                    const on = 1 << (skill & 31);
+                    let ready = (mastered[at] & on) === 0;
+                    for (let w = 0; ready && w < W; w++) ready = (prerequisites[skill * W + w] & ~mastered[iW + w]) === 0;
+                    if (ready) frontier[at] |= on;
+                  }
                 }
               }
             }
@@ -251,49 +353,74 @@ export function learnInOrder(world: World, order: Int32Array, n: number, events:
         }
       }
 
-      if (imitation && memberCount[bi] > others) {
+      if (demonstrated) {
         imitateEvents++;
         let copies = true;
-        if (copyOne) {
-          // When no member of the band masters a skill the learner could take, every
-          // demonstrator gives nothing: no draw is needed to know it.
-          let any = bandSkills[bi * W] & ~mastered[i * W] & learnable[i * W];
-          for (let w = 1; w < W; w++) any |= bandSkills[bi * W + w] & ~mastered[i * W + w] & learnable[i * W + w];
-          copies = any !== 0;
-          if (copies && faithful) {
-            // A faithful copy succeeds or fails whatever is copied from whom: drawing that
-            // first spares the choice of demonstrator and skill in the (common) failures.
-            const chance = fidelity * boost[i * 4 + IMITATE];
-            if (chance < 1) {
+        if (thinned) {
+          // A faithful copy of one skill succeeds or fails whatever is copied from whom, with
+          // chance fidelity * B_imitate, rarely. The successes are found as innovation's
+          // attempts are: candidates by geometric skips over the imitation events at
+          // copyBound, the highest chance an agent can have, and a candidate succeeds with its
+          // own chance over the bound (thinning, exact). Most events are then a countdown.
+          if (untilCopy > 0) {
+            untilCopy--;
+            copies = false;
+          } else {
+            if (copyBound < 1) {
+              // The next skip, geometricSkip with Rng.double's uniform.
+              let u = 0;
+              do {
+                // tychei
+                b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
+                b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
+                const top = a >>> 11;
+                // tychei
+                b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
+                b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
+                u = (top + (a >>> 0) / 0x100000000) / 2097152;
+              } while (u === 0);
+              untilCopy = Math.min(Math.floor(Math.log(u) / logMiss), SKIP_LIMIT) | 0;
+            }
+            // When no member of the band masters a skill on the learner's frontier, every
+            // demonstrator gives nothing.
+            let any = bandSkills[bW] & frontier[iW];
+            for (let w = 1; w < W; w++) any |= bandSkills[bW + w] & frontier[iW + w];
+            copies = any !== 0;
+            const chance = fidelity * boost[iC + imitateAt];
+            if (copies && chance < 1) {
               // tychei
               b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
               b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
-              copies = (a >>> 0) / 0x100000000 < chance;
+              copies = ((a >>> 0) / 0x100000000) * copyBound < chance;
             }
           }
+        } else if (copyOne) {
+          // The gumbel copy of one skill: when no member of the band masters a skill on the
+          // learner's frontier, every demonstrator gives nothing.
+          let any = bandSkills[bW] & frontier[iW];
+          for (let w = 1; w < W; w++) any |= bandSkills[bW + w] & frontier[iW + w];
+          copies = any !== 0;
         }
         if (copies && direct) {
           // chooseDemonstrator: the most capable of `sample` members drawn with
           // replacement, each other than the learner (otherMember).
-          const list = teacherLists[bi];
-          const members = memberCount[bi];
           let demonstrator = -1;
           for (let s = 0; s < sample; s++) {
             // tychei
             b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
             b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
-            let o = list[(((a >>> 0) / 0x100000000) * (members - others)) | 0];
-            if (others === 1 && o === i) o = list[members - 1];
+            let o = teacherList[(((a >>> 0) / 0x100000000) * (teacherCount - others)) | 0];
+            if (others === 1 && o === i) o = teacherList[teacherCount - 1];
             if (demonstrator < 0 || teacherCapability[o] > teacherCapability[demonstrator]) demonstrator = o;
           }
-          // copyOneSkill: a random skill the demonstrator masters and the learner could take,
+          // copyOneSkill: a random skill the demonstrator masters on the learner's frontier,
           // copied at the demonstrator's level.
-          const first = teacherMastered[demonstrator * W] & ~mastered[i * W] & learnable[i * W];
-          let total = first === 0 ? 0 : popcount(first);
+          const first = teacherMastered[demonstrator * W] & frontier[iW];
+          let total = first === 0 ? 0 : bits(first);
           for (let w = 1; w < W; w++) {
-            const v = teacherMastered[demonstrator * W + w] & ~mastered[i * W + w] & learnable[i * W + w];
+            const v = teacherMastered[demonstrator * W + w] & frontier[iW + w];
             candidates[w] = v;
-            total += popcount(v);
+            total += bits(v);
           }
           if (total > 0) {
             // tychei
@@ -303,7 +430,7 @@ export function learnInOrder(world: World, order: Int32Array, n: number, events:
             candidates[0] = first;
             const k = skillAtRank(candidates, W, (((a >>> 0) / 0x100000000) * total) | 0);
             const v = teacherX[demonstrator * K + k];
-            if (v > x[i * K + k]) imitateGains += raiseLevel(pop, i, k, v);
+            if (v > x[iK + k]) imitateGains += raiseLevel(pop, i, k, v);
           }
         } else if (copies) {
           state[0] = a; state[1] = b; state[2] = c; state[3] = d;

@@ -81,7 +81,7 @@ export function gumbel(rng: Rng): number {
   const bits = rng.int32();
   const layer = bits & 255;
   const position = bits >>> 8;
-  if (position < zigK[layer]) return gumbelOfCore(layer, position);
+  if (position < gumbelTable[GUMBEL_CORE + layer]) return gumbelOfCore(layer, position);
   return gumbelSlowPath(rng, bits);
 }
 
@@ -131,30 +131,47 @@ const zigF = new Float64Array(LAYERS);
  * the layer's width comes from a table. The result is within 1e-14 of -Math.log(E) (a test
  * checks it), far below the scale of any level it is added to.
  */
-export const lnWidth = Float64Array.from(zigW, Math.log);
-export const lnMid = new Float64Array(256);
-export const invMid = new Float64Array(256);
-export const toMantissa = new Float64Array(26);
+const lnWidth = Float64Array.from(zigW, Math.log);
+const lnMid = new Float64Array(256);
+const invMid = new Float64Array(256);
+const toMantissa = new Float64Array(26);
 for (let j = 0; j < 256; j++) {
   lnMid[j] = Math.log((256.5 + j) / 256);
   invMid[j] = 1 / (256.5 + j);
 }
 for (let e = 0; e < 26; e++) toMantissa[e] = 2 ** (8 - e);
 
+/**
+ * The tables of a Gumbel draw in one array, at these offsets: the ziggurat's core limits
+ * (zigK), lnWidth, lnMid, invMid and toMantissa. V8 checks an array's type and bounds at
+ * each access, once per array within a stretch of code: one array for the five costs one.
+ */
+export const GUMBEL_CORE = 0;
+export const GUMBEL_WIDTH_LOG = 256;
+export const GUMBEL_MID_LOG = 512;
+export const GUMBEL_MID_INVERSE = 768;
+export const GUMBEL_MANTISSA = 1024;
+export const gumbelTable = new Float64Array(1024 + 26);
+gumbelTable.set(zigK, GUMBEL_CORE);
+gumbelTable.set(lnWidth, GUMBEL_WIDTH_LOG);
+gumbelTable.set(lnMid, GUMBEL_MID_LOG);
+gumbelTable.set(invMid, GUMBEL_MID_INVERSE);
+gumbelTable.set(toMantissa, GUMBEL_MANTISSA);
+
 export function gumbelOfCore(layer: number, position: number): number {
   const q = 2 * position + 1;
   const e = 31 - Math.clz32(q);
   // q * 2^(8 - e) is in [256, 512), exactly; its step j has midpoint 256.5 + j.
-  const t = q * toMantissa[e];
+  const t = q * gumbelTable[GUMBEL_MANTISSA + e];
   const j = (t | 0) - 256;
-  const d = (t - 256.5 - j) * invMid[j];
+  const d = (t - 256.5 - j) * gumbelTable[GUMBEL_MID_INVERSE + j];
   // Estrin's grouping, not Horner's: a shorter chain of dependent operations, which the
   // learning loop waits on. Over all 2^24 positions it gives the same Gumbel values, bit for
   // bit, as the nested form: the two differ in the series' last bits only, which the sum
   // below rounds away.
   const d2 = d * d;
   const series = d - d2 * (0.5 - d * (1 / 3) + d2 * (0.25 - d * 0.2));
-  return -((e - 1) * Math.LN2 + lnMid[j] + series + lnWidth[layer]);
+  return -((e - 1) * Math.LN2 + gumbelTable[GUMBEL_MID_LOG + j] + series + gumbelTable[GUMBEL_WIDTH_LOG + layer]);
 }
 
 /** Standard exponential (mean 1) by the ziggurat: one draw and a product in 99% of calls. */

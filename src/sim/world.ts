@@ -1,7 +1,8 @@
 import type { Scenario } from '../config/schema.js';
-import { buildCatalogue, type Catalogue, CHANNELS, INNOVATE } from '../agents/catalogue.js';
+import { buildCatalogue, type Catalogue, CHANNELS, IMITATE, INNOVATE } from '../agents/catalogue.js';
 import { InnovationSampler } from './innovation.js';
 import { createLexicon, type Lexicon } from '../agents/lexicon.js';
+import { BirthQueue } from '../agents/birth-queue.js';
 import { createPopulation, type Population } from '../agents/population.js';
 import { type Rng, stream } from './rng.js';
 import { buildNeighbours } from './topology.js';
@@ -60,9 +61,11 @@ export interface World {
   /** First tick at which any band distilled any skill, or -1. */
   firstDistillTick: number;
   /** Reusable buffers, so the tick loop allocates nothing. */
-  scratch: { order: Int32Array; skills: Uint32Array; picks: Int32Array; tally: Int32Array; attempts: Int32Array };
+  scratch: { order: Int32Array; events: Int32Array; skills: Uint32Array; picks: Int32Array; tally: Int32Array; attempts: Int32Array };
   /** Who makes innovation attempts this tick (see InnovationSampler). */
   innovators: InnovationSampler;
+  /** The agents in order of birth, for the overlapping demography's deaths of age. */
+  births: BirthQueue;
   /** Derived from params; rebuilt by `refreshDerived` when an event changes them. */
   derived: Derived;
 }
@@ -70,8 +73,9 @@ export interface World {
 export interface Derived {
   /** Success probability (1 - d_k)^difficultyExponent of an innovation attempt on k. */
   innovateSuccess: Float64Array;
-  /** Upper bound of B_innovate: every cognitive skill at the boost cap. */
+  /** Upper bounds of B_innovate and B_imitate: every cognitive skill at the boost cap. */
   maxInnovateBoost: number;
+  maxImitateBoost: number;
   /**
    * Imitation's scope, copy model and bias as flags and a code: they are read in every
    * imitation event, and comparing the parsed strings costs a call each time.
@@ -95,9 +99,15 @@ export function refreshDerived(world: World): void {
   const e = world.params.innovation.difficultyExponent;
   const d = world.catalogue.difficulty;
   for (let k = 0; k < d.length; k++) world.derived.innovateSuccess[k] = Math.pow(1 - d[k], e);
-  let bound = 1;
-  for (let k = 0; k < d.length; k++) bound += world.params.skills.boostCap * world.catalogue.boosts[k * CHANNELS + INNOVATE];
-  world.derived.maxInnovateBoost = bound;
+  const cap = world.params.skills.boostCap;
+  let innovate = 1;
+  let imitate = 1;
+  for (let k = 0; k < d.length; k++) {
+    innovate += cap * world.catalogue.boosts[k * CHANNELS + INNOVATE];
+    imitate += cap * world.catalogue.boosts[k * CHANNELS + IMITATE];
+  }
+  world.derived.maxInnovateBoost = innovate;
+  world.derived.maxImitateBoost = imitate;
   world.derived.copyOne = world.params.imitation.scope === 'one';
   world.derived.faithful = world.params.imitation.copy === 'fidelity';
   world.derived.bias = BIAS_CODES[world.params.imitation.bias];
@@ -137,14 +147,16 @@ export function createWorld(scenario: Scenario, seed: number): World {
     firstDistillTick: -1,
     scratch: {
       order: new Int32Array(capacity),
+      events: new Int32Array(capacity),
       skills: new Uint32Array(catalogue.words),
       picks: new Int32Array(1024),
       tally: new Int32Array(catalogue.size),
       // One slot per learning event of an agent in a tick (learningEvents is at most 1000).
       attempts: new Int32Array(1001),
     },
-    derived: { innovateSuccess: new Float64Array(catalogue.size), maxInnovateBoost: 1, copyOne: true, faithful: true, bias: Bias.Payoff },
+    derived: { innovateSuccess: new Float64Array(catalogue.size), maxInnovateBoost: 1, maxImitateBoost: 1, copyOne: true, faithful: true, bias: Bias.Payoff },
     innovators: new InnovationSampler(),
+    births: new BirthQueue(),
   };
   refreshDerived(world);
   return world;
@@ -154,4 +166,10 @@ export function createWorld(scenario: Scenario, seed: number): World {
 export function orderBuffer(world: World): Int32Array {
   if (world.scratch.order.length < world.pop.size) world.scratch.order = new Int32Array(world.pop.capacity);
   return world.scratch.order;
+}
+
+/** scratch.events, one entry per slot of the population: the learning events of each agent this tick. */
+export function eventsBuffer(world: World): Int32Array {
+  if (world.scratch.events.length < world.pop.capacity) world.scratch.events = new Int32Array(world.pop.capacity);
+  return world.scratch.events;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { addAgent } from '../../src/agents/population.js';
 import { demography } from '../../src/sim/demography.js';
 import { foundWorld, step } from '../../src/sim/run.js';
 import type { World } from '../../src/sim/world.js';
@@ -93,6 +94,27 @@ describe('demography: overlapping', () => {
     // cohort that reached 5.
     const ages = living(world).map((i) => world.tick - world.pop.born[i]);
     expect(new Set(ages)).toEqual(new Set([0, 1, 2, 3, 4]));
+  });
+
+  it('agents added outside the step and a maxAge lowered mid-run: still nobody outlives maxAge', () => {
+    const world = foundWorld(overlapping({ bandSize: 30, mortality: 0, oldAge: 1000, oldAgeMortality: 0, maxAge: 20, birthRate: 1 }), 4);
+    for (let t = 0; t < 3; t++) advance(world);
+    // Placed by hand (as a test or a founder is), one of them already past maxAge.
+    const old = addAgent(world.pop, 0, world.tick - 25);
+    const young = addAgent(world.pop, 1, world.tick - 3);
+    advance(world);
+    expect(world.pop.alive[old]).toBe(0);
+    expect(world.pop.alive[young]).toBe(1);
+    expect(world.pop.born[young]).toBe(world.tick - 4);
+    // An event makes the limit 10: everyone of 10 or more dies at the next step.
+    world.params.population.maxAge = 10;
+    advance(world);
+    for (const i of living(world)) expect(world.tick - world.pop.born[i]).toBeLessThan(10);
+    expect(world.pop.alive[young]).toBe(1);
+    const bornAt = world.pop.born[young];
+    for (let t = 0; t < 8; t++) advance(world);
+    // It reached 10 meanwhile: its slot is free or holds a newborn.
+    expect(world.pop.alive[young] === 1 && world.pop.born[young] === bornAt).toBe(false);
   });
 
   it('band sizes fluctuate around the target: deaths and births balance', () => {

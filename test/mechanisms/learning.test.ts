@@ -6,22 +6,24 @@ import { demography } from '../../src/sim/demography.js';
 import { distillation } from '../../src/sim/distillation.js';
 import { imitate, rankTeachers } from '../../src/sim/imitation.js';
 import { innovationEvent } from '../../src/sim/innovation.js';
-import { learning, shuffledLiving } from '../../src/sim/learning.js';
+import { learners, learning } from '../../src/sim/learning.js';
 import { migration } from '../../src/sim/migration.js';
-import { gumbel, uniformInt } from '../../src/sim/rng.js';
+import { geometricSkip, gumbel, uniformInt } from '../../src/sim/rng.js';
 import { found } from '../../src/sim/founding.js';
-import { createWorld, type World } from '../../src/sim/world.js';
+import { createWorld, refreshDerived, type World } from '../../src/sim/world.js';
 import { emptyWorld, expectFrequencies, place, scenarioOf } from './support.js';
 
 /*
  * The learning step is the hot loop, written for speed (the stream's state in locals, the
  * draw written out inline). Below is the same step written plainly, one event at a time,
- * every draw through the Rng's methods: the two must give the same states, draw for draw.
- * A slip in the fast version (a wrong shift in an inlined draw, a draw taken out of turn,
- * a channel's rule changed in one place only) makes the worlds part within a few ticks.
+ * every draw through the Rng's methods, and what an agent can learn worked out from the
+ * catalogue's prerequisites rather than read from its frontier mask: the two must give the
+ * same states, draw for draw. A slip in the fast version (a wrong shift in an inlined draw,
+ * a draw taken out of turn, a channel's rule changed in one place only, a frontier mask out
+ * of step) makes the worlds part within a few ticks.
  */
 function plainLearning(world: World): void {
-  const { pop, params, tick } = world;
+  const { pop, params, tick, teachers } = world;
   const { learningEvents, learningAge, adultLearning } = params.learning;
   const { enabled: language } = params.language;
   const { enabled: imitation } = params.imitation;
@@ -29,28 +31,46 @@ function plainLearning(world: World): void {
   if (!language && !imitation && !innovation) return;
   if (imitation && params.imitation.bias === 'best') rankTeachers(world);
   const rng = world.rng.learning;
-  // Fisher-Yates inside-out, band by band.
-  const order = world.scratch.order;
-  let n = 0;
+  // The learners band by band, each band's shuffled (Fisher-Yates inside-out); left out:
+  // agents without an event, and those that master every skill unless imitation copies all.
+  const order: number[] = [];
+  const events = new Map<number, number>();
+  const skipDone = !imitation || params.imitation.scope === 'one';
   for (let b = 0; b < pop.bands; b++) {
+    const band: number[] = [];
+    const demonstrated = imitation && teachers.memberCount[b] > (teachers === pop ? 1 : 0);
     for (let j = 0; j < pop.memberCount[b]; j++) {
-      const r = n === 0 ? 0 : uniformInt(rng, n + 1);
-      order[n++] = order[r];
-      order[r] = pop.members[b][j];
+      const i = pop.members[b][j];
+      const young = tick - pop.born[i] < learningAge;
+      const rate = young ? learningEvents : learningEvents * adultLearning;
+      let e = Math.floor(rate);
+      if (rate > e && rng.next() < rate - e) e++;
+      if (e === 0) continue;
+      if (skipDone && mastersAll(world, i)) {
+        if (demonstrated) world.counts.imitateEvents += e;
+        continue;
+      }
+      const r = band.length === 0 ? 0 : uniformInt(rng, band.length + 1);
+      band[band.length] = band[r];
+      band[r] = i;
+      events.set(i, e);
     }
+    order.push(...band);
   }
   const perEvent = world.scratch.attempts;
   if (innovation) world.innovators.start(world, Math.ceil(learningEvents));
-  for (let j = 0; j < n; j++) {
+  // A faithful copy of one skill: candidates by geometric skips over the imitation events at
+  // the highest chance any agent can have, each kept with its own chance over that bound.
+  const copy = { thinned: params.imitation.scope === 'one' && params.imitation.copy === 'fidelity', bound: 0, until: 0 };
+  copy.bound = Math.min(1, params.imitation.fidelity * world.derived.maxImitateBoost);
+  if (copy.thinned && imitation) copy.until = geometricSkip(rng, copy.bound);
+  for (let j = 0; j < order.length; j++) {
     const i = order[j];
-    const young = tick - pop.born[i] < learningAge;
-    const rate = young ? learningEvents : learningEvents * adultLearning;
-    let events = Math.floor(rate);
-    if (rate > events && rng.next() < rate - events) events++;
-    const attempts = innovation && world.innovators.isCandidate(j) ? world.innovators.candidateAttempts(world, i, events, perEvent) : 0;
-    for (let e = 0; e < events; e++) {
+    const count = events.get(i) ?? 0;
+    const attempts = innovation && world.innovators.next === j ? world.innovators.candidateAttempts(world, i, count, perEvent) : 0;
+    for (let e = 0; e < count; e++) {
       if (language) plainLanguageEvent(world, i);
-      if (imitation) plainImitationEvent(world, i);
+      if (imitation) plainImitationEvent(world, i, copy);
       if (attempts > 0 && perEvent[e] > 0) {
         innovationEvent(world, i, perEvent[e]);
         perEvent[e] = 0;
@@ -59,15 +79,37 @@ function plainLearning(world: World): void {
   }
 }
 
+function mastersAll(world: World, i: number): boolean {
+  const K = world.catalogue.size;
+  for (let k = 0; k < K; k++) if (world.pop.x[i * K + k] < world.pop.theta) return false;
+  return true;
+}
+
+/** The skills agent i does not master and whose prerequisites it masters, from its proficiencies. */
+function learnableNow(world: World, i: number): Uint32Array {
+  const { pop } = world;
+  const K = pop.catalogue.size;
+  const W = pop.catalogue.words;
+  const masters = (k: number) => pop.x[i * K + k] >= pop.theta;
+  const set = new Uint32Array(W);
+  for (let k = 0; k < K; k++) {
+    if (masters(k)) continue;
+    let ready = true;
+    for (let p = 0; p < K; p++) if (pop.catalogue.prerequisites[k * W + (p >>> 5)] & (1 << (p & 31)) && !masters(p)) ready = false;
+    if (ready) set[k >>> 5] |= 1 << (k & 31);
+  }
+  return set;
+}
+
 function plainLanguageEvent(world: World, i: number): void {
   const { pop } = world;
   const W = pop.catalogue.words;
   const K = pop.catalogue.size;
   const b = pop.band[i];
-  const heard = new Uint32Array(W);
+  const heard = learnableNow(world, i);
   let total = 0;
   for (let w = 0; w < W; w++) {
-    heard[w] = world.lexicon.entries[b * W + w] & pop.learnable[i * W + w] & ~pop.mastered[i * W + w];
+    heard[w] &= world.lexicon.entries[b * W + w];
     total += popcount(heard[w]);
   }
   if (total === 0) return;
@@ -81,26 +123,34 @@ function plainLanguageEvent(world: World, i: number): void {
   if (v > pop.x[i * K + k]) world.counts.languageGains += raiseLevel(pop, i, k, v);
 }
 
-function plainImitationEvent(world: World, i: number): void {
+function plainImitationEvent(world: World, i: number, copy: { thinned: boolean; bound: number; until: number }): void {
   const { pop, teachers } = world;
   const W = pop.catalogue.words;
   const b = pop.band[i];
   if (teachers.memberCount[b] <= (teachers === pop ? 1 : 0)) return;
   world.counts.imitateEvents++;
-  const one = world.params.imitation.scope === 'one';
-  if (one) {
-    let any = 0;
-    for (let w = 0; w < W; w++) any |= teachers.bandSkills[b * W + w] & ~pop.mastered[i * W + w] & pop.learnable[i * W + w];
-    if (any === 0) return;
-    if (world.params.imitation.copy === 'fidelity') {
-      const chance = world.params.imitation.fidelity * pop.boost[i * 4 + IMITATE];
-      if (chance < 1 && world.rng.learning.next() >= chance) return;
+  const rng = world.rng.learning;
+  if (copy.thinned) {
+    if (copy.until > 0) {
+      copy.until--;
+      return;
     }
+    copy.until = geometricSkip(rng, copy.bound);
+  }
+  if (world.params.imitation.scope === 'one') {
+    const open = learnableNow(world, i);
+    let any = 0;
+    for (let w = 0; w < W; w++) any |= teachers.bandSkills[b * W + w] & open[w];
+    if (any === 0) return;
+  }
+  if (copy.thinned) {
+    const chance = world.params.imitation.fidelity * pop.boost[i * 4 + IMITATE];
+    if (chance < 1 && rng.next() * copy.bound >= chance) return;
   }
   imitate(world, i, b);
 }
 
-const POPULATION_ARRAYS = ['x', 'mastered', 'learnable', 'capability', 'boost', 'masters', 'bandSkills', 'bestLevel', 'bestSlot', 'bestStale', 'born', 'band'] as const;
+const POPULATION_ARRAYS = ['x', 'mastered', 'frontier', 'capability', 'boost', 'masters', 'bandSkills', 'bestLevel', 'bestSlot', 'bestStale', 'born', 'band'] as const;
 
 /** Two worlds of one scenario and seed, one stepped with `learning`, one with the plain step; throws where they part. */
 function compare(over: Record<string, unknown>, seed: number, ticks: number): { languageGains: number; imitateGains: number; innovateGains: number } {
@@ -148,6 +198,7 @@ describe('the learning step', () => {
     ['a catalogue of two words (40 skills) and fractional young events', { skills: { count: 40 }, learning: { learningEvents: 2.5 } }],
     ['the gumbel copy model', { imitation: { copy: 'gumbel', alpha: 0.3, beta: 0.2 } }],
     ['the random bias', { imitation: { bias: 'random' } }],
+    ['rare faithful copies (candidates for a copy by geometric skips)', { imitation: { fidelity: 0.04 } }],
     ['scope all and the random bias', { imitation: { scope: 'all', bias: 'random', fidelity: 0.6 } }],
     ['the conformist bias', { imitation: { bias: 'conformist' } }],
     ['the best bias', { imitation: { bias: 'best' } }],
@@ -171,21 +222,49 @@ describe('the learning step', () => {
     });
   }
 
-  it('orders the living uniformly at random: each of 5 agents in 2 bands equally likely at each place, each ordered pair of places equally likely', () => {
+  it("orders each band's learners uniformly at random, band after band: each of 4 agents equally likely at each of the band's places, each ordered pair of the first two places equally likely", () => {
     const world = emptyWorld({ population: { bands: 2 } });
-    const agents = [place(world, 0), place(world, 0), place(world, 0), place(world, 1), place(world, 1)];
+    const first = [place(world, 0), place(world, 0), place(world, 0), place(world, 0)];
+    const second = [place(world, 1), place(world, 1), place(world, 1)];
     const n = 30000;
-    const atPlace = agents.map(() => new Float64Array(5));
-    const firstTwo = new Float64Array(25);
+    const atPlace = [...first, ...second].map(() => new Float64Array(7));
+    const firstTwo = new Float64Array(16);
+    const all = [...first, ...second];
     for (let t = 0; t < n; t++) {
-      expect(shuffledLiving(world)).toBe(5);
+      expect(learners(world)).toBe(7);
       const order = world.scratch.order;
-      for (let p = 0; p < 5; p++) atPlace[agents.indexOf(order[p])][p]++;
-      firstTwo[agents.indexOf(order[0]) * 5 + agents.indexOf(order[1])]++;
+      for (let p = 0; p < 7; p++) atPlace[all.indexOf(order[p])][p]++;
+      firstTwo[first.indexOf(order[0]) * 4 + first.indexOf(order[1])]++;
     }
-    for (let a = 0; a < 5; a++) expectFrequencies(atPlace[a], new Float64Array(5).fill(0.2), `places of agent ${a}`);
-    const pairs = new Float64Array(25).fill(1 / 20);
-    for (let a = 0; a < 5; a++) pairs[a * 5 + a] = 0;
+    for (let a = 0; a < 4; a++) expectFrequencies(atPlace[a], Float64Array.of(0.25, 0.25, 0.25, 0.25, 0, 0, 0), `places of agent ${a}`);
+    for (let a = 4; a < 7; a++) expectFrequencies(atPlace[a], Float64Array.of(0, 0, 0, 0, 1 / 3, 1 / 3, 1 / 3), `places of agent ${a}`);
+    const pairs = new Float64Array(16).fill(1 / 12);
+    for (let a = 0; a < 4; a++) pairs[a * 4 + a] = 0;
     expectFrequencies(firstTwo, pairs, 'first two agents');
+  });
+
+  it('leaves out agents without an event this tick and agents that master every skill, counting their imitation events', () => {
+    const world = emptyWorld({
+      population: { bands: 1, bandSize: 10 },
+      skills: { count: 3 },
+      learning: { learningEvents: 2, learningAge: 10, adultLearning: 0 },
+      imitation: { enabled: true, scope: 'one' },
+    });
+    world.tick = 100;
+    const child = place(world, 0, {}, 95);
+    const adult = place(world, 0, {}, 50);
+    const expert = place(world, 0, { 0: 2, 1: 2, 2: 2 }, 99);
+    expect(learners(world)).toBe(1);
+    expect(world.scratch.order[0]).toBe(child);
+    expect(world.scratch.events[child]).toBe(2);
+    // The expert's two events count as tried; the adult has none.
+    expect(world.counts.imitateEvents).toBe(2);
+    expect(adult).not.toBe(expert);
+    // Copying all skills can raise a mastered skill's level: then the expert learns too.
+    world.params.imitation.scope = 'all';
+    refreshDerived(world);
+    world.counts.imitateEvents = 0;
+    expect(learners(world)).toBe(2);
+    expect(world.counts.imitateEvents).toBe(0);
   });
 });

@@ -6,7 +6,7 @@ import { exponential, Rng, uniformInt } from '../../src/sim/rng.js';
 import { emptyWorld } from './support.js';
 
 /**
- * The population's aggregates (masters per band, band skill masks, best levels, learnable
+ * The population's aggregates (masters per band, band skill masks, best levels, frontier
  * masks, capability, boosts, member lists, free list) are kept up to date incrementally by
  * four mutators. After many random births, deaths, moves and raises they must equal a
  * recomputation from the agents' proficiencies alone.
@@ -61,7 +61,7 @@ function checkInvariants(pop: Population): void {
       if (cat.cognitive[k]) for (let c = 0; c < CHANNELS; c++) boost[c] += Math.min(x, pop.boostCap) * cat.boosts[k * CHANNELS + c];
       let ready = true;
       for (let p = 0; p < K; p++) if (hasSkill(cat.prerequisites, k * W, p) && pop.x[i * K + p] < pop.theta) ready = false;
-      if (ready !== hasSkill(pop.learnable, i * W, k)) fail(`agent ${i} skill ${k}: learnable should be ${ready}`);
+      if ((ready && !m) !== hasSkill(pop.frontier, i * W, k)) fail(`agent ${i} skill ${k}: on the frontier should be ${ready && !m}`);
     }
     if (Math.abs(capability - pop.capability[i]) > 1e-9 * (1 + capability)) fail(`agent ${i}: capability ${pop.capability[i]} vs ${capability}`);
     for (let c = 0; c < CHANNELS; c++) {
@@ -128,7 +128,7 @@ describe('population state', () => {
     expect(pop.size).toBeGreaterThan(30);
   });
 
-  it('a newborn has nothing: no proficiency, boosts 1, only root skills learnable', () => {
+  it('a newborn has nothing: no proficiency, boosts 1, only root skills on its frontier', () => {
     const world = emptyWorld({ skills: { count: 40, cognitiveShare: 0.3, maxPrerequisites: 2 } });
     const pop = world.pop;
     const i = addAgent(pop, 0, 7);
@@ -142,7 +142,7 @@ describe('population state', () => {
     expect([...pop.boost.subarray(j * CHANNELS, j * CHANNELS + CHANNELS)]).toEqual([1, 1, 1, 1]);
     expect(pop.born[j]).toBe(9);
     for (let w = 0; w < pop.catalogue.words; w++) {
-      expect(pop.learnable[j * pop.catalogue.words + w]).toBe(pop.catalogue.roots[w]);
+      expect(pop.frontier[j * pop.catalogue.words + w]).toBe(pop.catalogue.roots[w]);
       expect(pop.mastered[j * pop.catalogue.words + w]).toBe(0);
     }
   });

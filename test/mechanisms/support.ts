@@ -3,7 +3,7 @@ import { defineScenario } from '../../src/config/scenario.js';
 import type { Scenario } from '../../src/config/schema.js';
 import { addAgent, raiseLevel } from '../../src/agents/population.js';
 import { learnInOrder } from '../../src/sim/learning.js';
-import { createWorld, type World } from '../../src/sim/world.js';
+import { createWorld, eventsBuffer, type World } from '../../src/sim/world.js';
 
 /**
  * Small worlds and sampling-error tolerances for the mechanism tests. A stochastic check
@@ -58,6 +58,7 @@ export function place(world: World, b: number, levels: Record<number, number> = 
 
 /** One learning event of agent i, every enabled channel tried, as the learning step runs it. */
 export function learnOnce(world: World, i: number): void {
+  eventsBuffer(world)[i] = 1;
   learnInOrder(world, Int32Array.of(i), 1, 1);
 }
 
