@@ -209,6 +209,17 @@ describe('distributions', () => {
     expect(geometricSkip(rng, 0)).toBe(Number.MAX_SAFE_INTEGER);
   });
 
+  it('geometricSkip: the whole distribution, P(skip = k) = (1-p)^k p, at the rates of imitation and death thinning', () => {
+    const rng = new Rng('geometric cells');
+    for (const p of [0.21, 0.03]) {
+      // Cells 0..29 and the tail beyond.
+      const counts = new Float64Array(31);
+      for (let j = 0; j < N; j++) counts[Math.min(30, geometricSkip(rng, p))]++;
+      const expected = Float64Array.from({ length: 31 }, (_, k) => (k < 30 ? (1 - p) ** k * p : (1 - p) ** 30));
+      expectFrequencies(counts, expected, `geometric(${p})`);
+    }
+  });
+
   it('uniformInt is uniform on [0, n)', () => {
     const rng = new Rng('uniform');
     const counts = new Float64Array(7);
