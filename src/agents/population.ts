@@ -232,8 +232,9 @@ export function raiseLevel(pop: Population, i: number, k: number, v: number): nu
   const cat = pop.catalogue;
   const K = cat.size;
   const idx = i * K + k;
-  const old = pop.x[idx];
-  pop.x[idx] = v;
+  const x = pop.x;
+  const old = x[idx];
+  x[idx] = v;
   pop.capability[i] += v - old;
   const bk = pop.band[i] * K + k;
   if (!pop.bestStale[bk] && v > pop.bestLevel[bk]) {
@@ -242,7 +243,9 @@ export function raiseLevel(pop: Population, i: number, k: number, v: number): nu
   }
   if (cat.cognitive[k] && old < pop.boostCap) {
     const gain = Math.min(v, pop.boostCap) - old;
-    for (let c = 0; c < CHANNELS; c++) pop.boost[i * CHANNELS + c] += gain * cat.boosts[k * CHANNELS + c];
+    const { boost } = pop;
+    const { boosts } = cat;
+    for (let c = 0; c < CHANNELS; c++) boost[i * CHANNELS + c] += gain * boosts[k * CHANNELS + c];
   }
   if (old >= pop.theta || v < pop.theta) return 0;
   gainMastery(pop, i, k);
@@ -253,18 +256,21 @@ function gainMastery(pop: Population, i: number, k: number): void {
   const cat = pop.catalogue;
   const K = cat.size;
   const W = cat.words;
+  const { mastered, frontier } = pop;
+  const { dependents, dependentsFrom, prerequisites } = cat;
   const b = pop.band[i];
   const word = k >>> 5;
   const bit = 1 << (k & 31);
-  pop.mastered[i * W + word] |= bit;
-  pop.frontier[i * W + word] &= ~bit;
+  mastered[i * W + word] |= bit;
+  frontier[i * W + word] &= ~bit;
   if (pop.masters[b * K + k]++ === 0) pop.bandSkills[b * W + word] |= bit;
-  for (let d = cat.dependentsFrom[k]; d < cat.dependentsFrom[k + 1]; d++) {
-    const j = cat.dependents[d];
+  const last = dependentsFrom[k + 1];
+  for (let d = dependentsFrom[k]; d < last; d++) {
+    const j = dependents[d];
     // A founder may master a skill before its prerequisites: it stays off the frontier.
-    let ready = (pop.mastered[i * W + (j >>> 5)] & (1 << (j & 31))) === 0;
-    for (let w = 0; ready && w < W; w++) ready = (cat.prerequisites[j * W + w] & ~pop.mastered[i * W + w]) === 0;
-    if (ready) pop.frontier[i * W + (j >>> 5)] |= 1 << (j & 31);
+    let ready = (mastered[i * W + (j >>> 5)] & (1 << (j & 31))) === 0;
+    for (let w = 0; ready && w < W; w++) ready = (prerequisites[j * W + w] & ~mastered[i * W + w]) === 0;
+    if (ready) frontier[i * W + (j >>> 5)] |= 1 << (j & 31);
   }
 }
 
