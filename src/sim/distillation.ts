@@ -36,9 +36,11 @@ export function distillation(world: World): void {
         const bk = bK + k;
         lastUsed[bk] = tick;
         if (refineRate > 0) {
-          // The band's best level, recomputed only when its holder has left.
-          const best = bestStale[bk] ? bandBestLevel(pop, b, k) : bestLevel[bk];
-          level[bk] += refineRate * (best - level[bk]);
+          // The band's best level, recomputed only when its holder has left. Read from the
+          // array either way: a value that may come from a call is kept boxed, an allocation
+          // per entry and tick.
+          if (bestStale[bk]) bandBestLevel(pop, b, k);
+          level[bk] += refineRate * (bestLevel[bk] - level[bk]);
         }
       }
       let unused = entries[bW + w] & ~bandSkills[bW + w];

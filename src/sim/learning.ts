@@ -49,14 +49,16 @@ export function learners(world: World): number {
   const { learningEvents, adultLearning } = params.learning;
   const learningAge = params.learning.learningAge | 0;
   const youngWhole = Math.floor(learningEvents) | 0;
-  const youngPart = learningEvents - youngWhole;
   const adultRate = learningEvents * adultLearning;
   const adultWhole = Math.floor(adultRate) | 0;
-  const adultPart = adultRate - adultWhole;
+  // The chance of the extra event scaled to a 32-bit word: word < part * 2^32 is the same
+  // test as word / 2^32 < part, without the division.
+  const youngPart = (learningEvents - youngWhole) * 0x100000000;
+  const adultPart = (adultRate - adultWhole) * 0x100000000;
   const W = pop.catalogue.words | 0;
   const { born, frontier } = pop;
   const imitation = params.imitation.enabled === true;
-  const skipDone = !imitation || world.derived.copyOne;
+  const skipDone = !imitation || world.derived.copyOne === true;
   const others = teachers === pop ? 1 : 0;
   const state = world.rng.learning.state;
   let a = state[0];
@@ -79,11 +81,11 @@ export function learners(world: World): number {
         // tychei
         b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
         b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
-        if ((a >>> 0) / 0x100000000 < part) e++;
+        if (a >>> 0 < part) e++;
       }
       if (e === 0) continue;
       if (skipDone) {
-        let open = frontier[i * W];
+        let open = frontier[i * W] | 0;
         for (let w = 1; w < W; w++) open |= frontier[i * W + w];
         if (open === 0) {
           if (demonstrated) idle += e;
@@ -269,7 +271,7 @@ export function learnInOrder(world: World, order: Int32Array, n: number, maxEven
             let m = first;
             for (let left = bits(m); r >= left; left = bits(m)) {
               r -= left;
-              m = candidates[++w];
+              m = candidates[++w] | 0;
             }
             for (; r > 0; r--) m &= m - 1;
             const k = (w << 5) + 31 - Math.clz32(m & -m);
@@ -331,7 +333,8 @@ export function learnInOrder(world: World, order: Int32Array, n: number, maxEven
                 const last = dependentsFrom[k + 1];
                 if (W === 1) {
                   // Up to 32 skills, one word: `held` is all the agent masters.
-                  let open = frontier[iW];
+                  // | 0: a Uint32Array's element is not an int32, and V8 would keep `open` as a double.
+                  let open = frontier[iW] | 0;
                   for (let u = dependentsFrom[k]; u < last; u++) {
                     const skill = dependents[u];
                     if ((prerequisites[skill] & ~held) === 0 && (held & (1 << skill)) === 0) open |= 1 << skill;
