@@ -1,6 +1,7 @@
 import type { Scenario } from '../config/schema.js';
 import { buildCatalogue, type Catalogue, CHANNELS, IMITATE, INNOVATE } from '../agents/catalogue.js';
 import { InnovationSampler } from './innovation.js';
+import type { LearningKernels } from './learning.js';
 import { createLexicon, type Lexicon } from '../agents/lexicon.js';
 import { BirthQueue } from '../agents/birth-queue.js';
 import { createPopulation, type Population } from '../agents/population.js';
@@ -68,6 +69,13 @@ export interface World {
   births: BirthQueue;
   /** Derived from params; rebuilt by `refreshDerived` when an event changes them. */
   derived: Derived;
+  /**
+   * Counts the changes of params, each followed by `refreshDerived`: the learning kernels
+   * hold parameters as constants, and are made anew when it moves.
+   */
+  revision: number;
+  /** The learning step's compiled loops (learning.ts). */
+  kernels: LearningKernels[];
 }
 
 export interface Derived {
@@ -95,7 +103,9 @@ export enum Bias {
 
 const BIAS_CODES: Record<Scenario['imitation']['bias'], Bias> = { random: Bias.Random, best: Bias.Best, payoff: Bias.Payoff, conformist: Bias.Conformist };
 
+/** After any change of world.params: recomputes what is derived from them. */
 export function refreshDerived(world: World): void {
+  world.revision++;
   const e = world.params.innovation.difficultyExponent;
   const d = world.catalogue.difficulty;
   for (let k = 0; k < d.length; k++) world.derived.innovateSuccess[k] = Math.pow(1 - d[k], e);
@@ -157,6 +167,8 @@ export function createWorld(scenario: Scenario, seed: number): World {
     derived: { innovateSuccess: new Float64Array(catalogue.size), maxInnovateBoost: 1, maxImitateBoost: 1, copyOne: true, faithful: true, bias: Bias.Payoff },
     innovators: new InnovationSampler(),
     births: new BirthQueue(),
+    revision: 0,
+    kernels: [],
   };
   refreshDerived(world);
   return world;

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { IMITATE, LANGUAGE } from '../../src/agents/catalogue.js';
 import { raiseLevel } from '../../src/agents/population.js';
@@ -9,6 +11,7 @@ import { innovationEvent } from '../../src/sim/innovation.js';
 import { learners, learning } from '../../src/sim/learning.js';
 import { migration } from '../../src/sim/migration.js';
 import { geometricSkip, gumbel, uniformInt } from '../../src/sim/rng.js';
+import { specialize } from '../../src/sim/specialize.js';
 import { found } from '../../src/sim/founding.js';
 import { createWorld, refreshDerived, type World } from '../../src/sim/world.js';
 import { emptyWorld, expectFrequencies, place, scenarioOf } from './support.js';
@@ -266,5 +269,48 @@ describe('the learning step', () => {
     world.counts.imitateEvents = 0;
     expect(learners(world)).toBe(2);
     expect(world.counts.imitateEvents).toBe(0);
+  });
+});
+
+describe('the learning kernels', () => {
+  it('are compiled apart from their module: learning-kernel.ts imports types only and declares nothing at its top level but exported functions and interfaces', () => {
+    const source = readFileSync(fileURLToPath(new URL('../../src/sim/learning-kernel.ts', import.meta.url)), 'utf8');
+    const top = source.split('\n').filter((line) => /^[^\s/*}]/.test(line));
+    expect(top.length).toBeGreaterThan(4);
+    for (const line of top) expect(line).toMatch(/^(import type |export (function|interface) )/);
+    // Kernels are arrows: tsx wraps a named inner function in its __name helper, which the copy lacks.
+    const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '').replace(/^export function \w+/gm, '');
+    expect(code).not.toMatch(/\bfunction\b/);
+  });
+
+  it('are made anew when a population outgrows its arrays: the learners added after the first tick learn too', () => {
+    const world = emptyWorld({ population: { bands: 1, bandSize: 4 }, learning: { learningEvents: 1, adultLearning: 1 } });
+    const capacity = world.pop.capacity;
+    const all = [place(world, 0)];
+    expect(learners(world)).toBe(1);
+    while (world.pop.capacity === capacity) all.push(place(world, 0));
+    const n = learners(world);
+    expect(n).toBe(all.length);
+    // Kernels left holding the old arrays would write the order and the events elsewhere.
+    expect([...world.scratch.order.subarray(0, n)].sort((a, b) => a - b)).toEqual(all.sort((a, b) => a - b));
+    for (const i of all) expect(world.scratch.events[i]).toBe(1);
+  });
+
+  it('are made anew when the parameters change: refreshDerived after a change of learningEvents', () => {
+    const world = emptyWorld({ population: { bands: 1 }, learning: { learningEvents: 1, adultLearning: 1 } });
+    const i = place(world, 0);
+    learners(world);
+    expect(world.scratch.events[i]).toBe(1);
+    world.params.learning.learningEvents = 3;
+    refreshDerived(world);
+    learners(world);
+    expect(world.scratch.events[i]).toBe(3);
+  });
+
+  it('specialize gives a separate copy of a function that computes the same', () => {
+    const f = (a: number, b: number): number => Math.max(a, b) * 2;
+    const g = specialize(f);
+    expect(g).not.toBe(f);
+    expect(g(3, 5)).toBe(10);
   });
 });
