@@ -1,7 +1,7 @@
 import type { Scenario } from '../config/schema.js';
 import { buildCatalogue, type Catalogue, CHANNELS, IMITATE, INNOVATE } from '../agents/catalogue.js';
 import { InnovationSampler } from './innovation.js';
-import type { LearningKernels } from './learning.js';
+import type { Kernels } from './kernels.js';
 import { createLexicon, type Lexicon } from '../agents/lexicon.js';
 import { BirthQueue } from '../agents/birth-queue.js';
 import { createPopulation, type Population } from '../agents/population.js';
@@ -70,12 +70,12 @@ export interface World {
   /** Derived from params; rebuilt by `refreshDerived` when an event changes them. */
   derived: Derived;
   /**
-   * Counts the changes of params, each followed by `refreshDerived`: the learning kernels
-   * hold parameters as constants, and are made anew when it moves.
+   * Counts the changes of params, each followed by `refreshDerived`: the kernels hold
+   * parameters as constants, and are made anew when it moves.
    */
   revision: number;
-  /** The learning step's compiled loops (learning.ts). */
-  kernels: LearningKernels[];
+  /** The compiled loops of the learning and distillation steps (kernels.ts). */
+  kernels: Kernels[];
 }
 
 export interface Derived {

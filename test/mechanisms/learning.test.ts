@@ -273,15 +273,17 @@ describe('the learning step', () => {
 });
 
 describe('the learning kernels', () => {
-  it('are compiled apart from their module: learning-kernel.ts imports types only and declares nothing at its top level but exported functions and interfaces', () => {
-    const source = readFileSync(fileURLToPath(new URL('../../src/sim/learning-kernel.ts', import.meta.url)), 'utf8');
-    const top = source.split('\n').filter((line) => /^[^\s/*}]/.test(line));
-    expect(top.length).toBeGreaterThan(4);
-    for (const line of top) expect(line).toMatch(/^(import type |export (function|interface) )/);
-    // Kernels are arrows: tsx wraps a named inner function in its __name helper, which the copy lacks.
-    const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '').replace(/^export function \w+/gm, '');
-    expect(code).not.toMatch(/\bfunction\b/);
-  });
+  for (const file of ['learning-kernel.ts', 'distillation-kernel.ts']) {
+    it(`are compiled apart from their module: ${file} imports types only and declares nothing at its top level but exported functions and interfaces`, () => {
+      const source = readFileSync(fileURLToPath(new URL(`../../src/sim/${file}`, import.meta.url)), 'utf8');
+      const top = source.split('\n').filter((line) => /^[^\s/*}]/.test(line));
+      expect(top.length).toBeGreaterThan(2);
+      for (const line of top) expect(line).toMatch(/^(import type |export (function|interface) )/);
+      // Kernels are arrows: tsx wraps a named inner function in its __name helper, which the copy lacks.
+      const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '').replace(/^export function \w+/gm, '');
+      expect(code).not.toMatch(/\bfunction\b/);
+    });
+  }
 
   it('are made anew when a population outgrows its arrays: the learners added after the first tick learn too', () => {
     const world = emptyWorld({ population: { bands: 1, bandSize: 4 }, learning: { learningEvents: 1, adultLearning: 1 } });
