@@ -3,8 +3,8 @@ import type { World } from './world.js';
 
 /*
  * The distillation step's loop as a kernel, compiled anew for each world: learning-kernel.ts
- * says why and under which rules (types-only imports, arrays captured as name_ and read into
- * locals, an anonymous arrow).
+ * says why and under which rules (types-only imports, what the kernel reads gathered in
+ * `captured` and taken out into locals first, an anonymous arrow).
  */
 
 /** What the distillation kernel calls and reads besides the world. */
@@ -39,30 +39,29 @@ export function distillationKernel(world: World, lib: DistillationLib): () => vo
   const lexiconMemory = d.lexiconMemory | 0;
   const lexiconLoss = d.lexiconLoss * 1;
   const members = pop.members;
-  const entries_ = lexicon.entries;
-  const level_ = lexicon.level;
-  const lastUsed_ = lexicon.lastUsed;
-  const bandSkills_ = pop.bandSkills;
-  const bestStale_ = pop.bestStale;
-  const bestLevel_ = pop.bestLevel;
-  const bestSlot_ = pop.bestSlot;
-  const masters_ = pop.masters;
-  const boosts_ = pop.boost;
-  const x_ = pop.x;
-  const memberCount_ = pop.memberCount;
+  const entries = lexicon.entries;
+  const level = lexicon.level;
+  const lastUsed = lexicon.lastUsed;
+  const bandSkills = pop.bandSkills;
+  const bestStale = pop.bestStale;
+  const bestLevel = pop.bestLevel;
+  const bestSlot = pop.bestSlot;
+  const masters = pop.masters;
+  const boosts = pop.boost;
+  const x = pop.x;
+  const memberCount = pop.memberCount;
+  const captured = {
+    K, W, bands, theta, distillAt, refineRate, distillRate, exponent, distillFidelity,
+    lexiconMemory, lexiconLoss, members, entries, level, lastUsed, bandSkills, bestStale,
+    bestLevel, bestSlot, masters, boosts, x, memberCount, addEntry, removeEntry, rng, lexicon
+  };
 
   return (): void => {
-    const entries = entries_;
-    const level = level_;
-    const lastUsed = lastUsed_;
-    const bandSkills = bandSkills_;
-    const bestStale = bestStale_;
-    const bestLevel = bestLevel_;
-    const bestSlot = bestSlot_;
-    const masters = masters_;
-    const boosts = boosts_;
-    const x = x_;
-    const memberCount = memberCount_;
+    const {
+      K, W, bands, theta, distillAt, refineRate, distillRate, exponent, distillFidelity,
+      lexiconMemory, lexiconLoss, members, entries, level, lastUsed, bandSkills, bestStale,
+      bestLevel, bestSlot, masters, boosts, x, memberCount, addEntry, removeEntry, rng, lexicon
+    } = captured;
     const tick = world.tick | 0;
     for (let b = 0; b < bands; b++) {
       const bW = b * W;

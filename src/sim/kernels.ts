@@ -18,6 +18,8 @@ import { Bias, type World } from './world.js';
  * (learning-kernel.ts says why). learning.ts and distillation.ts run them.
  */
 export interface Kernels {
+  /** Compiled for this world (see ownKernels), or shared by all. */
+  readonly own: boolean;
   readonly pop: Population;
   readonly teachers: Population;
   /** A population's arrays are replaced together when it grows: x stands for them all. */
@@ -39,19 +41,32 @@ const learningLib: LearningLib = {
 const distillationLib: DistillationLib = { addEntry, removeEntry, DISTILL };
 
 /**
+ * Agent-ticks a world runs on shared kernels before it gets kernels compiled for itself.
+ * A world's own kernels start cold: V8 runs them unoptimized and compiles them again, some
+ * 50 ms that a short run would never earn back (sweeps of runs of a few hundred ticks ran
+ * four times slower). The shared kernels are made by the factories themselves, so every
+ * world's are closures of the same code, compiled once per process, without the constants.
+ * Five million agent-ticks is about half a second of the baseline; a run that long gains a
+ * fifth of the rest. Tests set it to 0 to run a world on its own kernels from the start.
+ */
+export const ownKernels = { after: 5_000_000 };
+
+/**
  * The kernels for the world as it is now, made when none fits. Two sets are kept: the
  * generational mode swaps two populations every tick, and each arrangement keeps its own.
- * Anything else (a population outgrowing its arrays, a scenario event) makes new ones, a
- * handful of times in a run.
+ * Anything else (a population outgrowing its arrays, a scenario event, the switch to the
+ * world's own kernels) makes new ones, a handful of times in a run.
  */
 export function kernels(world: World): Kernels {
   const { pop, teachers, scratch } = world;
+  const own = world.tick * pop.size >= ownKernels.after;
   const kept = world.kernels;
   for (let j = 0; j < kept.length; j++) {
     const k = kept[j];
-    if (k.pop === pop && k.teachers === teachers && k.x === pop.x && k.teacherX === teachers.x && k.order === scratch.order && k.events === scratch.events && k.revision === world.revision) return k;
+    if (k.own === own && k.pop === pop && k.teachers === teachers && k.x === pop.x && k.teacherX === teachers.x && k.order === scratch.order && k.events === scratch.events && k.revision === world.revision) return k;
   }
   const made: Kernels = {
+    own,
     pop,
     teachers,
     x: pop.x,
@@ -59,9 +74,9 @@ export function kernels(world: World): Kernels {
     order: scratch.order,
     events: scratch.events,
     revision: world.revision,
-    learners: specialize(learnersKernel)(world),
-    learnInOrder: specialize(learnInOrderKernel)(world, learningLib),
-    distillation: specialize(distillationKernel)(world, distillationLib),
+    learners: (own ? specialize(learnersKernel) : learnersKernel)(world),
+    learnInOrder: (own ? specialize(learnInOrderKernel) : learnInOrderKernel)(world, learningLib),
+    distillation: (own ? specialize(distillationKernel) : distillationKernel)(world, distillationLib),
   };
   if (kept.length === 2) kept.shift();
   kept.push(made);

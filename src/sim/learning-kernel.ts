@@ -17,12 +17,14 @@ import type { Bias, World } from './world.js';
  * A factory's source is compiled on its own, outside this module: it may use globals and
  * what it is given, nothing this module imports or declares. Imports here are types only,
  * so that tsc rejects any other name (test/mechanisms/learning.test.ts checks the file).
- * Each array is captured by the factory (name_) and read into a local of the same name
- * without the underscore at the top of the kernel: V8 folds an array into the code only
- * when the loop reads such a local (measured: a capture read inside the loop stays a
- * checked load). The kernels are anonymous arrows: a transpiler that keeps names (tsx, with
- * esbuild's keepNames) wraps a named inner function in a helper of the module, `__name`,
- * which the copy would not find.
+ * A factory gathers what its kernel reads into one object, `captured`, and the kernel's first
+ * statement takes it all out into locals of the same names. Compiled for its world, V8 folds
+ * those reads into constants; shared by all worlds (kernels.ts), they are read once per
+ * call into locals, as a plain function would have them. (Read from the closure where they
+ * are used, they would be loaded again inside the loops in the shared case, and, measured,
+ * an array read inside a loop is not folded even in the world's own copy.) The kernels are
+ * anonymous arrows: a transpiler that keeps names (tsx, with esbuild's keepNames) wraps a
+ * named inner function in a helper of the module, `__name`, which the copy would not find.
  */
 
 /** What the learning kernels call and read besides the world: this module imports no values. */
@@ -46,9 +48,9 @@ export interface LearningLib {
 }
 
 /**
- * learners(world) of learning.ts: this tick's learners into scratch.order, band by band, each band's in a uniformly random
- * order, and their numbers of learning events into scratch.events (by slot); returns their
- * number.
+ * learners(world) of learning.ts: this tick's learners into scratch.order, band by band,
+ * each band's in a uniformly random order, and their numbers of learning events into
+ * scratch.events (by slot); returns their number.
  *
  * Bands do not interact while they learn: a demonstrator, a lexicon entry and a novel skill
  * are all of the learner's own band. Each band's learners in random order, one band after
@@ -69,37 +71,38 @@ export interface LearningLib {
 export function learnersKernel(world: World): () => number {
   const { pop, teachers, params } = world;
   const { learningEvents, adultLearning } = params.learning;
-  const learningAge = params.learning.learningAge | 0;
   const youngWhole = Math.floor(learningEvents) | 0;
   const adultRate = learningEvents * adultLearning;
   const adultWhole = Math.floor(adultRate) | 0;
-  // The chance of the extra event scaled to a 32-bit word: word < part * 2^32 is the same
-  // test as word / 2^32 < part, without the division.
-  const youngPart = (learningEvents - youngWhole) * 0x100000000;
-  const adultPart = (adultRate - adultWhole) * 0x100000000;
-  const W = pop.catalogue.words | 0;
-  const bands = pop.bands | 0;
-  const members = pop.members;
-  const born_ = pop.born;
-  const frontier_ = pop.frontier;
-  const order_ = world.scratch.order;
-  const events_ = world.scratch.events;
-  const memberCount_ = pop.memberCount;
-  const teacherCount_ = teachers.memberCount;
-  const state_ = world.rng.learning.state;
   const imitation = params.imitation.enabled === true;
-  const skipDone = !imitation || world.derived.copyOne === true;
-  const others = teachers === pop ? 1 : 0;
+  const captured = {
+    learningAge: params.learning.learningAge | 0,
+    youngWhole,
+    adultWhole,
+    // The chance of the extra event scaled to a 32-bit word: word < part * 2^32 is the same
+    // test as word / 2^32 < part, without the division.
+    youngPart: (learningEvents - youngWhole) * 0x100000000,
+    adultPart: (adultRate - adultWhole) * 0x100000000,
+    W: pop.catalogue.words | 0,
+    bands: pop.bands | 0,
+    members: pop.members,
+    born: pop.born,
+    frontier: pop.frontier,
+    order: world.scratch.order,
+    events: world.scratch.events,
+    memberCount: pop.memberCount,
+    teacherCount: teachers.memberCount,
+    state: world.rng.learning.state,
+    imitation,
+    skipDone: !imitation || world.derived.copyOne === true,
+    others: teachers === pop ? 1 : 0,
+  };
 
   return (): number => {
     const now = world.tick | 0;
-    const born = born_;
-    const frontier = frontier_;
-    const order = order_;
-    const events = events_;
-    const memberCount = memberCount_;
-    const teacherCount = teacherCount_;
-    const state = state_;
+    const {
+      learningAge, youngWhole, adultWhole, youngPart, adultPart, W, bands, members, born, frontier, order, events, memberCount, teacherCount, state, imitation, skipDone, others,
+    } = captured;
     let a = state[0];
     let b = state[1];
     let c = state[2];
@@ -154,21 +157,19 @@ export function learnersKernel(world: World): () => number {
 }
 
 /**
- * learnInOrder(world, ...) of learning.ts: the learning events of the agents order[0..n), in that order, scratch.events[i] of them
- * for agent i; maxEvents is at least the largest of these (innovation's candidates are
- * sampled against it). In each event the enabled channels are tried in turn: language,
- * imitation, innovation (MODEL.md 4.2-4.4).
+ * learnInOrder(world, ...) of learning.ts: the learning events of the agents order[0..n),
+ * in that order, scratch.events[i] of them for agent i; maxEvents is at least the largest of
+ * these (innovation's candidates are sampled against it). In each event the enabled channels
+ * are tried in turn: language, imitation, innovation (MODEL.md 4.2-4.4).
  *
  * This is the hot loop of a run (about a thousand events per tick for a hundred thousand
- * ticks), written for speed. V8 checks a typed array's type, base and length at every
- * access, and it keeps a loop's values in registers only while they are few, so the loop
- * does nothing that can be done before it: the arrays are taken out of the world once, a
- * band's values are read when its first learner comes, an agent's offsets once per agent,
- * and parameters are made plain numbers first. The learning stream's Tyche-i state lives in
- * four locals for the whole call, so a draw is eight register operations. That step is
- * written out where a word is drawn (marked `tychei`, the same as Rng.int32); before a
- * function that draws from the stream itself is called, the state is written back to
- * `rng.state` and read again after. The draws are the stream's words in the order the plain
+ * ticks), written for speed. V8 keeps a loop's values in registers only while they are few,
+ * so the loop does nothing that can be done before it: a band's values are read when its
+ * first learner comes, an agent's offsets once per agent, and parameters are plain numbers
+ * made in the factory. The learning stream's Tyche-i state lives in four locals for the whole
+ * call, so a draw is eight register operations. That step is written out where a word is
+ * drawn (marked `tychei`, the same as Rng.int32); before a function that draws from the
+ * stream itself is called, the state is written back to `rng.state` and read again after. The draws are the stream's words in the order the plain
  * code would take them: a test runs a straightforward implementation of the same events
  * beside this one and compares them.
  */
@@ -184,29 +185,29 @@ export function learnInOrderKernel(world: World, lib: LearningLib): (order: Int3
   const boostCap = pop.boostCap * 1;
   const languageAt = lib.LANGUAGE | 0;
   const imitateAt = lib.IMITATE | 0;
-  const band_ = pop.band;
-  const x_ = pop.x;
-  const mastered_ = pop.mastered;
-  const frontier_ = pop.frontier;
-  const boost_ = pop.boost;
-  const capability_ = pop.capability;
-  const bestLevel_ = pop.bestLevel;
-  const bestSlot_ = pop.bestSlot;
-  const bestStale_ = pop.bestStale;
-  const masters_ = pop.masters;
-  const ownBandSkills_ = pop.bandSkills;
-  const cognitive_ = pop.catalogue.cognitive;
-  const skillBoosts_ = pop.catalogue.boosts;
-  const dependents_ = pop.catalogue.dependents;
-  const dependentsFrom_ = pop.catalogue.dependentsFrom;
-  const prerequisites_ = pop.catalogue.prerequisites;
-  const entries_ = world.lexicon.entries;
-  const level_ = world.lexicon.level;
-  const candidates_ = world.scratch.skills;
+  const band = pop.band;
+  const x = pop.x;
+  const mastered = pop.mastered;
+  const frontier = pop.frontier;
+  const boost = pop.boost;
+  const capability = pop.capability;
+  const bestLevel = pop.bestLevel;
+  const bestSlot = pop.bestSlot;
+  const bestStale = pop.bestStale;
+  const masters = pop.masters;
+  const ownBandSkills = pop.bandSkills;
+  const cognitive = pop.catalogue.cognitive;
+  const skillBoosts = pop.catalogue.boosts;
+  const dependents = pop.catalogue.dependents;
+  const dependentsFrom = pop.catalogue.dependentsFrom;
+  const prerequisites = pop.catalogue.prerequisites;
+  const entries = world.lexicon.entries;
+  const level = world.lexicon.level;
+  const candidates = world.scratch.skills;
   const languageRate = params.language.languageRate * 1;
   const alphaLanguage = params.language.alphaLanguage * 1;
   const betaLanguage = params.language.betaLanguage * 1;
-  const gumbels_ = lib.gumbelTable;
+  const gumbels = lib.gumbelTable;
   const coreAt = lib.GUMBEL_CORE | 0;
   const mantissaAt = lib.GUMBEL_MANTISSA | 0;
   const midInverseAt = lib.GUMBEL_MID_INVERSE | 0;
@@ -214,8 +215,8 @@ export function learnInOrderKernel(world: World, lib: LearningLib): (order: Int3
   const widthLogAt = lib.GUMBEL_WIDTH_LOG | 0;
   // Imitation needs a demonstrator other than the learner in its own generation.
   const others = teachers === pop ? 1 : 0;
-  const bandSkills_ = teachers.bandSkills;
-  const memberCount_ = teachers.memberCount;
+  const bandSkills = teachers.bandSkills;
+  const memberCount = teachers.memberCount;
   const { copyOne, faithful, bias } = world.derived;
   const fidelity = params.imitation.fidelity * 1;
   // The baseline's imitation (payoff or random bias, a faithful copy of one skill) runs
@@ -227,50 +228,42 @@ export function learnInOrderKernel(world: World, lib: LearningLib): (order: Int3
   const logMiss = Math.log1p(-copyBound);
   const sample = (bias === Bias.Payoff ? params.imitation.payoffSample : 1) | 0;
   const teacherLists = teachers.members;
-  const teacherCapability_ = teachers.capability;
-  const teacherMastered_ = teachers.mastered;
-  const teacherX_ = teachers.x;
-  const events_ = world.scratch.events;
-  const perEvent_ = world.scratch.attempts;
+  const teacherCapability = teachers.capability;
+  const teacherMastered = teachers.mastered;
+  const teacherX = teachers.x;
+  const events = world.scratch.events;
+  const perEvent = world.scratch.attempts;
   const innovators = world.innovators;
   const rng = world.rng.learning;
-  const state_ = rng.state;
+  const state = rng.state;
   // The slow path's Gumbel value passes through here: assigned straight from the call, g
   // would be kept boxed on the fast path too, an allocation per event.
   const slowGumbel = new Float64Array(1);
   // Imitation events to pass before the next candidate for a faithful copy, at most 2^31 - 1
   // as an int32: a tick has fewer unless it holds billions of learning events.
   const SKIP_LIMIT = 0x7fffffff;
+  const captured = {
+    W, K, theta, boostCap, language, imitation, innovation, languageAt, imitateAt, bits,
+    skillAtRank, raiseLevel, imitate, innovationEvent, geometricSkip, gumbelSlowPath, band, x,
+    mastered, frontier, boost, capability, bestLevel, bestSlot, bestStale, masters, ownBandSkills,
+    cognitive, skillBoosts, dependents, dependentsFrom, prerequisites, entries, level, candidates,
+    languageRate, alphaLanguage, betaLanguage, gumbels, coreAt, mantissaAt, midInverseAt, midLogAt,
+    widthLogAt, others, bandSkills, memberCount, copyOne, fidelity, direct, thinned, copyBound,
+    logMiss, sample, teacherLists, teacherCapability, teacherMastered, teacherX, events, perEvent,
+    innovators, rng, state, slowGumbel, SKIP_LIMIT, pop
+  };
 
   return (order: Int32Array, n: number, maxEvents: number): void => {
-    const band = band_;
-    const x = x_;
-    const mastered = mastered_;
-    const frontier = frontier_;
-    const boost = boost_;
-    const capability = capability_;
-    const bestLevel = bestLevel_;
-    const bestSlot = bestSlot_;
-    const bestStale = bestStale_;
-    const masters = masters_;
-    const ownBandSkills = ownBandSkills_;
-    const cognitive = cognitive_;
-    const skillBoosts = skillBoosts_;
-    const dependents = dependents_;
-    const dependentsFrom = dependentsFrom_;
-    const prerequisites = prerequisites_;
-    const entries = entries_;
-    const level = level_;
-    const candidates = candidates_;
-    const gumbels = gumbels_;
-    const bandSkills = bandSkills_;
-    const memberCount = memberCount_;
-    const teacherCapability = teacherCapability_;
-    const teacherMastered = teacherMastered_;
-    const teacherX = teacherX_;
-    const events = events_;
-    const perEvent = perEvent_;
-    const state = state_;
+    const {
+      W, K, theta, boostCap, language, imitation, innovation, languageAt, imitateAt, bits,
+      skillAtRank, raiseLevel, imitate, innovationEvent, geometricSkip, gumbelSlowPath, band, x,
+      mastered, frontier, boost, capability, bestLevel, bestSlot, bestStale, masters, ownBandSkills,
+      cognitive, skillBoosts, dependents, dependentsFrom, prerequisites, entries, level, candidates,
+      languageRate, alphaLanguage, betaLanguage, gumbels, coreAt, mantissaAt, midInverseAt, midLogAt,
+      widthLogAt, others, bandSkills, memberCount, copyOne, fidelity, direct, thinned, copyBound,
+      logMiss, sample, teacherLists, teacherCapability, teacherMastered, teacherX, events, perEvent,
+      innovators, rng, state, slowGumbel, SKIP_LIMIT, pop
+    } = captured;
     let nextInnovator = innovation ? innovators.start(world, maxEvents) : -1;
     let untilCopy = thinned && imitation ? Math.min(geometricSkip(rng, copyBound, logMiss), SKIP_LIMIT) | 0 : 0;
     let a = state[0];

@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { IMITATE, LANGUAGE } from '../../src/agents/catalogue.js';
-import { raiseLevel } from '../../src/agents/population.js';
+import { DISTILL, IMITATE, LANGUAGE } from '../../src/agents/catalogue.js';
+import { addEntry, removeEntry } from '../../src/agents/lexicon.js';
+import { bandBestLevel, type Population, raiseLevel } from '../../src/agents/population.js';
 import { popcount, skillAtRank } from '../../src/agents/skillset.js';
 import { demography } from '../../src/sim/demography.js';
 import { distillation } from '../../src/sim/distillation.js';
 import { imitate, rankTeachers } from '../../src/sim/imitation.js';
 import { innovationEvent } from '../../src/sim/innovation.js';
+import { ownKernels } from '../../src/sim/kernels.js';
 import { learners, learning } from '../../src/sim/learning.js';
 import { migration } from '../../src/sim/migration.js';
 import { geometricSkip, gumbel, uniformInt } from '../../src/sim/rng.js';
@@ -153,26 +155,121 @@ function plainImitationEvent(world: World, i: number, copy: { thinned: boolean; 
   imitate(world, i, b);
 }
 
+/*
+ * The distillation step as it was written before it became a kernel: the band's best level
+ * through population.ts's bandBestLevel, the new entry's level through a plain mean. The
+ * plain world of `compare` runs it.
+ */
+function plainDistillation(world: World): void {
+  const d = world.params.distillation;
+  if (!d.enabled) return;
+  const { pop, lexicon } = world;
+  const tick = world.tick | 0;
+  const rng = world.rng.distillation;
+  const K = pop.catalogue.size | 0;
+  const W = pop.catalogue.words | 0;
+  const { entries, level, lastUsed } = lexicon;
+  const { bandSkills, bestStale, bestLevel, masters, boost: boosts } = pop;
+  // Plain numbers for the loop (see learnInOrder).
+  const refineRate = d.refineRate * 1;
+  const distillRate = d.distillRate * 1;
+  const exponent = d.distillExponent * 1;
+  const lexiconMemory = d.lexiconMemory | 0;
+  const lexiconLoss = d.lexiconLoss * 1;
+  for (let b = 0; b < pop.bands; b++) {
+    const bW = b * W;
+    const bK = b * K;
+    for (let w = 0; w < W; w++) {
+      // Entries whose skill has a master in the band are in use, and refined toward the best.
+      let used = entries[bW + w] & bandSkills[bW + w];
+      while (used !== 0) {
+        const k = (w << 5) + 31 - Math.clz32(used & -used);
+        used &= used - 1;
+        const bk = bK + k;
+        lastUsed[bk] = tick;
+        if (refineRate > 0) {
+          // The band's best level, recomputed only when its holder has left. Read from the
+          // array either way: a value that may come from a call is kept boxed, an allocation
+          // per entry and tick.
+          if (bestStale[bk]) bandBestLevel(pop, b, k);
+          level[bk] += refineRate * (bestLevel[bk] - level[bk]);
+        }
+      }
+      let unused = entries[bW + w] & ~bandSkills[bW + w];
+      while (unused !== 0) {
+        const k = (w << 5) + 31 - Math.clz32(unused & -unused);
+        unused &= unused - 1;
+        if (tick - lastUsed[bK + k] >= lexiconMemory && rng.next() < lexiconLoss) removeEntry(lexicon, b, k);
+      }
+    }
+    const n = pop.memberCount[b];
+    if (n === 0 || distillRate === 0) continue;
+    let undistilled = 0;
+    for (let w = 0; w < W; w++) undistilled |= bandSkills[bW + w] & ~entries[bW + w];
+    if (undistilled === 0) continue;
+    let boost = 0;
+    const list = pop.members[b];
+    for (let j = 0; j < n; j++) boost += boosts[list[j] * 4 + DISTILL];
+    const scale = (distillRate * boost) / n;
+    for (let w = 0; w < W; w++) {
+      let v = bandSkills[bW + w] & ~entries[bW + w];
+      while (v !== 0) {
+        const k = (w << 5) + 31 - Math.clz32(v & -v);
+        v &= v - 1;
+        const share = masters[bK + k] / n;
+        const weight = exponent === 1 ? share : Math.pow(share, exponent);
+        if (rng.next() >= scale * weight) continue;
+        addEntry(lexicon, b, k, meanMasterLevel(pop, b, k) * d.distillFidelity, tick);
+        if (world.firstDistillTick < 0) world.firstDistillTick = tick;
+      }
+    }
+  }
+}
+
+function meanMasterLevel(pop: Population, b: number, k: number): number {
+  const K = pop.catalogue.size;
+  const list = pop.members[b];
+  let sum = 0;
+  let count = 0;
+  for (let j = 0; j < pop.memberCount[b]; j++) {
+    const x = pop.x[list[j] * K + k];
+    if (x >= pop.theta) {
+      sum += x;
+      count++;
+    }
+  }
+  return count > 0 ? sum / count : 0;
+}
+
+const DEFAULT_OWN_AFTER = ownKernels.after;
+
 const POPULATION_ARRAYS = ['x', 'mastered', 'frontier', 'capability', 'boost', 'masters', 'bandSkills', 'bestLevel', 'bestSlot', 'bestStale', 'born', 'band'] as const;
 
-/** Two worlds of one scenario and seed, one stepped with `learning`, one with the plain step; throws where they part. */
-function compare(over: Record<string, unknown>, seed: number, ticks: number): { languageGains: number; imitateGains: number; innovateGains: number } {
+/**
+ * Two worlds of one scenario and seed, one stepped with `learning` and `distillation`, one
+ * with the plain steps; throws where they part. With `own`, the fast world runs on kernels
+ * compiled for it from the first tick (kernels.ts), else on the shared ones.
+ */
+function compare(over: Record<string, unknown>, seed: number, ticks: number, own: boolean): { languageGains: number; imitateGains: number; innovateGains: number } {
   const scenario = scenarioOf(over);
+  ownKernels.after = own ? 0 : Infinity;
   const fast = createWorld(scenario, seed);
   const plain = createWorld(scenario, seed);
   found(fast);
   found(plain);
   const totals = { languageGains: 0, imitateGains: 0, innovateGains: 0 };
   for (let t = 1; t <= ticks; t++) {
-    for (const [world, learn] of [[fast, learning], [plain, plainLearning]] as const) {
+    for (const [world, learn, distill] of [[fast, learning, distillation], [plain, plainLearning, plainDistillation]] as const) {
       world.tick++;
       demography(world);
       learn(world);
-      distillation(world);
+      distill(world);
       migration(world);
     }
     expect(fast.counts, `counts at tick ${t}`).toEqual(plain.counts);
     expect(fast.rng.learning.state, `learning stream at tick ${t}`).toEqual(plain.rng.learning.state);
+    expect(fast.rng.distillation.state, `distillation stream at tick ${t}`).toEqual(plain.rng.distillation.state);
+    for (const key of ['entries', 'level', 'lastUsed'] as const) expect(fast.lexicon[key], `lexicon ${key} at tick ${t}`).toEqual(plain.lexicon[key]);
     // Every array of the population: the loop keeps the aggregates itself (raiseLevel's
     // work, written out), and a slip there could stay out of the proficiencies for a while.
     for (const key of POPULATION_ARRAYS) expect(fast.pop[key], `${key} at tick ${t}`).toEqual(plain.pop[key]);
@@ -180,6 +277,8 @@ function compare(over: Record<string, unknown>, seed: number, ticks: number): { 
     fast.counts = { ...fast.counts, languageGains: 0, imitateGains: 0, innovateGains: 0 };
     plain.counts = { ...plain.counts, languageGains: 0, imitateGains: 0, innovateGains: 0 };
   }
+  expect(fast.kernels.every((k) => k.own === own)).toBe(true);
+  ownKernels.after = DEFAULT_OWN_AFTER;
   return totals;
 }
 
@@ -215,8 +314,9 @@ describe('the learning step', () => {
       const merged = structuredClone(BUSY) as Record<string, Record<string, unknown>>;
       for (const [section, values] of Object.entries(over)) merged[section] = { ...merged[section], ...(values as object) };
       let totals = { languageGains: 0, imitateGains: 0, innovateGains: 0 };
+      // Seed 1 on the world's own kernels, seed 2 on the shared ones: the same code, compiled apart.
       for (const seed of [1, 2]) {
-        const got = compare(merged, seed, 150);
+        const got = compare(merged, seed, 150, seed === 1);
         totals = { languageGains: totals.languageGains + got.languageGains, imitateGains: totals.imitateGains + got.imitateGains, innovateGains: totals.innovateGains + got.innovateGains };
       }
       // The comparison means something only if the channels did work.
