@@ -43,7 +43,7 @@ const distillationLib: DistillationLib = { addEntry, removeEntry, DISTILL };
 /**
  * Agent-ticks a world runs on shared kernels before it gets kernels compiled for itself.
  * A world's own kernels start cold: V8 runs them unoptimized and compiles them again, some
- * 50 ms that a short run would never earn back (sweeps of runs of a few hundred ticks ran
+ * 45 ms that a short run would never earn back (sweeps of runs of a few hundred ticks ran
  * four times slower). The shared kernels are made by the factories themselves, so every
  * world's are closures of the same code, compiled once per process, without the constants.
  * Five million agent-ticks is about half a second of the baseline; a run that long gains a
