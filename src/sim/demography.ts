@@ -1,5 +1,6 @@
 import { addAgent, clearPopulation, removeAgent } from '../agents/population.js';
-import { binomial, geometricSkip, uniformInt } from './rng.js';
+import { kernels } from './kernels.js';
+import { uniformInt } from './rng.js';
 import { orderBuffer, type World } from './world.js';
 
 /** Step 1 of a tick: deaths and births, by the scenario's demography mode. */
@@ -16,52 +17,12 @@ export function demography(world: World): void {
 
 /**
  * Age-structured: each agent may die (more likely from oldAge on, surely at maxAge); bands
- * refill by births. Deaths of age come from the front of the birth queue. The others are
- * sampled by thinning: geometric skips pick candidates at the higher of the two death
- * rates, and a candidate dies with its own rate over that one. One draw per candidate
- * instead of one per agent, and no look at the agents between candidates.
+ * refill by births. The loop is overlappingKernel's (demography-kernel.ts).
  */
 function overlapping(world: World): void {
-  const { pop } = world;
-  const tick = world.tick | 0;
-  const p = world.params.population;
-  const rng = world.rng.demography;
-  const queue = world.births;
-  if (queue.added !== pop.added) queue.rebuild(pop);
-  const born = pop.born;
-  const maxAge = p.maxAge | 0;
-  const oldAge = p.oldAge | 0;
-  const mortality = p.mortality * 1;
-  const oldAgeMortality = p.oldAgeMortality * 1;
-  const highest = Math.max(mortality, oldAgeMortality);
-  // The dead are collected first because removing reorders the member lists.
-  const dead = orderBuffer(world);
-  let deaths = queue.agedOut(pop, tick - maxAge, dead);
-  // The bands' member lists, taken as one sequence.
-  const logSurvival = Math.log1p(-highest);
-  let candidate = geometricSkip(rng, highest, logSurvival);
-  let offset = 0;
-  for (let b = 0; b < pop.bands; b++) {
-    const list = pop.members[b];
-    const count = pop.memberCount[b];
-    while (candidate < offset + count) {
-      const i = list[candidate - offset];
-      candidate += 1 + geometricSkip(rng, highest, logSurvival);
-      const age = tick - born[i];
-      if (age >= maxAge) continue;
-      const q = age >= oldAge ? oldAgeMortality : mortality;
-      if (q >= highest || rng.next() * highest < q) dead[deaths++] = i;
-    }
-    offset += count;
-  }
-  for (let d = 0; d < deaths; d++) removeAgent(pop, dead[d]);
-  for (let b = 0; b < pop.bands; b++) {
-    const missing = p.bandSize - pop.memberCount[b];
-    if (missing <= 0) continue;
-    const births = binomial(rng, missing, p.birthRate);
-    for (let s = 0; s < births; s++) queue.push(addAgent(pop, b, tick), tick);
-  }
-  queue.added = pop.added;
+  // The dead are listed in scratch.order, grown first if need be.
+  orderBuffer(world);
+  kernels(world).overlapping();
 }
 
 /**

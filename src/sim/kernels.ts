@@ -1,13 +1,14 @@
 import { DISTILL, IMITATE, LANGUAGE } from '../agents/catalogue.js';
 import { addEntry, removeEntry } from '../agents/lexicon.js';
-import { raiseLevel, type Population } from '../agents/population.js';
+import { addAgent, raiseLevel, type Population } from '../agents/population.js';
 import { popcount, skillAtRank } from '../agents/skillset.js';
+import { overlappingKernel, type DemographyLib } from './demography-kernel.js';
 import { distillationKernel, type DistillationLib } from './distillation-kernel.js';
 import { imitate } from './imitation.js';
 import { innovationEvent } from './innovation.js';
 import { learnersKernel, learnInOrderKernel, type LearningLib } from './learning-kernel.js';
 import {
-  GUMBEL_CORE, GUMBEL_MANTISSA, GUMBEL_MID_INVERSE, GUMBEL_MID_LOG, GUMBEL_WIDTH_LOG, geometricSkip, gumbelSlowPath, gumbelTable,
+  GUMBEL_CORE, GUMBEL_MANTISSA, GUMBEL_MID_INVERSE, GUMBEL_MID_LOG, GUMBEL_WIDTH_LOG, binomial, geometricSkip, gumbelSlowPath, gumbelTable,
 } from './rng.js';
 import { specialize } from './specialize.js';
 import { Bias, type World } from './world.js';
@@ -15,7 +16,7 @@ import { Bias, type World } from './world.js';
 /**
  * The loops that take most of a run, as kernels compiled for one arrangement of a world:
  * its populations, their arrays, the scratch buffers, and the parameters as of one revision
- * (learning-kernel.ts says why). learning.ts and distillation.ts run them.
+ * (learning-kernel.ts says why). learning.ts, distillation.ts and demography.ts run them.
  */
 export interface Kernels {
   /** Compiled for this world (see ownKernels), or shared by all. */
@@ -31,6 +32,7 @@ export interface Kernels {
   readonly learners: () => number;
   readonly learnInOrder: (order: Int32Array, n: number, maxEvents: number) => void;
   readonly distillation: () => void;
+  readonly overlapping: () => void;
 }
 
 const learningLib: LearningLib = {
@@ -39,6 +41,8 @@ const learningLib: LearningLib = {
 };
 
 const distillationLib: DistillationLib = { addEntry, removeEntry, DISTILL };
+
+const demographyLib: DemographyLib = { addAgent, binomial, geometricSkip };
 
 /**
  * Agent-ticks a world runs on shared kernels before it gets kernels compiled for itself.
@@ -77,6 +81,7 @@ export function kernels(world: World): Kernels {
     learners: (own ? specialize(learnersKernel) : learnersKernel)(world),
     learnInOrder: (own ? specialize(learnInOrderKernel) : learnInOrderKernel)(world, learningLib),
     distillation: (own ? specialize(distillationKernel) : distillationKernel)(world, distillationLib),
+    overlapping: (own ? specialize(overlappingKernel) : overlappingKernel)(world, demographyLib),
   };
   if (kept.length === 2) kept.shift();
   kept.push(made);

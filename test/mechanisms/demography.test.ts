@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addAgent } from '../../src/agents/population.js';
 import { demography } from '../../src/sim/demography.js';
 import { foundWorld, step } from '../../src/sim/run.js';
-import type { World } from '../../src/sim/world.js';
+import { refreshDerived, type World } from '../../src/sim/world.js';
 import { expectBinomial, expectMean, scenarioOf } from './support.js';
 
 function living(world: World): number[] {
@@ -106,8 +106,10 @@ describe('demography: overlapping', () => {
     expect(world.pop.alive[old]).toBe(0);
     expect(world.pop.alive[young]).toBe(1);
     expect(world.pop.born[young]).toBe(world.tick - 4);
-    // An event makes the limit 10: everyone of 10 or more dies at the next step.
+    // An event makes the limit 10: everyone of 10 or more dies at the next step. (As an
+    // event does, refreshDerived follows the change: the kernels hold parameters.)
     world.params.population.maxAge = 10;
+    refreshDerived(world);
     advance(world);
     for (const i of living(world)) expect(world.tick - world.pop.born[i]).toBeLessThan(10);
     expect(world.pop.alive[young]).toBe(1);

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DISTILL, IMITATE, LANGUAGE } from '../../src/agents/catalogue.js';
 import { addEntry, removeEntry } from '../../src/agents/lexicon.js';
-import { bandBestLevel, type Population, raiseLevel } from '../../src/agents/population.js';
+import { addAgent, bandBestLevel, type Population, raiseLevel, removeAgent } from '../../src/agents/population.js';
 import { popcount, skillAtRank } from '../../src/agents/skillset.js';
 import { demography } from '../../src/sim/demography.js';
 import { distillation } from '../../src/sim/distillation.js';
@@ -12,10 +12,10 @@ import { innovationEvent } from '../../src/sim/innovation.js';
 import { ownKernels } from '../../src/sim/kernels.js';
 import { learners, learning } from '../../src/sim/learning.js';
 import { migration } from '../../src/sim/migration.js';
-import { geometricSkip, gumbel, uniformInt } from '../../src/sim/rng.js';
+import { binomial, geometricSkip, gumbel, uniformInt } from '../../src/sim/rng.js';
 import { specialize } from '../../src/sim/specialize.js';
 import { found } from '../../src/sim/founding.js';
-import { createWorld, refreshDerived, type World } from '../../src/sim/world.js';
+import { createWorld, orderBuffer, refreshDerived, type World } from '../../src/sim/world.js';
 import { emptyWorld, expectFrequencies, place, scenarioOf } from './support.js';
 
 /*
@@ -241,13 +241,66 @@ function meanMasterLevel(pop: Population, b: number, k: number): number {
   return count > 0 ? sum / count : 0;
 }
 
+/*
+ * The overlapping demography as it was written before it became a kernel: deaths through
+ * population.ts's removeAgent. The plain world of `compare` runs it (the other modes through
+ * demography.ts).
+ */
+function plainDemography(world: World): void {
+  if (world.params.population.demography === 'overlapping') plainOverlapping(world);
+  else demography(world);
+}
+
+function plainOverlapping(world: World): void {
+  const { pop } = world;
+  const tick = world.tick | 0;
+  const p = world.params.population;
+  const rng = world.rng.demography;
+  const queue = world.births;
+  if (queue.added !== pop.added) queue.rebuild(pop);
+  const born = pop.born;
+  const maxAge = p.maxAge | 0;
+  const oldAge = p.oldAge | 0;
+  const mortality = p.mortality * 1;
+  const oldAgeMortality = p.oldAgeMortality * 1;
+  const highest = Math.max(mortality, oldAgeMortality);
+  // The dead are collected first because removing reorders the member lists.
+  const dead = orderBuffer(world);
+  let deaths = queue.agedOut(pop, tick - maxAge, dead);
+  // The bands' member lists, taken as one sequence.
+  const logSurvival = Math.log1p(-highest);
+  let candidate = geometricSkip(rng, highest, logSurvival);
+  let offset = 0;
+  for (let b = 0; b < pop.bands; b++) {
+    const list = pop.members[b];
+    const count = pop.memberCount[b];
+    while (candidate < offset + count) {
+      const i = list[candidate - offset];
+      candidate += 1 + geometricSkip(rng, highest, logSurvival);
+      const age = tick - born[i];
+      if (age >= maxAge) continue;
+      const q = age >= oldAge ? oldAgeMortality : mortality;
+      if (q >= highest || rng.next() * highest < q) dead[deaths++] = i;
+    }
+    offset += count;
+  }
+  for (let d = 0; d < deaths; d++) removeAgent(pop, dead[d]);
+  for (let b = 0; b < pop.bands; b++) {
+    const missing = p.bandSize - pop.memberCount[b];
+    if (missing <= 0) continue;
+    const births = binomial(rng, missing, p.birthRate);
+    for (let s = 0; s < births; s++) queue.push(addAgent(pop, b, tick), tick);
+  }
+  queue.added = pop.added;
+}
+
 const DEFAULT_OWN_AFTER = ownKernels.after;
 
 const POPULATION_ARRAYS = ['x', 'mastered', 'frontier', 'capability', 'boost', 'masters', 'bandSkills', 'bestLevel', 'bestSlot', 'bestStale', 'born', 'band'] as const;
 
 /**
- * Two worlds of one scenario and seed, one stepped with `learning` and `distillation`, one
- * with the plain steps; throws where they part. With `own`, the fast world runs on kernels
+ * Two worlds of one scenario and seed, one stepped with `demography`, `learning` and
+ * `distillation`, one with the plain steps; throws where they part. With `own`, the fast world runs on kernels
  * compiled for it from the first tick (kernels.ts), else on the shared ones.
  */
 function compare(over: Record<string, unknown>, seed: number, ticks: number, own: boolean): { languageGains: number; imitateGains: number; innovateGains: number } {
@@ -259,9 +312,9 @@ function compare(over: Record<string, unknown>, seed: number, ticks: number, own
   found(plain);
   const totals = { languageGains: 0, imitateGains: 0, innovateGains: 0 };
   for (let t = 1; t <= ticks; t++) {
-    for (const [world, learn, distill] of [[fast, learning, distillation], [plain, plainLearning, plainDistillation]] as const) {
+    for (const [world, live, learn, distill] of [[fast, demography, learning, distillation], [plain, plainDemography, plainLearning, plainDistillation]] as const) {
       world.tick++;
-      demography(world);
+      live(world);
       learn(world);
       distill(world);
       migration(world);
@@ -273,6 +326,9 @@ function compare(over: Record<string, unknown>, seed: number, ticks: number, own
     // Every array of the population: the loop keeps the aggregates itself (raiseLevel's
     // work, written out), and a slip there could stay out of the proficiencies for a while.
     for (const key of POPULATION_ARRAYS) expect(fast.pop[key], `${key} at tick ${t}`).toEqual(plain.pop[key]);
+    for (const key of ['alive', 'memberCount', 'memberIndex'] as const) expect(fast.pop[key], `${key} at tick ${t}`).toEqual(plain.pop[key]);
+    expect(fast.pop.members, `members at tick ${t}`).toEqual(plain.pop.members);
+    expect(fast.rng.demography.state, `demography stream at tick ${t}`).toEqual(plain.rng.demography.state);
     for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += fast.counts[key];
     fast.counts = { ...fast.counts, languageGains: 0, imitateGains: 0, innovateGains: 0 };
     plain.counts = { ...plain.counts, languageGains: 0, imitateGains: 0, innovateGains: 0 };
@@ -373,7 +429,7 @@ describe('the learning step', () => {
 });
 
 describe('the learning kernels', () => {
-  for (const file of ['learning-kernel.ts', 'distillation-kernel.ts']) {
+  for (const file of ['learning-kernel.ts', 'distillation-kernel.ts', 'demography-kernel.ts']) {
     it(`are compiled apart from their module: ${file} imports types only and declares nothing at its top level but exported functions and interfaces`, () => {
       const source = readFileSync(fileURLToPath(new URL(`../../src/sim/${file}`, import.meta.url)), 'utf8');
       const top = source.split('\n').filter((line) => /^[^\s/*}]/.test(line));
