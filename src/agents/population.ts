@@ -4,8 +4,9 @@ import { CHANNELS, type Catalogue } from './catalogue.js';
  * The agents, as a structure of arrays indexed by slot, with the per-band aggregates that
  * the mechanisms read every tick kept up to date by the four mutators below (add, remove,
  * move, raiseLevel). Nothing else writes these arrays, so the aggregates cannot drift; the
- * one exception is the learning loop, which does raiseLevel's work itself for speed (a test
- * compares every array of the two, tick by tick: test/mechanisms/learning.test.ts).
+ * exceptions are two kernels that do the work of one of them themselves for speed: the
+ * learning loop raiseLevel's, the overlapping demography removeAgent's (a test compares every
+ * array of each with the plain step's, tick by tick: test/mechanisms/learning.test.ts).
  *
  * Slots are recycled through a free list. Each band keeps a dense list of its members with
  * swap-remove (the dense/sparse pattern of bitECS), so a random band member is one draw.
@@ -94,6 +95,10 @@ export function createPopulation(catalogue: Catalogue, bands: number, theta: num
   return pop;
 }
 
+/**
+ * New, larger arrays for every per-slot field at once. The kernels (src/sim/kernels.ts) hold
+ * a population's arrays and take a new x for a sign that all of them were replaced.
+ */
 function grow(pop: Population, capacity: number): void {
   const K = pop.catalogue.size;
   const W = pop.catalogue.words;
