@@ -10,8 +10,11 @@ export function learning(world: World): void {
   const { params } = world;
   if (!params.language.enabled && !params.imitation.enabled && !params.innovation.enabled) return;
   if (params.imitation.enabled && world.derived.bias === Bias.Best) rankTeachers(world);
-  const n = learners(world);
-  learnInOrder(world, world.scratch.order, n, Math.ceil(params.learning.learningEvents));
+  orderBuffer(world);
+  eventsBuffer(world);
+  const k = kernels(world);
+  const n = k.learners();
+  k.learnInOrder(world.scratch.order, n, Math.ceil(params.learning.learningEvents));
 }
 
 /**
