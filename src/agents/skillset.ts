@@ -14,24 +14,28 @@ export function popcount(v: number): number {
   return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
-/** Index (0..31) of the r-th set bit of v, counting from the lowest; v must have more than r bits set. */
+/** For each byte value b and rank r < 8: the index (0..7) of b's r-th set bit, 0 past the last. */
+export const bitInByte = new Uint8Array(256 * 8);
+for (let b = 0; b < 256; b++) {
+  for (let i = 0, r = 0; i < 8; i++) if (b & (1 << i)) bitInByte[b * 8 + r++] = i;
+}
+
+/**
+ * Index (0..31) of the r-th set bit of v, counting from the lowest; v must have more than r
+ * bits set. Without a branch or a loop: a learning event picks its skill with it, and a
+ * loop that walks r bits ends at a random point, a mispredicted branch a time.
+ */
 export function selectBit(v: number, r: number): number {
-  // Narrow down by halves, then bytes, then walk at most 7 bits.
-  let base = 0;
-  let c = popcount(v & 0xffff);
-  if (r >= c) {
-    r -= c;
-    v >>>= 16;
-    base = 16;
-  }
-  c = popcount(v & 0xff);
-  if (r >= c) {
-    r -= c;
-    v >>>= 8;
-    base += 8;
-  }
-  for (; r > 0; r--) v &= v - 1;
-  return base + 31 - Math.clz32(v & -v);
+  // The set bits per byte (popcount's first steps), then the counts up to each byte.
+  let c = v - ((v >>> 1) & 0x55555555);
+  c = (c & 0x33333333) + ((c >>> 2) & 0x33333333);
+  const upTo = Math.imul((c + (c >>> 4)) & 0x0f0f0f0f, 0x01010101);
+  // Bit 7 of a byte is set where the count up to it exceeds r (each count is at most 32, so
+  // no byte carries into the next); the lowest such byte holds the bit.
+  const above = (upTo + Math.imul(127 - r, 0x01010101)) & 0x80808080;
+  const shift = (31 - Math.clz32(above & -above)) & 24;
+  const before = ((upTo << 8) >>> shift) & 0xff;
+  return shift + bitInByte[(((v >>> shift) & 0xff) << 3) + r - before];
 }
 
 export function lowestBit(v: number): number {

@@ -1,5 +1,5 @@
 import type { raiseLevel } from '../agents/population.js';
-import type { popcount, skillAtRank } from '../agents/skillset.js';
+import type { popcount, selectBit, skillAtRank } from '../agents/skillset.js';
 import type { imitate } from './imitation.js';
 import type { innovationEvent } from './innovation.js';
 import type { geometricSkip, gumbelSlowPath } from './rng.js';
@@ -30,6 +30,7 @@ import type { Bias, World } from './world.js';
 /** What the learning kernels call and read besides the world: this module imports no values. */
 export interface LearningLib {
   popcount: typeof popcount;
+  selectBit: typeof selectBit;
   skillAtRank: typeof skillAtRank;
   raiseLevel: typeof raiseLevel;
   imitate: typeof imitate;
@@ -175,7 +176,7 @@ export function learnersKernel(world: World): () => number {
  */
 export function learnInOrderKernel(world: World, lib: LearningLib): (order: Int32Array, n: number, maxEvents: number) => void {
   const { pop, params, teachers } = world;
-  const { popcount: bits, skillAtRank, raiseLevel, imitate, innovationEvent, geometricSkip, gumbelSlowPath, Bias } = lib;
+  const { popcount: bits, selectBit, skillAtRank, raiseLevel, imitate, innovationEvent, geometricSkip, gumbelSlowPath, Bias } = lib;
   const language = params.language.enabled === true;
   const imitation = params.imitation.enabled === true;
   const innovation = params.innovation.enabled === true;
@@ -244,7 +245,7 @@ export function learnInOrderKernel(world: World, lib: LearningLib): (order: Int3
   const SKIP_LIMIT = 0x7fffffff;
   const captured = {
     W, K, theta, boostCap, language, imitation, innovation, languageAt, imitateAt, bits,
-    skillAtRank, raiseLevel, imitate, innovationEvent, geometricSkip, gumbelSlowPath, band, x,
+    selectBit, skillAtRank, raiseLevel, imitate, innovationEvent, geometricSkip, gumbelSlowPath, band, x,
     mastered, frontier, boost, capability, bestLevel, bestSlot, bestStale, masters, ownBandSkills,
     cognitive, skillBoosts, dependents, dependentsFrom, prerequisites, entries, level, candidates,
     languageRate, alphaLanguage, betaLanguage, gumbels, coreAt, mantissaAt, midInverseAt, midLogAt,
@@ -256,7 +257,7 @@ export function learnInOrderKernel(world: World, lib: LearningLib): (order: Int3
   return (order: Int32Array, n: number, maxEvents: number): void => {
     const {
       W, K, theta, boostCap, language, imitation, innovation, languageAt, imitateAt, bits,
-      skillAtRank, raiseLevel, imitate, innovationEvent, geometricSkip, gumbelSlowPath, band, x,
+      selectBit, skillAtRank, raiseLevel, imitate, innovationEvent, geometricSkip, gumbelSlowPath, band, x,
       mastered, frontier, boost, capability, bestLevel, bestSlot, bestStale, masters, ownBandSkills,
       cognitive, skillBoosts, dependents, dependentsFrom, prerequisites, entries, level, candidates,
       languageRate, alphaLanguage, betaLanguage, gumbels, coreAt, mantissaAt, midInverseAt, midLogAt,
@@ -340,12 +341,13 @@ export function learnInOrderKernel(world: World, lib: LearningLib): (order: Int3
               let r = (((a >>> 0) / 0x100000000) * total) | 0;
               let w = 0;
               let m = first;
-              for (let left = bits(m); r >= left; left = bits(m)) {
-                r -= left;
-                m = candidates[++w] | 0;
+              if (W !== 1) {
+                for (let left = bits(m); r >= left; left = bits(m)) {
+                  r -= left;
+                  m = candidates[++w] | 0;
+                }
               }
-              for (; r > 0; r--) m &= m - 1;
-              const k = (w << 5) + 31 - Math.clz32(m & -m);
+              const k = (w << 5) + selectBit(m, r);
               // The level learned: q_k - alphaLanguage + betaLanguage * G, G as Rng's gumbel
               // draws it (its fast path here, its slow path through the stream).
               // tychei
@@ -407,10 +409,14 @@ export function learnInOrderKernel(world: World, lib: LearningLib): (order: Int3
                     // | 0: a Uint32Array's element is not an int32, and V8 would keep `open` as a double.
                     let open = frontier[iW] | 0;
                     for (let u = dependentsFrom[k]; u < last; u++) {
+                      // Without a branch: each test's outcome is as good as random. A skill
+                      // opens when it misses no prerequisite (the sign of m | -m is set unless
+                      // m is 0); held skills are masked out after the loop.
                       const skill = dependents[u];
-                      if ((prerequisites[skill] & ~held) === 0 && (held & (1 << skill)) === 0) open |= 1 << skill;
+                      const missing = prerequisites[skill] & ~held;
+                      open |= (~(missing | -missing) >>> 31) << skill;
                     }
-                    frontier[iW] = open;
+                    frontier[iW] = open & ~held;
                   } else {
                     for (let u = dependentsFrom[k]; u < last; u++) {
                       const skill = dependents[u];

@@ -62,6 +62,21 @@ describe('language learning', () => {
     expect(hearRepeatedly(world, 100, { 0: 0.9 }).every((x) => x[1] === 0)).toBe(true);
   });
 
+  it('mastering an entry opens the dependents whose prerequisites are then all mastered, and no skill already mastered', () => {
+    // Skills 1 and 2 need skill 0, skill 3 needs 0 and 1. The learner masters skill 2 without
+    // its prerequisite (as a founder may) and hears skill 0, the lexicon's only entry.
+    const world = languageWorld([skill(), skill([0]), skill([0]), skill([0, 1])], { languageRate: 1 });
+    addEntry(world.lexicon, 0, 0, 5, 0);
+    for (let t = 0; t < 20; t++) {
+      const i = place(world, 0, { 2: 1.5 });
+      expect(world.pop.frontier[i]).toBe(0b0001);
+      learnOnce(world, i);
+      expect(world.pop.mastered[i]).toBe(0b0101);
+      expect(world.pop.frontier[i]).toBe(0b0010);
+      removeAgent(world.pop, i);
+    }
+  });
+
   it("the entry heard is a random one among those the learner does not master, of its own band's lexicon", () => {
     const world = languageWorld([skill(), skill(), skill(), skill()], { languageRate: 1 }, 2);
     addEntry(world.lexicon, 0, 0, 5, 0);

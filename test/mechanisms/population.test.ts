@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../src/agents/catalogue.js';
 import { addAgent, bandBestLevel, clearPopulation, moveAgent, type Population, raiseLevel, removeAgent } from '../../src/agents/population.js';
-import { hasSkill } from '../../src/agents/skillset.js';
+import { hasSkill, selectBit, skillAtRank } from '../../src/agents/skillset.js';
 import { exponential, Rng, uniformInt } from '../../src/sim/rng.js';
 import { emptyWorld } from './support.js';
 
@@ -154,5 +154,38 @@ describe('population state', () => {
     expect(raiseLevel(world.pop, i, 0, 1)).toBe(1);
     expect(raiseLevel(world.pop, i, 0, 3)).toBe(0);
     expect(world.pop.masters[0]).toBe(1);
+  });
+});
+
+describe('skill sets', () => {
+  /** The r-th set bit of v by walking the bits, the definition. */
+  function nthBit(v: number, r: number): number {
+    for (let i = 0; i < 32; i++) if ((v >>> i) & 1 && r-- === 0) return i;
+    return -1;
+  }
+
+  it('selectBit finds the r-th set bit of every rank of many words, signed or not', () => {
+    const rng = new Rng('selectBit');
+    const words = [1, 0x80000000, 0xffffffff, 0x80000001, 0x00ff00ff, 0xff000000, 0x000000ff, 0x01010101];
+    // Sparse, dense and uniform words: three, two and one draws combined.
+    for (let t = 0; t < 3000; t++) {
+      const u = rng.int32();
+      words.push(t % 3 === 0 ? u & rng.int32() & rng.int32() : t % 3 === 1 ? u | rng.int32() : u);
+    }
+    let checked = 0;
+    for (const w of words) {
+      for (const v of [w | 0, w >>> 0]) {
+        for (let r = 0; nthBit(v, r) >= 0; r++) {
+          expect(selectBit(v, r)).toBe(nthBit(v, r));
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(80_000);
+  });
+
+  it('skillAtRank counts ranks across words, and gives -1 past the last', () => {
+    const set = new Uint32Array([0b1010, 0, 0x80000001]);
+    expect([0, 1, 2, 3, 4].map((r) => skillAtRank(set, 3, r))).toEqual([1, 3, 64, 95, -1]);
   });
 });
