@@ -83,7 +83,8 @@ export function distillationKernel(world: World, lib: DistillationLib): () => vo
               let who = -1;
               for (let j = 0; j < n; j++) {
                 const i = list[j];
-                const v = x[i * K + k];
+                // | 0: no check for an overflow, which the capacity rules out.
+                const v = x[(i * K + k) | 0];
                 if (v > best) {
                   best = v;
                   who = i;

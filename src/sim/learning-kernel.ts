@@ -117,14 +117,25 @@ export function learnersKernel(world: World): () => number {
       const demonstrated = imitation && teacherCount[band] > others;
       for (let j = 0; j < count; j++) {
         const i = list[j];
-        const young = now - born[i] < learningAge;
-        let e = young ? youngWhole : adultWhole;
-        const part = young ? youngPart : adultPart;
-        if (part > 0) {
-          // tychei
-          b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
-          b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
-          if (a >>> 0 < part) e++;
+        // Young and adult apart, each with its own part: compiled for a world, a part of 0
+        // (whole events, as the baseline's young have) folds its draw away.
+        let e = 0;
+        if (now - born[i] < learningAge) {
+          e = youngWhole;
+          if (youngPart > 0) {
+            // tychei
+            b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
+            b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
+            if (a >>> 0 < youngPart) e++;
+          }
+        } else {
+          e = adultWhole;
+          if (adultPart > 0) {
+            // tychei
+            b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
+            b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
+            if (a >>> 0 < adultPart) e++;
+          }
         }
         if (e === 0) continue;
         if (skipDone) {
