@@ -293,8 +293,6 @@ export function learnInOrderKernel(world: World, lib: LearningLib): (order: Int3
     let bK = 0;
     let heardFirst = 0;
     let demonstrated = false;
-    let teacherList = teacherLists[0];
-    let teacherCount = 0;
 
     for (let j = 0; j < n; j++) {
       const i = order[j];
@@ -304,9 +302,7 @@ export function learnInOrderKernel(world: World, lib: LearningLib): (order: Int3
         bW = bi * W;
         bK = bi * K;
         heardFirst = entries[bW];
-        teacherCount = memberCount[bi];
-        teacherList = teacherLists[bi];
-        demonstrated = imitation && teacherCount > others;
+        demonstrated = imitation && memberCount[bi] > others;
       }
       const iW = i * W;
       const iK = i * K;
@@ -495,6 +491,10 @@ export function learnInOrderKernel(world: World, lib: LearningLib): (order: Int3
           if (copies && direct) {
             // chooseDemonstrator: the most capable of `sample` members drawn with
             // replacement, each other than the learner (otherMember).
+            // The band's members read here, not kept in the loop: a few hundred copies a tick
+            // use them, and the loop has more values than the processor has registers.
+            const teacherList = teacherLists[bi];
+            const teacherCount = memberCount[bi];
             let demonstrator = -1;
             for (let s = 0; s < sample; s++) {
               // tychei
