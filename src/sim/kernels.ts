@@ -1,6 +1,6 @@
 import { DISTILL, IMITATE, LANGUAGE } from '../agents/catalogue.js';
 import { addEntry, removeEntry } from '../agents/lexicon.js';
-import { addAgent, raiseLevel, type Population } from '../agents/population.js';
+import { addAgent, type Population } from '../agents/population.js';
 import { popcount, selectBit, skillAtRank } from '../agents/skillset.js';
 import { overlappingKernel, type DemographyLib } from './demography-kernel.js';
 import { distillationKernel, type DistillationLib } from './distillation-kernel.js';
@@ -36,7 +36,7 @@ export interface Kernels {
 }
 
 const learningLib: LearningLib = {
-  popcount, selectBit, skillAtRank, raiseLevel, imitate, innovationEvent, geometricSkip, gumbelSlowPath, gumbelTable,
+  popcount, selectBit, skillAtRank, imitate, innovationEvent, geometricSkip, gumbelSlowPath, gumbelTable,
   GUMBEL_CORE, GUMBEL_MANTISSA, GUMBEL_MID_INVERSE, GUMBEL_MID_LOG, GUMBEL_WIDTH_LOG, LANGUAGE, IMITATE, Bias,
 };
 

@@ -1,4 +1,3 @@
-import type { raiseLevel } from '../agents/population.js';
 import type { popcount, selectBit, skillAtRank } from '../agents/skillset.js';
 import type { imitate } from './imitation.js';
 import type { innovationEvent } from './innovation.js';
@@ -32,7 +31,6 @@ export interface LearningLib {
   popcount: typeof popcount;
   selectBit: typeof selectBit;
   skillAtRank: typeof skillAtRank;
-  raiseLevel: typeof raiseLevel;
   imitate: typeof imitate;
   innovationEvent: typeof innovationEvent;
   geometricSkip: typeof geometricSkip;
@@ -187,7 +185,7 @@ export function learnersKernel(world: World): () => number {
  */
 export function learnInOrderKernel(world: World, lib: LearningLib): (order: Int32Array, n: number, maxEvents: number) => void {
   const { pop, params, teachers } = world;
-  const { popcount: bits, selectBit, skillAtRank, raiseLevel, imitate, innovationEvent, geometricSkip, gumbelSlowPath, Bias } = lib;
+  const { popcount: bits, selectBit, skillAtRank, imitate, innovationEvent, geometricSkip, gumbelSlowPath, Bias } = lib;
   const language = params.language.enabled === true;
   const imitation = params.imitation.enabled === true;
   const innovation = params.innovation.enabled === true;
@@ -254,27 +252,69 @@ export function learnInOrderKernel(world: World, lib: LearningLib): (order: Int3
   // Imitation events to pass before the next candidate for a faithful copy, at most 2^31 - 1
   // as an int32: a tick has fewer unless it holds billions of learning events.
   const SKIP_LIMIT = 0x7fffffff;
+  // raiseLevel for the copies of the payoff and random biases, all of them masteries: its own
+  // closure, compiled with this world's arrays as constants like the kernel. Through the
+  // general raiseLevel a copy cost some 400 instructions; written out in the loop, the
+  // loop's other values lost their registers and the tick cost more.
+  const copied = (i: number, k: number, v: number): number => {
+    const iK = i * K;
+    const iW = i * W;
+    const iC = i * 4;
+    const b = band[i];
+    const bk = b * K + k;
+    const old = x[iK + k];
+    x[iK + k] = v;
+    capability[i] += v - old;
+    if (!bestStale[bk] && v > bestLevel[bk]) {
+      bestLevel[bk] = v;
+      bestSlot[bk] = i;
+    }
+    if (cognitive[k] && old < boostCap) {
+      const gain = Math.min(v, boostCap) - old;
+      const k4 = k * 4;
+      boost[iC] += gain * skillBoosts[k4];
+      boost[iC + 1] += gain * skillBoosts[k4 + 1];
+      boost[iC + 2] += gain * skillBoosts[k4 + 2];
+      boost[iC + 3] += gain * skillBoosts[k4 + 3];
+    }
+    if (old >= theta || v < theta) return 0;
+    const word = k >>> 5;
+    const bit = 1 << (k & 31);
+    mastered[iW + word] |= bit;
+    frontier[iW + word] &= ~bit;
+    if (masters[bk]++ === 0) ownBandSkills[b * W + word] |= bit;
+    const last = dependentsFrom[k + 1];
+    for (let u = dependentsFrom[k]; u < last; u++) {
+      const skill = dependents[u];
+      const at = iW + (skill >>> 5);
+      const on = 1 << (skill & 31);
+      let ready = (mastered[at] & on) === 0;
+      for (let w = 0; ready && w < W; w++) ready = (prerequisites[skill * W + w] & ~mastered[iW + w]) === 0;
+      if (ready) frontier[at] |= on;
+    }
+    return 1;
+  };
   const captured = {
     W, K, theta, boostCap, language, imitation, innovation, languageAt, imitateAt, bits,
-    selectBit, skillAtRank, raiseLevel, imitate, innovationEvent, geometricSkip, gumbelSlowPath, band, x,
+    selectBit, skillAtRank, imitate, innovationEvent, geometricSkip, gumbelSlowPath, copied, band, x,
     mastered, frontier, boost, capability, bestLevel, bestSlot, bestStale, masters, ownBandSkills,
     cognitive, skillBoosts, dependents, dependentsFrom, prerequisites, entries, level, candidates,
     languageRate, alphaLanguage, betaLanguage, gumbels, coreAt, mantissaAt, midInverseAt, midLogAt,
     widthLogAt, others, bandSkills, memberCount, copyOne, fidelity, direct, thinned, copyBound,
     logMiss, sample, teacherLists, teacherCapability, teacherMastered, teacherX, events, perEvent,
-    innovators, rng, state, slowGumbel, SKIP_LIMIT, pop
+    innovators, rng, state, slowGumbel, SKIP_LIMIT
   };
 
   return (order: Int32Array, n: number, maxEvents: number): void => {
     const {
       W, K, theta, boostCap, language, imitation, innovation, languageAt, imitateAt, bits,
-      selectBit, skillAtRank, raiseLevel, imitate, innovationEvent, geometricSkip, gumbelSlowPath, band, x,
+      selectBit, skillAtRank, imitate, innovationEvent, geometricSkip, gumbelSlowPath, copied, band, x,
       mastered, frontier, boost, capability, bestLevel, bestSlot, bestStale, masters, ownBandSkills,
       cognitive, skillBoosts, dependents, dependentsFrom, prerequisites, entries, level, candidates,
       languageRate, alphaLanguage, betaLanguage, gumbels, coreAt, mantissaAt, midInverseAt, midLogAt,
       widthLogAt, others, bandSkills, memberCount, copyOne, fidelity, direct, thinned, copyBound,
       logMiss, sample, teacherLists, teacherCapability, teacherMastered, teacherX, events, perEvent,
-      innovators, rng, state, slowGumbel, SKIP_LIMIT, pop
+      innovators, rng, state, slowGumbel, SKIP_LIMIT
     } = captured;
     let nextInnovator = innovation ? innovators.start(world, maxEvents) : -1;
     let untilCopy = thinned && imitation ? Math.min(geometricSkip(rng, copyBound, logMiss), SKIP_LIMIT) | 0 : 0;
@@ -521,7 +561,7 @@ export function learnInOrderKernel(world: World, lib: LearningLib): (order: Int3
               candidates[0] = first;
               const k = skillAtRank(candidates, W, (((a >>> 0) / 0x100000000) * total) | 0);
               const v = teacherX[demonstrator * K + k];
-              if (v > x[iK + k]) imitateGains += raiseLevel(pop, i, k, v);
+              if (v > x[iK + k]) imitateGains += copied(i, k, v);
             }
           } else if (copies) {
             state[0] = a; state[1] = b; state[2] = c; state[3] = d;
