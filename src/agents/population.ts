@@ -6,8 +6,9 @@ import { CHANNELS, type Catalogue } from './catalogue.js';
  * move, raiseLevel). Nothing else writes these arrays, so the aggregates cannot drift; the
  * exceptions are two kernels that do the work of one of them themselves for speed: the
  * learning loop raiseLevel's (twice: for language in the loop, for the copies of imitation in
- * a closure beside it), the overlapping demography removeAgent's (a test compares every
- * array of each with the plain step's, tick by tick: test/mechanisms/learning.test.ts).
+ * a closure beside it), the overlapping demography removeAgent's and, in a closure, addAgent's
+ * (a test compares every array of each with the plain step's, tick by tick:
+ * test/mechanisms/learning.test.ts).
  *
  * Slots are recycled through a free list. Each band keeps a dense list of its members with
  * swap-remove (the dense/sparse pattern of bitECS), so a random band member is one draw.

@@ -25,9 +25,11 @@ export interface DemographyLib {
  *
  * A death is removeAgent of population.ts written out (the agent leaves its band's list, its
  * skills the band's counts of masters, and its slot goes to the free list): some thirty a
- * tick, each over the twenty-odd skills a master holds after a takeoff. Births go through
- * addAgent, which may grow the population's arrays: they come after every death, and the
- * kernels are made anew at the next tick.
+ * tick, each over the twenty-odd skills a master holds after a takeoff. Births come after
+ * every death. A birth is addAgent written out in a closure beside the kernel, compiled with
+ * the world's arrays as constants like it (the general addAgent cost some 400 instructions),
+ * while a slot is free and the band's list has room; else it goes through addAgent itself,
+ * which may grow the population's arrays, and the kernels are made anew at the next tick.
  */
 export function overlappingKernel(world: World, lib: DemographyLib): () => void {
   const { addAgent, binomial, geometricSkip } = lib;
@@ -58,15 +60,45 @@ export function overlappingKernel(world: World, lib: DemographyLib): () => void 
   const bandSkills = pop.bandSkills;
   const bestSlot = pop.bestSlot;
   const bestStale = pop.bestStale;
+  const x = pop.x;
+  const frontier = pop.frontier;
+  const capability = pop.capability;
+  const boost = pop.boost;
+  const roots = pop.catalogue.roots;
+  const newborn = (b: number, tick: number): number => {
+    const list = members[b];
+    const n = memberCount[b];
+    if (pop.freeCount === 0 || pop.x !== x || n === list.length) return addAgent(pop, b, tick);
+    const i = free[--pop.freeCount];
+    alive[i] = 1;
+    band[i] = b;
+    born[i] = tick;
+    x.fill(0, i * K, i * K + K);
+    for (let w = 0; w < W; w++) {
+      mastered[i * W + w] = 0;
+      frontier[i * W + w] = roots[w];
+    }
+    capability[i] = 0;
+    boost[i * 4] = 1;
+    boost[i * 4 + 1] = 1;
+    boost[i * 4 + 2] = 1;
+    boost[i * 4 + 3] = 1;
+    list[n] = i;
+    memberIndex[i] = n;
+    memberCount[b] = n + 1;
+    pop.size++;
+    pop.added++;
+    return i;
+  };
   const captured = {
-    addAgent, binomial, geometricSkip, pop, K, W, bands, maxAge, oldAge, mortality, oldAgeMortality,
+    newborn, binomial, geometricSkip, pop, K, W, bands, maxAge, oldAge, mortality, oldAgeMortality,
     highest, logSurvival, bandSize, birthRate, rng, queue, members, memberCount, memberIndex, born,
     band, alive, free, mastered, masters, bandSkills, bestSlot, bestStale
   };
 
   return (): void => {
     const {
-      addAgent, binomial, geometricSkip, pop, K, W, bands, maxAge, oldAge, mortality, oldAgeMortality,
+      newborn, binomial, geometricSkip, pop, K, W, bands, maxAge, oldAge, mortality, oldAgeMortality,
       highest, logSurvival, bandSize, birthRate, rng, queue, members, memberCount, memberIndex, born,
       band, alive, free, mastered, masters, bandSkills, bestSlot, bestStale
     } = captured;
@@ -122,7 +154,7 @@ export function overlappingKernel(world: World, lib: DemographyLib): () => void 
       const missing = bandSize - memberCount[b];
       if (missing <= 0) continue;
       const births = binomial(rng, missing, birthRate);
-      for (let s = 0; s < births; s++) queue.push(addAgent(pop, b, tick), tick);
+      for (let s = 0; s < births; s++) queue.push(newborn(b, tick), tick);
     }
     queue.added = pop.added;
   };
