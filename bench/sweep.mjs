@@ -67,6 +67,35 @@ async function parallelCeiling() {
   return two / one;
 }
 
+/**
+ * The same ceiling for the simulator itself: ticks of the baseline stepped by two threads at
+ * once over those of one, each from the same start for the same time. A busy loop of a few
+ * registers can scale where the simulator, whose loops fill the processor's registers,
+ * caches and predictors, does not (when two virtual CPUs share a physical core, say); this is
+ * what a sweep of the baseline can reach.
+ */
+async function simulatorCeiling(ms = 2000) {
+  const code = `const { parentPort, workerData } = require('node:worker_threads');
+    import(workerData.index).then((lib) => {
+      const world = lib.foundWorld(lib.loadScenario(workerData.baseline).scenario, 1);
+      let end = Date.now() + 300;
+      while (Date.now() < end) lib.step(world);
+      const from = world.tick;
+      end = Date.now() + workerData.ms;
+      while (Date.now() < end) for (let i = 0; i < 50; i++) lib.step(world);
+      parentPort.postMessage(world.tick - from);
+    });`;
+  const workerData = { index: pathToFileURL(join(ROOT, 'dist', 'index.js')).href, baseline: BASELINE, ms };
+  const ticks = async (threads) => {
+    const counts = await Promise.all(
+      Array.from({ length: threads }, () => new Promise((resolve, reject) => new Worker(code, { eval: true, workerData }).once('message', resolve).once('error', reject))),
+    );
+    return counts.reduce((a, b) => a + b, 0);
+  };
+  const one = await ticks(1);
+  return (await ticks(2)) / one;
+}
+
 const s = (x) => `${x.toFixed(2)} s`;
 const ms = (x) => (x === null || x === undefined ? '-' : `${x.toFixed(3)} ms`);
 
@@ -92,6 +121,8 @@ export async function benchSweep({ runs = 8, ticks = 20000, tinyRuns = 400, log 
     const after = await parallelCeiling();
     const ceiling = Math.min(before, after);
     log(`  parallel ceiling of this machine: 2 busy threads do ${before.toFixed(2)} times the work of 1 before, ${after.toFixed(2)} after`);
+    const simulator = existsSync(BASELINE) ? await simulatorCeiling() : null;
+    if (simulator !== null) log(`    and 2 threads stepping the baseline do ${simulator.toFixed(2)} times the ticks of 1`);
 
     // Over a few runs, the main thread's time is mostly one-off (starting threads, compiling
     // its own code); over many tiny runs, the cost of one more run is all there is.
@@ -107,6 +138,7 @@ export async function benchSweep({ runs = 8, ticks = 20000, tinyRuns = 400, log 
       workers2Seconds: two.seconds,
       speedup,
       parallelCeiling: ceiling,
+      simulatorCeiling: simulator,
       sweepSpeedup: one.session.wallSeconds / two.session.wallSeconds,
       overheadMsPerRun: overhead,
       overheadMsPerRunShortSweep: two.session.mainThreadMsPerRun,
