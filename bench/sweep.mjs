@@ -44,16 +44,21 @@ function sweep(file, out, workers) {
   });
 }
 
+/** The work `threads` threads running `code` at once report (each posts one number), summed. */
+async function workOfThreads(code, threads, workerData) {
+  const counts = await Promise.all(
+    Array.from({ length: threads }, () => new Promise((resolve, reject) => new Worker(code, { eval: true, workerData }).once('message', resolve).once('error', reject))),
+  );
+  return counts.reduce((a, b) => a + b, 0);
+}
+
 /** Iterations of a busy loop done by `threads` threads at once in `ms` milliseconds, summed. */
-async function busyWork(threads, ms) {
+function busyWork(threads, ms) {
   const code = `const { parentPort } = require('node:worker_threads');
     let n = 0; const end = Date.now() + ${ms};
     while (Date.now() < end) for (let i = 0; i < 100000; i++) n += i & 1;
     parentPort.postMessage(n);`;
-  const counts = await Promise.all(
-    Array.from({ length: threads }, () => new Promise((resolve, reject) => new Worker(code, { eval: true }).once('message', resolve).once('error', reject))),
-  );
-  return counts.reduce((a, b) => a + b, 0);
+  return workOfThreads(code, threads);
 }
 
 /**
@@ -86,14 +91,8 @@ async function simulatorCeiling(ms = 2000) {
       parentPort.postMessage(world.tick - from);
     });`;
   const workerData = { index: pathToFileURL(join(ROOT, 'dist', 'index.js')).href, baseline: BASELINE, ms };
-  const ticks = async (threads) => {
-    const counts = await Promise.all(
-      Array.from({ length: threads }, () => new Promise((resolve, reject) => new Worker(code, { eval: true, workerData }).once('message', resolve).once('error', reject))),
-    );
-    return counts.reduce((a, b) => a + b, 0);
-  };
-  const one = await ticks(1);
-  return (await ticks(2)) / one;
+  const one = await workOfThreads(code, 1, workerData);
+  return (await workOfThreads(code, 2, workerData)) / one;
 }
 
 const s = (x) => `${x.toFixed(2)} s`;
