@@ -15,7 +15,7 @@ export function popcount(v: number): number {
 }
 
 /** For each byte value b and rank r < 8: the index (0..7) of b's r-th set bit, 0 past the last. */
-export const bitInByte = new Uint8Array(256 * 8);
+const bitInByte = new Uint8Array(256 * 8);
 for (let b = 0; b < 256; b++) {
   for (let i = 0, r = 0; i < 8; i++) if (b & (1 << i)) bitInByte[b * 8 + r++] = i;
 }
