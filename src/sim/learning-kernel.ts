@@ -106,19 +106,19 @@ export function learnersKernel(world: World): () => number {
     let b = state[1];
     let c = state[2];
     let d = state[3];
+    // Young: born after this tick.
+    const youngAfter = now - learningAge;
     let n = 0;
-    let idle = 0;
     for (let band = 0; band < bands; band++) {
       const list = members[band];
       const count = memberCount[band];
       const start = n;
-      const demonstrated = imitation && teacherCount[band] > others;
       for (let j = 0; j < count; j++) {
         const i = list[j];
         // Young and adult apart, each with its own part: compiled for a world, a part of 0
         // (whole events, as the baseline's young have) folds its draw away.
         let e = 0;
-        if (now - born[i] < learningAge) {
+        if (born[i] > youngAfter) {
           e = youngWhole;
           if (youngPart > 0) {
             // tychei
@@ -140,7 +140,8 @@ export function learnersKernel(world: World): () => number {
           let open = frontier[i * W] | 0;
           for (let w = 1; w < W; w++) open |= frontier[i * W + w];
           if (open === 0) {
-            if (demonstrated) idle += e;
+            // Counted where they are found: a running sum would hold a register in the loop.
+            if (imitation && teacherCount[band] > others) world.counts.imitateEvents += e;
             continue;
           }
         }
@@ -160,7 +161,6 @@ export function learnersKernel(world: World): () => number {
     state[1] = b;
     state[2] = c;
     state[3] = d;
-    world.counts.imitateEvents += idle;
     return n;
 
   };
