@@ -7,7 +7,7 @@
 // processor predicts better than the model, but a branch decided by a random draw is one
 // the processor cannot predict either, and each costs some 15-20 cycles, the time of dozens
 // of instructions.
-// Needs valgrind (Debian's package, with callgrind_control); takes two or three minutes.
+// Needs valgrind (Debian's package, with callgrind_control); takes about a minute here.
 // Nothing is asserted.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -53,7 +53,8 @@ function window(seed, from, to) {
         const events = /^events:\s*(.*)$/m.exec(text);
         const totals = /^(?:totals|summary):\s*(.*)$/m.exec(text);
         if (!events || !totals) throw new Error(`valgrind failed (exit code ${code}): ${stderr.slice(-2000)}`);
-        const count = Object.fromEntries(events[1].trim().split(/\s+/).map((name, j) => [name, Number(totals[1].trim().split(/\s+/)[j] ?? 0)]));
+        const values = totals[1].trim().split(/\s+/);
+        const count = Object.fromEntries(events[1].trim().split(/\s+/).map((name, j) => [name, Number(values[j] ?? 0)]));
         resolve({ instructions: count.Ir, mispredicts: count.Bcm + count.Bim });
       } catch (e) {
         reject(e);
