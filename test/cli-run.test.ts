@@ -35,7 +35,7 @@ describe('sapient run', () => {
 
   it('reports the run in one line on stdout', () => {
     expect(first.stdout).toMatch(
-      /^small \(seed 3\): (takeoff in year [\d,]+|no takeoff within 2,050 years); final lexicon \d+ shared of 32 skills \([\d.]+ per band\); 2,050 years in [\d.]+ s \([\d.]+ [kM]? ?agent-ticks\/s\)\. Results in a\/\n$/,
+      /^small \(seed 3\): (stasis [\d,]+ years? \(L >= 0\.25 in year [\d,]+\)(, then a rise of [\d,]+ years? to L >= 0\.75|, L below 0\.75 at the end)|stasis throughout \(L = lexicon shared \/ skills stayed below 0\.25 for 2,050 years\)); final lexicon \d+ shared of 32 skills \([\d.]+ per band\); 2,050 years in [\d.]+ s \([\d.]+ [kM]? ?agent-ticks\/s\)\. Results in a\/\n$/,
     );
   });
 

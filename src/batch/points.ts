@@ -22,6 +22,9 @@ interface Figure {
 export const POINT_FIGURES: readonly Figure[] = [
   { column: 'takeoff_year', censoredAt: 'years' },
   { column: 'first_distill_year', censoredAt: 'years' },
+  { column: 't25_year', censoredAt: 'years' },
+  { column: 't75_year', censoredAt: 'years' },
+  { column: 'rise_years' },
   { column: 'final_mean_mastered' },
   { column: 'final_skills_present' },
   { column: 'final_lexicon_mean' },
@@ -41,6 +44,10 @@ export const POINT_STATISTIC_COLUMNS: readonly string[] = [
   'took_off_ci_low',
   'took_off_ci_high',
   'takeoff_year_median',
+  'reached_t75',
+  'reached_t75_share',
+  't25_year_median',
+  't75_year_median',
   ...POINT_FIGURES.flatMap((f) => STATISTICS.map((s) => `${f.column}_${s}`)),
 ];
 
@@ -51,6 +58,7 @@ export class PointTally {
   private runs = 0;
   private failed = 0;
   private tookOff = 0;
+  private reachedT75 = 0;
 
   /** `summaryHeader`: the columns of summary.csv, to find the figures in its rows. */
   constructor(summaryHeader: readonly string[]) {
@@ -66,6 +74,7 @@ export class PointTally {
     const read = (column: string) => numberCell(fields[this.index.get(column) as number] ?? '');
     this.runs++;
     if (read('takeoff_year') !== null) this.tookOff++;
+    if (read('t75_year') !== null) this.reachedT75++;
     POINT_FIGURES.forEach((f, i) => {
       const x = read(f.column) ?? (f.censoredAt !== undefined ? read(f.censoredAt) : null);
       if (x !== null && Number.isFinite(x)) this.values[i].push(x);
@@ -84,8 +93,11 @@ export class PointTally {
   row(point: number, parameterValues: readonly unknown[]): string {
     const share = this.runs > 0 ? this.tookOff / this.runs : null;
     const wilson = wilsonInterval(this.tookOff, this.runs);
-    const takeoffIndex = POINT_FIGURES.findIndex((f) => f.column === 'takeoff_year');
-    const cells: unknown[] = [point, ...parameterValues, this.runs, this.failed, this.tookOff, share, wilson?.[0], wilson?.[1], median(this.values[takeoffIndex])];
+    const medianOf = (column: string) => median(this.values[POINT_FIGURES.findIndex((f) => f.column === column)]);
+    const cells: unknown[] = [
+      point, ...parameterValues, this.runs, this.failed, this.tookOff, share, wilson?.[0], wilson?.[1], medianOf('takeoff_year'),
+      this.reachedT75, this.runs > 0 ? this.reachedT75 / this.runs : null, medianOf('t25_year'), medianOf('t75_year'),
+    ];
     for (const xs of this.values) {
       const interval = meanInterval(xs);
       cells.push(mean(xs), standardDeviation(xs), interval?.[0], interval?.[1]);
@@ -94,6 +106,7 @@ export class PointTally {
     this.runs = 0;
     this.failed = 0;
     this.tookOff = 0;
+    this.reachedT75 = 0;
     return csvLine(cells);
   }
 }

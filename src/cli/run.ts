@@ -87,11 +87,19 @@ Examples:
 /** The one line a person wants after a run: did it take off, how far did it get, how fast. */
 export function report(record: RunRecord, name: string, yearsPerTick: number): string {
   const s = record.summary;
-  const takeoff = s.takeoff_year === null ? `no takeoff within ${counted(s.years, 'year')}` : `takeoff in year ${readable(s.takeoff_year)}`;
+  const takeoff = shape(s.t25_year, s.t75_year, s.years);
   const lexicon = `final lexicon ${readable(s.final_lexicon_shared)} shared of ${counted(record.skills, 'skill')} (${readable(s.final_lexicon_mean)} per band)`;
   const speed = `${counted(s.years, 'year')} in ${duration(s.wall_seconds)} (${rate(s.wall_agent_ticks_per_second)} agent-ticks/s)`;
   const years = yearsPerTick === 1 ? '' : ` (${counted(s.ticks, 'tick')})`;
   return `${name} (seed ${s.seed}): ${takeoff}; ${lexicon}; ${speed}${years}. Results in ${shownPath(record.dir)}/`;
+}
+
+/** The paradox's shape on L = lexicon_shared / K: the stasis (until L >= 0.25) and the rise (to L >= 0.75). */
+function shape(t25: number | null, t75: number | null, years: number): string {
+  if (t25 === null) return `stasis throughout (L = lexicon shared / skills stayed below 0.25 for ${counted(years, 'year')})`;
+  const stasis = `stasis ${counted(t25, 'year')} (L >= 0.25 in year ${readable(t25)})`;
+  if (t75 === null) return `${stasis}, L below 0.75 at the end`;
+  return `${stasis}, then a rise of ${counted(t75 - t25, 'year')} to L >= 0.75`;
 }
 
 function rate(perSecond: number): string {

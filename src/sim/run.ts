@@ -40,6 +40,13 @@ export interface Summary extends Record<`final_${SeriesName}` | `peak_${SeriesNa
   /** First sample with lexicon_shared >= takeoffFraction * K, or null. */
   takeoff_tick: number | null;
   takeoff_year: number | null;
+  /**
+   * The paradox's shape (../shared/MODEL.md 6, 2a), on L = lexicon_shared / K: the first
+   * sampled years with L >= 0.25 (the stasis) and L >= 0.75, and the rise between them.
+   */
+  t25_year: number | null;
+  t75_year: number | null;
+  rise_years: number | null;
   innovate_events: number;
   innovate_gains: number;
   imitate_events: number;
@@ -89,6 +96,8 @@ class RunInProgress {
   private readonly final = {} as Record<SeriesName, number>;
   private readonly peak = {} as Record<SeriesName, number>;
   private takeoff: number | null = null;
+  private t25: number | null = null;
+  private t75: number | null = null;
   private agentTicks = 0;
 
   constructor(
@@ -126,6 +135,10 @@ class RunInProgress {
       this.peak[name] = world.tick === 0 ? s[name] : Math.max(this.peak[name], s[name]);
     }
     if (this.takeoff === null && s.lexicon_shared >= this.takeoffAt) this.takeoff = world.tick;
+    // L >= 0.25 as 4 * shared >= K: exact in integers, where shared / K >= 0.25 need not be.
+    const K = world.catalogue.size;
+    if (this.t25 === null && 4 * s.lexicon_shared >= K) this.t25 = world.tick;
+    if (this.t75 === null && 4 * s.lexicon_shared >= 3 * K) this.t75 = world.tick;
     this.options.onSample?.(s);
   }
 
@@ -143,6 +156,9 @@ class RunInProgress {
       first_distill_year: year(firstDistill),
       takeoff_tick: takeoff,
       takeoff_year: year(takeoff),
+      t25_year: year(this.t25),
+      t75_year: year(this.t75),
+      rise_years: this.t25 === null || this.t75 === null ? null : (this.t75 - this.t25) * yearsPerTick,
       innovate_events: totals.innovateEvents,
       innovate_gains: totals.innovateGains,
       imitate_events: totals.imitateEvents,
