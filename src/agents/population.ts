@@ -3,12 +3,7 @@ import { CHANNELS, type Catalogue } from './catalogue.js';
 /**
  * The agents, as a structure of arrays indexed by slot, with the per-band aggregates that
  * the mechanisms read every tick kept up to date by the four mutators below (add, remove,
- * move, raiseLevel). Nothing else writes these arrays, so the aggregates cannot drift; the
- * exceptions are two kernels that do the work of one of them themselves for speed: the
- * learning loop raiseLevel's (twice: for language in the loop, for the copies of imitation in
- * a closure beside it), the overlapping demography removeAgent's and, in a closure, addAgent's
- * (a test compares every array of each with the plain step's, tick by tick:
- * test/mechanisms/learning.test.ts).
+ * move, raiseLevel). Nothing else writes these arrays, so the aggregates cannot drift.
  *
  * Slots are recycled through a free list. Each band keeps a dense list of its members with
  * swap-remove (the dense/sparse pattern of bitECS), so a random band member is one draw.
@@ -97,10 +92,7 @@ export function createPopulation(catalogue: Catalogue, bands: number, theta: num
   return pop;
 }
 
-/**
- * New, larger arrays for every per-slot field at once. The kernels (src/sim/kernels.ts) hold
- * a population's arrays and take a new x for a sign that all of them were replaced.
- */
+/** New, larger arrays for every per-slot field at once. */
 function grow(pop: Population, capacity: number): void {
   const K = pop.catalogue.size;
   const W = pop.catalogue.words;
@@ -281,6 +273,13 @@ function gainMastery(pop: Population, i: number, k: number): void {
   }
 }
 
+/** Does agent i master every skill it could learn (an empty frontier)? No channel teaches it a new one. */
+export function learnsNothing(pop: Population, i: number): boolean {
+  const W = pop.catalogue.words;
+  for (let w = 0; w < W; w++) if (pop.frontier[i * W + w] !== 0) return false;
+  return true;
+}
+
 /** Best proficiency in skill k among band b's members (meaningful while the band has masters). */
 export function bandBestLevel(pop: Population, b: number, k: number): number {
   const K = pop.catalogue.size;
@@ -306,18 +305,39 @@ export function bandBestLevel(pop: Population, b: number, k: number): number {
   return pop.bestLevel[bk];
 }
 
-/** Removes everyone: the generational mode reuses the object for the next generation. */
-export function clearPopulation(pop: Population): void {
+/**
+ * Generational mode: everyone is replaced by `size` newborns in each band, as addAgent would
+ * make them, laid out band by band in slots 0 to bands * size - 1. The whole population is
+ * made at once by filling the arrays, rather than agent by agent.
+ */
+export function renewGeneration(pop: Population, size: number, tick: number): void {
+  const n = pop.bands * size;
+  if (n > pop.capacity) grow(pop, Math.max(n, pop.capacity * 2));
+  const cat = pop.catalogue;
+  const K = cat.size;
+  const W = cat.words;
+  pop.alive.fill(0).fill(1, 0, n);
+  pop.born.fill(tick, 0, n);
+  pop.x.fill(0, 0, n * K);
+  pop.mastered.fill(0, 0, n * W);
+  for (let w = 0; w < W; w++) for (let i = 0; i < n; i++) pop.frontier[i * W + w] = cat.roots[w];
+  pop.capability.fill(0, 0, n);
+  pop.boost.fill(1, 0, n * CHANNELS);
   for (let b = 0; b < pop.bands; b++) {
+    if (pop.members[b].length < size) pop.members[b] = new Int32Array(size);
     const list = pop.members[b];
-    for (let j = pop.memberCount[b] - 1; j >= 0; j--) {
-      const i = list[j];
-      pop.alive[i] = 0;
-      pop.free[pop.freeCount++] = i;
+    pop.band.fill(b, b * size, (b + 1) * size);
+    for (let j = 0; j < size; j++) {
+      list[j] = b * size + j;
+      pop.memberIndex[b * size + j] = j;
     }
-    pop.memberCount[b] = 0;
+    pop.memberCount[b] = size;
   }
-  pop.size = 0;
+  // The free slots above, lowest handed out first, as after grow.
+  pop.freeCount = 0;
+  for (let i = pop.capacity - 1; i >= n; i--) pop.free[pop.freeCount++] = i;
+  pop.size = n;
+  pop.added += n;
   pop.masters.fill(0);
   pop.bandSkills.fill(0);
   pop.bestLevel.fill(0);

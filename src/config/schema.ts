@@ -214,6 +214,7 @@ const language = section('language', {
   languageRate: num(0.5, { min: 0, max: 1, unit: 'probability', description: 'Success probability of a language event, times B_language (capped at 1).' }),
   alphaLanguage: num(0.18, { min: 0, max: 1e6, unit: 'proficiency', description: 'Mean shortfall of a skill learned from language.' }),
   betaLanguage: num(0.05, { min: 0, max: 1e6, unit: 'proficiency', description: 'Spread of errors of a skill learned from language.' }),
+  teaching: choice(['plain', 'band', 'lexicon'] as const, 'plain', 'PROTO: plain: shortfall alphaLanguage; band: alphaLanguage / mean B_language of the band.'),
 });
 
 const distillation = section('distillation', {

@@ -1,9 +1,8 @@
-import { addAgent, clearPopulation, removeAgent } from '../agents/population.js';
-import { kernels } from './kernels.js';
-import { uniformInt } from './rng.js';
+import { addAgent, removeAgent, renewGeneration } from '../agents/population.js';
+import { binomial, geometricSkip, uniformInt } from './rng.js';
 import { orderBuffer, type World } from './world.js';
 
-/** Step 1 of a tick: deaths and births, by the scenario's demography mode. */
+/** Step 1 of a tick (MODEL.md 4.1): deaths and births, by the scenario's demography mode. */
 export function demography(world: World): void {
   switch (world.params.population.demography) {
     case 'overlapping':
@@ -16,13 +15,50 @@ export function demography(world: World): void {
 }
 
 /**
- * Age-structured: each agent may die (more likely from oldAge on, surely at maxAge); bands
- * refill by births. The loop is overlappingKernel's (demography-kernel.ts).
+ * Age-structured: each agent dies with probability mortality per tick (oldAgeMortality from
+ * oldAge on), and surely at maxAge; then each band with n members below bandSize gets
+ * Binomial(bandSize - n, birthRate) newborns.
+ *
+ * The deaths of age come from the front of a queue of the living in order of birth. The
+ * others are sampled by thinning: geometric skips over the living at the higher of the two
+ * death rates, each candidate dying with its own rate over that one. The distribution is that
+ * of a Bernoulli draw per agent, at a draw per candidate.
  */
 function overlapping(world: World): void {
-  // The dead are listed in scratch.order, grown first if need be.
-  orderBuffer(world);
-  kernels(world).overlapping();
+  const { pop, tick } = world;
+  const p = world.params.population;
+  const rng = world.rng.demography;
+  const queue = world.cache.births;
+  // Agents added elsewhere (founders, events) join the queue in order of birth.
+  if (queue.added !== pop.added) queue.rebuild(pop);
+  // The dead are collected first because removing reorders the member lists.
+  const dead = orderBuffer(world);
+  let deaths = queue.agedOut(pop, tick - p.maxAge, dead);
+  const highest = Math.max(p.mortality, p.oldAgeMortality);
+  const logSurvival = Math.log1p(-highest);
+  // The bands' member lists, taken as one sequence.
+  let candidate = geometricSkip(rng, highest, logSurvival);
+  let offset = 0;
+  for (let b = 0; b < pop.bands; b++) {
+    const list = pop.members[b];
+    const count = pop.memberCount[b];
+    for (; candidate < offset + count; candidate += 1 + geometricSkip(rng, highest, logSurvival)) {
+      const i = list[candidate - offset];
+      const age = tick - pop.born[i];
+      if (age >= p.maxAge) continue;
+      const q = age >= p.oldAge ? p.oldAgeMortality : p.mortality;
+      if (q >= highest || rng.next() * highest < q) dead[deaths++] = i;
+    }
+    offset += count;
+  }
+  for (let d = 0; d < deaths; d++) removeAgent(pop, dead[d]);
+  for (let b = 0; b < pop.bands; b++) {
+    const missing = p.bandSize - pop.memberCount[b];
+    if (missing <= 0) continue;
+    const births = binomial(rng, missing, p.birthRate);
+    for (let s = 0; s < births; s++) queue.push(addAgent(pop, b, tick), tick);
+  }
+  queue.added = pop.added;
 }
 
 /**
@@ -31,13 +67,11 @@ function overlapping(world: World): void {
  * from the teachers only.
  */
 function generational(world: World): void {
-  const next = world.spare ?? world.teachers;
-  world.spare = null;
-  clearPopulation(next);
+  const next = world.cache.spare ?? world.teachers;
+  world.cache.spare = null;
+  renewGeneration(next, world.params.population.bandSize, world.tick);
   world.teachers = world.pop;
   world.pop = next;
-  const size = world.params.population.bandSize;
-  for (let b = 0; b < next.bands; b++) for (let s = 0; s < size; s++) addAgent(next, b, world.tick);
 }
 
 /**

@@ -1,26 +1,74 @@
 import { IMITATE } from '../agents/catalogue.js';
 import { type Population, raiseLevel } from '../agents/population.js';
 import { popcount, skillAtRank } from '../agents/skillset.js';
-import { gumbel, uniformInt } from './rng.js';
-import { Bias, type World } from './world.js';
+import { geometricSkip, gumbel, uniformInt } from './rng.js';
+import type { World } from './world.js';
 
 /**
- * Imitation (MODEL.md 4.3), once the learning step (`learnInOrder`) has found that learner
- * i has a demonstrator in band b (in generational mode, among the previous generation of
- * its band), that some demonstrator there has a skill for it (scope one), and, for a
- * faithful copy of one skill, that the copy succeeds: picks the demonstrator by the
- * scenario's bias, then copies one skill or all skills by the gumbel or fidelity copy model.
+ * Per tick, before the agents learn: the best bias ranks each band's teachers once, and a
+ * faithful copy of one skill finds its first candidate (see imitationEvent).
  */
-export function imitate(world: World, i: number, b: number): void {
-  const d = chooseDemonstrator(world, b, i);
-  if (world.derived.copyOne) copyOneSkill(world, i, d);
-  else copyAll(world, i, d);
+export function startImitation(world: World): void {
+  const p = world.params.imitation;
+  if (p.bias === 'best') rankTeachers(world);
+  if (p.scope === 'one' && p.copy === 'fidelity') world.cache.untilCopy = geometricSkip(world.rng.learning, copyBound(world));
+}
+
+/** The highest chance of a faithful copy that any agent can have: every cognitive skill at the cap. */
+function copyBound(world: World): number {
+  return Math.min(1, world.params.imitation.fidelity * world.cache.maxImitateBoost);
+}
+
+/**
+ * Imitation (MODEL.md 4.3), one event of learner i: a demonstrator among the other members
+ * of its band (in generational mode, among the previous generation of its band), chosen by
+ * the scenario's bias; then one skill or all skills copied, by the gumbel or fidelity model.
+ *
+ * An event happens whenever the band has a demonstrator; it gives nothing when no member
+ * masters a skill on the learner's frontier (scope one), and then no demonstrator is drawn.
+ * A faithful copy of one skill succeeds or fails whatever is copied from whom, with chance
+ * fidelity * B_imitate, rarely: the successes are found by thinning, candidates by
+ * geometric skips over the imitation events at the highest chance any agent can have, each
+ * kept with its own chance over that bound. Most events are then a countdown, no draw.
+ */
+export function imitationEvent(world: World, i: number): void {
+  const { pop, teachers, cache } = world;
+  const b = pop.band[i];
+  if (teachers.memberCount[b] <= (teachers === pop ? 1 : 0)) return;
+  world.counts.imitateEvents++;
+  const p = world.params.imitation;
+  if (p.scope === 'all') {
+    copyAll(world, i, chooseDemonstrator(world, b, i));
+    return;
+  }
+  const rng = world.rng.learning;
+  if (p.copy === 'fidelity') {
+    if (cache.untilCopy > 0) {
+      cache.untilCopy--;
+      return;
+    }
+    const bound = copyBound(world);
+    cache.untilCopy = geometricSkip(rng, bound);
+    if (!bandCanTeach(world, i, b)) return;
+    const chance = p.fidelity * pop.boost[i * 4 + IMITATE];
+    if (chance < 1 && rng.next() * bound >= chance) return;
+  } else if (!bandCanTeach(world, i, b)) return;
+  copyOneSkill(world, i, chooseDemonstrator(world, b, i));
+}
+
+/** Does some member of band b (a teacher) master a skill on learner i's frontier? */
+function bandCanTeach(world: World, i: number, b: number): boolean {
+  const W = world.catalogue.words;
+  const { frontier } = world.pop;
+  const { bandSkills } = world.teachers;
+  for (let w = 0; w < W; w++) if ((bandSkills[b * W + w] & frontier[i * W + w]) !== 0) return true;
+  return false;
 }
 
 function copyOneSkill(world: World, i: number, d: number): void {
   const { pop, teachers } = world;
   const W = pop.catalogue.words;
-  const candidates = world.scratch.skills;
+  const candidates = world.cache.skills;
   let total = 0;
   for (let w = 0; w < W; w++) {
     const v = teachers.mastered[d * W + w] & pop.frontier[i * W + w];
@@ -57,9 +105,9 @@ function copySkill(world: World, i: number, d: number, k: number): number {
   const model = teachers.x[d * K + k];
   const boost = pop.boost[i * 4 + IMITATE];
   let v: number;
-  if (world.derived.faithful) {
-    // Scope one drew the copy's success before choosing (learnInOrder).
-    if (!world.derived.copyOne) {
+  if (p.copy === 'fidelity') {
+    // Scope one drew the copy's success before choosing (imitationEvent).
+    if (p.scope === 'all') {
       const chance = p.fidelity * boost;
       if (chance < 1 && rng.next() >= chance) return 0;
     }
@@ -73,14 +121,15 @@ function copySkill(world: World, i: number, d: number, k: number): number {
 /** A demonstrator slot in `teachers`; the band must have one. */
 function chooseDemonstrator(world: World, b: number, i: number): number {
   const p = world.params.imitation;
-  switch (world.derived.bias) {
-    case Bias.Random:
+  const { bestTeacher, secondTeacher } = world.cache;
+  switch (p.bias) {
+    case 'random':
       return otherMember(world, b, i);
-    case Bias.Best:
+    case 'best':
       // Slots of two generations are unrelated numbers: only compare within one population.
-      if (world.teachers !== world.pop || world.bestTeacher[b] !== i) return world.bestTeacher[b];
-      return world.secondTeacher[b];
-    case Bias.Payoff: {
+      if (world.teachers !== world.pop || bestTeacher[b] !== i) return bestTeacher[b];
+      return secondTeacher[b];
+    case 'payoff': {
       let best = otherMember(world, b, i);
       for (let s = 1; s < p.payoffSample; s++) {
         const c = otherMember(world, b, i);
@@ -88,7 +137,7 @@ function chooseDemonstrator(world: World, b: number, i: number): number {
       }
       return best;
     }
-    case Bias.Conformist:
+    case 'conformist':
       return conformist(world, b, i, p.payoffSample);
   }
 }
@@ -113,8 +162,8 @@ function conformist(world: World, b: number, i: number, s: number): number {
   const t: Population = world.teachers;
   const K = t.catalogue.size;
   const W = t.catalogue.words;
-  const picks = world.scratch.picks;
-  const tally = world.scratch.tally;
+  const picks = world.cache.picks;
+  const tally = world.cache.tally;
   tally.fill(0);
   for (let j = 0; j < s; j++) {
     const c = otherMember(world, b, i);
@@ -127,7 +176,7 @@ function conformist(world: World, b: number, i: number, s: number): number {
       }
     }
   }
-  const majority = world.scratch.skills;
+  const majority = world.cache.skills;
   majority.fill(0);
   for (let k = 0; k < K; k++) if (2 * tally[k] > s) majority[k >>> 5] |= 1 << (k & 31);
   let best = picks[0];
@@ -162,7 +211,7 @@ export function rankTeachers(world: World): void {
         second = c;
       }
     }
-    world.bestTeacher[b] = first;
-    world.secondTeacher[b] = second;
+    world.cache.bestTeacher[b] = first;
+    world.cache.secondTeacher[b] = second;
   }
 }

@@ -25,7 +25,7 @@ export class InnovationSampler {
    */
   start(world: World, maxEvents: number): number {
     const rate = world.params.innovation.innovationRate;
-    this.bound = -Math.expm1(-rate * maxEvents * world.derived.maxInnovateBoost);
+    this.bound = -Math.expm1(-rate * maxEvents * world.cache.maxInnovateBoost);
     this.logBound = Math.log1p(-this.bound);
     this.next = geometricSkip(world.rng.learning, this.bound, this.logBound);
     return this.next;
@@ -35,7 +35,7 @@ export class InnovationSampler {
    * The attempts of the candidate at position `next` (agent i, with `events` learning events),
    * spread over its events into perEvent; returns their total and moves `next` on.
    */
-  candidateAttempts(world: World, i: number, events: number, perEvent: Int32Array): number {
+  attemptsOf(world: World, i: number, events: number, perEvent: Int32Array): number {
     const rng = world.rng.learning;
     this.next += 1 + geometricSkip(rng, this.bound, this.logBound);
     const mean = events * world.params.innovation.innovationRate * world.pop.boost[i * 4 + INNOVATE];
@@ -56,7 +56,7 @@ export function innovationEvent(world: World, i: number, attempts: number): void
   const p = world.params.innovation;
   const rng = world.rng.learning;
   const K = pop.catalogue.size;
-  const success = world.derived.innovateSuccess;
+  const success = world.cache.innovateSuccess;
   for (let a = 0; a < attempts; a++) {
     const k = p.target === 'novel' ? novelTarget(world, i) : randomTarget(world, i);
     if (k < 0) return;
@@ -75,7 +75,7 @@ export function innovationEvent(world: World, i: number, attempts: number): void
 function randomTarget(world: World, i: number): number {
   const W = world.pop.catalogue.words;
   const frontier = world.pop.frontier;
-  const candidates = world.scratch.skills;
+  const candidates = world.cache.skills;
   let total = 0;
   for (let w = 0; w < W; w++) {
     candidates[w] = frontier[i * W + w];

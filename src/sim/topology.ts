@@ -4,6 +4,31 @@ import { type Rng, uniformInt } from './rng.js';
 export type Topology = Scenario['migration']['topology'];
 
 /**
+ * The contact graph of the bands. A complete graph is not listed (B bands would need B(B-1)
+ * entries): every other band is a neighbour, in increasing order, as a list would give them.
+ */
+export interface Contact {
+  readonly bands: number;
+  /** Each band's neighbours in increasing order; null for the complete graph. */
+  readonly lists: Int32Array[] | null;
+}
+
+/** The number of neighbours of band b. */
+export function neighbourCount(contact: Contact, b: number): number {
+  return contact.lists === null ? contact.bands - 1 : contact.lists[b].length;
+}
+
+/** Band b's neighbour number r (0-based, in increasing order of band). */
+export function neighbour(contact: Contact, b: number, r: number): number {
+  if (contact.lists === null) return r < b ? r : r + 1;
+  return contact.lists[b][r];
+}
+
+export function buildContact(topology: Topology, bands: number, migration: Scenario['migration'], rng: Rng): Contact {
+  return { bands, lists: topology === 'complete' ? null : buildNeighbours(topology, bands, migration, rng) };
+}
+
+/**
  * Neighbours of every band on the contact graph. The graph is undirected; a band with no
  * neighbour (one band alone) simply has nowhere to migrate to.
  */

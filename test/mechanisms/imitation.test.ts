@@ -202,8 +202,8 @@ describe('imitation in generational mode', () => {
     place(world, 0, { 0: 4 });
     place(world, 1, { 1: 6 });
     world.teachers = world.pop;
-    world.pop = world.spare!;
-    world.spare = null;
+    world.pop = world.cache.spare!;
+    world.cache.spare = null;
     const a = place(world, 0);
     const b = place(world, 1);
     rankTeachers(world);

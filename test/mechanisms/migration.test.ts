@@ -83,7 +83,7 @@ describe('migration', () => {
         const to = world.pop.band[i];
         if (to !== from) {
           moved++;
-          expect(world.neighbours[from]).toContain(to);
+          expect(world.contact.lists![from]).toContain(to);
         }
       });
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../src/agents/catalogue.js';
-import { addAgent, bandBestLevel, clearPopulation, moveAgent, type Population, raiseLevel, removeAgent } from '../../src/agents/population.js';
+import { addAgent, bandBestLevel, moveAgent, type Population, raiseLevel, removeAgent, renewGeneration } from '../../src/agents/population.js';
 import { hasSkill, selectBit, skillAtRank } from '../../src/agents/skillset.js';
 import { exponential, Rng, uniformInt } from '../../src/sim/rng.js';
 import { emptyWorld } from './support.js';
@@ -119,8 +119,9 @@ describe('population state', () => {
         checks++;
       }
       if (step === 10000) {
-        clearPopulation(pop);
+        renewGeneration(pop, 3, step);
         checkInvariants(pop);
+        expect(pop.size).toBe(3 * pop.bands);
       }
     }
     expect(checks).toBe(100);

@@ -59,7 +59,7 @@ export function place(world: World, b: number, levels: Record<number, number> = 
 /** One learning event of agent i, every enabled channel tried, as the learning step runs it. */
 export function learnOnce(world: World, i: number): void {
   eventsBuffer(world)[i] = 1;
-  learnInOrder(world, Int32Array.of(i), 1, 1);
+  learnInOrder(world, Int32Array.of(i), 1);
 }
 
 export function levelOf(world: World, i: number, k: number): number {
