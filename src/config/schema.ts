@@ -214,7 +214,6 @@ const language = section('language', {
   languageRate: num(0.5, { min: 0, max: 1, unit: 'probability', description: 'Success probability of a language event, times B_language (capped at 1).' }),
   alphaLanguage: num(0.18, { min: 0, max: 1e6, unit: 'proficiency', description: 'Mean shortfall of a skill learned from language.' }),
   betaLanguage: num(0.05, { min: 0, max: 1e6, unit: 'proficiency', description: 'Spread of errors of a skill learned from language.' }),
-  teaching: choice(['plain', 'band', 'lexicon'] as const, 'plain', 'PROTO: plain: shortfall alphaLanguage; band: alphaLanguage / mean B_language of the band.'),
 });
 
 const distillation = section('distillation', {
@@ -223,6 +222,7 @@ const distillation = section('distillation', {
   distillExponent: num(1, { min: 0, max: 100, unit: '-', description: 'How strongly distillation needs a skill to be common in the band.' }),
   distillFidelity: num(1, { min: 0, max: 10, unit: '-', description: "An entry's level starts at the masters' mean level times distillFidelity." }),
   refineRate: num(0.002, { min: 0, max: 1, unit: '1/tick', description: "Per tick, q_k moves this share of the way to the band's best master level." }),
+  forgetRate: num(0, { min: 0, max: 1, unit: '1/tick', description: 'Per tick, each entry is forgotten with probability forgetRate / B_lexicon, where B_lexicon = 1 + sum over the cognitive skills in the lexicon of b_k,language * min(q_k, boostCap).' }),
   lexiconMemory: num(200, { int: true, min: 0, max: 1e9, unit: 'ticks', description: 'An entry whose skill has had no master for this long may be lost.' }),
   lexiconLoss: num(0.01, { min: 0, max: 1, unit: '1/tick', description: 'Loss probability per tick of an entry past lexiconMemory.' }),
   initialLexicon: flag(false, "Founding bands start with every skill their founders master in the lexicon, at q = initialLevel.", true),

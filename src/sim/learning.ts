@@ -1,7 +1,7 @@
 import { learnsNothing } from '../agents/population.js';
 import { imitationEvent, startImitation } from './imitation.js';
 import { innovationEvent } from './innovation.js';
-import { languageEvent, startLanguage } from './language.js';
+import { languageEvent } from './language.js';
 import { uniformInt } from './rng.js';
 import { eventsBuffer, orderBuffer, type World } from './world.js';
 
@@ -27,7 +27,6 @@ export function learnInOrder(world: World, order: Int32Array, n: number): void {
   const language = params.language.enabled;
   const imitation = params.imitation.enabled;
   const innovation = params.innovation.enabled;
-  if (language) startLanguage(world);
   if (imitation) startImitation(world);
   const { events, attempts, innovators } = cache;
   // Innovators are rare: the sampler finds them among the learners by geometric skips.

@@ -85,8 +85,8 @@ export interface Cache {
   /** Per band, the most capable teacher and the runner-up, for the best bias. */
   bestTeacher: Int32Array;
   secondTeacher: Int32Array;
-  /** Per band, the shortfall of a skill learned from its lexicon: alphaLanguage / B_lexicon (language.ts). */
-  languageShortfall: Float64Array;
+  /** Lexicon entries to pass before the next candidate to be forgotten (distillation.ts). */
+  untilForgotten: number;
   /** Imitation events to pass before the next candidate copy (imitation.ts). */
   untilCopy: number;
   /** Who makes innovation attempts this tick. */
@@ -156,7 +156,7 @@ export function createWorld(scenario: Scenario, seed: number): World {
       attempts: new Int32Array(1001),
       bestTeacher: new Int32Array(bands).fill(-1),
       secondTeacher: new Int32Array(bands).fill(-1),
-      languageShortfall: new Float64Array(bands),
+      untilForgotten: -1,
       untilCopy: 0,
       innovators: new InnovationSampler(),
       births: new BirthQueue(),
