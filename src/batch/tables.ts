@@ -23,6 +23,13 @@ export const SWEEP_FILES = {
   scenario: 'scenario.json',
 } as const;
 
+/** The files `sapient analyze` writes into a sweep's directory (removed with the sweep's files by --force). */
+export const ANALYSIS_FILES = {
+  indices: 'sensitivity.csv',
+  second: 'sensitivity-s2.csv',
+  outputs: 'sensitivity-outputs.csv',
+} as const;
+
 export type TableName = 'timeline' | 'summary' | 'points' | SurvivalTable | 'failures';
 /** The tables computed point by point from the runs' summaries: not written by a shard, but by the merge. */
 export const POINT_TABLES: readonly TableName[] = ['points', ...SURVIVAL_EVENTS.map((e) => e.table)];
