@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkPath, parameterKind } from '../src/batch/parameters.js';
@@ -65,8 +65,10 @@ describe('a valid sweep file', () => {
   });
 
   it('loads every shipped sweep', () => {
-    for (const name of ['population-size', 'henrich-threshold', 'sensitivity']) {
-      const sweep = loadSweep(join(ROOT, 'scenarios', 'sweeps', `${name}.yaml`));
+    const names = readdirSync(join(ROOT, 'scenarios', 'sweeps')).filter((f) => f.endsWith('.yaml'));
+    expect(names).toEqual(expect.arrayContaining(['population-size.yaml', 'henrich-threshold.yaml', 'sensitivity.yaml', 'henrich-saltelli.yaml', 'takeoff-saltelli.yaml']));
+    for (const name of names) {
+      const sweep = loadSweep(join(ROOT, 'scenarios', 'sweeps', name));
       expect(sweep.runs).toBeGreaterThan(0);
       expect(sweep.description).not.toBe('');
     }
