@@ -16,7 +16,7 @@ export function outline(s: Scenario): string {
   const parts = [
     `${readable(skills)} skill${skills === 1 ? '' : 's'}`,
     `${readable(s.population.bands)} band${s.population.bands === 1 ? '' : 's'} of ${readable(s.population.bandSize)}`,
-    `${readable(s.ticks)} tick${s.ticks === 1 ? '' : 's'}`,
+    `${readable(s.ticks)} tick${s.ticks === 1 ? '' : 's'}${s.stop.when === 'never' ? '' : ` at most (stop ${readable(s.stop.after)} after ${s.stop.when})`}`,
   ];
   if (s.events.length > 0) parts.push(`${s.events.length} event${s.events.length === 1 ? '' : 's'}`);
   return parts.join(', ');
