@@ -68,6 +68,20 @@ describe('stop: { when, after }', () => {
     expect(Number(cell('ticks'))).toBe(Number(cell('t25_year')) + 50);
     expect(result.stdout).toContain(`${Number(cell('years')).toLocaleString('en-US')} years (stopped 50 ticks after t25) in`);
 
+    // In a sweep's vary: (and set:, sample:): one point per condition and delay.
+    writeFile(cwd, 'stops.yaml', `scenario: quick.yaml\nseed: 3\nvary:\n  stop.when: [never, t25]\n  stop.after: [0, 300]\n`);
+    const sweep = await sapient(['sweep', 'stops.yaml', '--workers', '2', '--out', 'sweep', '--quiet'], cwd);
+    expect(sweep).toMatchObject({ code: 0, stderr: '' });
+    const [head, ...runs] = readFileSync(join(cwd, 'sweep', 'summary.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    const at = (row: string[], name: string) => row[head.indexOf(name)];
+    expect(runs.map((r) => [at(r, 'stop.when'), at(r, 'stop.after'), at(r, 'stopped_by')])).toEqual([
+      ['never', '0', 'horizon'],
+      ['never', '300', 'horizon'],
+      ['t25', '0', 't25'],
+      ['t25', '300', 't25'],
+    ]);
+    expect(runs.map((r) => Number(at(r, 'ticks')) - Number(at(r, 't25_year')))).toEqual([3000 - Number(at(runs[0], 't25_year')), 3000 - Number(at(runs[1], 't25_year')), 0, 300]);
+
     const bad = await sapient(['run', 'quick.yaml', '--set', 'stop.when=lunch'], cwd);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe("sapient: --set stop.when=lunch: stop.when: expected one of 'never', 'takeoff', 't25', 't75', found 'lunch'\n");
