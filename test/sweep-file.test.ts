@@ -1,7 +1,10 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkPath, parameterKind } from '../src/batch/parameters.js';
 import { loadSweep } from '../src/batch/sweep-file.js';
+import { SALTELLI_MAX_PARAMETERS } from '../src/batch/sweep-sample.js';
+import { PARAMS } from '../src/config/schema.js';
 import { formatProblem, InputError } from '../src/config/problems.js';
 import { ROOT, removeTemporaries, sapient, workspace } from './fixtures/sweeps/support.js';
 
@@ -62,11 +65,41 @@ describe('a valid sweep file', () => {
   });
 
   it('loads every shipped sweep', () => {
-    for (const name of ['population-size', 'henrich-threshold', 'sensitivity']) {
-      const sweep = loadSweep(join(ROOT, 'scenarios', 'sweeps', `${name}.yaml`));
+    const names = readdirSync(join(ROOT, 'scenarios', 'sweeps')).filter((f) => f.endsWith('.yaml'));
+    expect(names).toEqual(expect.arrayContaining(['population-size.yaml', 'henrich-threshold.yaml', 'sensitivity.yaml', 'henrich-saltelli.yaml', 'takeoff-saltelli.yaml']));
+    for (const name of names) {
+      const sweep = loadSweep(join(ROOT, 'scenarios', 'sweeps', name));
       expect(sweep.runs).toBeGreaterThan(0);
       expect(sweep.description).not.toBe('');
     }
+  });
+});
+
+describe('sensitivity designs in a sweep file', () => {
+  it('gives N(D + 2) Saltelli points (N(2D + 2) with secondOrder) and r(D + 1) Morris points, seeded by the root seed', () => {
+    const dir = workspace('scenario.yaml');
+    const file = join(dir, 'sweep.yaml');
+    const ranges = 'ranges: { imitation.fidelity: { from: 0.01, to: 0.1, scale: log }, population.bandSize: { from: 5, to: 20 }, migration.migrationRate: { from: 0, to: 0.01 } }';
+    const load = (sample: string, seed = 1) => {
+      writeFileSync(file, `scenario: scenario.yaml\nseed: ${seed}\nreplicates: 2\nsample: { ${sample}, ${ranges} }\n`);
+      return loadSweep(file);
+    };
+    const first = load('method: saltelli, n: 8');
+    expect(first.points).toHaveLength(8 * 5);
+    expect(first.runs).toBe(80);
+    expect(first.sample).toMatchObject({ method: 'saltelli', n: 8, seed: 1, secondOrder: false, scramble: true });
+    expect(load('method: saltelli, n: 8, secondOrder: true').points).toHaveLength(8 * 8);
+    expect(load('method: saltelli, n: 8', 2).points).not.toEqual(first.points);
+    expect(load('method: saltelli, n: 8, scramble: false').sample?.seed).toBeNull();
+    for (const point of first.points) {
+      expect(point[0]).toBeGreaterThanOrEqual(0.01);
+      expect(point[0]).toBeLessThanOrEqual(0.1);
+      expect(Number.isInteger(point[1])).toBe(true);
+    }
+    const morris = load('method: morris, trajectories: 5, levels: 6');
+    expect(morris.points).toHaveLength(5 * 4);
+    expect(morris.sample).toMatchObject({ method: 'morris', n: 5, levels: 6, seed: 1 });
+    expect(load('method: morris, trajectories: 5').sample?.levels).toBe(4);
   });
 });
 
@@ -131,12 +164,35 @@ describe('a bad sweep file', () => {
       "sweep.yaml:3:58: vary.migration.migrationRate.step: expected a key of a range { from, to, steps, by, scale } (did you mean 'steps'?), found an unknown key",
       'sweep.yaml:3:28: vary.migration.migrationRate: expected a range with steps: (the number of values) or by: (the step between them), found neither',
       'sweep.yaml:4:49: vary.population.bandSize.steps: expected fewer steps: the values of an integer parameter must differ, and 2 comes twice, found 5',
-      "sweep.yaml:6:11: sample.method: expected one of 'lhs', 'sobol', found 'lhc'",
+      "sweep.yaml:6:11: sample.method: expected one of 'lhs', 'sobol', 'saltelli', 'morris', found 'lhc'",
       'sweep.yaml:7:6: sample.n: expected an integer from 1 to 1000000, found 0',
       "sweep.yaml:9:30: sample.ranges.migration.migrationRate: expected a parameter given in only one of set:, vary: and sample: (migration.migrationRate is already in vary:), found 'migration.migrationRate' again",
       'sweep.yaml:10:36: sample.ranges.imitation.beta.to: expected a number greater than from: (1), found 0.5',
       "sweep.yaml:11:25: sample.ranges.innovation.enabled: expected a numeric parameter (innovation.enabled is true or false: list its values under vary:), found 'innovation.enabled'",
     ]);
+  });
+
+  it('checks the keys of each sampling method', () => {
+    const ranges = ['  ranges:', '    imitation.fidelity: { from: 0.01, to: 0.1 }'];
+    expect(problems(['scenario: scenario.yaml', 'vary:', '  population.bands: [2, 3]', 'sample:', '  method: morris', '  n: 3', '  levels: 5', ...ranges].join('\n'))).toEqual([
+      'sweep.yaml:6:6: sample.n: expected a key of sample: with method morris: one of method, trajectories, levels, seed, ranges, found an unknown key',
+      'sweep.yaml:5:3: sample: expected trajectories: (the number r of trajectories), found no trajectories:',
+      'sweep.yaml:7:11: sample.levels: expected an even integer from 2 to 1000 (the levels p of the grid; a step is p/2 levels), found 5',
+      'sweep.yaml:3:3: vary: expected no vary: with sample method morris (its indices need its own points alone: fix a parameter with set:, or sample it), found vary:',
+    ]);
+    expect(problems(['scenario: scenario.yaml', 'sample:', '  method: saltelli', '  n: 1', '  secondOrdr: true', '  scramble: false', '  seed: 4', ...ranges].join('\n'))).toEqual([
+      "sweep.yaml:5:15: sample.secondOrdr: expected a key of sample: with method saltelli (did you mean 'secondOrder'?), found an unknown key",
+      'sweep.yaml:4:6: sample.n: expected an integer from 2 to 1000000, found 1',
+      'sweep.yaml:7:9: sample.seed: expected no seed with scramble: false (the unscrambled Sobol base has no randomness), found 4',
+    ]);
+  });
+
+  it('carries direction numbers for a Saltelli base over every numeric parameter of the schema at once', () => {
+    // 2D Sobol dimensions for D parameters: the table's 128 cover D = 64, more than the schema has.
+    const numeric = PARAMS.filter((p) => checkPath(p.path) && 'spec' in checkPath(p.path) && parameterKind(p).type === 'number');
+    expect(SALTELLI_MAX_PARAMETERS).toBe(64);
+    expect(numeric.length).toBeGreaterThan(30);
+    expect(numeric.length).toBeLessThanOrEqual(SALTELLI_MAX_PARAMETERS);
   });
 
   it('checks every point as the scenario it will run, and names the point', () => {

@@ -14,10 +14,14 @@ afterAll(removeTemporaries);
 const RUNS = 24;
 let dir: string;
 let reference: Finished;
+let saltelliReference: Finished;
 
 beforeAll(async () => {
-  dir = workspace('slow.yaml');
-  reference = await sapient(['sweep', 'slow.yaml', '--workers', '2', '--out', 'reference', '--quiet'], dir);
+  dir = workspace('slow.yaml', 'slow-saltelli.yaml');
+  [reference, saltelliReference] = await Promise.all([
+    sapient(['sweep', 'slow.yaml', '--workers', '2', '--out', 'reference', '--quiet'], dir),
+    sapient(['sweep', 'slow-saltelli.yaml', '--workers', '1', '--out', 'saltelli-reference', '--quiet'], dir),
+  ]);
 });
 
 function sessions(out: string): { runs: number; ended: string; workers: number }[] {
@@ -84,6 +88,20 @@ describe('--resume', () => {
     const resumed = await sapient(['sweep', 'slow.yaml', '--workers', '1', '--out', 'interrupted', '--resume', '--quiet'], dir);
     expect(resumed.code).toBe(0);
     expect(tables(out)).toEqual(tables(join(dir, 'reference')));
+  });
+
+  it('finishes an interrupted Saltelli sweep with stop conditions into the files of an uninterrupted one', async () => {
+    expect(saltelliReference.code).toBe(0);
+    const out = join(dir, 'saltelli');
+    const sweep = start(['sweep', 'slow-saltelli.yaml', '--workers', '2', '--out', 'saltelli', '--quiet'], dir);
+    await waitFor(() => committedRuns(out) >= 2, 60_000, 'two committed runs');
+    sweep.child.kill('SIGINT');
+    const stopped = await sweep.done;
+    expect(stopped.code).toBe(130);
+    expect(committedRuns(out)).toBeLessThan(16);
+    const resumed = await sapient(['sweep', 'slow-saltelli.yaml', '--workers', '1', '--out', 'saltelli', '--resume', '--quiet'], dir);
+    expect(resumed).toMatchObject({ code: 0, stderr: '' });
+    expect(tables(out)).toEqual(tables(join(dir, 'saltelli-reference')));
   });
 
   it('refuses to resume with a sweep file that changed', async () => {

@@ -6,7 +6,7 @@ import { LineReader, leadingInteger, splitCsvLine } from './csv.js';
 import { Ledger, type LedgerState, removeSweepFiles } from './ledger.js';
 import { readManifest, type SweepManifest, writeManifest } from './manifest.js';
 import { PointTally } from './points.js';
-import { SWEEP_FILES, type TableName, tableHeader } from './tables.js';
+import { POINT_TABLES, SWEEP_FILES, type TableName, tableHeader } from './tables.js';
 
 /**
  * `sapient merge`: the shards of one sweep, run on several machines, combined into exactly
@@ -152,16 +152,16 @@ function interleave(table: TableName, shards: readonly ShardDir[], runs: number,
   return writer.bytes;
 }
 
-/** points.csv from the merged summary and failures tables, point by point. */
-function writePoints(out: string, manifest: SweepManifest): number {
+/** points.csv and the survival tables from the merged summary and failures tables, point by point; their byte lengths. */
+function writePoints(out: string, manifest: SweepManifest): Partial<Record<TableName, number>> {
   const summaries = new LineReader(join(out, SWEEP_FILES.summary));
   const failures = new LineReader(join(out, SWEEP_FILES.failures));
-  const writer = new TableWriter(join(out, SWEEP_FILES.points));
+  const writers = new Map(POINT_TABLES.map((table) => [table, new TableWriter(join(out, SWEEP_FILES[table]))]));
   try {
     const header = summaries.take() as string;
     failures.take();
     const tally = new PointTally(splitCsvLine(header));
-    writer.write(tableHeader('points', manifest.parameters.map((p) => p.column)));
+    for (const [table, writer] of writers) writer.write(tableHeader(table, manifest.parameters.map((p) => p.column)));
     const replicates = manifest.replicates;
     for (let run = 0; run < manifest.runs; run++) {
       const s = summaries.peek();
@@ -174,15 +174,15 @@ function writePoints(out: string, manifest: SweepManifest): number {
       if (run % replicates === replicates - 1) {
         const point = Math.floor(run / replicates);
         const values = manifest.parameters.map((p) => manifest.points[point].parameters[p.path]);
-        writer.write(tally.row(point, values));
+        for (const [table, text] of Object.entries(tally.rows(point, values))) writers.get(table as TableName)?.write(text);
       }
     }
   } finally {
     summaries.close();
     failures.close();
-    writer.close();
+    for (const writer of writers.values()) writer.close();
   }
-  return writer.bytes;
+  return Object.fromEntries([...writers].map(([table, writer]) => [table, writer.bytes]));
 }
 
 export function mergeShards(dirs: readonly string[], out: string, options: { force?: boolean; command?: readonly string[] } = {}): MergeResult {
@@ -196,7 +196,7 @@ export function mergeShards(dirs: readonly string[], out: string, options: { for
   const runs = first.runs;
   const bytes: LedgerState['bytes'] = {};
   for (const table of ['timeline', 'summary', 'failures'] as const) bytes[table] = interleave(table, shards, runs, out);
-  bytes.points = writePoints(out, first);
+  Object.assign(bytes, writePoints(out, first));
   copyFileSync(join(shards[0].dir, SWEEP_FILES.scenario), join(out, SWEEP_FILES.scenario));
 
   const failed = shards.reduce((n, s) => n + s.state.failed, 0);

@@ -1,14 +1,17 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { expectMapping, type PathKey, readDocument, type SourceDocument } from '../config/document.js';
-import { closest, describeValue, formatProblem, InputError, type Problem } from '../config/problems.js';
+import { describeValue, formatProblem, InputError, type Problem } from '../config/problems.js';
 import { dotted, type Override, validateScenario } from '../config/scenario.js';
 import { setParameter } from '../config/schema.js';
-import { crossDesign, factorial, fromUnit, type Interval, SAMPLE_METHODS, type SampleMethod, stepsBetween, stepsBy, unitDesign } from './design.js';
-import { checkPath, parameterKind } from './parameters.js';
+import { crossDesign, factorial, stepsBetween, stepsBy } from './design.js';
+import { parameterKind } from './parameters.js';
 import { SEED_MODES, type SeedMode } from './seeds.js';
-import { SOBOL_MAX_DIMENSIONS } from './sobol.js';
+import { claimPath, isInteger, isMapping, type Mapping, readInterval, Report, SEED_MAX } from './sweep-report.js';
+import { readSample, type SampleDesign, samplePoints, sampleSize } from './sweep-sample.js';
 import { parameterColumn } from './tables.js';
+
+export type { SampleDesign } from './sweep-sample.js';
 
 /**
  * A sweep file, read and checked with the care given to scenarios: every problem names the
@@ -25,13 +28,6 @@ export interface SweepParameter {
   from: 'vary' | 'sample';
 }
 
-export interface SampleDesign {
-  method: SampleMethod;
-  n: number;
-  /** Seed of the Latin hypercube's permutations (none for Sobol, which is deterministic). */
-  seed: number | null;
-  ranges: { path: string; interval: Interval }[];
-}
 
 export interface Sweep {
   /** The sweep file as the user gave it, and resolved. */
@@ -62,46 +58,12 @@ export interface Sweep {
 
 const TOP_KEYS = ['description', 'scenario', 'seed', 'replicates', 'seeds', 'set', 'vary', 'sample'] as const;
 const RANGE_KEYS = ['from', 'to', 'steps', 'by', 'scale'];
-const SAMPLE_KEYS = ['method', 'n', 'seed', 'ranges'];
-const SCALES = ['linear', 'log'] as const;
-const SEED_MAX = Number.MAX_SAFE_INTEGER;
 export const MAX_RUNS = 1_000_000;
 const MAX_REPLICATES = 1_000_000;
-const MAX_SAMPLES = 1_000_000;
 const MAX_STEPS = 100_000;
 /** Problems shown at most for the points of a design: the first ones tell what is wrong. */
 const MAX_POINT_PROBLEMS = 20;
 
-type Mapping = Record<string, unknown>;
-
-function isMapping(v: unknown): v is Mapping {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-function isInteger(v: unknown, min: number, max: number): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
-}
-
-/** Collects problems located in the sweep file. */
-class Report {
-  readonly problems: Problem[] = [];
-
-  constructor(readonly doc: SourceDocument) {}
-
-  add(path: readonly PathKey[], expected: string, found: string): void {
-    const at = this.doc.locate(path);
-    this.problems.push({ source: this.doc.source, line: at?.line, column: at?.column, path: dotted(path), expected, found });
-  }
-
-  /** Keys of `mapping` that are not in `known`, each with a suggestion. */
-  unknownKeys(path: readonly PathKey[], mapping: Mapping, known: readonly string[], what: string): void {
-    for (const key of Object.keys(mapping)) {
-      if (known.includes(key)) continue;
-      const guess = closest(key, known);
-      this.add([...path, key], guess ? `${what} (did you mean '${guess}'?)` : `${what}: one of ${known.join(', ')}`, 'an unknown key');
-    }
-  }
-}
 
 /** Reads and validates a sweep file and every point of its design. Throws an InputError listing every problem. */
 export function loadSweep(file: string): Sweep {
@@ -123,7 +85,7 @@ export function loadSweep(file: string): Sweep {
   const used = new Map<string, string>();
   const set = readSet(data, report, used);
   const vary = readVary(data, report, used);
-  const sample = readSample(data, report, used, isInteger(rootSeed, 0, SEED_MAX) ? rootSeed : 1);
+  const sample = readSample(data, report, used, isInteger(rootSeed, 0, SEED_MAX) ? rootSeed : 1, isMapping(data.vary) && Object.keys(data.vary).length > 0);
   if (report.problems.length > 0) throw new InputError(report.problems);
   if (!scenario) throw new Error('unreachable: a scenario problem was not reported');
 
@@ -132,16 +94,14 @@ export function loadSweep(file: string): Sweep {
     ...(sample?.ranges ?? []).map((r) => ({ path: r.path, column: parameterColumn(r.path), from: 'sample' as const })),
   ];
   // Counted before anything is built: a grid of many parameters grows fast.
-  const pointCount = vary.reduce((n, v) => n * v.values.length, 1) * (sample?.n ?? 1);
+  const pointCount = vary.reduce((n, v) => n * v.values.length, 1) * (sample ? sampleSize(sample) : 1);
   const runs = pointCount * (replicates as number);
   if (runs > MAX_RUNS) {
     report.add(['replicates'], `a sweep of at most ${MAX_RUNS.toLocaleString('en-US')} runs`, `${pointCount.toLocaleString('en-US')} points times ${replicates} replicates`);
     throw new InputError(report.problems);
   }
   const grid = factorial(vary.map((v) => v.values));
-  const sampled = sample
-    ? unitDesign(sample.method, sample.n, sample.ranges.length, sample.seed ?? 0).map((u) => u.map((x, j) => fromUnit(x, sample.ranges[j].interval)))
-    : [[]];
+  const sampled = sample ? samplePoints(sample) : [[]];
   const points = crossDesign(grid, sampled);
 
   const origins = new Map<string, { at: PathKey[] }>();
@@ -208,21 +168,6 @@ function pathMapping(data: Mapping, key: string, report: Report, example: string
   return {};
 }
 
-/** A parameter path given in set:, vary: or sample.ranges:, known and used once only. */
-function claimPath(path: string, at: PathKey[], report: Report, used: Map<string, string>) {
-  const checked = checkPath(path);
-  if (!('spec' in checked)) {
-    report.add(at, checked.expected, checked.found);
-    return undefined;
-  }
-  const earlier = used.get(path);
-  if (earlier !== undefined) {
-    report.add(at, `a parameter given in only one of set:, vary: and sample: (${path} is already in ${earlier})`, `'${path}' again`);
-    return undefined;
-  }
-  used.set(path, at.slice(0, -1).map(String).join('.') + ':');
-  return checked.spec;
-}
 
 function readSet(data: Mapping, report: Report, used: Map<string, string>): { path: string; value: unknown }[] {
   const set: { path: string; value: unknown }[] = [];
@@ -274,37 +219,6 @@ function readVary(data: Mapping, report: Report, used: Map<string, string>): { p
   return vary;
 }
 
-/** Reads from, to and scale of a range; undefined (with problems reported) if any is wrong. */
-function readInterval(entry: Mapping, at: PathKey[], integer: boolean, expected: string, valid: (x: number) => boolean, report: Report, strict: boolean): Interval | undefined {
-  let ok = true;
-  for (const end of ['from', 'to'] as const) {
-    const x = entry[end];
-    if (x === undefined) {
-      report.add([...at], `a range with ${end}: (${expected})`, `no ${end}:`);
-      ok = false;
-    } else if (typeof x !== 'number' || !valid(x)) {
-      report.add([...at, end], expected, describeValue(x));
-      ok = false;
-    }
-  }
-  const scale = entry.scale ?? 'linear';
-  if (!SCALES.includes(scale as (typeof SCALES)[number])) {
-    report.add([...at, 'scale'], "one of 'linear', 'log'", describeValue(scale));
-    ok = false;
-  }
-  if (!ok) return undefined;
-  const from = entry.from as number;
-  const to = entry.to as number;
-  if (strict ? from >= to : from > to) {
-    report.add([...at, 'to'], `a number ${strict ? 'greater than' : 'no less than'} from: (${from})`, describeValue(to));
-    return undefined;
-  }
-  if (scale === 'log' && from <= 0) {
-    report.add([...at, 'from'], 'a number greater than 0 on a log scale', describeValue(from));
-    return undefined;
-  }
-  return { from, to, scale: scale as Interval['scale'], integer };
-}
 
 function readSteps(entry: Mapping, at: PathKey[], integer: boolean, expected: string, valid: (x: number) => boolean, report: Report): number[] | undefined {
   const before = report.problems.length;
@@ -334,54 +248,6 @@ function readSteps(entry: Mapping, at: PathKey[], integer: boolean, expected: st
   return values;
 }
 
-function readSample(data: Mapping, report: Report, used: Map<string, string>, rootSeed: number): SampleDesign | null {
-  const entry = data.sample;
-  if (entry === undefined || entry === null) return null;
-  const at: PathKey[] = ['sample'];
-  if (!isMapping(entry)) {
-    report.add(at, 'a mapping { method: lhs or sobol, n: number of points, ranges: { path: { from, to } } }', describeValue(entry));
-    return null;
-  }
-  const before = report.problems.length;
-  report.unknownKeys(at, entry, SAMPLE_KEYS, 'a key of sample:');
-  const { method, n, seed } = entry;
-  if (method === undefined) report.add(at, `a method: (${SAMPLE_METHODS.join(' or ')})`, 'no method:');
-  else if (!SAMPLE_METHODS.includes(method as SampleMethod)) report.add(['sample', 'method'], `one of ${SAMPLE_METHODS.map((m) => `'${m}'`).join(', ')}`, describeValue(method));
-  if (n === undefined) report.add(at, 'n: (the number of points to draw)', 'no n:');
-  else if (!isInteger(n, 1, MAX_SAMPLES)) report.add(['sample', 'n'], `an integer from 1 to ${MAX_SAMPLES}`, describeValue(n));
-  if (seed !== undefined) {
-    if (method === 'sobol') report.add(['sample', 'seed'], 'no seed with method sobol (the unscrambled Sobol sequence has no randomness)', describeValue(seed));
-    else if (!isInteger(seed, 0, SEED_MAX)) report.add(['sample', 'seed'], 'an integer from 0 to 2^53-1', describeValue(seed));
-  }
-  const ranges: SampleDesign['ranges'] = [];
-  const rangesEntry = entry.ranges;
-  if (!isMapping(rangesEntry) || Object.keys(rangesEntry).length === 0) {
-    report.add(rangesEntry === undefined ? at : ['sample', 'ranges'], 'ranges: a mapping of parameter paths to { from, to } (with scale: log if wanted)', rangesEntry === undefined ? 'no ranges:' : describeValue(rangesEntry));
-  } else {
-    for (const [path, range] of Object.entries(rangesEntry)) {
-      const rangeAt: PathKey[] = ['sample', 'ranges', path];
-      const spec = claimPath(path, rangeAt, report, used);
-      if (!spec) continue;
-      const kind = parameterKind(spec);
-      if (kind.type !== 'number') {
-        report.add(rangeAt, `a numeric parameter (${path} is ${spec.expected}: list its values under vary:)`, `'${path}'`);
-        continue;
-      }
-      if (!isMapping(range)) {
-        report.add(rangeAt, 'a range { from, to } (with scale: log if wanted)', describeValue(range));
-        continue;
-      }
-      report.unknownKeys(rangeAt, range, ['from', 'to', 'scale'], 'a key of a sampled range { from, to, scale }');
-      const interval = readInterval(range, rangeAt, kind.integer, spec.expected, (x) => spec.schema.safeParse(x).success, report, true);
-      if (interval) ranges.push({ path, interval });
-    }
-    if (method === 'sobol' && Object.keys(rangesEntry).length > SOBOL_MAX_DIMENSIONS) {
-      report.add(['sample', 'ranges'], `at most ${SOBOL_MAX_DIMENSIONS} parameters with method sobol`, `${Object.keys(rangesEntry).length}`);
-    }
-  }
-  if (report.problems.length > before) return null;
-  return { method: method as SampleMethod, n: n as number, seed: method === 'lhs' ? ((seed as number | undefined) ?? rootSeed) : null, ranges };
-}
 
 /**
  * Every point must be a valid scenario: ranges checked one by one can still combine into an

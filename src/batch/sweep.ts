@@ -14,7 +14,7 @@ import { buildManifest, readManifest, type Session, type Shard, shardRuns, type 
 import { PointTally } from './points.js';
 import { runSeed } from './seeds.js';
 import type { Sweep } from './sweep-file.js';
-import { runRowPrefix, SWEEP_FILES, type TableName, tableHeader } from './tables.js';
+import { POINT_TABLES, runRowPrefix, SWEEP_FILES, type TableName, tableHeader } from './tables.js';
 
 /**
  * Runs a sweep into a directory: every (point, replicate) of the shard as one task on a
@@ -211,7 +211,9 @@ export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<Swe
             ledger.append('failures', runRowPrefix(run, point, replicate, seed, sweep.points[point]) + csvLine([outcome.message]));
             tally?.addFailure();
           }
-          if (tally && replicate === sweep.replicates - 1) ledger.append('points', tally.row(point, sweep.points[point]));
+          if (tally && replicate === sweep.replicates - 1) {
+            for (const [table, text] of Object.entries(tally.rows(point, sweep.points[point]))) ledger.append(table as TableName, text);
+          }
           committed++;
         }
       };
@@ -356,8 +358,8 @@ function prepareDirectory(dir: string, sweep: Sweep, shard: Shard, fresh: SweepM
   writeManifest(dir, fresh);
   const headers: Partial<Record<TableName, string>> = {};
   const columns = sweep.parameters.map((p) => p.column);
-  for (const table of ['timeline', 'summary', 'failures', 'points'] as const) {
-    if (table === 'points' && shard.count > 1) continue;
+  for (const table of ['timeline', 'summary', 'failures', ...POINT_TABLES] as TableName[]) {
+    if (POINT_TABLES.includes(table) && shard.count > 1) continue;
     headers[table] = tableHeader(table, columns);
   }
   return { ledger: Ledger.create(dir, fresh.fingerprint, shard, headers), manifest: fresh };

@@ -1,5 +1,5 @@
 import { csvLine, SUMMARY_COLUMNS, TIMELINE_COLUMNS } from '../io/records.js';
-import { POINT_STATISTIC_COLUMNS } from './points.js';
+import { POINT_STATISTIC_COLUMNS, SURVIVAL_COLUMNS, SURVIVAL_EVENTS, type SurvivalTable } from './points.js';
 
 /**
  * The columns of a sweep's tables. Every run row starts with the same key columns and the
@@ -14,14 +14,25 @@ export const SWEEP_FILES = {
   timeline: 'timeline.csv',
   summary: 'summary.csv',
   points: 'points.csv',
+  survival: 'survival.csv',
+  survival_t25: 'survival-t25.csv',
+  survival_t75: 'survival-t75.csv',
   failures: 'failures.csv',
   manifest: 'manifest.json',
   state: 'sweep-state.jsonl',
   scenario: 'scenario.json',
 } as const;
 
-export type TableName = 'timeline' | 'summary' | 'points' | 'failures';
-export const TABLES: readonly TableName[] = ['timeline', 'summary', 'points', 'failures'];
+/** The files `sapient analyze` writes into a sweep's directory (removed with the sweep's files by --force). */
+export const ANALYSIS_FILES = {
+  indices: 'sensitivity.csv',
+  second: 'sensitivity-s2.csv',
+  outputs: 'sensitivity-outputs.csv',
+} as const;
+
+export type TableName = 'timeline' | 'summary' | 'points' | SurvivalTable | 'failures';
+/** The tables computed point by point from the runs' summaries: not written by a shard, but by the merge. */
+export const POINT_TABLES: readonly TableName[] = ['points', ...SURVIVAL_EVENTS.map((e) => e.table)];
 
 /**
  * A parameter's column is named by its path. The one path that would collide with an
@@ -42,6 +53,8 @@ export function tableHeader(table: TableName, parameterColumns: readonly string[
       return csvLine([...RUN_KEY_COLUMNS, ...parameterColumns, 'error']);
     case 'points':
       return csvLine(['point_id', ...parameterColumns, ...POINT_STATISTIC_COLUMNS]);
+    default:
+      return csvLine(SURVIVAL_COLUMNS);
   }
 }
 

@@ -14,8 +14,8 @@ export function mergeCommand() {
     .addHelpText(
       'after',
       `
-The merged timeline.csv, summary.csv, failures.csv and points.csv are byte-identical to
-those of the same sweep run on one machine (apart from wall_* columns). Shards of
+The merged timeline.csv, summary.csv, failures.csv, points.csv and survival tables are
+byte-identical to those of the same sweep run on one machine (apart from wall_* columns). Shards of
 different sweeps, a shard given twice, a missing or unfinished shard are refused, and
 nothing is written.
 

@@ -79,17 +79,18 @@ Examples:
           progress?.stop();
           stop.release();
         }
-        if (!options.quiet) process.stdout.write(`${report(record, name, scenario.yearsPerTick)}\n`);
+        if (!options.quiet) process.stdout.write(`${report(record, name, scenario.yearsPerTick, scenario.stop.after)}\n`);
       }),
     );
 }
 
 /** The one line a person wants after a run: did it take off, how far did it get, how fast. */
-export function report(record: RunRecord, name: string, yearsPerTick: number): string {
+export function report(record: RunRecord, name: string, yearsPerTick: number, stopAfter = 0): string {
   const s = record.summary;
+  const stopped = s.stopped_by === 'horizon' ? '' : ` (stopped ${counted(stopAfter, 'tick')} after ${s.stopped_by})`;
   const takeoff = shape(s.t25_year, s.t75_year, s.years);
   const lexicon = `final lexicon ${readable(s.final_lexicon_shared)} shared of ${counted(record.skills, 'skill')} (${readable(s.final_lexicon_mean)} per band)`;
-  const speed = `${counted(s.years, 'year')} in ${duration(s.wall_seconds)} (${rate(s.wall_agent_ticks_per_second)} agent-ticks/s)`;
+  const speed = `${counted(s.years, 'year')}${stopped} in ${duration(s.wall_seconds)} (${rate(s.wall_agent_ticks_per_second)} agent-ticks/s)`;
   const years = yearsPerTick === 1 ? '' : ` (${counted(s.ticks, 'tick')})`;
   return `${name} (seed ${s.seed}): ${takeoff}; ${lexicon}; ${speed}${years}. Results in ${shownPath(record.dir)}/`;
 }

@@ -32,13 +32,17 @@ Outputs, in the output directory (README.md, section Sweeps, describes every col
                   point's parameters, then the timeline columns of sapient run
   summary.csv     one row per run: the same key columns, then the summary columns
   points.csv      one row per point: runs, failures, mean, sd and 95% interval of the
-                  main figures, share of runs that took off (not written by a shard)
+                  main figures, share of runs that took off, Kaplan-Meier medians
+                  (not written by a shard)
+  survival.csv    per point, the Kaplan-Meier curve of the takeoff year (runs without
+                  a takeoff censored at their length); survival-t25.csv and
+                  survival-t75.csv the same for L >= 0.25 and L >= 0.75
   failures.csv    runs that threw: point, replicate, seed and the error
   manifest.json   the design (every point and seed), version, git commit, times, workers
   scenario.json   the scenario every run starts from: a run is repeated alone by
                   sapient run scenario.json --seed <seed> --set <path>=<value>...
 
-The four tables are byte-identical whatever --workers is (apart from wall_* columns).
+The tables are byte-identical whatever --workers is (apart from wall_* columns).
 Ctrl-C stops at once and keeps every finished run; --resume finishes the rest, also after
 a killed process, and the files end exactly as if nothing had happened.
 
@@ -49,7 +53,8 @@ Examples:
   $ sapient sweep population-size --workers 8
   $ sapient sweep my-sweep.yaml --out results/my-sweep --resume
   $ sapient sweep my-sweep.yaml --shard 3/10 --out results/my-sweep-3   # one machine of ten
-  $ sapient merge results/my-sweep-* --out results/my-sweep`,
+  $ sapient merge results/my-sweep-* --out results/my-sweep
+  $ sapient analyze results/my-sweep                # sensitivity indices`,
     )
     .action(
       action(async (argument, options) => {

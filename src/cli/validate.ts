@@ -1,5 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
-import { loadSweep } from '../batch/sweep-file.js';
+import { loadSweep, type SampleDesign } from '../batch/sweep-file.js';
 import { readDocument } from '../config/document.js';
 import { InputError } from '../config/problems.js';
 import { scenarioNotes, validateScenario } from '../config/scenario.js';
@@ -16,7 +16,7 @@ export function outline(s: Scenario): string {
   const parts = [
     `${readable(skills)} skill${skills === 1 ? '' : 's'}`,
     `${readable(s.population.bands)} band${s.population.bands === 1 ? '' : 's'} of ${readable(s.population.bandSize)}`,
-    `${readable(s.ticks)} tick${s.ticks === 1 ? '' : 's'}`,
+    `${readable(s.ticks)} tick${s.ticks === 1 ? '' : 's'}${s.stop.when === 'never' ? '' : ` at most (stop ${readable(s.stop.after)} after ${s.stop.when})`}`,
   ];
   if (s.events.length > 0) parts.push(`${s.events.length} event${s.events.length === 1 ? '' : 's'}`);
   return parts.join(', ');
@@ -95,7 +95,21 @@ function validateSweep(file: string, flags: { set?: string[]; seed?: string; tic
   const design = `${readable(points)} point${points === 1 ? '' : 's'} x ${readable(sweep.replicates)} replicate${sweep.replicates === 1 ? '' : 's'} = ${readable(sweep.runs)} run${sweep.runs === 1 ? '' : 's'}`;
   const over: string[] = [];
   if (sweep.vary.length > 0) over.push(`varies ${sweep.vary.map((v) => v.path).join(', ')}`);
-  if (sweep.sample) over.push(`${sweep.sample.method === 'lhs' ? 'Latin hypercube' : 'Sobol'} over ${sweep.sample.ranges.map((r) => r.path).join(', ')}`);
+  if (sweep.sample) over.push(`${designName(sweep.sample)} over ${sweep.sample.ranges.map((r) => r.path).join(', ')}`);
   const parameters = over.map((o) => `; ${o}`).join('');
   process.stdout.write(`${shownPath(file)}: valid sweep (${design}${parameters}; each run: ${outline(scenario)})\n`);
+}
+
+/** A sampled design as a person names it, with what sizes it. */
+function designName(sample: SampleDesign): string {
+  switch (sample.method) {
+    case 'lhs':
+      return 'Latin hypercube';
+    case 'sobol':
+      return 'Sobol';
+    case 'saltelli':
+      return `Saltelli (N = ${readable(sample.n)}${sample.secondOrder ? ', second order' : ''})`;
+    case 'morris':
+      return `Morris (${readable(sample.n)} trajectories, ${sample.levels} levels)`;
+  }
 }

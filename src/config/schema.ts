@@ -238,6 +238,12 @@ const migration = section('migration', {
   rewire: num(0.1, { min: 0, max: 1, unit: 'probability', description: 'small-world: probability of rewiring each ring edge to a random band.' }),
 });
 
+const stop = section('stop', {
+  when: choice(['never', 'takeoff', 't25', 't75'] as const, 'never',
+    'Ends the run `stop.after` ticks after this condition first holds at a sample: takeoff (lexicon_shared >= takeoffFraction * K), t25 or t75 (L = lexicon_shared / K >= 0.25 or >= 0.75); never: the run goes on to `ticks`.', true),
+  after: num(0, { int: true, min: 0, max: 1e9, unit: 'ticks', description: 'Ticks run after the stop condition first holds (0: the run ends at that sample); a run never goes past `ticks`.', fixed: true }),
+});
+
 const eventSchema = z.strictObject({
   at: z.int().min(1),
   description: z.string().optional(),
@@ -295,13 +301,14 @@ export const scenarioSchema = z.strictObject({
   language: z.strictObject(language).prefault({} as never),
   distillation: z.strictObject(distillation).prefault({} as never),
   migration: z.strictObject(migration).prefault({} as never),
+  stop: z.strictObject(stop).prefault({} as never),
   events: z.array(eventSchema).default([]),
 });
 
 export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 
-export const SECTIONS = ['population', 'skills', 'learning', 'innovation', 'imitation', 'language', 'distillation', 'migration'] as const;
+export const SECTIONS = ['population', 'skills', 'learning', 'innovation', 'imitation', 'language', 'distillation', 'migration', 'stop'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 /** Every parameter, in declaration order. */

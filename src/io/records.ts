@@ -23,6 +23,7 @@ export const SUMMARY_COLUMNS: readonly string[] = [
   'rise_years',
   'ticks',
   'years',
+  'stopped_by',
   ...SERIES.map((s) => `final_${s}`),
   ...SERIES.map((s) => `peak_${s}`),
   'innovate_events',

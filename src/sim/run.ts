@@ -47,6 +47,8 @@ export interface Summary extends Record<`final_${SeriesName}` | `peak_${SeriesNa
   t25_year: number | null;
   t75_year: number | null;
   rise_years: number | null;
+  /** Why the run ended: the stop condition (scenario.stop.when) before `ticks`, or the horizon. */
+  stopped_by: 'horizon' | Scenario['stop']['when'];
   innovate_events: number;
   innovate_gains: number;
   imitate_events: number;
@@ -89,6 +91,8 @@ export async function simulateAsync(scenario: Scenario, options: RunOptions & { 
 /** A run being advanced: the tick loop, its samples and the running summary. */
 class RunInProgress {
   private readonly world: World;
+  /** The last tick: `ticks`, or earlier once the stop condition (scenario.stop) has held. */
+  private end: number;
   private readonly started = performance.now();
   private readonly takeoffAt: number;
   private readonly progressEvery: number;
@@ -107,6 +111,7 @@ class RunInProgress {
     this.world = foundWorld(scenario, options.seed ?? scenario.seed);
     this.takeoffAt = scenario.takeoffFraction * this.world.catalogue.size;
     this.progressEvery = options.progressEvery ?? Math.max(1, Math.floor(scenario.ticks / 200));
+    this.end = scenario.ticks;
     this.sample();
   }
 
@@ -115,14 +120,14 @@ class RunInProgress {
     const { world, scenario, options } = this;
     const { ticks, sampleEvery } = scenario;
     const until = performance.now() + ms;
-    while (world.tick < ticks) {
+    while (world.tick < this.end) {
       step(world);
       this.agentTicks += world.pop.size;
-      if (world.tick % sampleEvery === 0 || world.tick === ticks) this.sample();
-      if (options.onProgress && (world.tick % this.progressEvery === 0 || world.tick === ticks)) options.onProgress(world.tick, ticks);
+      if (world.tick % sampleEvery === 0 || world.tick === this.end) this.sample();
+      if (options.onProgress && (world.tick % this.progressEvery === 0 || world.tick === this.end)) options.onProgress(world.tick, ticks);
       if (ms !== Infinity && performance.now() >= until) break;
     }
-    return world.tick >= ticks;
+    return world.tick >= this.end;
   }
 
   private sample(): void {
@@ -139,12 +144,18 @@ class RunInProgress {
     const K = world.catalogue.size;
     if (this.t25 === null && 4 * s.lexicon_shared >= K) this.t25 = world.tick;
     if (this.t75 === null && 4 * s.lexicon_shared >= 3 * K) this.t75 = world.tick;
+    // The stop condition holds for the first time at this sample: the run ends `after` ticks on.
+    const { when, after } = this.scenario.stop;
+    const held = when === 'takeoff' ? this.takeoff : when === 't25' ? this.t25 : when === 't75' ? this.t75 : null;
+    if (held === world.tick) this.end = Math.min(this.end, held + after);
     this.options.onSample?.(s);
   }
 
   finish(): Summary {
     const { world, totals, takeoff } = this;
-    const { ticks, yearsPerTick } = this.scenario;
+    const { yearsPerTick } = this.scenario;
+    // What was run: a stop condition may have ended the run before `ticks`.
+    const ticks = world.tick;
     const seconds = (performance.now() - this.started) / 1000;
     const year = (t: number | null) => (t === null ? null : t * yearsPerTick);
     const firstDistill = world.firstDistillTick < 0 ? null : world.firstDistillTick;
@@ -159,6 +170,7 @@ class RunInProgress {
       t25_year: year(this.t25),
       t75_year: year(this.t75),
       rise_years: this.t25 === null || this.t75 === null ? null : (this.t75 - this.t25) * yearsPerTick,
+      stopped_by: ticks < this.scenario.ticks ? this.scenario.stop.when : 'horizon',
       innovate_events: totals.innovateEvents,
       innovate_gains: totals.innovateGains,
       imitate_events: totals.imitateEvents,

@@ -1,0 +1,93 @@
+import { LineReader, numberCell, splitCsvLine } from '../batch/csv.js';
+
+/**
+ * The outputs of a sweep, point by point, as `sapient analyze` needs them: each output's
+ * mean over a point's replicates, and what the replicates say about noise. Read once, in
+ * run order, from summary.csv as written, with Welford's updates (stable, and the same
+ * numbers whatever machine reads the same file).
+ */
+
+export interface OutputColumn {
+  /** The column of summary.csv. */
+  column: string;
+  /** A time to an event: a run without the event counts at its length (this column), as in points.csv. */
+  censoredAt?: string;
+}
+
+/** Per output and point: how many runs had a value, their mean, and their sum of squared deviations. */
+export interface PointOutputs {
+  counts: Int32Array[];
+  means: Float64Array[];
+  squares: Float64Array[];
+}
+
+/** Reads summary.csv (up to `limit` bytes, its committed length) into per-point tallies of each output. */
+export function readPointOutputs(file: string, limit: number, outputs: readonly OutputColumn[], points: number): PointOutputs {
+  const reader = new LineReader(file, limit);
+  const tallies: PointOutputs = {
+    counts: outputs.map(() => new Int32Array(points)),
+    means: outputs.map(() => new Float64Array(points)),
+    squares: outputs.map(() => new Float64Array(points)),
+  };
+  try {
+    const header = splitCsvLine(reader.take() ?? '');
+    const at = (column: string) => header.indexOf(column);
+    const pointColumn = at('point_id');
+    const columns = outputs.map((o) => ({ value: at(o.column), censored: o.censoredAt === undefined ? -1 : at(o.censoredAt) }));
+    for (let line = reader.take(); line !== null; line = reader.take()) {
+      const fields = splitCsvLine(line);
+      const point = Number(fields[pointColumn]);
+      columns.forEach(({ value, censored }, o) => {
+        const x = numberCell(fields[value] ?? '') ?? (censored >= 0 ? numberCell(fields[censored] ?? '') : null);
+        if (x === null || !Number.isFinite(x)) return;
+        const n = ++tallies.counts[o][point];
+        const delta = x - tallies.means[o][point];
+        tallies.means[o][point] += delta / n;
+        tallies.squares[o][point] += delta * (x - tallies.means[o][point]);
+      });
+    }
+  } finally {
+    reader.close();
+  }
+  return tallies;
+}
+
+/** What the replicates say about one output over the points an estimator used. */
+export interface OutputNoise {
+  pointsUsed: number;
+  runsUsed: number;
+  /** Mean and variance (divisor n - 1) of the point means. */
+  mean: number | null;
+  variance: number | null;
+  /** The replicates' variance within a point, pooled over the points with two or more runs. */
+  replicateVariance: number | null;
+  /**
+   * The share of the variance of the point means that is replicate noise: the pooled
+   * variance times the mean of 1 / runs over the points, over the variance of the means;
+   * at most 1. Empty without replicates.
+   */
+  noiseShare: number | null;
+}
+
+export function outputNoise(tallies: PointOutputs, output: number, used: readonly number[]): OutputNoise {
+  const counts = tallies.counts[output];
+  const means = used.map((p) => tallies.means[output][p]);
+  const n = means.length;
+  const runsUsed = used.reduce((s, p) => s + counts[p], 0);
+  if (n === 0) return { pointsUsed: 0, runsUsed, mean: null, variance: null, replicateVariance: null, noiseShare: null };
+  const mean = means.reduce((s, x) => s + x, 0) / n;
+  const variance = n > 1 ? means.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1) : null;
+  let squares = 0;
+  let freedom = 0;
+  let inverseRuns = 0;
+  for (const p of used) {
+    if (counts[p] > 1) {
+      squares += tallies.squares[output][p];
+      freedom += counts[p] - 1;
+    }
+    inverseRuns += 1 / counts[p];
+  }
+  const replicateVariance = freedom > 0 ? squares / freedom : null;
+  const noiseShare = replicateVariance === null || variance === null || variance === 0 ? null : Math.min(1, (replicateVariance * (inverseRuns / n)) / variance);
+  return { pointsUsed: n, runsUsed, mean, variance, replicateVariance, noiseShare };
+}
