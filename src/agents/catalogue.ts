@@ -95,12 +95,17 @@ function generateEntries(scenario: Scenario, seed: number): SkillEntry[] {
   }
   const isCognitive = new Set(order.slice(0, Math.min(cognitiveCount, K - 1)));
   const entries: SkillEntry[] = [];
+  // Basic skills: domain skills without prerequisites, which anyone can learn from scratch.
+  const basic: number[] = [];
   for (let k = 0; k < K; k++) {
     const difficulty = s.difficultyMin + (s.difficultyMax - s.difficultyMin) * rng.next();
     let wanted = uniformInt(rng, s.maxPrerequisites + 1);
     if (isCognitive.has(k)) wanted = Math.max(1, wanted);
+    // A cognitive skill is abstracted from basic skills, or (cognitivePrerequisites: any) from any earlier skill.
+    const fromBasic = isCognitive.has(k) && s.cognitivePrerequisites === 'basic';
     const prerequisites = new Set<number>();
-    for (let i = 0; i < wanted && k > 0; i++) prerequisites.add(uniformInt(rng, k));
+    for (let i = 0; i < wanted && k > 0; i++) prerequisites.add(fromBasic ? basic[uniformInt(rng, basic.length)] : uniformInt(rng, k));
+    if (prerequisites.size === 0 && !isCognitive.has(k)) basic.push(k);
     const jitter = () => 0.5 + rng.next();
     const boosts = {
       innovate: s.boostInnovate * jitter(),

@@ -273,6 +273,16 @@ function gainMastery(pop: Population, i: number, k: number): void {
   }
 }
 
+/** The highest multiplier of channel c among the living (1 if nobody lives). */
+export function highestBoost(pop: Population, c: number): number {
+  let highest = 1;
+  for (let b = 0; b < pop.bands; b++) {
+    const list = pop.members[b];
+    for (let j = 0; j < pop.memberCount[b]; j++) highest = Math.max(highest, pop.boost[list[j] * CHANNELS + c]);
+  }
+  return highest;
+}
+
 /** Does agent i master every skill it could learn (an empty frontier)? No channel teaches it a new one. */
 export function learnsNothing(pop: Population, i: number): boolean {
   const W = pop.catalogue.words;

@@ -167,6 +167,8 @@ const skills = section('skills', {
   difficultyMin: num(0.2, { min: 0, max: 0.999, unit: '-', description: 'Generated difficulties d_k are uniform in [difficultyMin, difficultyMax].', fixed: true }),
   difficultyMax: num(0.9, { min: 0, max: 0.999, unit: '-', description: 'See difficultyMin.', fixed: true }),
   maxPrerequisites: num(2, { int: true, min: 0, max: 64, unit: 'skills', description: 'A generated skill k has a uniform number in [0, maxPrerequisites] of prerequisites, drawn among skills 0..k-1.', fixed: true }),
+  cognitivePrerequisites: choice(['basic', 'any'] as const, 'basic',
+    "basic: a generated cognitive skill's prerequisites are basic skills (domain skills without prerequisites of their own); any: any lower-numbered skills, as for a domain skill.", true),
   boostInnovate: num(0.3, { min: 0, max: 100, unit: '1/proficiency', description: 'Mean boost b_k,innovate of a generated cognitive skill (each is drawn uniform in [0.5, 1.5] times the mean).', fixed: true }),
   boostImitate: num(0.3, { min: 0, max: 100, unit: '1/proficiency', description: 'Mean boost b_k,imitate of a generated cognitive skill.', fixed: true }),
   boostLanguage: num(0.3, { min: 0, max: 100, unit: '1/proficiency', description: 'Mean boost b_k,language of a generated cognitive skill.', fixed: true }),

@@ -1,8 +1,7 @@
 import { DISTILL, LANGUAGE } from '../agents/catalogue.js';
 import { addEntry, removeEntry } from '../agents/lexicon.js';
-import { bandBestLevel, type Population } from '../agents/population.js';
-import { popcount as popcountOf, selectBit } from '../agents/skillset.js';
-import { geometricSkip } from './rng.js';
+import { bandBestLevel, highestBoost, type Population } from '../agents/population.js';
+import { popcount, skillAtRank } from '../agents/skillset.js';
 import type { World } from './world.js';
 
 /**
@@ -20,12 +19,17 @@ import type { World } from './world.js';
 export function distillation(world: World): void {
   const d = world.params.distillation;
   if (!d.enabled) return;
-  // Forgetting counts the entries of all bands as one sequence (see forgetting).
-  let passed = 0;
+  const { forgetting, distilling } = world.cache;
+  const rng = world.rng.distillation;
+  // Both are rare: each samples its trials, over all bands as one sequence, by thinning.
+  forgetting.start(rng, d.forgetRate);
+  distilling.start(rng, d.distillRate * highestBoost(world.pop, DISTILL));
+  let entries = 0;
+  let skills = 0;
   for (let b = 0; b < world.pop.bands; b++) {
-    if (d.forgetRate > 0) passed += forgetting(world, b, passed);
+    entries += forget(world, b, entries);
     upkeep(world, b);
-    distill(world, b);
+    skills += distill(world, b, skills);
   }
 }
 
@@ -38,31 +42,20 @@ export function distillation(world: World): void {
  * Without cognitive skills in its language a band keeps only what it keeps distilling and
  * borrowing again (a steady state of gains and losses, Kolodny et al. 2015); each cognitive
  * skill it puts into words makes every entry more durable (docs/MODEL.md 6.7 and 8).
- *
- * Sampled as one sequence of the entries of every band, in band order: candidates by
- * geometric skips at forgetRate, the highest hazard (B_lexicon >= 1), each forgotten with
- * probability 1 / B_lexicon of its band (thinning). Exact, at a draw per candidate rather than
- * per entry. `passed` entries of the earlier bands have been counted this tick; returns the
- * number of this band's.
+ * The band's entries are trials number `passed` on of the tick's sequence; returns their number.
  */
-function forgetting(world: World, b: number, passed: number): number {
+function forget(world: World, b: number, passed: number): number {
   const { lexicon, cache } = world;
-  const rate = world.params.distillation.forgetRate;
-  const rng = world.rng.distillation;
-  if (passed === 0) cache.untilForgotten = geometricSkip(rng, rate);
+  const sequence = cache.forgetting;
   const n = lexicon.size[b];
-  if (cache.untilForgotten >= passed + n) return n;
-  const W = lexicon.words;
-  // This band's entries as they are now: forgetting one does not move the others' places.
-  const mask = world.cache.skills;
-  for (let w = 0; w < W; w++) mask[w] = lexicon.entries[b * W + w];
-  const boost = lexiconBoost(world, b);
-  for (; cache.untilForgotten < passed + n; cache.untilForgotten += 1 + geometricSkip(rng, rate)) {
-    if (boost > 1 && rng.next() * boost >= 1) continue;
-    let r = cache.untilForgotten - passed;
-    let w = 0;
-    for (let count = popcountOf(mask[w]); r >= count; count = popcountOf(mask[++w])) r -= count;
-    removeEntry(lexicon, b, (w << 5) + selectBit(mask[w], r));
+  if (sequence.at >= passed + n) return n;
+  const rng = world.rng.distillation;
+  // The entries as they are now: forgetting one does not move the others' places.
+  const entries = copyMask(lexicon.entries, b * lexicon.words, lexicon.words, cache.skills);
+  const chance = world.params.distillation.forgetRate / lexiconBoost(world, b);
+  while (sequence.at < passed + n) {
+    const k = skillAtRank(entries, lexicon.words, sequence.at - passed);
+    if (sequence.keep(rng, chance)) removeEntry(lexicon, b, k);
   }
   return n;
 }
@@ -99,26 +92,40 @@ function upkeep(world: World, b: number): void {
   }
 }
 
-function distill(world: World, b: number): void {
-  const { pop, lexicon, tick } = world;
+/**
+ * Skills that some member of band b masters and its lexicon lacks, each entering with
+ * probability distillRate * (m_k / n)^distillExponent * mean B_distill: trials number
+ * `passed` on of the tick's sequence; returns their number.
+ */
+function distill(world: World, b: number, passed: number): number {
+  const { pop, lexicon, tick, cache } = world;
   const { distillRate, distillExponent, distillFidelity } = world.params.distillation;
-  const n = pop.memberCount[b];
-  if (n === 0 || distillRate === 0) return;
-  const K = pop.catalogue.size;
   const W = pop.catalogue.words;
-  const rng = world.rng.distillation;
-  let scale = -1;
+  const candidates = cache.skills;
+  let count = 0;
   for (let w = 0; w < W; w++) {
-    for (let v = pop.bandSkills[b * W + w] & ~lexicon.entries[b * W + w]; v !== 0; v &= v - 1) {
-      const k = (w << 5) + 31 - Math.clz32(v & -v);
-      // The band's mean B_distill, summed once, when a skill could be distilled at all.
-      if (scale < 0) scale = (distillRate * meanBoost(pop, b, DISTILL));
-      const share = pop.masters[b * K + k] / n;
-      if (rng.next() >= scale * (distillExponent === 1 ? share : Math.pow(share, distillExponent))) continue;
-      addEntry(lexicon, b, k, meanMasterLevel(pop, b, k) * distillFidelity, tick);
-      if (world.firstDistillTick < 0) world.firstDistillTick = tick;
-    }
+    candidates[w] = pop.bandSkills[b * W + w] & ~lexicon.entries[b * W + w];
+    count += popcount(candidates[w]);
   }
+  const sequence = cache.distilling;
+  if (sequence.at >= passed + count) return count;
+  const rng = world.rng.distillation;
+  const n = pop.memberCount[b];
+  const scale = distillRate * meanBoost(pop, b, DISTILL);
+  while (sequence.at < passed + count) {
+    const k = skillAtRank(candidates, W, sequence.at - passed);
+    const share = pop.masters[b * pop.catalogue.size + k] / n;
+    if (!sequence.keep(rng, scale * (distillExponent === 1 ? share : Math.pow(share, distillExponent)))) continue;
+    addEntry(lexicon, b, k, meanMasterLevel(pop, b, k) * distillFidelity, tick);
+    if (world.firstDistillTick < 0) world.firstDistillTick = tick;
+  }
+  return count;
+}
+
+/** The W words of a skill mask at `offset` of `from`, copied into `to`. */
+function copyMask(from: Uint32Array, offset: number, W: number, to: Uint32Array): Uint32Array {
+  for (let w = 0; w < W; w++) to[w] = from[offset + w];
+  return to;
 }
 
 /** Mean over band b's members of their multiplier of channel c. */

@@ -1,58 +1,101 @@
 import { IMITATE } from '../agents/catalogue.js';
 import { type Population, raiseLevel } from '../agents/population.js';
 import { popcount, skillAtRank } from '../agents/skillset.js';
-import { geometricSkip, gumbel, uniformInt } from './rng.js';
+import { gumbel, uniformInt } from './rng.js';
 import type { World } from './world.js';
 
 /**
- * Per tick, before the agents learn: the best bias ranks each band's teachers once, and a
- * faithful copy of one skill finds its first candidate (see imitationEvent).
+ * Per tick, before the agents learn: the best bias ranks each band's teachers once, and the
+ * faithful copies of one skill are planned while they are rare (see imitationPlans).
+ * `highestBoost` is the highest B_imitate among the candidate learners, `maxEvents` the most
+ * learning events any of them has.
  */
-export function startImitation(world: World): void {
+export function startImitation(world: World, highestBoost: number, maxEvents: number): void {
   const p = world.params.imitation;
+  const { cache } = world;
   if (p.bias === 'best') rankTeachers(world);
-  if (p.scope === 'one' && p.copy === 'fidelity') world.cache.untilCopy = geometricSkip(world.rng.learning, copyBound(world));
+  const bound = Math.min(1, p.fidelity * highestBoost);
+  cache.copiesPlanned = p.scope === 'one' && p.copy === 'fidelity' && bound < PLAN_BELOW;
+  if (cache.copiesPlanned) cache.copying.start(world.rng.learning, -Math.expm1(maxEvents * Math.log1p(-bound)));
 }
 
-/** The highest chance of a faithful copy that any agent can have: every cognitive skill at the cap. */
-function copyBound(world: World): number {
-  return Math.min(1, world.params.imitation.fidelity * world.cache.maxImitateBoost);
+/**
+ * Planning pays while copies are rare: below this chance of a copy per event, a learner's
+ * copies are settled by thinning over the learners; above it, each event draws for itself.
+ */
+const PLAN_BELOW = 0.2;
+
+/** Has band b a demonstrator for its learners (another member, or a teacher of the previous generation)? */
+export function hasDemonstrator(world: World, b: number): boolean {
+  return world.teachers.memberCount[b] > (world.teachers === world.pop ? 1 : 0);
+}
+
+/**
+ * Before the turns, for candidate learner i (number `position` in candidate order) with
+ * `events` learning events: may its imitation change anything this tick? Not without a
+ * demonstrator. A faithful copy of one skill succeeds or fails whatever is copied from whom,
+ * with chance c = min(1, fidelity * B_imitate) per event, B_imitate as the learner's turn
+ * begins; while that is rare, the learners with at least one success among their events,
+ * chance 1 - (1 - c)^events, are found by thinning over the candidates (skips at the highest
+ * such chance, each candidate kept with its own chance over it) and the others need no draw
+ * at all. Otherwise every event is tried in turn.
+ */
+export function imitationPlans(world: World, i: number, events: number, position: number): boolean {
+  const { cache } = world;
+  if (!hasDemonstrator(world, world.pop.band[i])) return false;
+  if (!cache.copiesPlanned) return true;
+  if (position !== cache.copying.at) return false;
+  return cache.copying.keep(world.rng.learning, -Math.expm1(events * Math.log1p(-copyChance(world, i))));
+}
+
+function copyChance(world: World, i: number): number {
+  return Math.min(1, world.params.imitation.fidelity * world.pop.boost[i * 4 + IMITATE]);
+}
+
+/**
+ * At the turn of a learner whose imitation plans a copy: which of its `events` events bring
+ * one, into out[0..events), given that at least one does. The first success falls at event e
+ * with probability c / (1 - (1 - c)^(events - e)) once none came before; each event after it
+ * succeeds with probability c. Returns whether copies were planned at all.
+ */
+export function plannedCopies(world: World, i: number, events: number, out: Uint8Array): boolean {
+  if (!world.cache.copiesPlanned) return false;
+  const rng = world.rng.learning;
+  const c = copyChance(world, i);
+  let found = false;
+  for (let e = 0; e < events; e++) {
+    const chance: number = found ? c : c / -Math.expm1((events - e) * Math.log1p(-c));
+    const success: boolean = chance >= 1 || rng.next() < chance;
+    out[e] = success ? 1 : 0;
+    found ||= success;
+  }
+  return true;
 }
 
 /**
  * Imitation (MODEL.md 4.3), one event of learner i: a demonstrator among the other members
  * of its band (in generational mode, among the previous generation of its band), chosen by
  * the scenario's bias; then one skill or all skills copied, by the gumbel or fidelity model.
- *
  * An event happens whenever the band has a demonstrator; it gives nothing when no member
  * masters a skill on the learner's frontier (scope one), and then no demonstrator is drawn.
- * A faithful copy of one skill succeeds or fails whatever is copied from whom, with chance
- * fidelity * B_imitate, rarely: the successes are found by thinning, candidates by
- * geometric skips over the imitation events at the highest chance any agent can have, each
- * kept with its own chance over that bound. Most events are then a countdown, no draw.
+ * `planned`: a faithful copy of one skill planned for this event (imitationPlans).
  */
-export function imitationEvent(world: World, i: number): void {
-  const { pop, teachers, cache } = world;
+export function imitationEvent(world: World, i: number, planned: boolean): void {
+  const { pop, cache } = world;
   const b = pop.band[i];
-  if (teachers.memberCount[b] <= (teachers === pop ? 1 : 0)) return;
+  if (!hasDemonstrator(world, b)) return;
   world.counts.imitateEvents++;
   const p = world.params.imitation;
   if (p.scope === 'all') {
     copyAll(world, i, chooseDemonstrator(world, b, i));
     return;
   }
-  const rng = world.rng.learning;
-  if (p.copy === 'fidelity') {
-    if (cache.untilCopy > 0) {
-      cache.untilCopy--;
-      return;
-    }
-    const bound = copyBound(world);
-    cache.untilCopy = geometricSkip(rng, bound);
-    if (!bandCanTeach(world, i, b)) return;
-    const chance = p.fidelity * pop.boost[i * 4 + IMITATE];
-    if (chance < 1 && rng.next() * bound >= chance) return;
-  } else if (!bandCanTeach(world, i, b)) return;
+  if (cache.copiesPlanned && !planned) return;
+  if (!bandCanTeach(world, i, b)) return;
+  if (p.copy === 'fidelity' && !cache.copiesPlanned) {
+    const c = copyChance(world, i);
+    if (c < 1 && world.rng.learning.next() >= c) return;
+  }
   copyOneSkill(world, i, chooseDemonstrator(world, b, i));
 }
 

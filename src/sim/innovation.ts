@@ -1,49 +1,47 @@
 import { INNOVATE } from '../agents/catalogue.js';
 import { raiseLevel } from '../agents/population.js';
 import { lowestBit, popcount, skillAtRank } from '../agents/skillset.js';
-import { exponential, geometricSkip, poissonAtLeastOne, uniformInt } from './rng.js';
+import { exponential, poissonAtLeastOne, uniformInt } from './rng.js';
+import { Thinning } from './thinning.js';
 import type { World } from './world.js';
 
 /**
- * Who innovates this tick. Each agent's learning events carry a Poisson number of
- * attempts with mean innovationRate * B_innovate (MODEL.md 4.2), so over its `events`
- * events of a tick the total is Poisson with `events` times that mean, and given the total,
- * each attempt falls in a uniformly chosen event. Most agents make no attempt: candidates
- * are found by geometric skips at an upper bound of the chance of any attempt, and a
- * candidate is kept with its own chance over that bound (thinning). The distribution is
- * exact; the cost is a draw per candidate, not per agent.
+ * Who innovates this tick. Each agent's learning events carry a Poisson number of attempts
+ * with mean innovationRate * B_innovate (MODEL.md 4.2), so over its `events` events of a tick
+ * the total is Poisson with `events` times that mean, and given the total, each attempt falls
+ * in a uniformly chosen event. Most agents make no attempt: the candidate learners with at
+ * least one are found by thinning (skips at the chance of the candidate with the highest
+ * B_innovate, each kept with its own chance over that bound), and their attempts are drawn
+ * at their turn. An agent's boosts do not change before its turn (nobody else's learning
+ * changes them), so the distribution is exact; the cost is a draw per candidate, not per agent.
  */
 export class InnovationSampler {
-  private bound = 0;
-  private logBound = 0;
-  /** Position in the learners' order of the next candidate. */
-  next = 0;
+  private readonly sequence = new Thinning();
 
   /**
-   * Called once per tick, before the agents learn in their order: `maxEvents` is the most
-   * learning events any of them has. Returns the position of the first candidate.
+   * Once per tick, before the candidates are planned: `maxEvents` is the most learning events
+   * any of them has, `highestBoost` the highest B_innovate among them.
    */
-  start(world: World, maxEvents: number): number {
-    const rate = world.params.innovation.innovationRate;
-    this.bound = -Math.expm1(-rate * maxEvents * world.cache.maxInnovateBoost);
-    this.logBound = Math.log1p(-this.bound);
-    this.next = geometricSkip(world.rng.learning, this.bound, this.logBound);
-    return this.next;
+  start(world: World, maxEvents: number, highestBoost: number): void {
+    this.sequence.start(world.rng.learning, -Math.expm1(-world.params.innovation.innovationRate * maxEvents * highestBoost));
   }
 
-  /**
-   * The attempts of the candidate at position `next` (agent i, with `events` learning events),
-   * spread over its events into perEvent; returns their total and moves `next` on.
-   */
-  attemptsOf(world: World, i: number, events: number, perEvent: Int32Array): number {
+  /** Candidate learner i, number `position` in candidate order, with `events` events: does it attempt anything this tick? */
+  plans(world: World, i: number, events: number, position: number): boolean {
+    if (position !== this.sequence.at) return false;
+    return this.sequence.keep(world.rng.learning, -Math.expm1(-meanAttempts(world, i, events)));
+  }
+
+  /** At the turn of a learner that plans an attempt: its attempts (at least one), spread over its events into perEvent. */
+  attemptsOf(world: World, i: number, events: number, perEvent: Int32Array): void {
     const rng = world.rng.learning;
-    this.next += 1 + geometricSkip(rng, this.bound, this.logBound);
-    const mean = events * world.params.innovation.innovationRate * world.pop.boost[i * 4 + INNOVATE];
-    if (rng.next() * this.bound >= -Math.expm1(-mean)) return 0;
-    const total = poissonAtLeastOne(rng, mean);
+    const total = poissonAtLeastOne(rng, meanAttempts(world, i, events));
     for (let a = 0; a < total; a++) perEvent[uniformInt(rng, events)]++;
-    return total;
   }
+}
+
+function meanAttempts(world: World, i: number, events: number): number {
+  return events * world.params.innovation.innovationRate * world.pop.boost[i * 4 + INNOVATE];
 }
 
 /**

@@ -4,6 +4,15 @@ import { popcount, skillAtRank } from '../agents/skillset.js';
 import { gumbel, uniformInt } from './rng.js';
 import type { World } from './world.js';
 
+/** Has learner i anything to hear: an entry of its band's lexicon on its frontier? */
+export function canHear(world: World, i: number): boolean {
+  const { pop, lexicon } = world;
+  const W = lexicon.words;
+  const b = pop.band[i];
+  for (let w = 0; w < W; w++) if ((lexicon.entries[b * W + w] & pop.frontier[i * W + w]) !== 0) return true;
+  return false;
+}
+
 /**
  * Language learning (MODEL.md 4.4), one event of learner i: an entry of the band's lexicon
  * that the learner does not master but whose prerequisites it masters (its frontier), heard

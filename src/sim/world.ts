@@ -1,10 +1,11 @@
 import type { Scenario } from '../config/schema.js';
-import { buildCatalogue, type Catalogue, CHANNELS, IMITATE, INNOVATE } from '../agents/catalogue.js';
+import { buildCatalogue, type Catalogue } from '../agents/catalogue.js';
 import { createLexicon, type Lexicon } from '../agents/lexicon.js';
 import { BirthQueue } from '../agents/birth-queue.js';
 import { createPopulation, type Population } from '../agents/population.js';
 import { InnovationSampler } from './innovation.js';
 import { type Rng, stream } from './rng.js';
+import { Thinning } from './thinning.js';
 import { buildContact, type Contact } from './topology.js';
 
 /** Learning events and gains per channel since the last sample. */
@@ -69,12 +70,13 @@ export interface World {
 export interface Cache {
   /** Success probability (1 - d_k)^difficultyExponent of an innovation attempt on k. */
   innovateSuccess: Float64Array;
-  /** Upper bounds of B_innovate and B_imitate: every cognitive skill at the boost cap. */
-  maxInnovateBoost: number;
-  maxImitateBoost: number;
-  /** The tick's learners in learning order, and each slot's learning events this tick. */
+  /** The tick's candidate learners in member order, their learners in learning order, and each slot's learning events and plan (learning.ts) this tick. */
+  candidates: Int32Array;
   order: Int32Array;
   events: Int32Array;
+  plan: Uint8Array;
+  /** The most learning events any agent has this tick. */
+  maxEvents: number;
   /** A skill mask of one agent's width, for the candidates of an event. */
   skills: Uint32Array;
   /** The conformist bias's sample and its tally of skills. */
@@ -85,10 +87,13 @@ export interface Cache {
   /** Per band, the most capable teacher and the runner-up, for the best bias. */
   bestTeacher: Int32Array;
   secondTeacher: Int32Array;
-  /** Lexicon entries to pass before the next candidate to be forgotten (distillation.ts). */
-  untilForgotten: number;
-  /** Imitation events to pass before the next candidate copy (imitation.ts). */
-  untilCopy: number;
+  /** The rare trials of the distillation step: entries forgotten and skills distilled (distillation.ts). */
+  forgetting: Thinning;
+  distilling: Thinning;
+  /** Faithful copies of one skill, when they are planned (imitation.ts): the learners with one, and at a learner's turn its events that bring one. */
+  copiesPlanned: boolean;
+  copying: Thinning;
+  copyAt: Uint8Array;
   /** Who makes innovation attempts this tick. */
   innovators: InnovationSampler;
   /** The agents in order of birth, for the overlapping demography's deaths of age. */
@@ -103,15 +108,6 @@ export function refreshDerived(world: World): void {
   const e = params.innovation.difficultyExponent;
   const d = catalogue.difficulty;
   for (let k = 0; k < d.length; k++) cache.innovateSuccess[k] = Math.pow(1 - d[k], e);
-  const cap = params.skills.boostCap;
-  let innovate = 1;
-  let imitate = 1;
-  for (let k = 0; k < d.length; k++) {
-    innovate += cap * catalogue.boosts[k * CHANNELS + INNOVATE];
-    imitate += cap * catalogue.boosts[k * CHANNELS + IMITATE];
-  }
-  cache.maxInnovateBoost = innovate;
-  cache.maxImitateBoost = imitate;
 }
 
 export function createWorld(scenario: Scenario, seed: number): World {
@@ -145,10 +141,11 @@ export function createWorld(scenario: Scenario, seed: number): World {
     firstDistillTick: -1,
     cache: {
       innovateSuccess: new Float64Array(catalogue.size),
-      maxInnovateBoost: 1,
-      maxImitateBoost: 1,
+      candidates: new Int32Array(capacity),
       order: new Int32Array(capacity),
       events: new Int32Array(capacity),
+      plan: new Uint8Array(capacity),
+      maxEvents: 0,
       skills: new Uint32Array(catalogue.words),
       picks: new Int32Array(1024),
       tally: new Int32Array(catalogue.size),
@@ -156,8 +153,11 @@ export function createWorld(scenario: Scenario, seed: number): World {
       attempts: new Int32Array(1001),
       bestTeacher: new Int32Array(bands).fill(-1),
       secondTeacher: new Int32Array(bands).fill(-1),
-      untilForgotten: -1,
-      untilCopy: 0,
+      forgetting: new Thinning(),
+      distilling: new Thinning(),
+      copiesPlanned: false,
+      copying: new Thinning(),
+      copyAt: new Uint8Array(1001),
       innovators: new InnovationSampler(),
       births: new BirthQueue(),
       spare: params.population.demography === 'generational' ? newPopulation() : null,

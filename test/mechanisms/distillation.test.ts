@@ -144,3 +144,67 @@ describe('distillation: lexicon upkeep', () => {
     expect(world.lexicon.size[0]).toBe(0);
   });
 });
+
+describe('distillation: forgetting', () => {
+  /** Entries of skill 0 in every one of `bands` bands, with a master each so that they are in use; how many survive a tick, over many ticks. */
+  function survivals(world: World, ticks: number): { forgotten: number; trials: number } {
+    const B = world.pop.bands;
+    let forgotten = 0;
+    for (let t = 0; t < ticks; t++) {
+      for (let b = 0; b < B; b++) if (!inLexicon(world.lexicon, b, 0)) addEntry(world.lexicon, b, 0, 2, world.tick);
+      world.tick++;
+      distillation(world);
+      for (let b = 0; b < B; b++) if (!inLexicon(world.lexicon, b, 0)) forgotten++;
+    }
+    return { forgotten, trials: ticks * B };
+  }
+
+  it('forgets an entry with probability forgetRate per tick when the lexicon holds no cognitive skill, whatever its masters', () => {
+    const world = emptyWorld({
+      population: { bands: 7 },
+      skills: { list: [skill()], theta: 1, boostCap: 2 },
+      distillation: { enabled: true, distillRate: 0, refineRate: 0, forgetRate: 0.03, lexiconMemory: 1e6 },
+    });
+    for (let b = 0; b < 7; b++) place(world, b, { 0: 2 });
+    const { forgotten, trials } = survivals(world, 4000);
+    expectBinomial(forgotten, trials, 0.03, 'forgotten');
+  });
+
+  it('divides the hazard by B_lexicon = 1 + b_language * min(q, boostCap) of each cognitive entry of the band, band by band', () => {
+    // Skill 1 is cognitive with a language boost of 1.5. Band 0 holds it at q = 1 (B = 2.5),
+    // band 1 at q = 3, capped at 2 (B = 4), band 2 does not hold it (B = 1).
+    const world = emptyWorld({
+      population: { bands: 3 },
+      skills: { list: [skill(), skill({ language: 1.5 })], theta: 1, boostCap: 2 },
+      distillation: { enabled: true, distillRate: 0, refineRate: 0, forgetRate: 0.2, lexiconMemory: 1e6 },
+    });
+    for (let b = 0; b < 3; b++) place(world, b, { 0: 2, 1: 2 });
+    const B = [2.5, 4, 1];
+    const forgotten = [0, 0, 0];
+    const ticks = 6000;
+    for (let t = 0; t < ticks; t++) {
+      for (let b = 0; b < 3; b++) {
+        if (!inLexicon(world.lexicon, b, 0)) addEntry(world.lexicon, b, 0, 2, world.tick);
+        if (b < 2 && inLexicon(world.lexicon, b, 1)) removeEntry(world.lexicon, b, 1);
+        if (b < 2) addEntry(world.lexicon, b, 1, b === 0 ? 1 : 3, world.tick);
+      }
+      world.tick++;
+      distillation(world);
+      for (let b = 0; b < 3; b++) if (!inLexicon(world.lexicon, b, 0)) forgotten[b]++;
+    }
+    for (let b = 0; b < 3; b++) expectBinomial(forgotten[b], ticks, 0.2 / B[b], `forgotten in band ${b}`);
+  });
+
+  it('never forgets at forgetRate 0, and forgets every entry at forgetRate 1 with no cognitive skill in the lexicon', () => {
+    for (const rate of [0, 1]) {
+      const world = emptyWorld({
+        population: { bands: 4 },
+        skills: { list: [skill()], theta: 1, boostCap: 2 },
+        distillation: { enabled: true, distillRate: 0, refineRate: 0, forgetRate: rate, lexiconMemory: 1e6 },
+      });
+      for (let b = 0; b < 4; b++) place(world, b, { 0: 2 });
+      const { forgotten, trials } = survivals(world, 100);
+      expect(forgotten).toBe(rate === 0 ? 0 : trials);
+    }
+  });
+});

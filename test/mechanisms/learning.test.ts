@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { listLearners } from '../../src/sim/learning.js';
+import { addEntry } from '../../src/agents/lexicon.js';
+import { imitationPlans, plannedCopies, startImitation } from '../../src/sim/imitation.js';
+import { listCandidates, planTurns } from '../../src/sim/learning.js';
 import { refreshDerived } from '../../src/sim/world.js';
 import { emptyWorld, expectFrequencies, place } from './support.js';
 
 describe('the learning step', () => {
-  it("orders each band's learners uniformly at random, band after band: each of 4 agents equally likely at each of the band's places, each ordered pair of the first two places equally likely", () => {
-    const world = emptyWorld({ population: { bands: 2 } });
+  it("gives turns to each band's learners in a uniformly random order, band after band: each of 4 agents equally likely at each of the band's places, each ordered pair of the first two places equally likely", () => {
+    // Copying all skills, every agent with a demonstrator has something to do every tick.
+    const world = emptyWorld({ population: { bands: 2 }, imitation: { enabled: true, scope: 'all', copy: 'gumbel' } });
     const first = [place(world, 0), place(world, 0), place(world, 0), place(world, 0)];
     const second = [place(world, 1), place(world, 1), place(world, 1)];
     const n = 30000;
@@ -13,7 +16,7 @@ describe('the learning step', () => {
     const firstTwo = new Float64Array(16);
     const all = [...first, ...second];
     for (let t = 0; t < n; t++) {
-      expect(listLearners(world)).toBe(7);
+      expect(planTurns(world, listCandidates(world))).toBe(7);
       const order = world.cache.order;
       for (let p = 0; p < 7; p++) atPlace[all.indexOf(order[p])][p]++;
       firstTwo[first.indexOf(order[0]) * 4 + first.indexOf(order[1])]++;
@@ -34,20 +37,69 @@ describe('the learning step', () => {
     });
     world.tick = 100;
     const child = place(world, 0, {}, 95);
-    const adult = place(world, 0, {}, 50);
-    const expert = place(world, 0, { 0: 2, 1: 2, 2: 2 }, 99);
-    expect(listLearners(world)).toBe(1);
-    expect(world.cache.order[0]).toBe(child);
+    place(world, 0, {}, 50);
+    place(world, 0, { 0: 2, 1: 2, 2: 2 }, 99);
+    expect(listCandidates(world)).toBe(1);
+    expect(world.cache.candidates[0]).toBe(child);
     expect(world.cache.events[child]).toBe(2);
     // The expert's two events count as tried; the adult has none.
     expect(world.counts.imitateEvents).toBe(2);
-    expect(adult).not.toBe(expert);
-    // Copying all skills can raise a mastered skill's level: then the expert learns too.
+    // Copying all skills can raise a mastered skill's level: then the expert is a candidate too.
     world.params.imitation.scope = 'all';
     refreshDerived(world);
     world.counts.imitateEvents = 0;
-    expect(listLearners(world)).toBe(2);
+    expect(listCandidates(world)).toBe(2);
     expect(world.counts.imitateEvents).toBe(0);
+  });
+
+  it('gives a turn to a candidate with an entry of its lexicon to hear, and counts the imitation events of those without anything to gain', () => {
+    const world = emptyWorld({
+      population: { bands: 1, bandSize: 10 },
+      skills: { count: 2 },
+      learning: { learningEvents: 1, learningAge: 10, adultLearning: 1 },
+      imitation: { enabled: true, scope: 'one', copy: 'fidelity', fidelity: 0 },
+      language: { enabled: true },
+    });
+    const hearer = place(world, 0);
+    const other = place(world, 0, { 0: 2 });
+    addEntry(world.lexicon, 0, 1, 2, 0);
+    // Both can learn skill 1 from the lexicon; nobody can copy (fidelity 0).
+    expect(planTurns(world, listCandidates(world))).toBe(2);
+    world.lexicon.entries[0] = 0;
+    world.lexicon.size[0] = 0;
+    world.counts.imitateEvents = 0;
+    expect(planTurns(world, listCandidates(world))).toBe(0);
+    expect(world.counts.imitateEvents).toBe(2);
+    expect(hearer).not.toBe(other);
   });
 });
 
+describe('planned faithful copies', () => {
+  it('gives each of a learner\'s events a copy with probability c = fidelity * B_imitate, independently: the joint frequencies over two events', () => {
+    const fidelity = 0.06;
+    const world = emptyWorld({
+      population: { bands: 1, bandSize: 60 },
+      skills: { count: 2 },
+      learning: { learningEvents: 2, learningAge: 1000, adultLearning: 1 },
+      imitation: { enabled: true, scope: 'one', copy: 'fidelity', fidelity },
+    });
+    const learners = Array.from({ length: 50 }, () => place(world, 0));
+    const seen = new Float64Array(4);
+    const out = new Uint8Array(2);
+    const ticks = 1200;
+    for (let t = 0; t < ticks; t++) {
+      startImitation(world, 1, 2);
+      learners.forEach((i, position) => {
+        if (!imitationPlans(world, i, 2, position)) {
+          seen[0]++;
+          return;
+        }
+        expect(plannedCopies(world, i, 2, out)).toBe(true);
+        expect(out[0] + out[1]).toBeGreaterThan(0);
+        seen[out[0] + 2 * out[1]]++;
+      });
+    }
+    const c = fidelity;
+    expectFrequencies(seen, Float64Array.of((1 - c) ** 2, c * (1 - c), c * (1 - c), c * c), 'copies at events (none, first, second, both)');
+  });
+});

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { defineScenario } from '../../src/config/scenario.js';
 import type { Scenario } from '../../src/config/schema.js';
 import { addAgent, raiseLevel } from '../../src/agents/population.js';
-import { learnInOrder } from '../../src/sim/learning.js';
+import { learnInOrder, planTurns } from '../../src/sim/learning.js';
 import { createWorld, eventsBuffer, type World } from '../../src/sim/world.js';
 
 /**
@@ -56,10 +56,13 @@ export function place(world: World, b: number, levels: Record<number, number> = 
   return i;
 }
 
-/** One learning event of agent i, every enabled channel tried, as the learning step runs it. */
+/** One learning event of agent i, every enabled channel tried, as the learning step runs it for a tick's only candidate. */
 export function learnOnce(world: World, i: number): void {
   eventsBuffer(world)[i] = 1;
-  learnInOrder(world, Int32Array.of(i), 1);
+  world.cache.candidates[0] = i;
+  world.cache.maxEvents = 1;
+  const n = planTurns(world, 1);
+  learnInOrder(world, world.cache.order, n);
 }
 
 export function levelOf(world: World, i: number, k: number): number {

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { buildCatalogue, CHANNELS } from '../../src/agents/catalogue.js';
+import { hasSkill } from '../../src/agents/skillset.js';
+import { scenarioOf } from './support.js';
+
+/** The generated skill catalogue (docs/MODEL.md 5). */
+describe('the generated catalogue', () => {
+  const prerequisitesOf = (cat: ReturnType<typeof buildCatalogue>, k: number) =>
+    Array.from({ length: k }, (_, p) => p).filter((p) => hasSkill(cat.prerequisites, k * cat.words, p));
+
+  it('has round(cognitiveShare * K) cognitive skills, never skill 0, each with boosts and at least one prerequisite, all lower-numbered', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const cat = buildCatalogue(scenarioOf({ skills: { count: 40, cognitiveShare: 0.3, maxPrerequisites: 2, cognitivePrerequisites: 'any' } }), seed);
+      expect(cat.cognitiveSkills.length).toBe(12);
+      expect(cat.cognitive[0]).toBe(0);
+      for (let k = 0; k < 40; k++) {
+        const pre = prerequisitesOf(cat, k);
+        expect(pre.length).toBeLessThanOrEqual(2);
+        if (cat.cognitive[k]) {
+          expect(pre.length).toBeGreaterThanOrEqual(1);
+          for (let c = 0; c < CHANNELS; c++) expect(cat.boosts[k * CHANNELS + c]).toBeGreaterThan(0);
+        }
+      }
+    }
+  });
+
+  it("with cognitivePrerequisites basic, a cognitive skill's prerequisites are basic skills: domain skills without prerequisites", () => {
+    let deep = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      for (const rule of ['basic', 'any'] as const) {
+        const cat = buildCatalogue(scenarioOf({ skills: { count: 40, cognitiveShare: 0.3, maxPrerequisites: 3, cognitivePrerequisites: rule } }), seed);
+        for (const k of cat.cognitiveSkills) {
+          const basic = prerequisitesOf(cat, k).every((p) => !cat.cognitive[p] && prerequisitesOf(cat, p).length === 0);
+          if (rule === 'basic') expect(basic, `seed ${seed} skill ${k}`).toBe(true);
+          else if (!basic) deep++;
+        }
+      }
+    }
+    // The rule matters: drawn among any earlier skills, many cognitive skills build on others.
+    expect(deep).toBeGreaterThan(50);
+  });
+
+  it('draws the same difficulties, kinds and boosts whatever the rule for prerequisites', () => {
+    const of = (rule: string) => buildCatalogue(scenarioOf({ skills: { count: 40, cognitiveShare: 0.3, maxPrerequisites: 2, cognitivePrerequisites: rule } }), 7);
+    const basic = of('basic');
+    const any = of('any');
+    expect(basic.difficulty).toEqual(any.difficulty);
+    expect(basic.cognitive).toEqual(any.cognitive);
+    expect(basic.boosts).toEqual(any.boosts);
+  });
+});
