@@ -93,14 +93,20 @@ function generateEntries(scenario: Scenario, seed: number): SkillEntry[] {
     const j = uniformInt(rng, i + 1);
     [order[i], order[j]] = [order[j], order[i]];
   }
-  const isCognitive = new Set(order.slice(0, Math.min(cognitiveCount, K - 1)));
+  const cognitiveEnd = Math.min(cognitiveCount, K - 1);
+  const isCognitive = new Set(order.slice(0, cognitiveEnd));
+  // Basic skills (domain skills without prerequisites, which anyone can learn from scratch):
+  // with basicShare, skill 0 and the next domain skills of the shuffled order, a fixed number;
+  // without, those that happen to draw no prerequisite.
+  const basicCount = s.basicShare > 0 && s.maxPrerequisites > 0 ? Math.max(1, Math.round(s.basicShare * K)) : 0;
+  const fixedBasic = new Set(basicCount > 0 ? [0, ...order.slice(cognitiveEnd, cognitiveEnd + basicCount - 1)] : []);
   const entries: SkillEntry[] = [];
-  // Basic skills: domain skills without prerequisites, which anyone can learn from scratch.
   const basic: number[] = [];
   for (let k = 0; k < K; k++) {
     const difficulty = s.difficultyMin + (s.difficultyMax - s.difficultyMin) * rng.next();
     let wanted = uniformInt(rng, s.maxPrerequisites + 1);
     if (isCognitive.has(k)) wanted = Math.max(1, wanted);
+    if (basicCount > 0) wanted = fixedBasic.has(k) ? 0 : Math.max(1, wanted);
     // A cognitive skill is abstracted from basic skills, or (cognitivePrerequisites: any) from any earlier skill.
     const fromBasic = isCognitive.has(k) && s.cognitivePrerequisites === 'basic';
     const prerequisites = new Set<number>();

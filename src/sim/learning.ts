@@ -53,13 +53,14 @@ export function listCandidates(world: World): number {
   const adultWhole = Math.floor(adultRate);
   const adultPart = adultRate - adultWhole;
   const youngAfter = tick - learningAge;
+  const { born, members, memberCount } = pop;
   let n = 0;
   for (let b = 0; b < pop.bands; b++) {
-    const list = pop.members[b];
+    const list = members[b];
     const demonstrated = params.imitation.enabled && hasDemonstrator(world, b);
-    for (let j = 0; j < pop.memberCount[b]; j++) {
+    for (let j = 0; j < memberCount[b]; j++) {
       const i = list[j];
-      const young = pop.born[i] > youngAfter;
+      const young = born[i] > youngAfter;
       let e = young ? youngWhole : adultWhole;
       const part = young ? youngPart : adultPart;
       if (part > 0 && rng.next() < part) e++;

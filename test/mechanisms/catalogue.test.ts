@@ -40,6 +40,21 @@ describe('the generated catalogue', () => {
     expect(deep).toBeGreaterThan(50);
   });
 
+  it('has exactly round(basicShare * K) basic skills, skill 0 among them, and every other skill at least one prerequisite; with basicShare 0 their number varies', () => {
+    const counts = new Set<number>();
+    for (let seed = 1; seed <= 20; seed++) {
+      for (const share of [0.25, 0.1, 0]) {
+        const cat = buildCatalogue(scenarioOf({ skills: { count: 40, cognitiveShare: 0.25, maxPrerequisites: 2, basicShare: share } }), seed);
+        const basic = Array.from({ length: 40 }, (_, k) => k).filter((k) => !cat.cognitive[k] && prerequisitesOf(cat, k).length === 0);
+        expect(basic[0]).toBe(0);
+        if (share > 0) expect(basic.length).toBe(Math.round(share * 40));
+        else counts.add(basic.length);
+        for (let k = 0; k < 40; k++) if (!basic.includes(k)) expect(prerequisitesOf(cat, k).length).toBeGreaterThanOrEqual(1);
+      }
+    }
+    expect(counts.size).toBeGreaterThan(3);
+  });
+
   it('draws the same difficulties, kinds and boosts whatever the rule for prerequisites', () => {
     const of = (rule: string) => buildCatalogue(scenarioOf({ skills: { count: 40, cognitiveShare: 0.3, maxPrerequisites: 2, cognitivePrerequisites: rule } }), 7);
     const basic = of('basic');
