@@ -5,7 +5,7 @@ import { scenarioNotes } from '../config/scenario.js';
 import { freshDirectory, prepareOutputDir } from '../io/files.js';
 import { PACKAGE_ROOT } from '../io/provenance.js';
 import { type RunRecord, writeRun } from '../io/run-output.js';
-import { action, collect, counted, listenForStop, loadWithFlags, readable, shownPath } from './common.js';
+import { action, collect, outDirectory, counted, listenForStop, loadWithFlags, readable, shownPath } from './common.js';
 import { duration, startProgress } from './progress.js';
 import { locateScenario } from './scenarios.js';
 
@@ -49,7 +49,7 @@ Examples:
         const { scenario, name } = loaded;
         if (!options.quiet) for (const note of scenarioNotes(scenario)) process.stderr.write(`sapient: note: ${note}\n`);
         // Everything the user gave has been checked; only now may anything be created.
-        const dir = options.out !== undefined ? resolve(options.out) : freshDirectory(resolve('results', `${name}-seed${scenario.seed}`));
+        const dir = options.out !== undefined ? outDirectory(options.out) : freshDirectory(resolve('results', `${name}-seed${scenario.seed}`));
         const existed = existsSync(dir);
         // Listening before the directory is made: a signal from then on ends in a clean stop,
         // never in the default death that would leave a half-made directory behind.

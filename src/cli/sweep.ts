@@ -7,7 +7,7 @@ import { loadSweep, type Sweep } from '../batch/sweep-file.js';
 import { SWEEP_FILES } from '../batch/tables.js';
 import { freshDirectory } from '../io/files.js';
 import { defaultWorkers } from '../workers/pool.js';
-import { action, counted, EXIT, listenForStop, readable, shownPath, type StopListener } from './common.js';
+import { action, counted, outDirectory, EXIT, listenForStop, readable, shownPath, type StopListener } from './common.js';
 import { duration, type Progress, startProgress } from './progress.js';
 import { locateShipped, SWEEPS_DIR } from './scenarios.js';
 
@@ -110,7 +110,7 @@ function locateSweep(argument: string): string {
 }
 
 function outputDir(sweep: Sweep, out: string | undefined, shard: Shard | undefined, resume: boolean): string {
-  if (out !== undefined) return resolve(out);
+  if (out !== undefined) return outDirectory(out);
   const name = shard && shard.count > 1 ? `${sweep.name}-shard${shard.index}of${shard.count}` : sweep.name;
   const base = resolve('results', name);
   return resume ? base : freshDirectory(base);
