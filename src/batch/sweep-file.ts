@@ -3,12 +3,13 @@ import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path
 import { expectMapping, type PathKey, readDocument, type SourceDocument } from '../config/document.js';
 import { closest, describeValue, formatProblem, InputError, type Problem } from '../config/problems.js';
 import { dotted, type Override, validateScenario } from '../config/scenario.js';
-import { setParameter } from '../config/schema.js';
+import { timelineBytes, worldMemory } from '../config/memory.js';
+import { type Scenario, setParameter } from '../config/schema.js';
 import { crossDesign, factorial, fromUnit, type Interval, SAMPLE_METHODS, type SampleMethod, stepsBetween, stepsBy, unitDesign } from './design.js';
 import { checkPath, parameterKind } from './parameters.js';
 import { SEED_MODES, type SeedMode } from './seeds.js';
 import { SOBOL_MAX_DIMENSIONS } from './sobol.js';
-import { parameterColumn } from './tables.js';
+import { parameterColumn, RUN_KEY_COLUMNS } from './tables.js';
 
 /**
  * A sweep file, read and checked with the care given to scenarios: every problem names the
@@ -58,6 +59,16 @@ export interface Sweep {
   points: unknown[][];
   /** points.length * replicates. */
   runs: number;
+  /** What running it takes, read from every point's scenario: see `SweepCost`. */
+  cost: SweepCost;
+}
+
+/** The size of a sweep's work, known before it runs. */
+export interface SweepCost {
+  /** Agent-ticks of all runs (bands x bandSize x ticks, summed over points, times replicates). */
+  agentTicks: number;
+  /** The point whose runs need the most memory, and its scenario. */
+  largest: { point: number; scenario: Scenario };
 }
 
 const TOP_KEYS = ['description', 'scenario', 'seed', 'replicates', 'seeds', 'set', 'vary', 'sample'] as const;
@@ -151,7 +162,7 @@ export function loadSweep(file: string): Sweep {
     return { path: s.path, value: s.value, source };
   });
   for (const p of parameters) origins.set(`sweep:${p.from}:${p.path}`, { at: p.from === 'vary' ? ['vary', p.path] : ['sample', 'ranges', p.path] });
-  validatePoints(scenario, setOverrides, parameters, points, doc, origins);
+  const cost = validatePoints(scenario, setOverrides, parameters, points, doc, origins, replicates as number);
 
   const document = structuredClone(scenario.data as Mapping);
   for (const s of set) setParameter(document, s.path, s.value);
@@ -170,6 +181,7 @@ export function loadSweep(file: string): Sweep {
     parameters,
     points,
     runs,
+    cost,
   };
 }
 
@@ -395,8 +407,11 @@ function validatePoints(
   points: unknown[][],
   sweepDoc: SourceDocument,
   origins: Map<string, { at: PathKey[] }>,
-): void {
+  replicates: number,
+): SweepCost {
   const problems: Problem[] = [];
+  let agentTicks = 0;
+  let largest: { point: number; scenario: Scenario; bytes: number } | undefined;
   const seen = new Set<string>();
   let more = 0;
   const relocate = (p: Problem, context: string): Problem => {
@@ -412,9 +427,9 @@ function validatePoints(
     const path = scenario.file === null && p.source === sweepDoc.source && p.path ? `scenario.${p.path}` : p.path;
     return { ...p, path, found: `${p.found}${context}` };
   };
-  const check = (overrides: Override[], context: string) => {
+  const check = (overrides: Override[], context: string): Scenario | undefined => {
     try {
-      validateScenario(scenario.doc, overrides);
+      return validateScenario(scenario.doc, overrides);
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       for (const p of e.problems) {
@@ -425,16 +440,23 @@ function validatePoints(
         if (problems.length < MAX_POINT_PROBLEMS) problems.push(located);
         else more++;
       }
+      return undefined;
     }
   };
-  check(setOverrides, '');
+  const base = check(setOverrides, '');
   // The scenario itself must be valid before its points are worth checking.
   if (problems.length > 0) throw new InputError(problems);
   points.forEach((values, point) => {
     const overrides = parameters.map((p, i): Override => ({ path: p.path, value: values[i], source: `sweep:${p.from}:${p.path}` }));
     const context = parameters.length > 0 ? ` (at point ${point}: ${parameters.map((p, i) => `${p.path}=${describeValue(values[i])}`).join(', ')})` : '';
-    check([...setOverrides, ...overrides], context);
+    const resolved = check([...setOverrides, ...overrides], context);
+    if (!resolved) return;
+    agentTicks += resolved.population.bands * resolved.population.bandSize * resolved.ticks * replicates;
+    const need = worldMemory(resolved);
+    const bytes = need.arrays + need.heap + 2 * timelineBytes(resolved, RUN_KEY_COLUMNS.length + parameters.length);
+    if (!largest || bytes > largest.bytes) largest = { point, scenario: resolved, bytes };
   });
   if (more > 0) problems.push({ source: sweepDoc.source, path: '', expected: 'a valid scenario at every point', found: `${more} more problem${more === 1 ? '' : 's'} like these` });
   if (problems.length > 0) throw new InputError(problems);
+  return { agentTicks, largest: largest ?? { point: 0, scenario: base as Scenario } };
 }

@@ -77,18 +77,25 @@ export interface SweepResult {
 }
 
 const WHOLE: Shard = { index: 0, count: 1 };
+
+/** Most runs between the oldest uncommitted one and the newest handed out, by default. */
+export function defaultWindow(workers: number): number {
+  return Math.max(64, 16 * workers);
+}
 const COMMIT_INTERVAL_MS = 10;
 
 export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<SweepResult> {
   const shard = options.shard ?? WHOLE;
   checkShard(shard);
-  const workers = options.workers ?? defaultWorkers();
-  if (!Number.isInteger(workers) || workers < 1) throw new InputError([{ source: '--workers', path: '', expected: 'an integer of at least 1', found: String(workers) }]);
+  const requested = options.workers ?? defaultWorkers();
+  if (!Number.isInteger(requested) || requested < 1) throw new InputError([{ source: '--workers', path: '', expected: 'an integer of at least 1', found: String(requested) }]);
   const dir = options.out;
   const total = shardRuns(sweep.runs, shard);
   // Until the pool runs, losing the lock has nothing to stop; then it fails the sweep.
   let lockLost: (message: string) => void = () => {};
   const { ledger, manifest, lock } = openDirectory(dir, sweep, shard, buildManifest(sweep, shard, options.command ?? []), options, (m) => lockLost(m));
+  // No more threads than runs left to do: an idle thread costs its start and its memory.
+  const workers = Math.max(1, Math.min(requested, total - ledger.committed));
   try {
     recordKilledSession(manifest, ledger);
     const session: Session = { started: new Date().toISOString(), finished: null, workers, runs: 0, failed: 0, wallSeconds: 0, runSeconds: 0, poolStartMs: null, mainThreadMsPerRun: null, mainThreadClock: null, ended: 'running' };
@@ -132,7 +139,7 @@ export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<Swe
     // The main thread's busy time from here on, whatever it is spent on: handing out runs, messages, writing, GC.
     busy = mainThreadClock();
     const maxInFlight = 2 * workers;
-    const window = Math.max(options.window ?? Math.max(64, 16 * workers), maxInFlight);
+    const window = Math.max(options.window ?? defaultWindow(workers), maxInFlight);
     const ready = new Map<number, RunOutcome>();
     let next = ledger.committed;
     let committed = ledger.committed;

@@ -7,6 +7,7 @@ import { PACKAGE_ROOT } from '../io/provenance.js';
 import { type RunRecord, writeRun } from '../io/run-output.js';
 import { action, collect, outDirectory, counted, listenForStop, loadWithFlags, readable, shownPath } from './common.js';
 import { duration, startProgress } from './progress.js';
+import { checkRunMemory, timelineNote } from './limits.js';
 import { locateScenario } from './scenarios.js';
 
 export function runCommand() {
@@ -47,7 +48,8 @@ Examples:
         const file = locateScenario(argument);
         const { loaded, overrides } = loadWithFlags(file, options);
         const { scenario, name } = loaded;
-        if (!options.quiet) for (const note of scenarioNotes(scenario)) process.stderr.write(`sapient: note: ${note}\n`);
+        checkRunMemory(scenario, shownPath(file));
+        if (!options.quiet) for (const note of [...scenarioNotes(scenario), timelineNote(scenario) ?? []].flat()) process.stderr.write(`sapient: note: ${note}\n`);
         // Everything the user gave has been checked; only now may anything be created.
         const dir = options.out !== undefined ? outDirectory(options.out) : freshDirectory(resolve('results', `${name}-seed${scenario.seed}`));
         const existed = existsSync(dir);

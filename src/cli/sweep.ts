@@ -1,7 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
 import { resolve } from 'node:path';
 import { InputError } from '../config/problems.js';
-import { type Shard } from '../batch/manifest.js';
+import { type Shard, shardRuns } from '../batch/manifest.js';
 import { runSweep, type SweepResult } from '../batch/sweep.js';
 import { loadSweep, type Sweep } from '../batch/sweep-file.js';
 import { SWEEP_FILES } from '../batch/tables.js';
@@ -9,6 +9,7 @@ import { freshDirectory } from '../io/files.js';
 import { defaultWorkers } from '../workers/pool.js';
 import { action, counted, outDirectory, EXIT, listenForStop, readable, shownPath, type StopListener } from './common.js';
 import { duration, type Progress, startProgress } from './progress.js';
+import { checkSweepMemory, workerThreads } from './limits.js';
 import { locateShipped, SWEEPS_DIR } from './scenarios.js';
 
 /** Off a terminal, one progress line at most this often. */
@@ -53,10 +54,14 @@ Examples:
     )
     .action(
       action(async (argument, options) => {
-        const workers = options.workers === undefined ? defaultWorkers() : parseWorkers(options.workers);
+        const requested = options.workers === undefined ? defaultWorkers() : parseWorkers(options.workers);
         const shard = options.shard === undefined ? undefined : parseShard(options.shard);
         const sweep = loadSweep(locateSweep(argument));
         const dir = outputDir(sweep, options.out, shard, options.resume === true);
+        const threads = workerThreads(requested, shardRuns(sweep.runs, shard ?? { index: 0, count: 1 }));
+        const workers = threads.workers;
+        checkSweepMemory(sweep, workers, shard);
+        if (threads.note && !options.quiet) process.stderr.write(`sapient: note: ${threads.note}\n`);
 
         const stop = listenForStop();
         let progress: Progress | undefined;

@@ -5,7 +5,9 @@ import { InputError } from '../config/problems.js';
 import { scenarioNotes, validateScenario } from '../config/scenario.js';
 import type { Scenario } from '../config/schema.js';
 import { action, collect, loadWithFlags, readable, shownPath } from './common.js';
+import { checkRunMemory, checkSweepMemory, timelineNote } from './limits.js';
 import { locateScenario, locateShipped, SWEEPS_DIR } from './scenarios.js';
+import { defaultWorkers } from '../workers/pool.js';
 
 /** Keys only a sweep file has: a file with one of them is checked as a sweep. */
 const SWEEP_KEYS = ['scenario', 'replicates', 'vary', 'sample', 'set', 'seeds'];
@@ -51,8 +53,9 @@ Examples:
           return;
         }
         const { loaded } = loadWithFlags(file, flags);
+        checkRunMemory(loaded.scenario, shownPath(file));
         process.stdout.write(`${shownPath(file)}: valid (${outline(loaded.scenario)})\n`);
-        for (const note of scenarioNotes(loaded.scenario)) process.stderr.write(`sapient: note: ${note}\n`);
+        for (const note of [...scenarioNotes(loaded.scenario), timelineNote(loaded.scenario) ?? []].flat()) process.stderr.write(`sapient: note: ${note}\n`);
       }),
     );
 }
@@ -88,6 +91,7 @@ function validateSweep(file: string, flags: { set?: string[]; seed?: string; tic
     throw new InputError([{ source: given.join(', '), path: '', expected: 'no overrides with a sweep file (a sweep sets its parameters in set:, vary: or sample:)', found: given.join(', ') }]);
   }
   const sweep = loadSweep(file);
+  checkSweepMemory(sweep, defaultWorkers());
   // Already checked by loadSweep at every point; validated again (the sweep's set: as overrides, as the sweep does) for its outline.
   const overrides = sweep.set.map((s) => ({ ...s, source: `set: ${s.path}` }));
   const scenario = validateScenario({ source: file, data: sweep.scenario.document, locate: () => undefined }, overrides);
