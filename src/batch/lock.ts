@@ -3,7 +3,7 @@ import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../config/problems.js';
-import { refusedWrite } from '../io/files.js';
+import { processAlive, refusedWrite } from '../io/files.js';
 
 /**
  * One sweep process per output directory. Two processes appending to the same tables (a
@@ -128,15 +128,6 @@ function age(file: string): number {
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function busy(dir: string, file: string, owner: Owner | undefined): InputError {
   const who = owner ? `process ${owner.pid} on ${owner.host}, since ${owner.since}` : 'another process';

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../config/problems.js';
-import { prepareOutputDir, writeFileAtomic } from '../io/files.js';
+import { prepareOutputDir, staleTemporaries, writeFileAtomic } from '../io/files.js';
 import { csvLine } from '../io/records.js';
 import { VERSION } from '../version.js';
 import { createRunPool, defaultWorkers } from '../workers/pool.js';
@@ -343,7 +343,9 @@ function prepareDirectory(dir: string, sweep: Sweep, shard: Shard, fresh: SweepM
     }
     removeSweepFiles(dir);
   } else if (!options.resume) {
-    const entries = existsSync(dir) && statSync(dir).isDirectory() ? readdirSync(dir).filter((e) => e !== LOCK_FILE) : [];
+    const exists = existsSync(dir) && statSync(dir).isDirectory();
+    const stale = exists ? staleTemporaries(dir) : [];
+    const entries = exists ? readdirSync(dir).filter((e) => e !== LOCK_FILE && !stale.includes(e)) : [];
     if (entries.length > 0 && !options.force) {
       const sweepHere = entries.includes(SWEEP_FILES.state);
       throw new InputError([

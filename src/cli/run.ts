@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { scenarioNotes } from '../config/scenario.js';
 import { freshDirectory, prepareOutputDir } from '../io/files.js';
 import { PACKAGE_ROOT } from '../io/provenance.js';
-import { type RunRecord, writeRun } from '../io/run-output.js';
+import { type CompleteRun, RUN_FILES, type RunRecord, writeRun } from '../io/run-output.js';
 import { action, collect, outDirectory, counted, listenForStop, loadWithFlags, readable, shownPath } from './common.js';
 import { duration, startProgress } from './progress.js';
 import { checkRunMemory, timelineNote } from './limits.js';
@@ -72,7 +72,7 @@ Examples:
           });
         } catch (e) {
           if (!stop.received) throw e;
-          // Stopped: the partial timeline is gone; so is the directory if this run made it.
+          // Stopped before the run began: the directory goes if this run made it.
           if (!existed && existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
           process.stderr.write(`sapient: interrupted by ${stop.received}: nothing written\n`);
           process.exitCode = stop.exitCode();
@@ -81,13 +81,21 @@ Examples:
           progress?.stop();
           stop.release();
         }
+        if (record.status === 'interrupted') {
+          const where = shownPath(join(record.dir, RUN_FILES.timeline));
+          process.stderr.write(
+            `sapient: interrupted by ${stop.received} at tick ${readable(record.tick)} of ${readable(scenario.ticks)}: the timeline to tick ${readable(record.sampledTick)} (${counted(record.files[0].rows, 'row')}) is in ${where}, marked interrupted in ${RUN_FILES.manifest}\n`,
+          );
+          process.exitCode = stop.exitCode();
+          return;
+        }
         if (!options.quiet) process.stdout.write(`${report(record, name, scenario.yearsPerTick)}\n`);
       }),
     );
 }
 
 /** The one line a person wants after a run: did it take off, how far did it get, how fast. */
-export function report(record: RunRecord, name: string, yearsPerTick: number): string {
+export function report(record: CompleteRun, name: string, yearsPerTick: number): string {
   const s = record.summary;
   const takeoff = shape(s.t25_year, s.t75_year, s.years);
   const lexicon = `final lexicon ${readable(s.final_lexicon_shared)} shared of ${counted(record.skills, 'skill')} (${readable(s.final_lexicon_mean)} per band)`;
