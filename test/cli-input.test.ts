@@ -28,6 +28,7 @@ function workspace(): string {
   writeFile(dir, 'binary-value.yaml', 'seed: !!binary aGVsbG8=\n');
   writeFile(dir, 'huge-seed.yaml', 'seed: 9007199254740993\n');
   writeFile(dir, 'first-prerequisite.yaml', 'skills:\n  list:\n    - { difficulty: 0.5, prerequisites: [0] }\n');
+  writeFile(dir, 'a-sweep.yaml', 'scenario: small.yaml\nvary:\n  population.bandSize: [5, 10]\n');
   mkdirSync(join(dir, 'full'));
   writeFile(join(dir, 'full'), 'keep.txt', 'earlier results\n');
   writeFile(dir, 'a-file', 'not a directory\n');
@@ -211,6 +212,26 @@ const cases: Case[] = [
     name: 'merge with an empty --out',
     args: ['merge', 'full', '--out', ' '],
     lines: ["sapient: --out ' ': expected a directory for the results (. for the current one), found an empty value"],
+  },
+  {
+    name: 'a shipped sweep given to run',
+    args: ['run', 'population-size', '--out', OUT],
+    lines: ['sapient: population-size: expected a scenario: population-size is a shipped sweep, run by sapient sweep population-size, found a sweep'],
+  },
+  {
+    name: 'a sweep file given to run',
+    args: ['run', 'a-sweep.yaml', '--out', OUT],
+    lines: ['sapient: a-sweep.yaml: expected a scenario file: this one is a sweep (it has scenario:, vary:), run by sapient sweep a-sweep.yaml, found a sweep file'],
+  },
+  {
+    name: 'a shipped scenario given to sweep',
+    args: ['sweep', 'baseline', '--out', OUT],
+    lines: ['sapient: baseline: expected a sweep: baseline is a shipped scenario, run by sapient run baseline (a sweep file names it in scenario:), found a scenario'],
+  },
+  {
+    name: 'a scenario file given to sweep',
+    args: ['sweep', 'small.yaml', '--out', OUT],
+    lines: ["sapient: small.yaml: expected a sweep file (scenario:, vary:, sample:...): this one is a scenario (it has ticks:, sampleEvery:, population:), run by sapient run small.yaml, or named by a sweep file's scenario:, found a scenario file"],
   },
 ];
 

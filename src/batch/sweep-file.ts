@@ -2,9 +2,10 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { expectMapping, type PathKey, readDocument, type SourceDocument } from '../config/document.js';
 import { closest, describeValue, formatProblem, InputError, type Problem } from '../config/problems.js';
-import { dotted, type Override, validateScenario } from '../config/scenario.js';
+import { dotted, type Override, validateScenario, winsOver } from '../config/scenario.js';
 import { timelineBytes, worldMemory } from '../config/memory.js';
 import { type Scenario, setParameter } from '../config/schema.js';
+import { SCENARIOS_DIR, shippedFile } from '../config/shipped.js';
 import { crossDesign, factorial, fromUnit, type Interval, SAMPLE_METHODS, type SampleMethod, stepsBetween, stepsBy, unitDesign } from './design.js';
 import { checkPath, parameterKind } from './parameters.js';
 import { SEED_MODES, type SeedMode } from './seeds.js';
@@ -50,7 +51,12 @@ export interface Sweep {
     /** The scenario's mapping with the sweep's `set:` applied: what every run starts from. */
     document: Record<string, unknown>;
   };
+  /** The sweep file's `set:`, and the command line's `--set` and `--ticks` after it. */
   set: { path: string; value: unknown }[];
+  /** The command line's overrides, as given (they are in `set` too). */
+  overrides: { source: string; path: string; value: unknown }[];
+  /** What the user should know of a valid sweep: a flag that replaced a value of the file, an unbalanced design. */
+  notes: string[];
   vary: { path: string; values: unknown[] }[];
   sample: SampleDesign | null;
   /** The varied, then the sampled parameters: the order of every point's values. */
@@ -69,6 +75,8 @@ export interface SweepCost {
   agentTicks: number;
   /** The point whose runs need the most memory, and its scenario. */
   largest: { point: number; scenario: Scenario };
+  /** The smallest and largest value over the points of what sizes a run. */
+  sizes: Record<'skills' | 'bands' | 'bandSize' | 'ticks', { min: number; max: number }>;
 }
 
 const TOP_KEYS = ['description', 'scenario', 'seed', 'replicates', 'seeds', 'set', 'vary', 'sample'] as const;
@@ -114,8 +122,12 @@ class Report {
   }
 }
 
-/** Reads and validates a sweep file and every point of its design. Throws an InputError listing every problem. */
-export function loadSweep(file: string): Sweep {
+/**
+ * Reads and validates a sweep file and every point of its design, with `flags` (the
+ * command line's `--set` and `--ticks`) applied after its `set:`. Throws an InputError
+ * listing every problem.
+ */
+export function loadSweep(file: string, flags: readonly Override[] = []): Sweep {
   const doc = readDocument(file);
   const data = expectMapping(doc, 'a mapping describing a sweep (scenario:, replicates:, vary:, sample:...)');
   const report = new Report(doc);
@@ -135,6 +147,8 @@ export function loadSweep(file: string): Sweep {
   const set = readSet(data, report, used);
   const vary = readVary(data, report, used);
   const sample = readSample(data, report, used, isInteger(rootSeed, 0, SEED_MAX) ? rootSeed : 1);
+  const notes: string[] = [];
+  const flagged = applyFlags(flags, set, used, report, notes);
   if (report.problems.length > 0) throw new InputError(report.problems);
   if (!scenario) throw new Error('unreachable: a scenario problem was not reported');
 
@@ -157,6 +171,8 @@ export function loadSweep(file: string): Sweep {
 
   const origins = new Map<string, { at: PathKey[] }>();
   const setOverrides = set.map((s): Override => {
+    const flag = flagged.get(s.path);
+    if (flag) return flag;
     const source = `sweep:set:${s.path}`;
     origins.set(source, { at: ['set', s.path] });
     return { path: s.path, value: s.value, source };
@@ -176,6 +192,8 @@ export function loadSweep(file: string): Sweep {
     seeds: seeds as SeedMode,
     scenario: { file: scenario.file, document },
     set,
+    overrides: flags.map((f) => ({ source: f.source, path: f.path, value: f.value })),
+    notes,
     vary,
     sample,
     parameters,
@@ -183,6 +201,35 @@ export function loadSweep(file: string): Sweep {
     runs,
     cost,
   };
+}
+
+/**
+ * The command line's overrides, applied as entries of `set:` (in order, the last of a path
+ * winning): each must be a parameter the sweep may set and does not vary or sample.
+ * Returns the flag that set each path.
+ */
+function applyFlags(flags: readonly Override[], set: { path: string; value: unknown }[], used: Map<string, string>, report: Report, notes: string[]): Map<string, Override> {
+  const byPath = new Map<string, Override>();
+  for (const flag of flags) {
+    const checked = checkPath(flag.path);
+    if (!('spec' in checked)) {
+      report.problems.push({ source: flag.source, path: flag.path, expected: checked.expected, found: checked.found });
+      continue;
+    }
+    const where = used.get(flag.path);
+    if (where !== undefined && where !== 'set:') {
+      report.problems.push({ source: flag.source, path: flag.path, expected: `a parameter the sweep does not vary (${flag.path} is in ${where} of ${report.doc.source})`, found: `'${flag.path}'` });
+      continue;
+    }
+    const earlier = byPath.get(flag.path);
+    const inFile = set.find((s) => s.path === flag.path);
+    if (earlier) notes.push(winsOver(flag, earlier.source));
+    else if (inFile) notes.push(winsOver(flag, `set: ${flag.path}: ${describeValue(inFile.value)} of ${report.doc.source}`));
+    if (inFile) inFile.value = flag.value;
+    else set.push({ path: flag.path, value: flag.value });
+    byPath.set(flag.path, flag);
+  }
+  return byPath;
 }
 
 interface ScenarioSource {
@@ -194,9 +241,12 @@ interface ScenarioSource {
 function readScenario(doc: SourceDocument, data: Mapping, report: Report): ScenarioSource | null {
   const value = data.scenario;
   if (typeof value === 'string' && value.trim() !== '') {
-    const file = isAbsolute(value) ? value : join(dirname(doc.source), value);
+    const beside = isAbsolute(value) ? value : join(dirname(doc.source), value);
+    // A file beside the sweep file first; else a shipped scenario's name (scenario: baseline),
+    // so that a shipped sweep copied elsewhere still finds its scenario.
+    const file = existsSync(beside) ? beside : (shippedFile(value, SCENARIOS_DIR) ?? beside);
     if (!existsSync(file) || statSync(file).isDirectory()) {
-      report.add(['scenario'], `a scenario file (a path relative to the sweep file, here ${file}) or an inline scenario mapping`, existsSync(file) ? 'a directory' : 'no such file');
+      report.add(['scenario'], `a scenario file (a path relative to the sweep file, here ${file}), the name of a shipped scenario, or an inline scenario mapping`, existsSync(file) ? 'a directory' : 'no such file');
       return null;
     }
     const scenarioDoc = readDocument(file);
@@ -412,6 +462,11 @@ function validatePoints(
   const problems: Problem[] = [];
   let agentTicks = 0;
   let largest: { point: number; scenario: Scenario; bytes: number } | undefined;
+  const sizes: SweepCost['sizes'] = { skills: { min: Infinity, max: 0 }, bands: { min: Infinity, max: 0 }, bandSize: { min: Infinity, max: 0 }, ticks: { min: Infinity, max: 0 } };
+  const widen = (range: { min: number; max: number }, value: number) => {
+    range.min = Math.min(range.min, value);
+    range.max = Math.max(range.max, value);
+  };
   const seen = new Set<string>();
   let more = 0;
   const relocate = (p: Problem, context: string): Problem => {
@@ -452,11 +507,15 @@ function validatePoints(
     const resolved = check([...setOverrides, ...overrides], context);
     if (!resolved) return;
     agentTicks += resolved.population.bands * resolved.population.bandSize * resolved.ticks * replicates;
+    widen(sizes.skills, resolved.skills.list?.length ?? resolved.skills.count);
+    widen(sizes.bands, resolved.population.bands);
+    widen(sizes.bandSize, resolved.population.bandSize);
+    widen(sizes.ticks, resolved.ticks);
     const need = worldMemory(resolved);
     const bytes = need.arrays + need.heap + 2 * timelineBytes(resolved, RUN_KEY_COLUMNS.length + parameters.length);
     if (!largest || bytes > largest.bytes) largest = { point, scenario: resolved, bytes };
   });
   if (more > 0) problems.push({ source: sweepDoc.source, path: '', expected: 'a valid scenario at every point', found: `${more} more problem${more === 1 ? '' : 's'} like these` });
   if (problems.length > 0) throw new InputError(problems);
-  return { agentTicks, largest: largest ?? { point: 0, scenario: base as Scenario } };
+  return { agentTicks, largest: largest ?? { point: 0, scenario: base as Scenario }, sizes };
 }

@@ -10,6 +10,7 @@ import { LineReader, leadingInteger, splitCsvLine } from './csv.js';
 import { Ledger, removeSweepFiles } from './ledger.js';
 import { DirectoryLock, LOCK_FILE } from './lock.js';
 import { mainThreadClock, type MainThreadClock } from './cpu.js';
+import { designChange } from './design-change.js';
 import { buildManifest, readManifest, type Session, type Shard, shardRuns, type SweepManifest, writeManifest } from './manifest.js';
 import { PointTally } from './points.js';
 import { runSeed } from './seeds.js';
@@ -330,7 +331,7 @@ function prepareDirectory(dir: string, sweep: Sweep, shard: Shard, fresh: SweepM
     const state = Ledger.read(dir);
     const manifest = readManifest(dir);
     if (state && manifest) {
-      checkSameSweep(dir, manifest, fresh, shard);
+      checkSameSweep(dir, manifest, fresh, shard, sweep);
       return { ledger: Ledger.reopen(dir, state), manifest };
     }
     // A directory the sweep created but did not get to record anything in yet is started afresh.
@@ -372,12 +373,13 @@ function prepareDirectory(dir: string, sweep: Sweep, shard: Shard, fresh: SweepM
   return { ledger: Ledger.create(dir, fresh.fingerprint, shard, headers), manifest: fresh };
 }
 
-function checkSameSweep(dir: string, recorded: SweepManifest, fresh: SweepManifest, shard: Shard): void {
+function checkSameSweep(dir: string, recorded: SweepManifest, fresh: SweepManifest, shard: Shard, sweep: Sweep): void {
   const problem = (expected: string, found: string) => new InputError([{ source: '--resume', path: '', expected, found }]);
   if (recorded.fingerprint !== fresh.fingerprint) {
+    const change = designChange(dir, recorded, fresh, sweep);
     throw problem(
       `the sweep recorded in ${dir} (from ${recorded.sweepFile.file}) to resume it`,
-      'a sweep file whose scenario, parameters, points, replicates or seeds differ from it; finish with the original file, or start over with --force',
+      `a sweep whose design differs from it${change ? ` (${change})` : ''}; finish with the original file and flags, or start over with --force`,
     );
   }
   if (recorded.shard.index !== shard.index || recorded.shard.count !== shard.count) {

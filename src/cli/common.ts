@@ -1,7 +1,7 @@
 import { CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { relative, resolve } from 'node:path';
 import { formatProblem, InputError, inReadingOrder, type Problem } from '../config/problems.js';
-import { type LoadedScenario, loadScenario, type Override, parseSetFlag } from '../config/scenario.js';
+import { type LoadedScenario, loadScenario, type Override, overrideNotes, parseSetFlag } from '../config/scenario.js';
 import { paramSpec } from '../config/schema.js';
 
 /** Exit codes: 0 done, 1 internal error, 2 bad input (nothing written), 3 a sweep or merge holds failed runs. */
@@ -87,20 +87,29 @@ function flagInteger(text: string): number | string {
 }
 
 /**
- * Loads a scenario with the flags applied: every `--set` in order, then `--seed` and
- * `--ticks`, which therefore win over a `--set` of the same parameter. All problems of the
- * flags and of the file are reported together.
+ * The flags as overrides, in the order they apply: every `--set` in order, then `--seed`
+ * and `--ticks`, which therefore win over a `--set` of the same parameter. `parsed` keeps
+ * the problems in place, for their order.
  */
-export function loadWithFlags(file: string, flags: ScenarioFlags): { loaded: LoadedScenario; overrides: Override[] } {
-  const problems: Problem[] = [];
-  const overrides: Override[] = [];
+export function flagOverrides(flags: ScenarioFlags): { overrides: Override[]; problems: Problem[]; parsed: (Override | Problem)[] } {
   const parsed: (Override | Problem)[] = (flags.set ?? []).map((text) => parseSetFlag(text));
   if (flags.seed !== undefined) parsed.push(parameterFlag('--seed', 'seed', flags.seed));
   if (flags.ticks !== undefined) parsed.push(parameterFlag('--ticks', 'ticks', flags.ticks));
+  const overrides: Override[] = [];
+  const problems: Problem[] = [];
   for (const p of parsed) {
     if ('value' in p) overrides.push(p);
     else problems.push(p);
   }
+  return { overrides, problems, parsed };
+}
+
+/**
+ * Loads a scenario with the flags applied (see `flagOverrides`). All problems of the flags
+ * and of the file are reported together; `notes` say which of two values of a parameter wins.
+ */
+export function loadWithFlags(file: string, flags: ScenarioFlags): { loaded: LoadedScenario; overrides: Override[]; notes: string[] } {
+  const { overrides, problems, parsed } = flagOverrides(flags);
   let loaded: LoadedScenario;
   try {
     loaded = loadScenario(file, overrides);
@@ -109,7 +118,7 @@ export function loadWithFlags(file: string, flags: ScenarioFlags): { loaded: Loa
     throw e;
   }
   if (problems.length > 0) throw new InputError(problems);
-  return { loaded, overrides };
+  return { loaded, overrides, notes: overrideNotes(overrides) };
 }
 
 /**

@@ -46,10 +46,10 @@ Examples:
     .action(
       action(async (argument, options) => {
         const file = locateScenario(argument);
-        const { loaded, overrides } = loadWithFlags(file, options);
+        const { loaded, overrides, notes } = loadWithFlags(file, options);
         const { scenario, name } = loaded;
         checkRunMemory(scenario, shownPath(file));
-        if (!options.quiet) for (const note of [...scenarioNotes(scenario), timelineNote(scenario) ?? []].flat()) process.stderr.write(`sapient: note: ${note}\n`);
+        if (!options.quiet) for (const note of [...notes, ...scenarioNotes(scenario), timelineNote(scenario) ?? []].flat()) process.stderr.write(`sapient: note: ${note}\n`);
         // Everything the user gave has been checked; only now may anything be created.
         const dir = options.out !== undefined ? outDirectory(options.out) : freshDirectory(resolve('results', `${name}-seed${scenario.seed}`));
         const existed = existsSync(dir);

@@ -214,6 +214,27 @@ function crossChecks(s: Scenario, doc: SourceDocument, overrides: Map<string, Ov
   return problems;
 }
 
+/**
+ * A note for each parameter given more than once on the command line, saying which value
+ * counts: the last `--set` of a path, and `--seed` or `--ticks` over any `--set`.
+ */
+export function overrideNotes(overrides: readonly Override[]): string[] {
+  const notes: string[] = [];
+  const last = new Map<string, Override>();
+  for (const o of overrides) {
+    const earlier = last.get(o.path);
+    if (earlier) notes.push(winsOver(o, earlier.source));
+    last.set(o.path, o);
+  }
+  return notes;
+}
+
+/** `later` is applied after a value from `earlier` (a flag, or `set: ... of <file>`): the note that says so. */
+export function winsOver(later: Override, earlier: string): string {
+  const why = !earlier.startsWith('--') ? '' : later.source.startsWith('--set') ? ': the last --set of a parameter counts' : `: ${later.source.split(' ')[0]} counts over --set`;
+  return `${later.source} wins over ${earlier}${why}`;
+}
+
 /** What a user should know of a valid scenario: events a shortened run ends before. */
 export function scenarioNotes(s: Scenario): string[] {
   return s.events.flatMap((event, e) => (event.at > s.ticks ? [`events[${e}] at tick ${event.at} comes after the last tick (${s.ticks}) and will not happen`] : []));
