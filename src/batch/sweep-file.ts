@@ -146,8 +146,8 @@ export function loadSweep(file: string, flags: readonly Override[] = []): Sweep 
   const used = new Map<string, string>();
   const set = readSet(data, report, used);
   const vary = readVary(data, report, used);
-  const sample = readSample(data, report, used, isInteger(rootSeed, 0, SEED_MAX) ? rootSeed : 1);
   const notes: string[] = [];
+  const sample = readSample(data, report, used, isInteger(rootSeed, 0, SEED_MAX) ? rootSeed : 1, notes);
   const flagged = applyFlags(flags, set, used, report, notes);
   if (report.problems.length > 0) throw new InputError(report.problems);
   if (!scenario) throw new Error('unreachable: a scenario problem was not reported');
@@ -383,6 +383,11 @@ function readSteps(entry: Mapping, at: PathKey[], integer: boolean, expected: st
     report.add([...at, 'steps'], `1 when from equals to (${interval.from})`, describeValue(steps));
     return undefined;
   }
+  // One step would be `from` alone, and `to` silently dropped.
+  if (steps === 1 && interval.from !== interval.to) {
+    report.add([...at, 'steps'], `at least 2 steps from ${interval.from} to ${interval.to} (for ${interval.from} alone, a list: [${interval.from}])`, describeValue(steps));
+    return undefined;
+  }
   if (by !== undefined && (interval.to - interval.from) / (by as number) + 1 > MAX_STEPS) {
     report.add([...at, 'by'], `a step that gives at most ${MAX_STEPS} values`, describeValue(by));
     return undefined;
@@ -396,7 +401,7 @@ function readSteps(entry: Mapping, at: PathKey[], integer: boolean, expected: st
   return values;
 }
 
-function readSample(data: Mapping, report: Report, used: Map<string, string>, rootSeed: number): SampleDesign | null {
+function readSample(data: Mapping, report: Report, used: Map<string, string>, rootSeed: number, notes: string[]): SampleDesign | null {
   const entry = data.sample;
   if (entry === undefined || entry === null) return null;
   const at: PathKey[] = ['sample'];
@@ -442,7 +447,12 @@ function readSample(data: Mapping, report: Report, used: Map<string, string>, ro
     }
   }
   if (report.problems.length > before) return null;
-  return { method: method as SampleMethod, n: n as number, seed: method === 'lhs' ? ((seed as number | undefined) ?? rootSeed) : null, ranges };
+  const count = n as number;
+  if (method === 'sobol' && (count & (count - 1)) !== 0) {
+    const below = 2 ** Math.floor(Math.log2(count));
+    notes.push(`${report.doc.source}: sample.n: ${count} is not a power of 2, and a Sobol sequence is balanced only for powers of 2 (${below} or ${2 * below})`);
+  }
+  return { method: method as SampleMethod, n: count, seed: method === 'lhs' ? ((seed as number | undefined) ?? rootSeed) : null, ranges };
 }
 
 /**
