@@ -2,12 +2,14 @@ import { Command } from '@commander-js/extra-typings';
 import { existsSync, readdirSync, rmdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { scenarioNotes } from '../config/scenario.js';
+import type { Scenario } from '../config/schema.js';
 import { freshDirectory, prepareOutputDir } from '../io/files.js';
 import { PACKAGE_ROOT } from '../io/provenance.js';
 import { type CompleteRun, RUN_FILES, type RunRecord, writeRun } from '../io/run-output.js';
 import { action, collect, outDirectory, counted, listenForStop, loadWithFlags, readable, shownPath } from './common.js';
 import { duration, startProgress } from './progress.js';
 import { checkRunMemory, timelineNote } from './limits.js';
+import { Headline } from './headline.js';
 import { locateScenario } from './scenarios.js';
 
 export function runCommand() {
@@ -58,6 +60,7 @@ Examples:
         const stop = listenForStop();
         let progress: ReturnType<typeof startProgress> | undefined;
         let record: RunRecord;
+        const headline = new Headline(scenario);
         try {
           prepareOutputDir(dir, options.force === true, options.out !== undefined ? '--out' : 'the default output directory');
           progress = startProgress({ label: `${name} (seed ${scenario.seed})`, unit: 'ticks', total: scenario.ticks, quiet: options.quiet });
@@ -68,6 +71,7 @@ Examples:
             dir,
             command: ['sapient', ...process.argv.slice(2)],
             onProgress: (tick) => bar.update(tick),
+            onSample: (sample) => headline.observe(sample),
             signal: stop.signal,
           });
         } catch (e) {
@@ -89,27 +93,23 @@ Examples:
           process.exitCode = stop.exitCode();
           return;
         }
-        if (!options.quiet) process.stdout.write(`${report(record, name, scenario.yearsPerTick)}\n`);
+        if (!options.quiet) process.stdout.write(`${report(record, name, scenario, headline)}\n`);
       }),
     );
 }
 
-/** The one line a person wants after a run: did it take off, how far did it get, how fast. */
-export function report(record: CompleteRun, name: string, yearsPerTick: number): string {
+/**
+ * The one line a person wants after a run: the figure the scenario is about (its
+ * `headline:`), the time it covered and how fast it ran. Where a tick is a generation
+ * (the generational demography), time is counted in generations.
+ */
+export function report(record: CompleteRun, name: string, scenario: Scenario, headline: Headline): string {
   const s = record.summary;
-  const takeoff = shape(s.t25_year, s.t75_year, s.years);
-  const lexicon = `final lexicon ${readable(s.final_lexicon_shared)} shared of ${counted(record.skills, 'skill')} (${readable(s.final_lexicon_mean)} per band)`;
-  const speed = `${counted(s.years, 'year')} in ${duration(s.wall_seconds)} (${rate(s.wall_agent_ticks_per_second)} agent-ticks/s)`;
-  const years = yearsPerTick === 1 ? '' : ` (${counted(s.ticks, 'tick')})`;
-  return `${name} (seed ${s.seed}): ${takeoff}; ${lexicon}; ${speed}${years}. Results in ${shownPath(record.dir)}/`;
-}
-
-/** The paradox's shape on L = lexicon_shared / K: the stasis (until L >= 0.25) and the rise (to L >= 0.75). */
-function shape(t25: number | null, t75: number | null, years: number): string {
-  if (t25 === null) return `stasis throughout (L = lexicon shared / skills stayed below 0.25 for ${counted(years, 'year')})`;
-  const stasis = `stasis ${counted(t25, 'year')} (L >= 0.25 in year ${readable(t25)})`;
-  if (t75 === null) return `${stasis}, L below 0.75 at the end`;
-  return `${stasis}, then a rise of ${counted(t75 - t25, 'year')} to L >= 0.75`;
+  const generations = scenario.population.demography === 'generational';
+  const span = generations ? counted(s.ticks, 'generation') : counted(s.years, 'year');
+  const speed = `${span} in ${duration(s.wall_seconds)} (${rate(s.wall_agent_ticks_per_second)} agent-ticks/s)`;
+  const also = scenario.yearsPerTick === 1 ? '' : generations ? ` (${counted(s.years, 'year')})` : ` (${counted(s.ticks, 'tick')})`;
+  return `${name} (seed ${s.seed}): ${headline.text(s, record.skills)}; ${speed}${also}. Results in ${shownPath(record.dir)}/`;
 }
 
 function rate(perSecond: number): string {

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { buildCatalogue, catalogueEntries } from '../agents/catalogue.js';
 import type { LoadedScenario, Override } from '../config/scenario.js';
 import type { Scenario, SkillEntry } from '../config/schema.js';
+import type { Sample } from '../sim/observe.js';
 import { simulateAsync, type Summary } from '../sim/run.js';
 import { writeFileAtomic } from './files.js';
 import { type Provenance, provenance } from './provenance.js';
@@ -36,6 +37,8 @@ export interface RunRequest {
   /** The command line that asked for the run, for the manifest. */
   command: readonly string[];
   onProgress?: (tick: number, ticks: number) => void;
+  /** Every sample, as it is written to the timeline. */
+  onSample?: (sample: Sample) => void;
   /**
    * Aborting stops the run: the timeline written so far is kept, the manifest says the run
    * was interrupted and at which tick, and there is no summary.
@@ -131,6 +134,7 @@ export async function writeRun(request: RunRequest): Promise<RunRecord> {
       onSample: (sample) => {
         timeline.append([id, seed, ...timelineValues(sample)]);
         sampledTick = sample.tick;
+        request.onSample?.(sample);
       },
       onProgress: (t, ticks) => {
         tick = t;
