@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../config/problems.js';
 
@@ -34,15 +34,40 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/** Writes a whole file atomically: a reader sees the old file or the new one, never a part. */
+/**
+ * Writes a whole file atomically and durably: a reader sees the old file or the new one,
+ * never a part, and after a crash of the machine the new one is whole or absent. The
+ * content is forced to the disk before the rename (else a crash may leave the new name on
+ * an empty file), and the directory after it (else the rename itself may be lost).
+ */
 export function writeFileAtomic(file: string, content: string): void {
   const temporary = temporaryName(file);
   try {
-    writeFileSync(temporary, content);
+    const fd = openSync(temporary, 'w');
+    try {
+      writeFileSync(fd, content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temporary, file);
   } catch (e) {
     rmSync(temporary, { force: true });
     throw e;
+  }
+  syncDirectory(dirname(file));
+}
+
+/** Forces a directory's entries (a rename in it) to the disk; where a directory cannot be opened for that (Windows), nothing. */
+export function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Not supported here: the rename is as durable as the system makes it.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -67,7 +92,7 @@ export function prepareOutputDir(dir: string, force: boolean, flag = '--out'): v
         },
       ]);
     }
-    for (const name of stale) rmSync(join(dir, name), { force: true });
+    for (const name of stale) rmSync(join(dir, name), { recursive: true, force: true });
   }
   try {
     makeDirectories(dir);
