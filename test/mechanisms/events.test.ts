@@ -58,6 +58,25 @@ describe('scenario events', () => {
     expect(sizes).toEqual([[10, 10, 10, 10], [10, 10, 10, 10], [5, 5, 5, 5], [5, 5, 5, 5], [5, 5, 5, 5]]);
   });
 
+  it('cull: 1 empties every band; births refill it (overlapping, generational), a Moran band stays empty', () => {
+    const sizes = (demography: string) => {
+      const world = foundWorld(scenarioOf({ ticks: 40, population: { demography, bands: 2, bandSize: 10 }, events: [{ at: 5, cull: 1 }] }), 1);
+      const seen: number[] = [];
+      for (let t = 1; t <= 40; t++) {
+        step(world);
+        seen.push(world.pop.size);
+      }
+      return seen;
+    };
+    for (const demography of ['overlapping', 'generational']) {
+      const seen = sizes(demography);
+      expect(seen[4], demography).toBe(0);
+      expect(seen[39], demography).toBeGreaterThanOrEqual(15);
+    }
+    const moran = sizes('moran');
+    expect(moran.slice(4)).toEqual(Array.from({ length: 36 }, () => 0));
+  });
+
   it('cull: a fractional share is rounded at random, so the expected number removed is exact', () => {
     const bands = 500;
     const world = foundWorld(
