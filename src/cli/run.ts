@@ -38,6 +38,10 @@ Without --out, results go to results/<scenario>-seed<seed> under the current dir
 or to the next free -2, -3... : an earlier run is never overwritten. An --out that
 already holds files is refused unless --force is given.
 
+Ctrl-C or SIGTERM stops the run and keeps its timeline so far; manifest.json then says
+"status": "interrupted" and the tick reached. A world that would not fit in memory is
+refused before anything runs (SAPIENT_MEMORY=8G sets the memory sapient may use).
+
 Examples:
   $ sapient run                                   # the shipped baseline scenario
   $ sapient run baseline --seed 7 --ticks 20000
