@@ -1,16 +1,16 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { expectMapping, type PathKey, readDocument, type SourceDocument } from '../config/document.js';
-import { closest, describeValue, formatProblem, InputError, type Problem } from '../config/problems.js';
-import { dotted, type Override, validateScenario, winsOver } from '../config/scenario.js';
-import { timelineBytes, worldMemory } from '../config/memory.js';
-import { type Scenario, setParameter } from '../config/schema.js';
+import { closest, describeValue, InputError, type Problem } from '../config/problems.js';
+import { dotted, type Override, winsOver } from '../config/scenario.js';
+import { setParameter } from '../config/schema.js';
 import { SCENARIOS_DIR, shippedFile } from '../config/shipped.js';
 import { crossDesign, factorial, fromUnit, type Interval, SAMPLE_METHODS, type SampleMethod, stepsBetween, stepsBy, unitDesign } from './design.js';
 import { checkPath, parameterKind } from './parameters.js';
 import { SEED_MODES, type SeedMode } from './seeds.js';
 import { SOBOL_MAX_DIMENSIONS } from './sobol.js';
-import { parameterColumn, RUN_KEY_COLUMNS } from './tables.js';
+import { type SweepCost, validatePoints } from './sweep-points.js';
+import { parameterColumn } from './tables.js';
 
 /**
  * A sweep file, read and checked with the care given to scenarios: every problem names the
@@ -69,15 +69,6 @@ export interface Sweep {
   cost: SweepCost;
 }
 
-/** The size of a sweep's work, known before it runs. */
-export interface SweepCost {
-  /** Agent-ticks of all runs (bands x bandSize x ticks, summed over points, times replicates). */
-  agentTicks: number;
-  /** The point whose runs need the most memory, and its scenario. */
-  largest: { point: number; scenario: Scenario };
-  /** The smallest and largest value over the points of what sizes a run. */
-  sizes: Record<'skills' | 'bands' | 'bandSize' | 'ticks', { min: number; max: number }>;
-}
 
 const TOP_KEYS = ['description', 'scenario', 'seed', 'replicates', 'seeds', 'set', 'vary', 'sample'] as const;
 const RANGE_KEYS = ['from', 'to', 'steps', 'by', 'scale'];
@@ -88,8 +79,6 @@ export const MAX_RUNS = 1_000_000;
 const MAX_REPLICATES = 1_000_000;
 const MAX_SAMPLES = 1_000_000;
 const MAX_STEPS = 100_000;
-/** Problems shown at most for the points of a design: the first ones tell what is wrong. */
-const MAX_POINT_PROBLEMS = 20;
 
 type Mapping = Record<string, unknown>;
 
@@ -232,7 +221,7 @@ function applyFlags(flags: readonly Override[], set: { path: string; value: unkn
   return byPath;
 }
 
-interface ScenarioSource {
+export interface ScenarioSource {
   doc: SourceDocument;
   data: unknown;
   file: string | null;
@@ -453,79 +442,4 @@ function readSample(data: Mapping, report: Report, used: Map<string, string>, ro
     notes.push(`${report.doc.source}: sample.n: ${count} is not a power of 2, and a Sobol sequence is balanced only for powers of 2 (${below} or ${2 * below})`);
   }
   return { method: method as SampleMethod, n: count, seed: method === 'lhs' ? ((seed as number | undefined) ?? rootSeed) : null, ranges };
-}
-
-/**
- * Every point must be a valid scenario: ranges checked one by one can still combine into an
- * invalid one (difficultyMin above difficultyMax, an event after the last tick). A
- * problem caused by a value of the sweep file is reported at that value, with the point.
- */
-function validatePoints(
-  scenario: ScenarioSource,
-  setOverrides: Override[],
-  parameters: SweepParameter[],
-  points: unknown[][],
-  sweepDoc: SourceDocument,
-  origins: Map<string, { at: PathKey[] }>,
-  replicates: number,
-): SweepCost {
-  const problems: Problem[] = [];
-  let agentTicks = 0;
-  let largest: { point: number; scenario: Scenario; bytes: number } | undefined;
-  const sizes: SweepCost['sizes'] = { skills: { min: Infinity, max: 0 }, bands: { min: Infinity, max: 0 }, bandSize: { min: Infinity, max: 0 }, ticks: { min: Infinity, max: 0 } };
-  const widen = (range: { min: number; max: number }, value: number) => {
-    range.min = Math.min(range.min, value);
-    range.max = Math.max(range.max, value);
-  };
-  const seen = new Set<string>();
-  let more = 0;
-  const relocate = (p: Problem, context: string): Problem => {
-    const origin = origins.get(p.source);
-    if (origin) {
-      const at = sweepDoc.locate(origin.at);
-      // A problem inside the value (events[0].at of a `set: events:`) keeps its place in it.
-      const parameter = String(origin.at.at(-1));
-      const inside = p.path.startsWith(parameter) ? p.path.slice(parameter.length) : '';
-      return { source: sweepDoc.source, line: at?.line, column: at?.column, path: `${dotted(origin.at)}${inside}`, expected: p.expected, found: `${p.found}${context}` };
-    }
-    // A problem in an inline scenario is named by its path in the sweep file.
-    const path = scenario.file === null && p.source === sweepDoc.source && p.path ? `scenario.${p.path}` : p.path;
-    return { ...p, path, found: `${p.found}${context}` };
-  };
-  const check = (overrides: Override[], context: string): Scenario | undefined => {
-    try {
-      return validateScenario(scenario.doc, overrides);
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      for (const p of e.problems) {
-        const located = relocate(p, context);
-        const key = formatProblem({ ...located, found: p.found });
-        if (seen.has(key)) continue;
-        seen.add(key);
-        if (problems.length < MAX_POINT_PROBLEMS) problems.push(located);
-        else more++;
-      }
-      return undefined;
-    }
-  };
-  const base = check(setOverrides, '');
-  // The scenario itself must be valid before its points are worth checking.
-  if (problems.length > 0) throw new InputError(problems);
-  points.forEach((values, point) => {
-    const overrides = parameters.map((p, i): Override => ({ path: p.path, value: values[i], source: `sweep:${p.from}:${p.path}` }));
-    const context = parameters.length > 0 ? ` (at point ${point}: ${parameters.map((p, i) => `${p.path}=${describeValue(values[i])}`).join(', ')})` : '';
-    const resolved = check([...setOverrides, ...overrides], context);
-    if (!resolved) return;
-    agentTicks += resolved.population.bands * resolved.population.bandSize * resolved.ticks * replicates;
-    widen(sizes.skills, resolved.skills.list?.length ?? resolved.skills.count);
-    widen(sizes.bands, resolved.population.bands);
-    widen(sizes.bandSize, resolved.population.bandSize);
-    widen(sizes.ticks, resolved.ticks);
-    const need = worldMemory(resolved);
-    const bytes = need.arrays + need.heap + 2 * timelineBytes(resolved, RUN_KEY_COLUMNS.length + parameters.length);
-    if (!largest || bytes > largest.bytes) largest = { point, scenario: resolved, bytes };
-  });
-  if (more > 0) problems.push({ source: sweepDoc.source, path: '', expected: 'a valid scenario at every point', found: `${more} more problem${more === 1 ? '' : 's'} like these` });
-  if (problems.length > 0) throw new InputError(problems);
-  return { agentTicks, largest: largest ?? { point: 0, scenario: base as Scenario }, sizes };
 }
