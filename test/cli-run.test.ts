@@ -175,10 +175,11 @@ describe('sapient run', () => {
     expect(readdirSync(join(dir, 'out')).sort()).toEqual(['manifest.json', 'notes.txt', 'summary.csv', 'timeline.csv']);
   });
 
-  it('names a run by the hash of its resolved parameters: other overrides, another run_id; the description does not count', () => {
+  it('names a run by the hash of its resolved parameters: other overrides, another run_id; the description and headline do not count', () => {
     const alpha = (a: number, description = '') => runId('small', defineScenario({ description, imitation: { alpha: a } }));
     expect(alpha(0.8)).toMatch(/^small-1-[0-9a-f]{8}$/);
     expect(alpha(0.8)).toBe(alpha(0.8, 'other words'));
+    expect(runId('small', defineScenario({ headline: 'skills-present' }))).toBe(runId('small', defineScenario({})));
     expect(alpha(0.9)).not.toBe(alpha(0.8));
     expect(runId('small', defineScenario({ seed: 2 }))).toMatch(/^small-2-/);
   });

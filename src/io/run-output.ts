@@ -19,11 +19,12 @@ export const KEY_COLUMNS = ['run_id', 'seed'] as const;
 
 /**
  * A run's id: `<scenario>-<seed>-<hash>`, the hash the first 8 hex digits of the SHA-256 of
- * the resolved parameters (all but `description`), so that runs of one scenario file with
- * different overrides (`--set`) do not share an id when their tables are put together.
+ * the resolved parameters (all but `description` and `headline`, which change nothing in
+ * the run), so that runs of one scenario file with different overrides (`--set`) do not
+ * share an id when their tables are put together.
  */
 export function runId(scenarioName: string, scenario: Scenario): string {
-  const { description: _description, ...parameters } = scenario;
+  const { description: _description, headline: _headline, ...parameters } = scenario;
   const hash = createHash('sha256').update(JSON.stringify(parameters)).digest('hex').slice(0, 8);
   return `${scenarioName}-${scenario.seed}-${hash}`;
 }
