@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../config/problems.js';
-import { prepareOutputDir, writeFileAtomic } from '../io/files.js';
+import { prepareOutputDir, staleTemporaries, writeFileAtomic } from '../io/files.js';
 import { csvLine } from '../io/records.js';
 import { VERSION } from '../version.js';
 import { createRunPool, defaultWorkers } from '../workers/pool.js';
@@ -10,6 +10,7 @@ import { LineReader, leadingInteger, splitCsvLine } from './csv.js';
 import { Ledger, removeSweepFiles } from './ledger.js';
 import { DirectoryLock, LOCK_FILE } from './lock.js';
 import { mainThreadClock, type MainThreadClock } from './cpu.js';
+import { designChange } from './design-change.js';
 import { buildManifest, readManifest, type Session, type Shard, shardRuns, type SweepManifest, writeManifest } from './manifest.js';
 import { PointTally } from './points.js';
 import { runSeed } from './seeds.js';
@@ -77,18 +78,25 @@ export interface SweepResult {
 }
 
 const WHOLE: Shard = { index: 0, count: 1 };
+
+/** Most runs between the oldest uncommitted one and the newest handed out, by default. */
+export function defaultWindow(workers: number): number {
+  return Math.max(64, 16 * workers);
+}
 const COMMIT_INTERVAL_MS = 10;
 
 export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<SweepResult> {
   const shard = options.shard ?? WHOLE;
   checkShard(shard);
-  const workers = options.workers ?? defaultWorkers();
-  if (!Number.isInteger(workers) || workers < 1) throw new InputError([{ source: '--workers', path: '', expected: 'an integer of at least 1', found: String(workers) }]);
+  const requested = options.workers ?? defaultWorkers();
+  if (!Number.isInteger(requested) || requested < 1) throw new InputError([{ source: '--workers', path: '', expected: 'an integer of at least 1', found: String(requested) }]);
   const dir = options.out;
   const total = shardRuns(sweep.runs, shard);
   // Until the pool runs, losing the lock has nothing to stop; then it fails the sweep.
   let lockLost: (message: string) => void = () => {};
   const { ledger, manifest, lock } = openDirectory(dir, sweep, shard, buildManifest(sweep, shard, options.command ?? []), options, (m) => lockLost(m));
+  // No more threads than runs left to do: an idle thread costs its start and its memory.
+  const workers = Math.max(1, Math.min(requested, total - ledger.committed));
   try {
     recordKilledSession(manifest, ledger);
     const session: Session = { started: new Date().toISOString(), finished: null, workers, runs: 0, failed: 0, wallSeconds: 0, runSeconds: 0, poolStartMs: null, mainThreadMsPerRun: null, mainThreadClock: null, ended: 'running' };
@@ -132,7 +140,7 @@ export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<Swe
     // The main thread's busy time from here on, whatever it is spent on: handing out runs, messages, writing, GC.
     busy = mainThreadClock();
     const maxInFlight = 2 * workers;
-    const window = Math.max(options.window ?? Math.max(64, 16 * workers), maxInFlight);
+    const window = Math.max(options.window ?? defaultWindow(workers), maxInFlight);
     const ready = new Map<number, RunOutcome>();
     let next = ledger.committed;
     let committed = ledger.committed;
@@ -325,7 +333,7 @@ function prepareDirectory(dir: string, sweep: Sweep, shard: Shard, fresh: SweepM
     const state = Ledger.read(dir);
     const manifest = readManifest(dir);
     if (state && manifest) {
-      checkSameSweep(dir, manifest, fresh, shard);
+      checkSameSweep(dir, manifest, fresh, shard, sweep);
       return { ledger: Ledger.reopen(dir, state), manifest };
     }
     // A directory the sweep created but did not get to record anything in yet is started afresh.
@@ -338,7 +346,9 @@ function prepareDirectory(dir: string, sweep: Sweep, shard: Shard, fresh: SweepM
     }
     removeSweepFiles(dir);
   } else if (!options.resume) {
-    const entries = existsSync(dir) && statSync(dir).isDirectory() ? readdirSync(dir).filter((e) => e !== LOCK_FILE) : [];
+    const exists = existsSync(dir) && statSync(dir).isDirectory();
+    const stale = exists ? staleTemporaries(dir) : [];
+    const entries = exists ? readdirSync(dir).filter((e) => e !== LOCK_FILE && !stale.includes(e)) : [];
     if (entries.length > 0 && !options.force) {
       const sweepHere = entries.includes(SWEEP_FILES.state);
       throw new InputError([
@@ -365,12 +375,13 @@ function prepareDirectory(dir: string, sweep: Sweep, shard: Shard, fresh: SweepM
   return { ledger: Ledger.create(dir, fresh.fingerprint, shard, headers), manifest: fresh };
 }
 
-function checkSameSweep(dir: string, recorded: SweepManifest, fresh: SweepManifest, shard: Shard): void {
+function checkSameSweep(dir: string, recorded: SweepManifest, fresh: SweepManifest, shard: Shard, sweep: Sweep): void {
   const problem = (expected: string, found: string) => new InputError([{ source: '--resume', path: '', expected, found }]);
   if (recorded.fingerprint !== fresh.fingerprint) {
+    const change = designChange(dir, recorded, fresh, sweep);
     throw problem(
       `the sweep recorded in ${dir} (from ${recorded.sweepFile.file}) to resume it`,
-      'a sweep file whose scenario, parameters, points, replicates or seeds differ from it; finish with the original file, or start over with --force',
+      `a sweep whose design differs from it${change ? ` (${change})` : ''}; finish with the original file and flags, or start over with --force`,
     );
   }
   if (recorded.shard.index !== shard.index || recorded.shard.count !== shard.count) {

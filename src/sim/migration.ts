@@ -1,6 +1,7 @@
 import { addEntry } from '../agents/lexicon.js';
 import { moveAgent } from '../agents/population.js';
 import { geometricSkip, uniformInt } from './rng.js';
+import { neighbourAt, neighbourCount } from './topology.js';
 import { orderBuffer, type World } from './world.js';
 
 /**
@@ -34,8 +35,9 @@ export function migration(world: World): void {
     const i = order[j];
     const from = pop.band[i];
     const around = world.neighbours[from];
-    if (around.length === 0) continue;
-    const to = around[uniformInt(rng, around.length)];
+    const count = neighbourCount(around, from);
+    if (count === 0) continue;
+    const to = neighbourAt(around, from, uniformInt(rng, count));
     moveAgent(pop, i, to);
     if (m.borrowRate > 0) borrow(world, i, from, to);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { foundWorld, step } from '../../src/sim/run.js';
+import { neighbourAt, neighbourCount } from '../../src/sim/topology.js';
 import { expectBinomial, scenarioOf } from './support.js';
 
 describe('scenario events', () => {
@@ -39,7 +40,7 @@ describe('scenario events', () => {
     for (let t = 1; t <= 3; t++) step(world);
     expect(world.neighbours.map((n) => [...n])).toEqual(ring);
     step(world); // tick 4
-    expect(world.neighbours.map((n) => [...n])[0]).toEqual([1, 2, 3]);
+    expect(Array.from({ length: neighbourCount(world.neighbours[0], 0) }, (_, j) => neighbourAt(world.neighbours[0], 0, j))).toEqual([1, 2, 3]);
     step(world); // tick 5
     expect(world.derived.innovateSuccess[1]).toBeCloseTo(0.2, 12);
     step(world); // tick 6: (1 - 0.8)^2
@@ -55,6 +56,25 @@ describe('scenario events', () => {
     }
     // Moran keeps the size; the cull halves every band at tick 3 (0.5 * 10 = 5 exactly).
     expect(sizes).toEqual([[10, 10, 10, 10], [10, 10, 10, 10], [5, 5, 5, 5], [5, 5, 5, 5], [5, 5, 5, 5]]);
+  });
+
+  it('cull: 1 empties every band; births refill it (overlapping, generational), a Moran band stays empty', () => {
+    const sizes = (demography: string) => {
+      const world = foundWorld(scenarioOf({ ticks: 40, population: { demography, bands: 2, bandSize: 10 }, events: [{ at: 5, cull: 1 }] }), 1);
+      const seen: number[] = [];
+      for (let t = 1; t <= 40; t++) {
+        step(world);
+        seen.push(world.pop.size);
+      }
+      return seen;
+    };
+    for (const demography of ['overlapping', 'generational']) {
+      const seen = sizes(demography);
+      expect(seen[4], demography).toBe(0);
+      expect(seen[39], demography).toBeGreaterThanOrEqual(15);
+    }
+    const moran = sizes('moran');
+    expect(moran.slice(4)).toEqual(Array.from({ length: 36 }, () => 0));
   });
 
   it('cull: a fractional share is rounded at random, so the expected number removed is exact', () => {

@@ -1,0 +1,45 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+
+/**
+ * A commit that is meant to be durable (a manifest, a run's summary, a table moved into
+ * place) forces the new file to the disk before renaming it over the old name, then the
+ * directory: after a crash of the machine the file under its name is whole, or the old one.
+ */
+
+// The calls to the file system, recorded in order, each still doing its work.
+const calls: string[] = [];
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const record = <A extends unknown[], R>(name: string, f: (...args: A) => R) => (...args: A): R => {
+    calls.push(name);
+    return f(...args);
+  };
+  return { ...fs, fsyncSync: record('fsync', fs.fsyncSync), renameSync: record('rename', fs.renameSync), closeSync: record('close', fs.closeSync) };
+});
+
+const { writeFileAtomic } = await import('../src/io/files.js');
+const { openTableFile } = await import('../src/io/table-file.js');
+
+const dir = mkdtempSync(join(tmpdir(), 'sapient-durable-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('durable writes', () => {
+  it('writeFileAtomic: the content is forced to the disk before the rename, the directory after it', () => {
+    calls.length = 0;
+    writeFileAtomic(join(dir, 'manifest.json'), '{"a": 1}\n');
+    expect(readFileSync(join(dir, 'manifest.json'), 'utf8')).toBe('{"a": 1}\n');
+    expect(calls).toEqual(['fsync', 'close', 'rename', 'fsync', 'close']);
+  });
+
+  it('a table: its rows are forced to the disk before it takes its name', () => {
+    const table = openTableFile(join(dir, 'timeline.csv'), ['tick']);
+    table.append([1]);
+    calls.length = 0;
+    expect(table.commit()).toBe(1);
+    expect(calls).toEqual(['fsync', 'close', 'rename', 'fsync', 'close']);
+    expect(readFileSync(join(dir, 'timeline.csv'), 'utf8')).toBe('tick\n1\n');
+  });
+});
