@@ -2,6 +2,7 @@
 import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { commandLineProblem, EXIT, exitWithInternalError } from './common.js';
 import { mergeCommand } from './merge.js';
+import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { scenariosCommand } from './scenarios.js';
 import { sweepCommand } from './sweep.js';
@@ -22,6 +23,7 @@ Examples:
   $ sapient sweep henrich-threshold --workers 8
   $ sapient sweep my-sweep.yaml --shard 0/4 --out results/my-sweep-0   # one machine of four
   $ sapient merge results/my-sweep-* --out results/my-sweep             # the four shards
+  $ sapient report results/my-sweep                                     # figures in results/my-sweep/report.html
   $ sapient help run
 
 Exit codes: 0 done, 1 internal error, 2 bad input (nothing written), 3 some runs of a
@@ -42,7 +44,7 @@ function reportBadCommandLine(command: CommandUnknownOpts): void {
 }
 
 reportBadCommandLine(program);
-for (const command of [runCommand(), validateCommand(), scenariosCommand(), sweepCommand(), mergeCommand()]) {
+for (const command of [runCommand(), validateCommand(), scenariosCommand(), sweepCommand(), mergeCommand(), reportCommand()]) {
   program.addCommand(command);
   reportBadCommandLine(command);
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../config/problems.js';
 
@@ -18,6 +18,55 @@ export function writeFileAtomic(file: string, content: string): void {
   } catch (e) {
     rmSync(temporary, { force: true });
     throw e;
+  }
+}
+
+/**
+ * Writes a whole file so that it survives a crash as the old file or the new one: a
+ * temporary file beside it, flushed to disk, then moved into place, and the directory
+ * flushed. Without `replace`, a file already there is kept and the write fails with
+ * EEXIST, even when another process made it a moment ago (a hard link does not replace).
+ */
+export function writeFileDurable(file: string, content: string, replace: boolean): void {
+  const temporary = temporaryName(file);
+  const fd = openSync(temporary, 'wx');
+  try {
+    try {
+      writeSync(fd, content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    if (replace) renameSync(temporary, file);
+    else moveWithoutReplacing(temporary, file);
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+  syncDirectory(dirname(file));
+}
+
+function moveWithoutReplacing(temporary: string, file: string): void {
+  try {
+    linkSync(temporary, file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // File systems without hard links: the check and the rename are then two steps.
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw e;
+    if (existsSync(file)) throw Object.assign(new Error(`file exists: ${file}`), { code: 'EEXIST' });
+    renameSync(temporary, file);
+  }
+}
+
+/** Flushes a directory's entries (a rename in it), where the system allows opening a directory. */
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Not every platform (Windows) can open a directory; the file itself is flushed.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
