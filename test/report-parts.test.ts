@@ -236,9 +236,9 @@ describe('small helpers', () => {
     expect(spreadOf([10, 40, 70, 100])).toBe('linear');
   });
 
-  it('scope the ids of one SVG, and every reference to them, by the figure', () => {
-    const svg = '<svg><defs><clipPath id="clip1"><rect/></clipPath></defs><g clip-path="url(#clip1)"><use href="#clip1"/></g></svg>';
-    expect(scopeIds(svg, 'fig')).toBe('<svg><defs><clipPath id="fig-clip1"><rect/></clipPath></defs><g clip-path="url(#fig-clip1)"><use href="#fig-clip1"/></g></svg>');
+  it('rename the ids of one SVG by the figure and their order, and every reference to them', () => {
+    const svg = '<svg><g clip-path="url(#clip7)" fill="url(#gradient_3)"><use href="#clip7"/></g><clipPath id="clip7"/><linearGradient id="gradient_3"/></svg>';
+    expect(scopeIds(svg, 'fig')).toBe('<svg><g clip-path="url(#fig-0)" fill="url(#fig-1)"><use href="#fig-0"/></g><clipPath id="fig-0"/><linearGradient id="fig-1"/></svg>');
   });
 
   it('write a file durably, refusing to replace one unless asked', () => {

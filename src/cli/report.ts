@@ -1,6 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
 import { resolve } from 'node:path';
-import { writeReport } from '../report/report.js';
 import { action, counted, shownPath } from './common.js';
 
 export function reportCommand() {
@@ -37,7 +36,10 @@ Examples:
     )
     .action(
       action(async (dir, options) => {
+        // Loaded here: vega takes a few tenths of a second to import, which other commands need not pay.
+        const { writeReport } = await import('../report/report.js');
         const result = await writeReport(resolve(dir), { out: options.out, force: options.force === true });
+        for (const warning of options.quiet ? [] : result.warnings) process.stderr.write(`sapient report: note: ${warning}\n`);
         if (!options.quiet) {
           process.stdout.write(`sapient report: ${result.kind} report with ${counted(result.figures, 'figure')} in ${shownPath(result.file)}\n`);
         }

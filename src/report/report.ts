@@ -6,7 +6,7 @@ import { provenance } from '../io/provenance.js';
 import { escapeHtml } from './figures/figure.js';
 import { renderPage } from './page.js';
 import { runPage } from './run-report.js';
-import { readSource } from './sources/manifest.js';
+import { type ReportSource, readSource } from './sources/manifest.js';
 import { sweepPage } from './sweep-report.js';
 
 /**
@@ -32,8 +32,7 @@ export interface ReportResult {
 }
 
 /** The report's HTML, with how many figures it has. */
-export async function buildReport(dir: string): Promise<Omit<ReportResult, 'file'> & { html: string }> {
-  const source = readSource(dir);
+export async function buildReport(dir: string, source: ReportSource = readSource(dir)): Promise<Omit<ReportResult, 'file'> & { html: string }> {
   const software = provenance().software;
   const generator = escapeHtml(`Made by sapient report ${software.version}${software.git ? ` (commit ${software.git.short}${software.git.dirty ? ', with uncommitted changes' : ''})` : ''} from ${dir}.`);
   const page = source.kind === 'run' ? await runPage(source, generator) : await sweepPage(source, generator);
@@ -44,8 +43,10 @@ export async function buildReport(dir: string): Promise<Omit<ReportResult, 'file
 export async function writeReport(dir: string, options: ReportOptions = {}): Promise<ReportResult> {
   const file = resolve(options.out ?? join(dir, DEFAULT_REPORT));
   const flag = options.out === undefined ? file : '--out';
+  // The directory first: a report of a directory that is not one says so, wherever it was to go.
+  const source = readSource(dir);
   checkDestination(file, flag, options.force === true);
-  const report = await buildReport(dir);
+  const report = await buildReport(dir, source);
   try {
     writeFileDurable(file, report.html, options.force === true);
   } catch (e) {

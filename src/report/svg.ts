@@ -57,13 +57,18 @@ function collectingLogger(warnings: string[]): LoggerInterface {
 }
 
 /**
- * Each figure's SVG names its clip paths and gradients (`clip1`, ...) from 1, and in one
- * page every id is global: a second figure's `url(#clip1)` would use the first figure's
- * clip. Prefixing every id and every reference to one with the figure's id keeps them apart.
+ * Each figure's SVG names its clip paths and gradients from counters that vega keeps for
+ * the whole process (`clip3`, `gradient_7`), and in one page every id is global: a second
+ * figure's `url(#clip1)` would use the first figure's clip, and the same figure drawn twice
+ * would not be the same text. Every id is renamed `<figure>-<n>`, n counting the ids in the
+ * order the SVG defines them, and every reference to one with it.
  */
-export function scopeIds(svg: string, id: string): string {
+export function scopeIds(svg: string, figure: string): string {
+  const renamed = new Map<string, string>();
+  for (const m of svg.matchAll(/\bid="([^"]+)"/g)) if (!renamed.has(m[1])) renamed.set(m[1], `${figure}-${renamed.size}`);
+  const to = (id: string) => renamed.get(id) ?? id;
   return svg
-    .replace(/\bid="([^"]+)"/g, `id="${id}-$1"`)
-    .replace(/url\(#([^)]+)\)/g, `url(#${id}-$1)`)
-    .replace(/href="#([^"]+)"/g, `href="#${id}-$1"`);
+    .replace(/\bid="([^"]+)"/g, (_, id: string) => `id="${to(id)}"`)
+    .replace(/url\(#([^)]+)\)/g, (_, id: string) => `url(#${to(id)})`)
+    .replace(/href="#([^"]+)"/g, (_, id: string) => `href="#${to(id)}"`);
 }

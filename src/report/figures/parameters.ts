@@ -94,6 +94,17 @@ export function heatmapFigure(parameters: readonly SweepParameter[], names: read
       text: `${median === null ? `> ${readableNumber(s.horizon)}` : readableNumber(median)}\n${s.tookOff} of ${s.runs} took off`,
     };
   });
+  // Without a single median there is nothing to colour (vega would warn of an empty scale).
+  const colour =
+    medians.length === 0
+      ? []
+      : [
+          {
+            transform: [{ filter: 'datum.median !== null' }],
+            mark: { type: 'rect' as const },
+            encoding: { color: { field: 'median', type: 'quantitative' as const, title: 'median takeoff year', scale: { scheme: 'blues', reverse: true }, legend: { titleLimit: 300 } } },
+          },
+        ];
   return {
     id: 'sweep-heatmap',
     title: `Median takeoff year over ${names[0]} and ${names[1]}`,
@@ -110,20 +121,7 @@ export function heatmapFigure(parameters: readonly SweepParameter[], names: read
       },
       layer: [
         { mark: { type: 'rect', color: '#d9d9d9' } },
-        {
-          transform: [{ filter: 'datum.median !== null' }],
-          mark: { type: 'rect' },
-          encoding: {
-            color: {
-              field: 'median',
-              type: 'quantitative',
-              title: 'median takeoff year',
-              scale: { scheme: 'blues', reverse: true },
-              // Without a single median there is nothing coloured, and no legend to show.
-              legend: medians.length === 0 ? null : { titleLimit: 300 },
-            },
-          },
-        },
+        ...colour,
         {
           mark: { type: 'text', lineBreak: '\n', fontSize: 11 },
           encoding: {

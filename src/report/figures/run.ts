@@ -1,3 +1,5 @@
+import type { Field } from 'vega-lite/types_unstable/channeldef.js';
+import type { LayerSpec } from 'vega-lite/types_unstable/spec/layer.js';
 import type { RunWindow } from '../run-series.js';
 import { CHANNELS } from '../run-series.js';
 import { type Figure, readableNumber, WIDTH } from './figure.js';
@@ -56,16 +58,8 @@ export function runFigures(windows: readonly RunWindow[], marks: RunMarks): Figu
             strokeDash: { condition: { test: "datum.dash === 'dashed'", value: [6, 4] }, value: [2, 3] },
           },
         },
-        {
-          data: { values: events },
-          layer: [
-            { mark: { type: 'rule', color: '#c0392b', strokeWidth: 1 }, encoding: { x: { field: 'year', type: 'quantitative' } } },
-            {
-              mark: { type: 'text', align: 'left', dx: 3, baseline: 'top', color: '#c0392b', fontSize: 11 },
-              encoding: { x: { field: 'year', type: 'quantitative' }, y: { field: 'at', type: 'quantitative' }, text: { field: 'what' } },
-            },
-          ],
-        },
+        // (No layer for the events when there are none: vega would warn of an empty scale.)
+        ...(events.length === 0 ? [] : [eventLayer(events)]),
       ],
     },
   };
@@ -113,4 +107,18 @@ export function runFigures(windows: readonly RunWindow[], marks: RunMarks): Figu
     },
   };
   return [lexicon, skills, efficiency];
+}
+
+/** Vertical lines at the years of the paradox's events, each labelled. */
+function eventLayer(events: { year: number | null; what: string; at: number }[]): LayerSpec<Field> {
+  return {
+    data: { values: events },
+    layer: [
+      { mark: { type: 'rule', color: '#c0392b', strokeWidth: 1 }, encoding: { x: { field: 'year', type: 'quantitative' } } },
+      {
+        mark: { type: 'text', align: 'left', dx: 3, baseline: 'top', color: '#c0392b', fontSize: 11 },
+        encoding: { x: { field: 'year', type: 'quantitative' }, y: { field: 'at', type: 'quantitative' }, text: { field: 'what' } },
+      },
+    ],
+  };
 }
