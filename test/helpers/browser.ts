@@ -44,7 +44,7 @@ export interface FigureSeen {
   /** The drawn SVG's size on the page. */
   width: number;
   height: number;
-  /** Data marks drawn: the elements of vega's mark groups (lines, areas, points, rects, texts). */
+  /** Data marks drawn: the elements of vega's mark groups (lines, areas, points, rects, texts) that take some room. */
   marks: number;
 }
 
@@ -73,7 +73,13 @@ export async function viewReport(browser: Browser, file: string, screenshotOptio
     nodes.map((node) => {
       const svg = node.querySelector('svg');
       const box = svg?.getBoundingClientRect();
-      const marks = svg ? svg.querySelectorAll('g.role-mark > path, g.role-mark > rect, g.role-mark > line, g.role-mark > text, g.role-mark > g > path').length : 0;
+      // Marks drawn with some extent: an empty data set still leaves vega's mark groups, but nothing in them takes room.
+      type Shape = { getBBox(): { width: number; height: number } };
+      const shapes = svg ? [...svg.querySelectorAll('g.role-mark path, g.role-mark rect, g.role-mark line, g.role-mark text')] : [];
+      const marks = shapes.filter((shape) => {
+        const box = (shape as unknown as Shape).getBBox();
+        return box.width > 0 || box.height > 0;
+      }).length;
       return { id: node.id, width: box?.width ?? 0, height: box?.height ?? 0, marks };
     }),
   );
