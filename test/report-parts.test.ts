@@ -183,7 +183,7 @@ describe('the readers', () => {
     expect(seen).toEqual([0, 100]);
   });
 
-  it('read summary.csv with or without stopped_by, times of events that never happened as NaN', () => {
+  it('read summary.csv with or without stopped_by (or the paradox columns), times of events that never happened as NaN', () => {
     const header = 'run_id,point_id,replicate,seed,x,takeoff_year,t25_year,t75_year,rise_years,ticks,years';
     const dir = scratch({
       'old.csv': `${header}\n0,0,0,7,1,500,200,800,600,1000,1000\n1,0,1,8,1,,300,,,1000,1000\n`,
@@ -193,6 +193,8 @@ describe('the readers', () => {
     expect(old.takeoff).toEqual([500, Number.NaN]);
     expect(old.t25).toEqual([200, 300]);
     expect(old.stoppedBy).toBeNull();
+    const older = readSweepSummary(join(scratch({ 'v02.csv': 'run_id,point_id,replicate,takeoff_year,years\n0,0,0,500,1000\n' }), 'v02.csv'));
+    expect([older.takeoff, older.t25, older.t75, older.rise]).toEqual([[500], [Number.NaN], [Number.NaN], [Number.NaN]]);
     const fresh = readSweepSummary(join(dir, 'new.csv'));
     expect(fresh.stoppedBy).toEqual(['takeoff', 'horizon']);
     expect(fresh.years).toEqual([1000, 900]);

@@ -21,6 +21,7 @@ export async function runPage(run: RunSource, generator: string): Promise<Page> 
 
   const years = num('years');
   const when = (column: string) => {
+    if (!summary.has(column)) return 'not in summary.csv (written by an earlier sapient)';
     const x = num(column);
     return x === null ? `not reached in ${readableNumber(years)} years` : `year ${readableNumber(x)}`;
   };

@@ -59,7 +59,7 @@ export interface PageSeen {
 }
 
 /** Opens `file` from file:// and reports what a reader would see. */
-export async function viewReport(browser: Browser, file: string, screenshotOptions: { fullPage?: boolean } = { fullPage: true }): Promise<PageSeen> {
+export async function viewReport(browser: Browser, file: string, screenshotOptions: { fullPage?: boolean; clip?: { x: number; y: number; width: number; height: number } } = { fullPage: true }): Promise<PageSeen> {
   const page = await browser.context.newPage();
   const consoleErrors: string[] = [];
   const requests: string[] = [];
@@ -83,7 +83,7 @@ export async function viewReport(browser: Browser, file: string, screenshotOptio
       return { id: node.id, width: box?.width ?? 0, height: box?.height ?? 0, marks };
     }),
   );
-  const screenshot = await page.screenshot({ type: 'png', ...screenshotOptions });
+  const screenshot = await page.screenshot({ type: 'png', ...(screenshotOptions.clip ? { fullPage: true } : {}), ...screenshotOptions });
   await page.close();
   return { consoleErrors, requests, figures, screenshot, inked: await inkedShare(browser, screenshot) };
 }

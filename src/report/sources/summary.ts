@@ -28,7 +28,8 @@ export interface RunOutcomes {
   stoppedBy: string[] | null;
 }
 
-const REQUIRED = ['point_id', 'replicate', 'years', ...Object.values(EVENTS), 'rise_years'];
+/** t25_year, t75_year and rise_years came with sapient 0.3's paradox observables: a sweep of an earlier version has none (all NaN). */
+const REQUIRED = ['point_id', 'replicate', 'years', EVENTS.takeoff];
 
 /** The runs of a sweep's summary.csv, up to `limit` bytes (its committed length). */
 export function readSweepSummary(file: string, limit = Infinity): RunOutcomes {
@@ -37,7 +38,7 @@ export function readSweepSummary(file: string, limit = Infinity): RunOutcomes {
   const [point, replicate, years, takeoff, t25, t75, rise] = ['point_id', 'replicate', 'years', EVENTS.takeoff, EVENTS.t25, EVENTS.t75, 'rise_years'].map(col);
   const stoppedBy = table.index('stopped_by');
   const out: RunOutcomes = { point: [], replicate: [], years: [], takeoff: [], t25: [], t75: [], rise: [], stoppedBy: stoppedBy >= 0 ? [] : null };
-  const time = (fields: string[], c: number) => table.number(fields, c, true) ?? Number.NaN;
+  const time = (fields: string[], c: number) => (c < 0 ? Number.NaN : (table.number(fields, c, true) ?? Number.NaN));
   try {
     for (let fields = table.next(); fields !== null; fields = table.next()) {
       out.point.push(table.number(fields, point, false) as number);
@@ -57,7 +58,7 @@ export function readSweepSummary(file: string, limit = Infinity): RunOutcomes {
 
 /** A run's summary.csv: its one row, as numbers where the cells are numbers (null when empty). */
 export function readRunSummary(file: string): Map<string, number | string | null> {
-  const table = CsvTable.open(file, ['years', ...Object.values(EVENTS), 'rise_years']);
+  const table = CsvTable.open(file, ['years', EVENTS.takeoff]);
   try {
     const fields = table.next();
     if (fields === null) throw table.problem('', "one row, the run's summary", 'none');
