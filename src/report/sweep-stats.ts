@@ -48,17 +48,13 @@ export function runsByPoint(outcomes: RunOutcomes): Map<number, number[]> {
   return by;
 }
 
-function timesOf(outcomes: RunOutcomes, event: EventName): number[] {
-  return outcomes[event];
-}
-
 export function sweepCurves(source: SweepSource, outcomes: RunOutcomes, fromFile: SurvivalCurves | null): SweepCurves {
   const byPoint = runsByPoint(outcomes);
   const curves = new Map<EventName, Map<number, SurvivalCurve>>();
   const origin = new Map<EventName, 'survival.csv' | 'computed'>();
   const pooled = new Map<EventName, SurvivalCurve>();
   for (const event of CURVE_EVENTS) {
-    const times = timesOf(outcomes, event);
+    const times = outcomes[event];
     pooled.set(event, kaplanMeier(times, outcomes.years));
     const read = fromFile?.get(event);
     if (read) {
