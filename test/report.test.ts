@@ -89,6 +89,13 @@ describe('the report of a sweep', () => {
     });
   }
 
+  it('says how many runs failed, from failures.csv', async () => {
+    const dir = copyOf(grid, 'failures');
+    const header = readFileSync(join(dir, 'summary.csv'), 'utf8').split('\n')[0].split(',').slice(0, 6).join(',');
+    writeFileSync(join(dir, 'failures.csv'), `${header},error\n72,6,0,1,25,0.0002,RangeError: boom\n73,6,1,2,25,0.0002,RangeError: boom\n`);
+    expect((await buildReport(dir)).html).toContain('<p class="note">2 runs failed and are not shown: failures.csv lists them with the error.</p>');
+  });
+
   it('pools the runs of a design with more points than it draws one by one', async () => {
     const many = manyPointSweep(work);
     const { html, warnings } = await buildReport(many);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SWEEP_FILES } from '../batch/tables.js';
 import { SweepBandsBuilder } from './bands.js';
@@ -13,6 +14,7 @@ import type { SweepSource } from './sources/manifest.js';
 import { METHODS, readPlainTable, readSensitivity, type Sensitivity } from './sources/sensitivity.js';
 import { readSweepSummary } from './sources/summary.js';
 import { readSurvival } from './sources/survival.js';
+import { CsvTable } from './sources/table.js';
 import { streamTimeline } from './sources/timeline.js';
 import { renderSvg } from './svg.js';
 import { type PointStats, pointStats, sweepCurves } from './sweep-stats.js';
@@ -22,6 +24,19 @@ export const ANALYSIS_FILES = { survival: 'survival.csv', sensitivity: 'sensitiv
 
 /** Rows of the per-point table shown in the page; the rest are in points.csv. */
 const MAX_POINT_ROWS = 200;
+
+/** The rows of a small table (failures.csv), 0 when it is absent. */
+function countRows(file: string): number {
+  if (!existsSync(file)) return 0;
+  const table = CsvTable.open(file, []);
+  try {
+    let rows = 0;
+    while (table.nextLine() !== null) rows++;
+    return rows;
+  } finally {
+    table.close();
+  }
+}
 
 /** The report of a sweep, a shard, or merged shards. */
 export async function sweepPage(sweep: SweepSource, generator: string): Promise<Page> {
@@ -41,7 +56,9 @@ export async function sweepPage(sweep: SweepSource, generator: string): Promise<
 
   const runsDone = outcomes.point.length;
   const notes: string[] = [];
-  if (runsDone < sweep.runs && sweep.shard.count === 1) notes.push(`This sweep is ${sweep.status}: ${readableNumber(runsDone)} of its ${readableNumber(sweep.runs)} runs are on disk, and the report shows those.`);
+  const failed = countRows(join(sweep.dir, SWEEP_FILES.failures));
+  if (failed > 0) notes.push(`${readableNumber(failed)} run${failed === 1 ? '' : 's'} failed and ${failed === 1 ? 'is' : 'are'} not shown: failures.csv lists ${failed === 1 ? 'it' : 'them'} with the error.`);
+  if (runsDone + failed < sweep.runs && sweep.shard.count === 1) notes.push(`This sweep is ${sweep.status}: ${readableNumber(runsDone)} of its ${readableNumber(sweep.runs)} runs are on disk, and the report shows those.`);
   if (sweep.shard.count > 1 && !sweep.merged) notes.push(`This directory is shard ${sweep.shard.index}/${sweep.shard.count} of the sweep: it holds every ${sweep.shard.count}th run only. Merge the shards (sapient merge) for the whole sweep.`);
   if (fractions.size > 1) notes.push('The takeoff threshold varies between points; the dashed line shows L = 0.5.');
 
