@@ -132,23 +132,34 @@ describe('Kaplan-Meier', () => {
 
   it("reproduces the textbook curve, Greenwood's variance and the log-log interval", () => {
     const curve = kaplanMeier(times, horizons);
-    expect(curve.year).toEqual(published.map((r) => r[0]));
-    expect(curve.atRisk).toEqual(published.map((r) => r[1]));
-    published.forEach(([, , s, low, high], i) => {
+    // A row at every time observed, censorings included, as R's summary(fit, censored = TRUE).
+    expect(curve.year).toEqual([6, 7, 9, 10, 11, 13, 16, 17, 19, 20, 22, 23, 25, 32, 34, 35]);
+    expect(curve.atRisk).toEqual([21, 17, 16, 15, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 2, 1]);
+    for (const [year, atRisk, s, low, high] of published) {
+      const i = curve.year.indexOf(year);
+      expect(curve.atRisk[i]).toBe(atRisk);
       expect(Math.abs(curve.survival[i] - s)).toBeLessThan(0.0006);
       expect(Math.abs(curve.low[i] - low)).toBeLessThan(0.0006);
       expect(Math.abs(curve.high[i] - high)).toBeLessThan(0.0006);
-    });
+    }
+    // Between events the curve and its interval stay as they were.
+    expect(curve.survival[curve.year.indexOf(9)]).toBe(curve.survival[curve.year.indexOf(7)]);
     expect(survivalMedian(curve)).toBe(23);
   });
 
-  it('has no median when fewer than half of the runs have the event, and falls to 0 when all do', () => {
+  it("takes the median as R's quantile.survfit does: the first year at one half or below, the middle of a flat at exactly one half", () => {
     expect(survivalMedian(kaplanMeier([5, Number.NaN, Number.NaN], [10, 10, 10]))).toBeNull();
     const all = kaplanMeier([3, 1, 2], [9, 9, 9]);
     expect(all.survival[0]).toBeCloseTo(2 / 3, 15);
     expect(all.survival[1]).toBeCloseTo(1 / 3, 15);
     expect(all.survival[2]).toBe(0);
     expect(survivalMedian(all)).toBe(2);
+    // Uncensored, an even number of runs: the median of the values, (2 + 3) / 2.
+    expect(survivalMedian(kaplanMeier([4, 1, 3, 2], [9, 9, 9, 9]))).toBe(2.5);
+    // Flat at one half up to the last time observed, the censored runs' length.
+    expect(survivalMedian(kaplanMeier([1, 2, Number.NaN, Number.NaN], [10, 10, 10, 10]))).toBe(6);
+    // One half up to rounding ((1 - 1/4)(1 - 1/3)) is one half.
+    expect(survivalMedian(kaplanMeier([1, 2, 5, Number.NaN], [9, 9, 9, 9]))).toBe(3.5);
   });
 });
 
@@ -200,17 +211,24 @@ describe('the readers', () => {
     expect(fresh.years).toEqual([1000, 900]);
   });
 
-  it('read survival.csv with an event column, or without (all takeoff)', () => {
-    const dir = scratch({
-      'with.csv': 'point_id,event,year,at_risk,events,censored,survival,ci_low,ci_high,extra\n0,takeoff,10,4,1,0,0.75,0.1,0.9,a\n0,t25,5,4,2,0,0.5,,,b\n0,t75,20,4,1,0,0.75,0.1,0.9,c\n',
-      'without.csv': 'point_id,year,at_risk,events,censored,survival,ci_low,ci_high\n1,10,4,1,0,0.75,0.2,0.95\n1,30,3,1,0,0.5,0.1,0.8\n',
+  it('read the survival tables: survival.csv for the takeoff, survival-t25.csv and -t75.csv, or an event column', () => {
+    const header = 'point_id,year,at_risk,events,censored,survival,ci_low,ci_high';
+    const tables = scratch({
+      'survival.csv': `${header},extra\n1,10,4,1,0,0.75,0.2,0.95,a\n1,30,3,1,0,0.5,0.1,0.8,b\n1,90,2,0,2,0.5,0.1,0.8,c\n`,
+      'survival-t25.csv': `${header}\n1,5,4,2,0,0.5,,\n`,
     });
-    const withEvent = readSurvival(join(dir, 'with.csv'));
-    expect([...(withEvent?.keys() ?? [])]).toEqual(['takeoff', 't25', 't75']);
-    expect(withEvent?.get('t25')?.get(0)).toEqual({ year: [5], atRisk: [4], survival: [0.5], low: [0.5], high: [0.5] });
-    const without = readSurvival(join(dir, 'without.csv'));
-    expect(without?.get('takeoff')?.get(1)?.survival).toEqual([0.75, 0.5]);
-    expect(readSurvival(join(dir, 'absent.csv'))).toBeNull();
+    const read = readSurvival(tables);
+    expect([...(read?.curves.keys() ?? [])]).toEqual(['takeoff', 't25']);
+    expect(read?.files).toEqual(new Map([['takeoff', 'survival.csv'], ['t25', 'survival-t25.csv']]));
+    expect(read?.curves.get('takeoff')?.get(1)?.survival).toEqual([0.75, 0.5, 0.5]);
+    // An empty interval (S is 1 or 0, or a single run) is drawn as the curve itself.
+    expect(read?.curves.get('t25')?.get(1)).toEqual({ year: [5], atRisk: [4], survival: [0.5], low: [0.5], high: [0.5] });
+
+    const named = scratch({ 'survival.csv': `point_id,event,year,at_risk,events,censored,survival,ci_low,ci_high\n0,takeoff,10,4,1,0,0.75,0.1,0.9\n0,t75,20,4,1,0,0.75,0.1,0.9\n` });
+    expect([...(readSurvival(named)?.curves.keys() ?? [])]).toEqual(['takeoff', 't75']);
+    expect(readSurvival(scratch())).toBeNull();
+    const bad = scratch({ 'survival.csv': `${header}\n0,10,4,1,0,1.5,0.1,0.9\n` });
+    expect(problemOf(() => readSurvival(bad))).toBe(`${join(bad, 'survival.csv')}:2:1: survival: expected a share from 0 to 1, found 1.5`);
   });
 
   it("recognise each method's sensitivity.csv by its columns, keeping columns it does not know", () => {

@@ -51,7 +51,7 @@ describe('the report of a sweep', () => {
     for (const label of ['bandSize=25, migrationRate=0.0002', 'bandSize=100, migrationRate=0.02']) expect(svgs.get('sweep-lexicon')).toContain(label);
     expect(svgs.get('sweep-heatmap')).toMatch(/of 12 took off/);
     expect(html).toContain('No sensitivity.csv in this directory');
-    expect(html).toContain('estimated by the report from summary.csv (the directory has no survival.csv)');
+    expect(html).toContain('Curves of the takeoff: estimated by the report from summary.csv (the sweep has no table of these curves); of the end of stasis');
     expect(html).toMatch(/sapient run scenario\.json --seed \d+ --set population\.bandSize=25 --set migration\.migrationRate=0\.0002/);
   });
 
@@ -62,12 +62,12 @@ describe('the report of a sweep', () => {
     expect(a.warnings).toEqual([]);
   });
 
-  it("uses the sweep's survival.csv when there is one, and says so", async () => {
+  it("uses the sweep's survival tables when there are some, and says so", async () => {
     const dir = copyOf(grid, 'survival');
     writeSurvival(dir, 6);
     const { html, warnings } = await buildReport(dir);
     expect(warnings).toEqual([]);
-    expect(html).toContain("Curves of the takeoff and end of stasis (L = 0.25): read from the sweep's survival.csv.");
+    expect(html).toContain("Curves of the takeoff: read from the sweep's survival.csv; of the end of stasis (L = 0.25): read from the sweep's survival-t25.csv.");
     // Point 0's median takeoff is where the file's curve crosses one half; the others' never do.
     expect(figures(html).get('sweep-heatmap')).toContain('>1,234<');
     expect(html).toMatch(/<td class="n">1,234<\/td>/);
@@ -86,6 +86,8 @@ describe('the report of a sweep', () => {
       expect(svg).toContain('population.bandSize');
       expect(html).not.toContain('No sensitivity.csv');
       if (method === 'sobol') expect(html).toContain('<th>noise_share</th>');
+      expect(html).toContain('The outputs, and how much of their variance is replicate noise (sensitivity-outputs.csv)');
+      expect(html).toContain('<td class="n">0.21797</td>');
     });
   }
 

@@ -17,11 +17,12 @@ the stasis' end, the takeoff and L = 0.75; mean mastered and skills present; eac
 channel's events per gain over time.
 
 A sweep's report: per point, the median and 10-90% band of L(t) over replicates; the
-Kaplan-Meier curves of the takeoff and of the end of the stasis (from survival.csv, or
-estimated from summary.csv when it is absent); takeoff year and stasis against each
-parameter; a heatmap of the median takeoff when two parameters are varied on a grid; the
-sensitivity indices of sensitivity.csv (sapient analyze) with their intervals; the
-provenance (version, commit, sweep file, seeds, the command that repeats one run).
+Kaplan-Meier curves of the takeoff and of the end of the stasis (from survival.csv and
+survival-t25.csv, or estimated from summary.csv when they are absent); takeoff year and
+stasis against each parameter; a heatmap of the median takeoff when two parameters are
+varied on a grid; the sensitivity indices of sensitivity.csv (sapient analyze) with their
+intervals and the outputs' replicate noise; the provenance (version, commit, sweep file,
+seeds, the command that repeats one run).
 
 The page loads nothing: its figures are SVG drawn here, its style is inline, it has no
 script. timeline.csv is streamed, so memory does not grow with the number of runs.

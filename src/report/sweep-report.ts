@@ -11,7 +11,7 @@ import { survivalFigure } from './figures/survival.js';
 import { type Cell, code, htmlTable, type Page, type RenderedFigure } from './page.js';
 import { originRows } from './run-report.js';
 import type { SweepSource } from './sources/manifest.js';
-import { METHODS, readPlainTable, readSensitivity, type Sensitivity } from './sources/sensitivity.js';
+import { METHODS, type PlainTable, readPlainTable, readSensitivity, type Sensitivity } from './sources/sensitivity.js';
 import { readSweepSummary } from './sources/summary.js';
 import { readSurvival } from './sources/survival.js';
 import { CsvTable } from './sources/table.js';
@@ -19,8 +19,8 @@ import { streamTimeline } from './sources/timeline.js';
 import { renderSvg } from './svg.js';
 import { type PointStats, pointStats, sweepCurves } from './sweep-stats.js';
 
-/** Files `sapient analyze` and a survival-aware sweep add to a sweep's directory. */
-export const ANALYSIS_FILES = { survival: 'survival.csv', sensitivity: 'sensitivity.csv', secondOrder: 'sensitivity-s2.csv' } as const;
+/** Files `sapient analyze` adds to a sweep's directory. */
+export const ANALYSIS_FILES = { sensitivity: 'sensitivity.csv', secondOrder: 'sensitivity-s2.csv', outputs: 'sensitivity-outputs.csv' } as const;
 
 /** Rows of the per-point table shown in the page; the rest are in points.csv. */
 const MAX_POINT_ROWS = 200;
@@ -43,10 +43,11 @@ export async function sweepPage(sweep: SweepSource, generator: string): Promise<
   const outcomes = readSweepSummary(join(sweep.dir, SWEEP_FILES.summary), sweep.committedBytes.summary);
   const bands = new SweepBandsBuilder(sweep.points, sweep.points.length <= MAX_PANELS);
   streamTimeline(join(sweep.dir, SWEEP_FILES.timeline), ['point_id', 'year', 'lexicon_shared'], (v, at) => bands.add(v[0], v[1], v[2], at), sweep.committedBytes.timeline);
-  const curves = sweepCurves(sweep, outcomes, readSurvival(join(sweep.dir, ANALYSIS_FILES.survival)));
+  const curves = sweepCurves(sweep, outcomes, readSurvival(sweep.dir));
   const stats = pointStats(sweep, outcomes, curves);
   const sensitivity = readSensitivity(join(sweep.dir, ANALYSIS_FILES.sensitivity));
   const secondOrder = readPlainTable(join(sweep.dir, ANALYSIS_FILES.secondOrder));
+  const noise = readPlainTable(join(sweep.dir, ANALYSIS_FILES.outputs));
 
   const names = shortNames(sweep.parameters);
   const horizon = outcomes.years.reduce((m, y) => Math.max(m, y), 0);
@@ -77,7 +78,12 @@ export async function sweepPage(sweep: SweepSource, generator: string): Promise<
       title: 'Sensitivity indices',
       figures: indices,
       ...(sensitivity
-        ? { after: sensitivityTable(sensitivity) + (secondOrder ? `<h3>Second-order indices (${ANALYSIS_FILES.secondOrder})</h3>\n${htmlTable(secondOrder.header, secondOrder.rows)}` : '') }
+        ? {
+            after:
+              sensitivityTable(sensitivity) +
+              (noise ? `<h3>The outputs, and how much of their variance is replicate noise (${ANALYSIS_FILES.outputs})</h3>\n${plainTable(noise)}` : '') +
+              (secondOrder ? `<h3>Second-order indices (${ANALYSIS_FILES.secondOrder})</h3>\n${plainTable(secondOrder)}` : ''),
+          }
         : { intro: `<p>No ${ANALYSIS_FILES.sensitivity} in this directory: <code>sapient analyze ${escapeHtml(sweep.dir)}</code> computes the indices of the sweep's design, and a report made after it shows them here.</p>` }),
     },
     { id: 'provenance', title: 'Provenance', after: sweepProvenance(sweep, runsDone) },
@@ -108,8 +114,9 @@ function pointTable(sweep: SweepSource, names: readonly string[], stats: readonl
   const numeric = header.map((_, i) => i > names.length && i < header.length - (stopped ? 1 : 0));
   const more = stats.length > MAX_POINT_ROWS ? `<p>The first ${MAX_POINT_ROWS} of ${stats.length} points; points.csv has them all.</p>` : '';
   return (
-    `<h3>Per point</h3>\n<p>Medians of the takeoff and of the stasis are Kaplan-Meier medians (the first year at which half of the runs have reached the event); ` +
-    `"&gt; N" when fewer than half did within their N years. The rise is the median over the runs that reached L = 0.75.</p>\n${htmlTable(header, rows, numeric)}\n${more}`
+    `<h3>Per point</h3>\n<p>Medians of the takeoff and of the stasis are Kaplan-Meier medians, as R's quantile.survfit gives them (the first year at which half of the runs ` +
+    `have reached the event, or the middle of a stretch where exactly half have); "&gt; N" when fewer than half did within their N years. ` +
+    `The rise is the median over the runs that reached L = 0.75.</p>\n${htmlTable(header, rows, numeric)}\n${more}`
   );
 }
 
@@ -117,6 +124,13 @@ function sensitivityTable(sensitivity: Sensitivity): string {
   const header = ['output', 'parameter', ...sensitivity.columns];
   const rows = sensitivity.rows.map((r) => [r.output, r.parameter, ...sensitivity.columns.map((c) => readableNumber(r.values.get(c)))]);
   return `<p>${escapeHtml(METHODS[sensitivity.method].title)}, as in sensitivity.csv:</p>\n${htmlTable(header, rows, header.map((_, i) => i >= 2))}`;
+}
+
+/** A table of analyze's as it is, numbers to six significant digits. */
+function plainTable(table: PlainTable): string {
+  const numeric = table.header.map((_, i) => table.rows.length > 0 && table.rows.every((r) => r[i] === '' || Number.isFinite(Number(r[i]))));
+  const rows = table.rows.map((r) => r.map((cell, i) => (numeric[i] && cell !== '' ? readableNumber(Number(cell)) : cell)));
+  return htmlTable(table.header, rows, numeric);
 }
 
 /** `rerun` with the seed and the parameters of a point filled in. */

@@ -31,8 +31,8 @@ export interface PointStats {
 export interface SweepCurves {
   /** Per event, per point. */
   curves: Map<EventName, Map<number, SurvivalCurve>>;
-  /** Where each event's curves come from. */
-  source: Map<EventName, 'survival.csv' | 'computed'>;
+  /** Where each event's curves come from: the table they were read from, or null when computed here. */
+  source: Map<EventName, string | null>;
   /** Over every run of the sweep, per event (always computed here). */
   pooled: Map<EventName, SurvivalCurve>;
 }
@@ -51,15 +51,15 @@ export function runsByPoint(outcomes: RunOutcomes): Map<number, number[]> {
 export function sweepCurves(source: SweepSource, outcomes: RunOutcomes, fromFile: SurvivalCurves | null): SweepCurves {
   const byPoint = runsByPoint(outcomes);
   const curves = new Map<EventName, Map<number, SurvivalCurve>>();
-  const origin = new Map<EventName, 'survival.csv' | 'computed'>();
+  const origin = new Map<EventName, string | null>();
   const pooled = new Map<EventName, SurvivalCurve>();
   for (const event of CURVE_EVENTS) {
     const times = outcomes[event];
     pooled.set(event, kaplanMeier(times, outcomes.years));
-    const read = fromFile?.get(event);
+    const read = fromFile?.curves.get(event);
     if (read) {
       curves.set(event, read);
-      origin.set(event, 'survival.csv');
+      origin.set(event, fromFile?.files.get(event) ?? null);
       continue;
     }
     const computed = new Map<number, SurvivalCurve>();
@@ -68,7 +68,7 @@ export function sweepCurves(source: SweepSource, outcomes: RunOutcomes, fromFile
       if (runs.length > 0) computed.set(point.id, kaplanMeier(runs.map((i) => times[i]), runs.map((i) => outcomes.years[i])));
     }
     curves.set(event, computed);
-    origin.set(event, 'computed');
+    origin.set(event, null);
   }
   return { curves, source: origin, pooled };
 }

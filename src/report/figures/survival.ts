@@ -50,12 +50,10 @@ export function survivalFigure(points: readonly SweepPoint[], names: readonly st
       rows.push(...steps(curves.pooled.get(event) as SurvivalCurve, horizon, title, `all ${runs} runs`, 0));
     }
   }
-  const fromFile = CURVE_EVENTS.filter((e) => curves.source.get(e) === 'survival.csv').map((e) => EVENT_TITLES[e]);
-  const computed = CURVE_EVENTS.filter((e) => curves.source.get(e) !== 'survival.csv').map((e) => EVENT_TITLES[e]);
-  const origin = [
-    ...(fromFile.length > 0 ? [`${fromFile.join(' and ')}: read from the sweep's survival.csv`] : []),
-    ...(computed.length > 0 ? [`${computed.join(' and ')}: estimated by the report from summary.csv (${fromFile.length > 0 ? 'survival.csv has no such curves' : 'the directory has no survival.csv'})`] : []),
-  ];
+  const origin = CURVE_EVENTS.map((e) => {
+    const file = curves.source.get(e);
+    return `${EVENT_TITLES[e]}: ${file ? `read from the sweep's ${file}` : 'estimated by the report from summary.csv (the sweep has no table of these curves)'}`;
+  });
   const line = {
     mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.6 },
     encoding: {
@@ -75,7 +73,7 @@ export function survivalFigure(points: readonly SweepPoint[], names: readonly st
       'The share of runs in which the event has not happened yet, by year. A run in which it never happened is censored at its length; ' +
       'the median year is where a curve crosses 0.5 (a curve that stays above never reaches it within the runs). ' +
       (perPoint ? 'One curve per point. ' : `The design has ${points.length} points, more than the ${MAX_CURVES} drawn one by one: one curve over all runs, with its 95% interval (Greenwood, log-log). `) +
-      `Curves of the ${origin.join('; ')}.`,
+      `Curves of the ${origin.join('; of the ')}.`,
     spec: {
       data: { values: rows },
       facet: { column: { field: 'event', type: 'nominal', title: null, sort: CURVE_EVENTS.map((e) => EVENT_TITLES[e]) } },

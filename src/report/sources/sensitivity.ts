@@ -29,7 +29,7 @@ export interface Sensitivity {
   rows: SensitivityRow[];
 }
 
-/** A small table shown as it is (sensitivity-s2.csv). */
+/** A small table shown as it is (sensitivity-s2.csv, sensitivity-outputs.csv). */
 export interface PlainTable {
   header: readonly string[];
   rows: string[][];
@@ -67,7 +67,7 @@ export function readSensitivity(file: string): Sensitivity | null {
   }
 }
 
-/** Any CSV table as text (for sensitivity-s2.csv), or null when absent. */
+/** Any CSV table as text (sensitivity-s2.csv, sensitivity-outputs.csv), or null when absent. */
 export function readPlainTable(file: string, maxRows = 500): PlainTable | null {
   if (!existsSync(file)) return null;
   const table = CsvTable.open(file, []);

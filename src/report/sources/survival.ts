@@ -1,16 +1,25 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { EventName } from './summary.js';
 import { CsvTable } from './table.js';
 
 /**
- * survival.csv, written by `sapient sweep` and `merge` once they estimate the Kaplan-Meier
- * curves themselves: per point, one row per year at which the curve steps,
- * `point_id, year, at_risk, events, censored, survival, ci_low, ci_high`. A column naming
- * the event (`takeoff`, `t25`, `t75`) tells the curves apart; without it every row is the
- * takeoff's. Other columns are ignored.
+ * The Kaplan-Meier curves that `sapient sweep` and `merge` write once they estimate them
+ * themselves: per point, one row per year at which runs had the event or were censored,
+ * `point_id, year, at_risk, events, censored, survival, ci_low, ci_high`, the takeoff's in
+ * survival.csv, the end of the stasis' in survival-t25.csv and L = 0.75's in
+ * survival-t75.csv. A column `event` (takeoff, t25, t75), when a table has one, names each
+ * row's event instead. Other columns are ignored.
  */
 
-/** The column that names each row's event, when the table has one. */
+/** The tables, and the event of the rows of each when they do not name it. */
+export const SURVIVAL_FILES: readonly { file: string; event: EventName }[] = [
+  { file: 'survival.csv', event: 'takeoff' },
+  { file: 'survival-t25.csv', event: 't25' },
+  { file: 'survival-t75.csv', event: 't75' },
+];
+
+/** The column that names each row's event, when a table has one. */
 export const EVENT_COLUMN = 'event';
 const REQUIRED = ['point_id', 'year', 'at_risk', 'events', 'survival', 'ci_low', 'ci_high'];
 
@@ -23,21 +32,32 @@ export interface SurvivalCurve {
   high: number[];
 }
 
-export type SurvivalCurves = Map<EventName, Map<number, SurvivalCurve>>;
+/** Per event, per point; and the table each event's curves were read from. */
+export interface SurvivalCurves {
+  curves: Map<EventName, Map<number, SurvivalCurve>>;
+  files: Map<EventName, string>;
+}
 
-/** The curves of survival.csv, or null when the directory has none. */
-export function readSurvival(file: string): SurvivalCurves | null {
-  if (!existsSync(file)) return null;
+/** The curves of a sweep directory's survival tables, or null when it has none. */
+export function readSurvival(dir: string): SurvivalCurves | null {
+  const present = SURVIVAL_FILES.filter((f) => existsSync(join(dir, f.file)));
+  if (present.length === 0) return null;
+  const read: SurvivalCurves = { curves: new Map(), files: new Map() };
+  for (const f of present) readTable(join(dir, f.file), f.file, f.event, read);
+  return read;
+}
+
+function readTable(file: string, name: string, defaultEvent: EventName, { curves, files }: SurvivalCurves): void {
   const table = CsvTable.open(file, REQUIRED);
   const [point, year, atRisk, survival, low, high] = ['point_id', 'year', 'at_risk', 'survival', 'ci_low', 'ci_high'].map((c) => table.index(c));
   const event = table.index(EVENT_COLUMN);
-  const curves: SurvivalCurves = new Map();
   try {
     for (let fields = table.next(); fields !== null; fields = table.next()) {
-      const name = event >= 0 ? fields[event] : 'takeoff';
-      if (name !== 'takeoff' && name !== 't25' && name !== 't75') continue;
-      let byPoint = curves.get(name);
-      if (!byPoint) curves.set(name, (byPoint = new Map()));
+      const what = event >= 0 ? fields[event] : defaultEvent;
+      if (what !== 'takeoff' && what !== 't25' && what !== 't75') continue;
+      let byPoint = curves.get(what);
+      if (!byPoint) curves.set(what, (byPoint = new Map()));
+      files.set(what, name);
       const id = table.number(fields, point, false) as number;
       let curve = byPoint.get(id);
       if (!curve) byPoint.set(id, (curve = { year: [], atRisk: [], survival: [], low: [], high: [] }));
@@ -53,5 +73,4 @@ export function readSurvival(file: string): SurvivalCurves | null {
   } finally {
     table.close();
   }
-  return curves;
 }
