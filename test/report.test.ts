@@ -107,12 +107,20 @@ describe('the report of a sweep', () => {
     expect(html).toContain('one curve over all runs, with its 95% interval');
   });
 
-  it('reads a real sweep of the simulator, and a real run', async () => {
-    const sweep = await sapient(['sweep', join(process.cwd(), 'test/fixtures/sweeps/small.yaml'), '--workers', '1', '--out', 'small', '--quiet'], work);
-    expect(sweep.code).toBe(0);
+  it('reads a real sweep of the simulator, a shard of it, and a real run', async () => {
+    const file = join(process.cwd(), 'test/fixtures/sweeps/small.yaml');
+    const [sweep, shard] = await Promise.all([
+      sapient(['sweep', file, '--workers', '1', '--out', 'small', '--quiet'], work),
+      sapient(['sweep', file, '--workers', '1', '--shard', '1/2', '--out', 'shard', '--quiet'], work),
+    ]);
+    expect([sweep.code, shard.code]).toEqual([0, 0]);
     const fromSweep = await buildReport(join(work, 'small'));
     expect(fromSweep.warnings).toEqual([]);
     expect([...figures(fromSweep.html).keys()]).toEqual(['sweep-lexicon', 'sweep-survival', 'sweep-heatmap', 'sweep-parameters']);
+    const fromShard = await buildReport(join(work, 'shard'));
+    expect(fromShard.warnings).toEqual([]);
+    expect(fromShard.html).toContain('This directory is shard 1/2 of the sweep: it holds one run in 2 only.');
+    expect(fromShard.html).toContain('9 runs in this directory.');
 
     writeFileSync(join(work, 'small-scenario.yaml'), SMALL);
     const run = await sapient(['run', 'small-scenario.yaml', '--seed', '5', '--out', 'run', '--quiet'], work);

@@ -60,7 +60,7 @@ export async function sweepPage(sweep: SweepSource, generator: string): Promise<
   const failed = countRows(join(sweep.dir, SWEEP_FILES.failures));
   if (failed > 0) notes.push(`${readableNumber(failed)} run${failed === 1 ? '' : 's'} failed and ${failed === 1 ? 'is' : 'are'} not shown: failures.csv lists ${failed === 1 ? 'it' : 'them'} with the error.`);
   if (runsDone + failed < sweep.runs && sweep.shard.count === 1) notes.push(`This sweep is ${sweep.status}: ${readableNumber(runsDone)} of its ${readableNumber(sweep.runs)} runs are on disk, and the report shows those.`);
-  if (sweep.shard.count > 1 && !sweep.merged) notes.push(`This directory is shard ${sweep.shard.index}/${sweep.shard.count} of the sweep: it holds every ${sweep.shard.count}th run only. Merge the shards (sapient merge) for the whole sweep.`);
+  if (sweep.shard.count > 1 && !sweep.merged) notes.push(`This directory is shard ${sweep.shard.index}/${sweep.shard.count} of the sweep: it holds one run in ${sweep.shard.count} only. Merge the shards (sapient merge) for the whole sweep.`);
   if (fractions.size > 1) notes.push('The takeoff threshold varies between points; the dashed line shows L = 0.5.');
 
   const lexicon = await render(lexiconBandFigure(sweep.points, names, bands.finish(), sweep.replicates, fraction));
