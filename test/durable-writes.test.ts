@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -17,7 +17,7 @@ vi.mock('node:fs', async (importOriginal) => {
     calls.push(name);
     return f(...args);
   };
-  return { ...fs, fsyncSync: record('fsync', fs.fsyncSync), renameSync: record('rename', fs.renameSync), closeSync: record('close', fs.closeSync) };
+  return { ...fs, fsyncSync: record('fsync', fs.fsyncSync), renameSync: record('rename', fs.renameSync), linkSync: record('link', fs.linkSync), closeSync: record('close', fs.closeSync) };
 });
 
 const { writeFileAtomic } = await import('../src/io/files.js');
@@ -32,6 +32,21 @@ describe('durable writes', () => {
     writeFileAtomic(join(dir, 'manifest.json'), '{"a": 1}\n');
     expect(readFileSync(join(dir, 'manifest.json'), 'utf8')).toBe('{"a": 1}\n');
     expect(calls).toEqual(['fsync', 'close', 'rename', 'fsync', 'close']);
+  });
+
+  it('writeFileAtomic without replace (a report): an existing file is kept, a new one linked into place as durably', () => {
+    const file = join(dir, 'kept.html');
+    writeFileSync(file, 'old');
+    expect(() => writeFileAtomic(file, 'new', { replace: false })).toThrow(expect.objectContaining({ code: 'EEXIST' }));
+    expect(readFileSync(file, 'utf8')).toBe('old');
+    writeFileAtomic(file, 'new', { replace: true });
+    expect(readFileSync(file, 'utf8')).toBe('new');
+    calls.length = 0;
+    writeFileAtomic(join(dir, 'fresh.html'), 'x', { replace: false });
+    expect(readFileSync(join(dir, 'fresh.html'), 'utf8')).toBe('x');
+    expect(calls).toEqual(['fsync', 'close', 'link', 'fsync', 'close']);
+    // The temporary names are gone, whether the write was refused or done.
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
   it('a table: its rows are forced to the disk before it takes its name', () => {

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../config/problems.js';
 
@@ -39,10 +39,13 @@ export function processAlive(pid: number): boolean {
  * never a part, and after a crash of the machine the new one is whole or absent. The
  * content is forced to the disk before the rename (else a crash may leave the new name on
  * an empty file), and the directory after it (else the rename itself may be lost).
+ * With `replace: false`, a file already there is kept and the write fails with EEXIST,
+ * even when another process made it a moment ago (a hard link does not replace).
  */
-export function writeFileAtomic(file: string, content: string): void {
+export function writeFileAtomic(file: string, content: string, { replace = true }: { replace?: boolean } = {}): void {
   const temporary = temporaryName(file);
   try {
+    // 'w', not 'wx': a temporary of a killed process that had this pid would otherwise block the write.
     const fd = openSync(temporary, 'w');
     try {
       writeFileSync(fd, content);
@@ -50,12 +53,25 @@ export function writeFileAtomic(file: string, content: string): void {
     } finally {
       closeSync(fd);
     }
-    renameSync(temporary, file);
-  } catch (e) {
+    if (replace) renameSync(temporary, file);
+    else moveWithoutReplacing(temporary, file);
+  } finally {
+    // Gone after a rename; after a link, or a failure, the temporary name is left to remove.
     rmSync(temporary, { force: true });
-    throw e;
   }
   syncDirectory(dirname(file));
+}
+
+function moveWithoutReplacing(temporary: string, file: string): void {
+  try {
+    linkSync(temporary, file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // File systems without hard links: the check and the rename are then two steps.
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw e;
+    if (existsSync(file)) throw Object.assign(new Error(`file exists: ${file}`), { code: 'EEXIST' });
+    renameSync(temporary, file);
+  }
 }
 
 /** Forces a directory's entries (a rename in it) to the disk; where a directory cannot be opened for that (Windows), nothing. */
