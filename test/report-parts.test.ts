@@ -5,7 +5,6 @@ import seedrandom from 'seedrandom';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../src/config/problems.js';
 import { quantileOfCounts, SharedLexiconCounts, SweepBandsBuilder } from '../src/report/bands.js';
-import { kaplanMeier, survivalMedian } from '../src/report/kaplan-meier.js';
 import { spreadOf, type SweepPoint } from '../src/report/sources/manifest.js';
 import { readSensitivity } from '../src/report/sources/sensitivity.js';
 import { readSweepSummary } from '../src/report/sources/summary.js';
@@ -13,6 +12,7 @@ import { readSurvival } from '../src/report/sources/survival.js';
 import { CsvTable } from '../src/report/sources/table.js';
 import { streamTimeline } from '../src/report/sources/timeline.js';
 import { scopeIds } from '../src/report/svg.js';
+import { curveMedian, estimateCurve } from '../src/report/sweep-stats.js';
 
 /** The report's parts, each against what it must compute: quantiles, Kaplan-Meier, the readers of each table. */
 
@@ -113,7 +113,7 @@ describe('the bands of a sweep', () => {
   });
 });
 
-describe('Kaplan-Meier', () => {
+describe('Kaplan-Meier (the curves of src/analysis/survival.ts, as the report draws them)', () => {
   // Freireich et al. (1963), 6-MP arm: weeks of remission, + censored. R's
   // survfit(Surv(time, status) ~ 1, conf.type = "log-log") gives these, to 3 digits.
   const weeks = '6,6,6,6+,7,9+,10,10+,11+,13,16,17+,19+,20+,22,23,25+,32+,32+,34+,35+'.split(',');
@@ -130,7 +130,7 @@ describe('Kaplan-Meier', () => {
   ];
 
   it("reproduces the textbook curve, Greenwood's variance and the log-log interval", () => {
-    const curve = kaplanMeier(times, horizons);
+    const curve = estimateCurve(times, horizons);
     // A row at every time observed, censorings included, as R's summary(fit, censored = TRUE).
     expect(curve.year).toEqual([6, 7, 9, 10, 11, 13, 16, 17, 19, 20, 22, 23, 25, 32, 34, 35]);
     expect(curve.atRisk).toEqual([21, 17, 16, 15, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 2, 1]);
@@ -143,22 +143,22 @@ describe('Kaplan-Meier', () => {
     }
     // Between events the curve and its interval stay as they were.
     expect(curve.survival[curve.year.indexOf(9)]).toBe(curve.survival[curve.year.indexOf(7)]);
-    expect(survivalMedian(curve)).toBe(23);
+    expect(curveMedian(curve)).toBe(23);
   });
 
   it("takes the median as R's quantile.survfit does: the first year at one half or below, the middle of a flat at exactly one half", () => {
-    expect(survivalMedian(kaplanMeier([5, Number.NaN, Number.NaN], [10, 10, 10]))).toBeNull();
-    const all = kaplanMeier([3, 1, 2], [9, 9, 9]);
+    expect(curveMedian(estimateCurve([5, Number.NaN, Number.NaN], [10, 10, 10]))).toBeNull();
+    const all = estimateCurve([3, 1, 2], [9, 9, 9]);
     expect(all.survival[0]).toBeCloseTo(2 / 3, 15);
     expect(all.survival[1]).toBeCloseTo(1 / 3, 15);
     expect(all.survival[2]).toBe(0);
-    expect(survivalMedian(all)).toBe(2);
+    expect(curveMedian(all)).toBe(2);
     // Uncensored, an even number of runs: the median of the values, (2 + 3) / 2.
-    expect(survivalMedian(kaplanMeier([4, 1, 3, 2], [9, 9, 9, 9]))).toBe(2.5);
+    expect(curveMedian(estimateCurve([4, 1, 3, 2], [9, 9, 9, 9]))).toBe(2.5);
     // Flat at one half up to the last time observed, the censored runs' length.
-    expect(survivalMedian(kaplanMeier([1, 2, Number.NaN, Number.NaN], [10, 10, 10, 10]))).toBe(6);
+    expect(curveMedian(estimateCurve([1, 2, Number.NaN, Number.NaN], [10, 10, 10, 10]))).toBe(6);
     // One half up to rounding ((1 - 1/4)(1 - 1/3)) is one half.
-    expect(survivalMedian(kaplanMeier([1, 2, 5, Number.NaN], [9, 9, 9, 9]))).toBe(3.5);
+    expect(curveMedian(estimateCurve([1, 2, 5, Number.NaN], [9, 9, 9, 9]))).toBe(3.5);
   });
 });
 

@@ -3,6 +3,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatProblem, InputError } from '../src/config/problems.js';
 import { buildReport, writeReport } from '../src/report/report.js';
+import { readSource, type SweepSource } from '../src/report/sources/manifest.js';
+import { readSweepSummary } from '../src/report/sources/summary.js';
+import { readSurvival } from '../src/report/sources/survival.js';
+import { pointStats, sweepCurves } from '../src/report/sweep-stats.js';
 import { SMALL, sapient, tree } from './helpers/cli.js';
 import { copyOf, gridSweep, manyPointSweep, removeScratch, scratchDir, writeSensitivity, writeSurvival } from './fixtures/report/support.js';
 
@@ -134,6 +138,43 @@ describe('the report of a sweep', () => {
     for (const [id, svg] of svgs) expect(svg, id).toMatch(/class="mark-[a-z]+ role-mark/);
     expect(html).toContain('sapient report: run small-scenario-5');
     expect(html).toContain('sapient run small-scenario.yaml --seed 5');
+  });
+
+  it('estimates from summary.csv the very curves and medians the sweep writes in its survival tables', async () => {
+    // Quick takeoffs, some runs censored, ties, a curve down to 0 and one flat at one half.
+    const text = [
+      'scenario:',
+      '  ticks: 200',
+      '  sampleEvery: 20',
+      '  takeoffFraction: 0.1',
+      '  population: { bands: 2, bandSize: 10 }',
+      '  skills: { count: 8 }',
+      'seed: 3',
+      'replicates: 6',
+      'set: { innovation.innovationRate: 0.05 }',
+      'vary: { distillation.distillRate: [0.02, 0.004] }',
+    ].join('\n');
+    writeFileSync(join(work, 'events.yaml'), `${text}\n`);
+    const sweep = await sapient(['sweep', 'events.yaml', '--workers', '1', '--out', 'events', '--quiet'], work);
+    expect(sweep.code).toBe(0);
+    const dir = join(work, 'events');
+    const source = readSource(dir) as SweepSource;
+    const outcomes = readSweepSummary(join(dir, 'summary.csv'));
+    const read = sweepCurves(source, outcomes, readSurvival(dir));
+    const estimated = sweepCurves(source, outcomes, null);
+    for (const event of ['takeoff', 't25'] as const) {
+      expect(read.source.get(event)).toMatch(/^survival/);
+      expect(estimated.source.get(event)).toBeNull();
+      expect(estimated.curves.get(event)).toEqual(read.curves.get(event));
+    }
+    expect(outcomes.takeoff.filter((t) => !Number.isNaN(t)).length).toBeGreaterThan(6);
+    expect(outcomes.t25.filter((t) => Number.isNaN(t)).length).toBeGreaterThan(0);
+    // And the medians the report shows are those of points.csv.
+    const points = readFileSync(join(dir, 'points.csv'), 'utf8').trim().split('\n').map((line) => line.split(','));
+    const column = (name: string) => points.slice(1).map((row) => row[points[0].indexOf(name)]);
+    const stats = pointStats(source, outcomes, estimated);
+    expect(stats.map((p) => String(p.takeoffMedian ?? ''))).toEqual(column('takeoff_year_km_median'));
+    expect(stats.map((p) => String(p.t25Median ?? ''))).toEqual(column('t25_year_km_median'));
   });
 });
 

@@ -1,4 +1,4 @@
-import { kaplanMeier, survivalMedian } from './kaplan-meier.js';
+import { kaplanMeier, survivalMedian } from '../analysis/survival.js';
 import type { SweepSource } from './sources/manifest.js';
 import type { EventName, RunOutcomes } from './sources/summary.js';
 import type { SurvivalCurve, SurvivalCurves } from './sources/survival.js';
@@ -8,6 +8,29 @@ import type { SurvivalCurve, SurvivalCurves } from './sources/survival.js';
  * Kaplan-Meier curves of the takeoff and of the end of the stasis (read from survival.csv
  * when the directory has it, else estimated here), their medians, and why runs stopped.
  */
+
+/**
+ * The Kaplan-Meier curve of runs' event years, as the figures draw it: `times[i]` is the
+ * year of the event in run i, or NaN when it never happened, in which case the run is
+ * censored at `horizons[i]` (its length). The estimate is the one the sweep writes in its
+ * survival tables (src/analysis/survival.ts); an interval undefined there (no event yet, or
+ * none left at risk) is the curve itself, as when the tables are read.
+ */
+export function estimateCurve(times: readonly number[], horizons: readonly number[]): SurvivalCurve {
+  const rows = kaplanMeier(times.map((t, i) => (Number.isNaN(t) ? { time: horizons[i], event: false } : { time: t, event: true })));
+  return {
+    year: rows.map((r) => r.time),
+    atRisk: rows.map((r) => r.atRisk),
+    survival: rows.map((r) => r.survival),
+    low: rows.map((r) => r.low ?? r.survival),
+    high: rows.map((r) => r.high ?? r.survival),
+  };
+}
+
+/** The curve's median year by R's quantile.survfit rule (src/analysis/survival.ts); null when it stays above one half. */
+export function curveMedian(curve: SurvivalCurve): number | null {
+  return survivalMedian(curve.year.map((time, i) => ({ time, survival: curve.survival[i], low: curve.low[i], high: curve.high[i] }))).median;
+}
 
 /** The events whose curves the report draws: the takeoff, and the end of the stasis. */
 export const CURVE_EVENTS: readonly EventName[] = ['takeoff', 't25'];
@@ -55,7 +78,7 @@ export function sweepCurves(source: SweepSource, outcomes: RunOutcomes, fromFile
   const pooled = new Map<EventName, SurvivalCurve>();
   for (const event of CURVE_EVENTS) {
     const times = outcomes[event];
-    pooled.set(event, kaplanMeier(times, outcomes.years));
+    pooled.set(event, estimateCurve(times, outcomes.years));
     const read = fromFile?.curves.get(event);
     if (read) {
       curves.set(event, read);
@@ -65,7 +88,7 @@ export function sweepCurves(source: SweepSource, outcomes: RunOutcomes, fromFile
     const computed = new Map<number, SurvivalCurve>();
     for (const point of source.points) {
       const runs = byPoint.get(point.id) ?? [];
-      if (runs.length > 0) computed.set(point.id, kaplanMeier(runs.map((i) => times[i]), runs.map((i) => outcomes.years[i])));
+      if (runs.length > 0) computed.set(point.id, estimateCurve(runs.map((i) => times[i]), runs.map((i) => outcomes.years[i])));
     }
     curves.set(event, computed);
     origin.set(event, null);
@@ -79,7 +102,7 @@ export function pointStats(source: SweepSource, outcomes: RunOutcomes, curves: S
     const runs = byPoint.get(point.id) ?? [];
     const median = (event: EventName) => {
       const curve = curves.curves.get(event)?.get(point.id);
-      return curve && runs.length > 0 ? survivalMedian(curve) : null;
+      return curve && runs.length > 0 ? curveMedian(curve) : null;
     };
     let stoppedBy: Map<string, number> | null = null;
     if (outcomes.stoppedBy) {
