@@ -1,7 +1,9 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatProblem, InputError } from '../src/config/problems.js';
+import { loadScenario } from '../src/config/scenario.js';
+import { writeRun } from '../src/io/run-output.js';
 import { buildReport, writeReport } from '../src/report/report.js';
 import { readSource, type SweepSource } from '../src/report/sources/manifest.js';
 import { readSweepSummary } from '../src/report/sources/summary.js';
@@ -175,6 +177,33 @@ describe('the report of a sweep', () => {
     const stats = pointStats(source, outcomes, estimated);
     expect(stats.map((p) => String(p.takeoffMedian ?? ''))).toEqual(column('takeoff_year_km_median'));
     expect(stats.map((p) => String(p.t25Median ?? ''))).toEqual(column('t25_year_km_median'));
+  });
+
+  it('draws an interrupted run to where it stopped, and says it was interrupted', async () => {
+    writeFileSync(join(work, 'interrupted.yaml'), SMALL);
+    mkdirSync(join(work, 'interrupted'));
+    const stop = new AbortController();
+    const record = await writeRun({
+      loaded: loadScenario(join(work, 'interrupted.yaml')),
+      overrides: [],
+      dir: join(work, 'interrupted'),
+      command: ['sapient', 'run', 'interrupted.yaml'],
+      onProgress: (tick) => {
+        if (tick >= 1000) stop.abort(new Error('stopped by SIGTERM'));
+      },
+      signal: stop.signal,
+    });
+    expect(record.status).toBe('interrupted');
+    const result = await writeReport(join(work, 'interrupted'));
+    expect(result).toMatchObject({ kind: 'run', figures: 3, warnings: [] });
+    const html = readFileSync(result.file, 'utf8');
+    if (record.status !== 'interrupted') return;
+    // Stopped before its 2,050 ticks, and drawn to its last sample.
+    expect(record.tick).toBeLessThan(2050);
+    const readable = (n: number) => n.toLocaleString('en-US');
+    expect(html).toContain(`This run was interrupted (stopped by SIGTERM) at tick ${readable(record.tick)}: its timeline goes to tick ${readable(record.sampledTick)}, and it has no summary.csv.`);
+    expect(html).toContain('(interrupted)</title>');
+    for (const [id, svg] of figures(html)) expect(svg, id).toMatch(/class="mark-[a-z]+ role-mark/);
   });
 });
 

@@ -10,7 +10,8 @@ import { renderSvg } from './svg.js';
 
 /** The report of one run (`sapient run`'s directory). */
 export async function runPage(run: RunSource, generator: string): Promise<Page> {
-  const summary = readRunSummary(join(run.dir, RUN_FILES.summary));
+  // An interrupted run has its timeline so far and no summary: its figures are drawn to where it stopped.
+  const summary = run.interrupted ? new Map<string, number | string | null>() : readRunSummary(join(run.dir, RUN_FILES.summary));
   const num = (column: string) => {
     const x = summary.get(column);
     return typeof x === 'number' ? x : null;
@@ -19,7 +20,7 @@ export async function runPage(run: RunSource, generator: string): Promise<Page> 
   const figures = runFigures(windows, { skills: run.skills, takeoffFraction: run.takeoffFraction, t25: num('t25_year'), takeoff: num('takeoff_year'), t75: num('t75_year') });
   const rendered = await Promise.all(figures.map(async (f) => ({ ...f, ...(await renderSvg(f.spec, f.id)) })));
 
-  const years = num('years');
+  const years = run.interrupted ? run.interrupted.sampledTick * run.yearsPerTick : num('years');
   const when = (column: string) => {
     if (!summary.has(column)) return 'not in summary.csv (written by an earlier sapient)';
     const x = num(column);
@@ -38,11 +39,14 @@ export async function runPage(run: RunSource, generator: string): Promise<Page> 
       ...(summary.has('stopped_by') ? [['stopped by', String(summary.get('stopped_by') ?? '')]] : []),
     ],
   );
+  const stopped = run.interrupted
+    ? `<p>This run was interrupted (${escapeHtml(run.interrupted.reason)}) at tick ${readableNumber(run.interrupted.tick)}: its timeline goes to tick ${readableNumber(run.interrupted.sampledTick)}, and it has no summary.csv.</p>`
+    : '';
   return {
-    title: `sapient report: run ${run.runId}`,
-    subtitle: `Scenario ${escapeHtml(run.scenario.name)}, seed ${run.seed}, K = ${run.skills} skills, ${readableNumber(years)} years.`,
+    title: `sapient report: run ${run.runId}${run.interrupted ? ' (interrupted)' : ''}`,
+    subtitle: `Scenario ${escapeHtml(run.scenario.name)}, seed ${run.seed}, K = ${run.skills} skills, ${readableNumber(years)} years${run.interrupted ? ', interrupted' : ''}.`,
     sections: [
-      { id: 'paradox', title: 'The shared lexicon', intro: facts, figures: rendered.slice(0, 1) },
+      { id: 'paradox', title: 'The shared lexicon', intro: run.interrupted ? stopped : facts, figures: rendered.slice(0, 1) },
       { id: 'skills', title: 'Skills and channels', figures: rendered.slice(1) },
       { id: 'provenance', title: 'Provenance', after: runProvenance(run) },
     ],

@@ -24,6 +24,8 @@ const environment = z.looseObject({ node: z.string(), platform: z.string(), arch
 
 const runManifest = z.looseObject({
   runId: z.string(),
+  // A run stopped by a signal keeps its timeline so far, and has no summary.csv.
+  interrupted: z.looseObject({ tick: z.number(), sampledTick: z.number(), reason: z.string() }).optional(),
   software,
   environment,
   command: z.array(z.string()),
@@ -31,7 +33,7 @@ const runManifest = z.looseObject({
   overrides: z.array(z.looseObject({ source: z.string() })),
   seed: z.number(),
   catalogue: z.array(z.unknown()),
-  parameters: z.looseObject({ takeoffFraction: z.number(), ticks: z.number(), sampleEvery: z.number() }),
+  parameters: z.looseObject({ takeoffFraction: z.number(), ticks: z.number(), sampleEvery: z.number(), yearsPerTick: z.number().optional() }),
   started: z.string(),
   finished: z.string(),
   wallSeconds: z.number(),
@@ -83,8 +85,11 @@ export interface RunSource {
   /** K, the number of skills: L = lexicon_shared / K. */
   skills: number;
   takeoffFraction: number;
+  yearsPerTick: number;
   timelineRows: number;
   wallSeconds: number;
+  /** Null for a finished run; else where a signal stopped it (`tick`) and the last sample written (`sampledTick`). */
+  interrupted: { tick: number; sampledTick: number; reason: string } | null;
   origin: Origin;
 }
 
@@ -178,6 +183,8 @@ function runSource(dir: string, file: string, json: unknown): RunSource {
     overrides: m.overrides.map((o) => o.source),
     skills: m.catalogue.length,
     takeoffFraction: m.parameters.takeoffFraction,
+    yearsPerTick: m.parameters.yearsPerTick ?? 1,
+    interrupted: m.interrupted ?? null,
     timelineRows: m.files.find((f) => f.name === RUN_FILES.timeline)?.rows ?? 0,
     wallSeconds: m.wallSeconds,
     origin: origin(m),
