@@ -58,7 +58,8 @@ Examples:
   $ sapient sweep my-sweep.yaml --out results/my-sweep --resume
   $ sapient sweep my-sweep.yaml --shard 3/10 --out results/my-sweep-3   # one machine of ten
   $ sapient merge results/my-sweep-* --out results/my-sweep
-  $ sapient analyze results/my-sweep                # sensitivity indices`,
+  $ sapient analyze results/my-sweep                # sensitivity indices
+  $ sapient report results/my-sweep                 # figures in results/my-sweep/report.html`,
     )
     .action(
       action(async (argument, options) => {
