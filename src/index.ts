@@ -10,6 +10,7 @@ export { scenarioSchema, PARAMS, paramSpec, type ParamSpec, type Scenario, type 
 export { loadScenario, validateScenario, parseSetFlag, defineScenario, scenarioNotes, type Override, type LoadedScenario } from './config/scenario.js';
 export { readDocument, parseText, type SourceDocument } from './config/document.js';
 export { InputError, formatProblem, inReadingOrder, type Problem } from './config/problems.js';
+export { worldMemory, memoryBudget, runMemoryProblem, timelineRows, timelineBytes, type MemoryNeed, type MemoryBudget } from './config/memory.js';
 export { TIMELINE_COLUMNS, SUMMARY_COLUMNS, cell, csvLine, timelineValues, summaryValues } from './io/records.js';
 export { loadSweep, type Sweep } from './batch/sweep-file.js';
 export { runSweep, type SweepOptions, type SweepProgress, type SweepResult } from './batch/sweep.js';

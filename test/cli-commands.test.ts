@@ -91,7 +91,7 @@ describe('sapient scenarios', () => {
 });
 
 describe.concurrent('help and version', () => {
-  for (const args of [['--help'], ['run', '--help'], ['validate', '--help'], ['scenarios', '--help'], ['help', 'run']]) {
+  for (const args of [['--help'], ['run', '--help'], ['validate', '--help'], ['scenarios', '--help'], ['report', '--help'], ['help', 'run']]) {
     it(`sapient ${args.join(' ')}: exit 0, with examples`, async () => {
       const r = await sapient(args, tempDir());
       expect(r.code).toBe(0);

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup, sapient, SMALL, STACK_FRAME, tempDir, tree, writeFile } from './helpers/cli.js';
@@ -20,6 +20,15 @@ function workspace(): string {
   writeFile(dir, 'out-of-range.yaml', 'ticks: 100\nimitation:\n  alpha: -1\n');
   writeFile(dir, 'unknown-key.yaml', 'ticks: 100\npopulation:\n  bandSise: 10\n');
   writeFile(dir, 'not-a-mapping.yaml', '- 1\n- 2\n');
+  writeFile(dir, 'empty.yaml', '# nothing but a comment\n');
+  writeFile(dir, 'bomb.yaml', ['a: &a [x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]'].join('\n'));
+  // Bytes of every value, control characters and escape sequences among them: what a wrong file picked by mistake holds.
+  writeFileSync(join(dir, 'garbage.yaml'), Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919 + 13) % 256)));
+  writeFile(dir, 'long-string.yaml', `population:\n  demography: "${'\\e[31m'.repeat(200)}"\n`);
+  writeFile(dir, 'binary-value.yaml', 'seed: !!binary aGVsbG8=\n');
+  writeFile(dir, 'huge-seed.yaml', 'seed: 9007199254740993\n');
+  writeFile(dir, 'first-prerequisite.yaml', 'skills:\n  list:\n    - { difficulty: 0.5, prerequisites: [0] }\n');
+  writeFile(dir, 'a-sweep.yaml', 'scenario: small.yaml\nvary:\n  population.bandSize: [5, 10]\n');
   mkdirSync(join(dir, 'full'));
   writeFile(join(dir, 'full'), 'keep.txt', 'earlier results\n');
   writeFile(dir, 'a-file', 'not a directory\n');
@@ -129,12 +138,12 @@ const cases: Case[] = [
   {
     name: 'an extra argument',
     args: ['run', 'small.yaml', 'other.yaml', '--out', OUT],
-    lines: ["sapient: sapient run: expected at most 1 argument ([scenario]), found 2: 'small.yaml', 'other.yaml'"],
+    lines: ["sapient: run: expected at most 1 argument ([scenario]), found 2: 'small.yaml', 'other.yaml'"],
   },
   {
     name: 'validate without its scenario',
     args: ['validate'],
-    lines: [/^sapient: sapient validate: expected the argument <file> \(.+\), found nothing$/],
+    lines: [/^sapient: validate: expected the argument <file> \(.+\), found nothing$/],
   },
   {
     name: 'an unknown command',
@@ -145,6 +154,84 @@ const cases: Case[] = [
     name: 'validate of a bad scenario',
     args: ['validate', 'small.yaml', '--ticks', 'many'],
     lines: ["sapient: --ticks many: ticks: expected an integer from 1 to 1000000000, found 'many'"],
+  },
+  {
+    name: 'a file with nothing in it',
+    args: ['validate', 'empty.yaml'],
+    lines: ['sapient: empty.yaml: expected a mapping of scenario parameters (sections such as population:, imitation:), or {} to run every parameter at its default, found an empty file'],
+  },
+  {
+    name: '/dev/null',
+    args: ['run', '/dev/null', '--out', OUT],
+    lines: [/^sapient: \/dev\/null: expected a mapping .*, found an empty file$/],
+  },
+  {
+    name: 'a YAML alias bomb',
+    args: ['run', 'bomb.yaml', '--out', OUT],
+    lines: ['sapient: bomb.yaml: expected YAML whose aliases (*name) expand to at most 100 nodes, found aliases that expand without bound (an alias bomb)'],
+  },
+  {
+    name: 'binary garbage, none of it echoed',
+    args: ['validate', 'garbage.yaml'],
+    lines: ['sapient: garbage.yaml: expected a YAML or JSON text file, found binary data (3000 bytes; a control byte at offset 14)'],
+  },
+  {
+    name: 'a long string with escape sequences, quoted short and escaped',
+    args: ['validate', 'long-string.yaml'],
+    lines: [/^sapient: long-string\.yaml:2:15: population\.demography: expected one of .*, found '(\\u001b\[31m){12}\.\.\. \(1000 characters\)'$/],
+  },
+  {
+    name: 'a !!binary value',
+    args: ['validate', 'binary-value.yaml'],
+    lines: ['sapient: binary-value.yaml:1:16: seed: expected an integer from 0 to 2^53-1, found binary data (!!binary, 5 bytes)'],
+  },
+  {
+    name: 'a seed beyond 2^53 in the file, shown as written',
+    args: ['validate', 'huge-seed.yaml'],
+    lines: ['sapient: huge-seed.yaml:1:7: seed: expected an integer from 0 to 2^53-1, found 9007199254740993'],
+  },
+  {
+    name: 'a seed beyond 2^53 in the flags, shown as given',
+    args: ['validate', 'small.yaml', '--seed', '9007199254740993', '--set', 'seed=9007199254740995'],
+    lines: [
+      'sapient: --set seed=9007199254740995: seed: expected an integer from 0 to 2^53-1, found 9007199254740995',
+      'sapient: --seed 9007199254740993: seed: expected an integer from 0 to 2^53-1, found 9007199254740993',
+    ],
+  },
+  {
+    name: 'a prerequisite of the first skill',
+    args: ['validate', 'first-prerequisite.yaml'],
+    lines: [/^sapient: first-prerequisite\.yaml:3:\d+: skills\.list\[0\]\.prerequisites\[0\]: expected no prerequisites for the first skill .*, found 0$/],
+  },
+  {
+    name: 'an empty --out',
+    args: ['run', 'small.yaml', '--out', ''],
+    lines: ["sapient: --out '': expected a directory for the results (. for the current one), found an empty value"],
+  },
+  {
+    name: 'merge with an empty --out',
+    args: ['merge', 'full', '--out', ' '],
+    lines: ["sapient: --out ' ': expected a directory for the results (. for the current one), found an empty value"],
+  },
+  {
+    name: 'a shipped sweep given to run',
+    args: ['run', 'population-size', '--out', OUT],
+    lines: ['sapient: population-size: expected a scenario: population-size is a shipped sweep, run by sapient sweep population-size, found a sweep'],
+  },
+  {
+    name: 'a sweep file given to run',
+    args: ['run', 'a-sweep.yaml', '--out', OUT],
+    lines: ['sapient: a-sweep.yaml: expected a scenario file: this one is a sweep (it has scenario:, vary:), run by sapient sweep a-sweep.yaml, found a sweep file'],
+  },
+  {
+    name: 'a shipped scenario given to sweep',
+    args: ['sweep', 'baseline', '--out', OUT],
+    lines: ['sapient: baseline: expected a sweep: baseline is a shipped scenario, run by sapient run baseline (a sweep file names it in scenario:), found a scenario'],
+  },
+  {
+    name: 'a scenario file given to sweep',
+    args: ['sweep', 'small.yaml', '--out', OUT],
+    lines: ["sapient: small.yaml: expected a sweep file (scenario:, vary:, sample:...): this one is a scenario (it has ticks:, sampleEvery:, population:), run by sapient run small.yaml, or named by a sweep file's scenario:, found a scenario file"],
   },
 ];
 

@@ -56,6 +56,30 @@ describe('progress', () => {
     expect(stream.text.endsWith('\x1B[2K')).toBe(true);
   });
 
+  it('keeps the elapsed time on a terminal of 60 columns: the label and the bar go first', () => {
+    const lineAt = (columns: number, label: string) => {
+      const { stream, clock } = fakes(true);
+      stream.columns = columns;
+      const p = startProgress({ total: 36, unit: 'runs', label, stream, now: clock.now, showAfter: 0 });
+      clock.t = 245_000;
+      p.update(12);
+      // The last line drawn, without the terminal's control sequences.
+      const lines = stream.text.replace(/\x1B(\[[0-9;]*[A-Za-z]|[78])/g, '\n').split(/[\r\n]/).filter((l) => l.trim() !== '');
+      p.stop();
+      return lines.at(-1) as string;
+    };
+    for (const columns of [60, 80, 120]) {
+      const line = lineAt(columns, 'population-size');
+      expect(line.length, line).toBeLessThan(columns);
+      expect(line).toContain('33% 12/36 runs | 4 min 05 s elapsed | ETA 8 min 10 s');
+    }
+    expect(lineAt(120, 'population-size')).toMatch(/^population-size \[/);
+    expect(lineAt(80, 'population-size')).toMatch(/^\[/);
+    expect(lineAt(60, 'population-size')).toBe('33% 12/36 runs | 4 min 05 s elapsed | ETA 8 min 10 s');
+    // Narrower still, the time left stays.
+    expect(lineAt(40, 'population-size')).toBe('33% 12/36 runs | ETA 8 min 10 s');
+  });
+
   it('a job shorter than showAfter leaves no trace on a terminal', () => {
     const { stream, clock } = fakes(true);
     const p = startProgress({ total: 10, unit: 'ticks', label: 'x', stream, now: clock.now });

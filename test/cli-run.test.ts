@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUMMARY_COLUMNS, TIMELINE_COLUMNS } from '../src/io/records.js';
+import { runId } from '../src/io/run-output.js';
+import { defineScenario } from '../src/config/scenario.js';
 import { cleanup, type CliResult, ROOT, sapient, sapientInterrupted, SMALL, tempDir, writeFile } from './helpers/cli.js';
 
 afterAll(cleanup);
@@ -48,16 +50,19 @@ describe('sapient run', () => {
     const timeline = rows(read(join(cwd, 'a'), 'timeline.csv'));
     expect(timeline[0]).toEqual(['run_id', 'seed', ...TIMELINE_COLUMNS]);
     expect(timeline.length).toBeGreaterThan(2);
+    const id = timeline[1][0];
+    expect(id).toMatch(/^small-3-[0-9a-f]{8}$/);
     for (const row of timeline.slice(1)) {
-      expect(row.slice(0, 2)).toEqual(['small-3', '3']);
+      expect(row.slice(0, 2)).toEqual([id, '3']);
       expect(row).toHaveLength(timeline[0].length);
     }
     const summary = rows(read(join(cwd, 'a'), 'summary.csv'));
     expect(summary[0]).toEqual(['run_id', 'seed', ...SUMMARY_COLUMNS]);
     expect(summary).toHaveLength(2);
-    expect(summary[1].slice(0, 2)).toEqual(['small-3', '3']);
+    expect(summary[1].slice(0, 2)).toEqual([id, '3']);
     expect(summary[1]).toHaveLength(summary[0].length);
-    expect(rows(read(join(cwd, 'c'), 'timeline.csv'))[1].slice(0, 2)).toEqual(['small-4', '4']);
+    expect(rows(read(join(cwd, 'c'), 'timeline.csv'))[1].slice(0, 2)).toEqual([runId('small', manifestOf(join(cwd, 'c')).parameters), '4']);
+    expect(rows(read(join(cwd, 'c'), 'timeline.csv'))[1][0]).toMatch(/^small-4-[0-9a-f]{8}$/);
   });
 
   it('samples tick 0, every sampleEvery ticks, and the last tick although 2050 is not a multiple of 100', () => {
@@ -70,7 +75,9 @@ describe('sapient run', () => {
   it('is deterministic: the same scenario and seed give the same bytes, another seed other bytes', () => {
     const a = read(join(cwd, 'a'), 'timeline.csv');
     expect(read(join(cwd, 'b'), 'timeline.csv')).toBe(a);
-    expect(read(join(cwd, 'c'), 'timeline.csv').replaceAll('small-4,4,', 'small-3,3,')).not.toBe(a);
+    const idA = rows(a)[1][0];
+    const idC = rows(read(join(cwd, 'c'), 'timeline.csv'))[1][0];
+    expect(read(join(cwd, 'c'), 'timeline.csv').replaceAll(`${idC},4,`, `${idA},3,`)).not.toBe(a);
     // The summaries agree too, but for the wall-clock columns.
     const noWall = (dir: string) => {
       const [header, row] = rows(read(join(cwd, dir), 'summary.csv'));
@@ -81,7 +88,8 @@ describe('sapient run', () => {
 
   it('records in the manifest what produced the run and how to repeat it', () => {
     const m = manifestOf(join(cwd, 'a'));
-    expect(m.runId).toBe('small-3');
+    expect(m.runId).toBe(runId('small', m.parameters));
+    expect(m.status).toBe('complete');
     expect(m.software.name).toBe('sapient');
     expect(m.software.version).toBe(PACKAGE.version);
     expect(m.environment).toEqual({ node: process.version, platform: process.platform, arch: process.arch });
@@ -139,7 +147,7 @@ describe('sapient run', () => {
     const out = join(dir, 'results', 'small-seed5');
     const [header, row] = rows(read(out, 'summary.csv'));
     expect(row[header.indexOf('ticks')]).toBe('300');
-    expect(row[header.indexOf('run_id')]).toBe('small-5');
+    expect(row[header.indexOf('run_id')]).toMatch(/^small-5-[0-9a-f]{8}$/);
     expect(manifestOf(out).parameters.population.bands).toBe(3);
   });
 
@@ -167,22 +175,77 @@ describe('sapient run', () => {
     expect(readdirSync(join(dir, 'out')).sort()).toEqual(['manifest.json', 'notes.txt', 'summary.csv', 'timeline.csv']);
   });
 
+  it('names a run by the hash of its resolved parameters: other overrides, another run_id; the description and headline do not count', () => {
+    const alpha = (a: number, description = '') => runId('small', defineScenario({ description, imitation: { alpha: a } }));
+    expect(alpha(0.8)).toMatch(/^small-1-[0-9a-f]{8}$/);
+    expect(alpha(0.8)).toBe(alpha(0.8, 'other words'));
+    expect(runId('small', defineScenario({ headline: 'skills-present' }))).toBe(runId('small', defineScenario({})));
+    expect(alpha(0.9)).not.toBe(alpha(0.8));
+    expect(runId('small', defineScenario({ seed: 2 }))).toMatch(/^small-2-/);
+  });
+
   const baseline = join(ROOT, 'scenarios', 'baseline.yaml');
-  it('stops on Ctrl-C or SIGTERM with code 130 or 143, leaving nothing behind', async () => {
-    // Interrupted as soon as the output directory appears (while it is being made ready),
-    // and once its partial timeline exists, i.e. mid-simulation.
-    const early = (out: string) => () => existsSync(out);
-    const midway = (out: string) => () => existsSync(out) && readdirSync(out).length > 0;
-    for (const when of [early, midway]) {
-      for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-        const dir = tempDir();
-        const out = join(dir, 'out');
-        const r = await sapientInterrupted(['run', 'baseline', '--out', out], dir, when(out), signal);
-        expect(r.code).toBe(code);
-        expect(r.stderr).toBe(`sapient: interrupted by ${signal}: nothing written\n`);
-        expect(existsSync(out)).toBe(false);
-      }
+  it('stops on Ctrl-C or SIGTERM with code 130 or 143: before the run, nothing is left; during it, the timeline so far, marked interrupted', async () => {
+    // Interrupted as soon as the output directory appears (while it is being made ready).
+    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+      const dir = tempDir();
+      const out = join(dir, 'out');
+      const r = await sapientInterrupted(['run', 'baseline', '--out', out], dir, () => existsSync(out), signal);
+      expect(r.code, r.stderr).toBe(code);
+      // The signal may come while the directory is made ready, or just after the first rows.
+      if (r.stderr === `sapient: interrupted by ${signal}: nothing written\n`) expect(existsSync(out)).toBe(false);
+      else expect(r.stderr).toMatch(/^sapient: interrupted by SIG(INT|TERM) at tick /);
     }
+    // Interrupted once the timeline has rows: they are kept, with a manifest that says so, and no summary.
+    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+      const dir = tempDir();
+      const out = join(dir, 'out');
+      // A stale summary of an earlier run in the same --out must not stand beside the new timeline.
+      mkdirSync(out);
+      writeFile(out, 'summary.csv', 'an earlier run\n');
+      const hasRows = () => {
+        try {
+          return readdirSync(out).some((f) => f.endsWith('.tmp') && readFileSync(join(out, f), 'utf8').split('\n').length > 3);
+        } catch {
+          return false; // renamed or removed meanwhile
+        }
+      };
+      // Small bands sampled every tick: rows reach the file (in chunks of 64 kB) within a few hundred ticks.
+      const small = ['--set', 'population.bands=2', '--set', 'sampleEvery=1', '--ticks', '1000000'];
+      const r = await sapientInterrupted(['run', 'baseline', '--out', out, '--force', ...small], dir, hasRows, signal);
+      expect(r.code, r.stderr).toBe(code);
+      const m = /^sapient: interrupted by (SIG\w+) at tick ([\d,]+) of 1,000,000: the timeline to tick ([\d,]+) \(([\d,]+) rows\) is in out\/timeline\.csv, marked interrupted in manifest\.json\n$/.exec(r.stderr);
+      expect(m, r.stderr).not.toBeNull();
+      const [, shown, tick, sampled, shownRows] = m as RegExpExecArray;
+      const number = (text: string) => Number(text.replaceAll(',', ''));
+      expect(shown).toBe(signal);
+      expect(readdirSync(out).sort()).toEqual(['manifest.json', 'timeline.csv']);
+      const timeline = rows(read(out, 'timeline.csv'));
+      expect(timeline.length - 1).toBe(number(shownRows));
+      expect(timeline.at(-1)?.[2]).toBe(String(number(sampled)));
+      const manifest = manifestOf(out);
+      expect(manifest).toMatchObject({ status: 'interrupted', interrupted: { tick: number(tick), sampledTick: number(sampled), reason: `stopped by ${signal}` } });
+      expect(manifest.files).toEqual([{ name: 'timeline.csv', rows: number(shownRows) }]);
+      expect(number(tick)).toBeGreaterThanOrEqual(number(sampled));
+      expect(number(tick) - number(sampled)).toBeLessThan(1);
+    }
+  });
+
+  it('a run killed outright leaves a temporary file that does not count: the next run into the same --out goes ahead, and removes it', async () => {
+    const dir = tempDir();
+    writeFile(dir, 'small.yaml', SMALL);
+    const out = join(dir, 'out');
+    const temporary = () => readdirSync(out).filter((f) => f.endsWith('.tmp'));
+    const killed = await sapientInterrupted(['run', 'baseline', '--out', out], dir, () => existsSync(out) && temporary().length > 0, 'SIGKILL');
+    expect(killed.code).toBe(null);
+    expect(temporary()).toHaveLength(1);
+    const next = await sapient(['run', 'small.yaml', '--ticks', '100', '--out', out, '--quiet'], dir);
+    expect(next).toMatchObject({ code: 0, stderr: '' });
+    expect(readdirSync(out).sort()).toEqual(['manifest.json', 'summary.csv', 'timeline.csv']);
+    // A temporary file of a process that is alive (this one) is someone's work in progress: it counts.
+    writeFile(dir, `.timeline.csv.${process.pid}.0.tmp`, '');
+    const busy = await sapient(['run', 'small.yaml', '--ticks', '100', '--out', dir, '--quiet'], dir);
+    expect(busy.code).toBe(2);
   });
 
   it('runs the shipped baseline when no scenario is given, from any directory', async () => {

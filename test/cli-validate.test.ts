@@ -11,6 +11,18 @@ afterAll(cleanup);
 const EVENTS = 'events=[{at: 50, cull: 1.5}, {at: 60, set: {population.bands: 3, migration.enabled: maybe, imitation.alfa: 2}}, {at: 70}]';
 
 describe('sapient validate', () => {
+  it('says which of two values of a parameter counts: the last --set, and --ticks or --seed over --set', async () => {
+    const dir = tempDir();
+    writeFile(dir, 'small.yaml', SMALL);
+    const r = await sapient(['validate', 'small.yaml', '--ticks', '2000', '--set', 'ticks=5', '--set', 'imitation.alpha=2', '--set', 'imitation.alpha=3'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('small.yaml: valid (32 skills, 2 bands of 10, 2,000 ticks)\n');
+    expect(r.stderr).toBe(
+      'sapient: note: --set imitation.alpha=3 wins over --set imitation.alpha=2: the last --set of a parameter counts\n' +
+        'sapient: note: --ticks 2000 wins over --set ticks=5: --ticks counts over --set\n',
+    );
+  });
+
   it('names --set as the source of problems inside the events it gives, and reports them all in one pass', async () => {
     const dir = tempDir();
     writeFile(dir, 'small.yaml', SMALL);
@@ -74,13 +86,36 @@ describe('sapient validate', () => {
       sapient(['validate', 'sweep.yaml', '--set', 'ticks=10'], dir),
     ]);
     expect(shipped.code).toBe(0);
-    expect(shipped.stdout).toMatch(/population-size\.yaml: valid sweep \(9 points x 4 replicates = 36 runs; varies population\.bandSize, migration\.migrationRate; each run: /);
-    expect(mine.stdout).toBe('sweep.yaml: valid sweep (4 points x 3 replicates = 12 runs; varies population.bandSize, imitation.bias; each run: 32 skills, 2 bands of 10, 2,050 ticks)\n');
+    // The first line, then each varied parameter's values, then the cost.
+    const [head, ...more] = shipped.stdout.trimEnd().split('\n');
+    expect(head).toMatch(/population-size\.yaml: valid sweep \(9 points x 4 replicates = 36 runs; each run: 32 skills, 20 bands of 25 to 100, 100,000 ticks\)$/);
+    expect(more.slice(0, 2)).toEqual(['  population.bandSize: 25, 50, 100', '  migration.migrationRate: 0.0002, 0.002, 0.02']);
+    expect(more[2]).toMatch(/^ {2}cost: 4\.2 G agent-ticks(, about .+ on 2 workers \(.+ agent-ticks\/s each, measured here on point 6's first ticks, which are often the fastest\)| \(no time estimated: .+\))$/);
+    expect(mine.stdout).toMatch(
+      /^sweep\.yaml: valid sweep \(4 points x 3 replicates = 12 runs; each run: 32 skills, 2 bands of 8 to 12, 2,050 ticks\)\n {2}population\.bandSize: 8, 12\n {2}imitation\.bias: 'payoff', 'best'\n {2}cost: 492 k agent-ticks, about [\d.]+ s on \d workers? \(.*\)\n$/,
+    );
     expect(badEvent.code).toBe(2);
     expect(badEvent.stderr).toMatch(/^sapient: bad-event\.yaml:3:\d+: set\.events\[0\]\.set\.population\.bands: expected a parameter that may change during a run/);
     expect(badPoint.code).toBe(2);
     expect(badPoint.stderr).toMatch(/^sapient: bad-point\.yaml:3:\d+: vary\.skills\.difficultyMin: expected .*difficultyMax.*at point 1: skills\.difficultyMin=0\.95/);
-    expect(withSet.code).toBe(2);
-    expect(withSet.stderr).toContain('expected no overrides with a sweep file');
+    // --ticks and --set apply to every run, as set: in the file.
+    expect(withSet.code).toBe(0);
+    expect(withSet.stdout).toMatch(/^sweep\.yaml: valid sweep \(4 points x 3 replicates = 12 runs; each run: 32 skills, 2 bands of 8 to 12, 10 ticks\)\n/);
+  });
+
+  it('names a sensitivity design and its size, and says when runs may stop early and the cost is a bound', async () => {
+    const dir = tempDir();
+    const r = await sapient(['validate', 'takeoff-saltelli', '--ticks', '2000'], dir);
+    expect(r.code).toBe(0);
+    const [head, ...more] = r.stdout.trimEnd().split('\n');
+    expect(head).toMatch(/takeoff-saltelli\.yaml: valid sweep \(96 points x 1 replicate = 96 runs; each run: 32 skills, 20 bands of 50, 2,000 ticks at most \(stop 0 after takeoff\)\)$/);
+    expect(more.slice(0, 4)).toEqual([
+      '  distillation.distillRate: 0.0001 to 0.0008, log scale (Saltelli, N = 16: 96 points)',
+      '  language.languageRate: 0.2 to 0.8 (Saltelli, N = 16: 96 points)',
+      '  imitation.fidelity: 0.005 to 0.08, log scale (Saltelli, N = 16: 96 points)',
+      '  migration.migrationRate: 0.0005 to 0.01, log scale (Saltelli, N = 16: 96 points)',
+    ]);
+    // 96 runs of 1,000 agents for at most 2,000 ticks.
+    expect(more[4]).toMatch(/^ {2}cost: at most 192 M agent-ticks[ ,]/);
   });
 });

@@ -15,7 +15,7 @@ import { cleanup, sapient, tempDir, writeFile } from './helpers/cli.js';
 afterAll(cleanup);
 
 // Small and quick, and it reaches L >= 0.25 (t25) around year 700 and takes off later.
-const BASE = { ticks: 3000, sampleEvery: 100, population: { bands: 4, bandSize: 20 }, distillation: { distillRate: 0.01 }, innovation: { innovationRate: 0.01 } };
+const BASE = { ticks: 3000, sampleEvery: 100, population: { bands: 4, bandSize: 20 }, distillation: { distillRate: 0.01, forgetRate: 0 }, innovation: { innovationRate: 0.01 } };
 
 function run(stop: unknown, seed: number): { summary: Summary; timeline: string[] } {
   const timeline: string[] = [];

@@ -195,6 +195,31 @@ describe('a bad sweep file', () => {
     expect(numeric.length).toBeLessThanOrEqual(SALTELLI_MAX_PARAMETERS);
   });
 
+  it('refuses a range of one step between two different ends, which would silently drop its end', () => {
+    expect(problems('scenario: scenario.yaml\nvary:\n  population.bandSize: { from: 10, to: 20, steps: 1 }\n')).toEqual([
+      'sweep.yaml:3:51: vary.population.bandSize.steps: expected at least 2 steps from 10 to 20 (for 10 alone, a list: [10]), found 1',
+    ]);
+    expect(problems('scenario: scenario.yaml\nvary:\n  population.bandSize: { from: 10, to: 10, steps: 1 }\n')).toEqual([]);
+  });
+
+  it('notes a Sobol design of n not a power of 2, whose balance is lost', () => {
+    const dir = workspace('scenario.yaml');
+    const sobol = (n: number) => {
+      const file = join(dir, `sobol-${n}.yaml`);
+      writeFileSync(file, `scenario: scenario.yaml\nsample: { method: sobol, n: ${n}, ranges: { imitation.beta: { from: 0.1, to: 0.5 } } }\n`);
+      return loadSweep(file).notes.map((note) => note.replace(`${dir}/`, ''));
+    };
+    expect(sobol(100)).toEqual(['sobol-100.yaml: sample.n: 100 is not a power of 2, and a Sobol sequence is balanced only for powers of 2 (64 or 128)']);
+    expect(sobol(64)).toEqual([]);
+    expect(sobol(1)).toEqual([]);
+    // Saltelli's base is a Sobol sequence too.
+    const file = join(dir, 'saltelli-96.yaml');
+    writeFileSync(file, 'scenario: scenario.yaml\nsample: { method: saltelli, n: 96, ranges: { imitation.beta: { from: 0.1, to: 0.5 } } }\n');
+    expect(loadSweep(file).notes.map((note) => note.replace(`${dir}/`, ''))).toEqual([
+      "saltelli-96.yaml: sample.n: 96 is not a power of 2, and Saltelli's Sobol base is balanced only for powers of 2 (64 or 128)",
+    ]);
+  });
+
   it('checks every point as the scenario it will run, and names the point', () => {
     expect(problems('scenario: scenario.yaml\nvary:\n  skills.difficultyMin: [0.1, 0.95]\n  population.bandSize: [5, 6]\n')).toEqual([
       'sweep.yaml:3:25: vary.skills.difficultyMin: expected a number no greater than skills.difficultyMax (0.9), found 0.95 (at point 2: skills.difficultyMin=0.95, population.bandSize=5)',

@@ -1,7 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectoryLock, LOCK_FILE } from '../src/batch/lock.js';
 import { InputError } from '../src/config/problems.js';
@@ -21,14 +23,17 @@ function deadPid(): number {
   return Number(child.stdout);
 }
 
-function writeLock(dir: string, owner: { pid: number; host: string }, ageMs = 0): string {
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, LOCK_FILE);
-  writeFileSync(file, `${JSON.stringify({ ...owner, since: new Date().toISOString(), token: 'someone-else' })}\n`);
+/** A lock as another process leaves it: the directory sweep.lock with its owner file, last touched ageMs ago. */
+function writeLock(dir: string, owner: { pid: number; host: string }, ageMs = 0, token = 'someone-else'): string {
+  mkdirSync(join(dir, LOCK_FILE), { recursive: true });
+  const file = join(dir, LOCK_FILE, 'owner.json');
+  writeFileSync(file, `${JSON.stringify({ ...owner, since: new Date().toISOString(), token })}\n`);
   const when = new Date(Date.now() - ageMs);
   utimesSync(file, when, when);
   return file;
 }
+
+const ownerOf = (dir: string) => JSON.parse(readFileSync(join(dir, LOCK_FILE, 'owner.json'), 'utf8'));
 
 function refusal(f: () => unknown): string {
   try {
@@ -54,8 +59,57 @@ describe('DirectoryLock', () => {
     const dir = workspace();
     writeLock(dir, { pid: deadPid(), host: hostname() });
     const lock = DirectoryLock.acquire(dir);
-    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).pid).toBe(process.pid);
+    expect(ownerOf(dir).pid).toBe(process.pid);
     lock.release();
+  });
+
+  it('is a directory, which a file system (NFS included) makes for one process only; its owner is in owner.json', () => {
+    const dir = workspace();
+    const lock = DirectoryLock.acquire(dir);
+    expect(statSync(join(dir, LOCK_FILE)).isDirectory()).toBe(true);
+    expect(ownerOf(dir)).toMatchObject({ pid: process.pid, host: hostname() });
+    lock.release();
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+  });
+
+  it('takes over the lock file of an earlier version whose owner has ended', () => {
+    const dir = workspace();
+    writeFileSync(join(dir, LOCK_FILE), `${JSON.stringify({ pid: deadPid(), host: hostname(), since: '2026-01-01T00:00:00.000Z', token: 'old' })}\n`);
+    const lock = DirectoryLock.acquire(dir);
+    expect(ownerOf(dir).pid).toBe(process.pid);
+    lock.release();
+  });
+
+  it('a lock being made (no owner yet) is respected for a few seconds, then taken over', () => {
+    const dir = workspace();
+    mkdirSync(join(dir, LOCK_FILE));
+    expect(refusal(() => DirectoryLock.acquire(dir))).toContain('in use by another process');
+    const old = new Date(Date.now() - 10_000);
+    utimesSync(join(dir, LOCK_FILE), old, old);
+    DirectoryLock.acquire(dir).release();
+  });
+
+  it('many processes after one stale lock at once: exactly one gets it', async () => {
+    const dir = workspace();
+    writeLock(dir, { pid: deadPid(), host: hostname() });
+    // Each child tries to take the lock and reports whether it got it, holding it a moment.
+    const script = `
+      const { DirectoryLock } = await import(${JSON.stringify(new URL('../src/batch/lock.ts', import.meta.url).href)});
+      let got = false;
+      try { const lock = DirectoryLock.acquire(${JSON.stringify(dir)}); got = true; await new Promise((r) => setTimeout(r, 1500)); lock.release(); } catch {}
+      process.stdout.write(String(got));
+    `;
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => new Promise<string>((resolve) => {
+        const child = spawn(process.execPath, ['--import', tsx, '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+        child.on('close', () => resolve(out));
+      })),
+    );
+    expect(results.filter((r) => r === 'true')).toHaveLength(1);
+    expect(results.filter((r) => r === 'false')).toHaveLength(5);
   });
 
   it('respects a lock of a live process on this host', () => {

@@ -108,6 +108,6 @@ describe('--resume', () => {
     appendFileSync(join(dir, 'slow.yaml'), '\nset:\n  imitation.alpha: 2\n');
     const result = await sapient(['sweep', 'slow.yaml', '--out', 'reference', '--resume'], dir);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^sapient: --resume: expected the sweep recorded in .*reference \(from slow\.yaml\) to resume it, found a sweep file whose scenario, parameters, points, replicates or seeds differ from it/);
+    expect(result.stderr).toMatch(/^sapient: --resume: expected the sweep recorded in .*reference \(from slow\.yaml\) to resume it, found a sweep whose design differs from it \(the scenario's imitation\.alpha was not set, is 2 now\); finish with the original file and flags, or start over with --force\n$/);
   });
 });

@@ -60,7 +60,7 @@ describe('--shard and merge', () => {
   it('refuses missing, repeated and foreign shards, with nothing written', async () => {
     const missing = await sapient(['merge', 'part0', 'part1', '--out', 'no1'], dir);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe('sapient: sapient merge: expected all 3 shards of the sweep (0/3 to 2/3), found no shard 2/3\n');
+    expect(missing.stderr).toBe('sapient: merge: expected all 3 shards of the sweep (0/3 to 2/3), found no shard 2/3\n');
 
     const twice = await sapient(['merge', 'part0', 'part1', 'part1', 'part2', '--out', 'no2'], dir);
     expect(twice.code).toBe(2);

@@ -87,9 +87,9 @@ function logLogInterval(survival: number, se: number): [number | null, number | 
  * where the curve is flat at exactly 0.5 the median is the middle of the flat (up to the
  * last time observed when it stays there).
  */
-export function survivalMedian(rows: readonly SurvivalRow[]): SurvivalMedian {
+export function survivalMedian(rows: readonly Pick<SurvivalRow, 'time' | 'survival' | 'low' | 'high'>[]): SurvivalMedian {
   const times = [0, ...rows.map((r) => r.time)];
-  const curve = (value: (r: SurvivalRow) => number | null) => [0, ...rows.map((r) => (value(r) === null ? null : 1 - (value(r) as number)))];
+  const curve = (value: (r: (typeof rows)[number]) => number | null) => [0, ...rows.map((r) => (value(r) === null ? null : 1 - (value(r) as number)))];
   return {
     median: findQuantile(times, curve((r) => r.survival), 0.5),
     low: findQuantile(times, curve((r) => r.low), 0.5),

@@ -1,27 +1,33 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../config/problems.js';
-import { refusedWrite } from '../io/files.js';
+import { processAlive, refusedWrite, temporaryName } from '../io/files.js';
 
 /**
  * One sweep process per output directory. Two processes appending to the same tables (a
  * resume started while the first is still running, a requeued cluster job overlapping the
  * old one) would interleave their rows and corrupt the directory without either noticing.
  *
- * The lock is a file created exclusively in the directory, naming its owner. A lock left by
- * a killed process must not block the resume that follows: on the same host the owner's
- * process id tells whether it is alive; from another host (a shared volume) only the
- * file's age can, so the owner touches it every HEARTBEAT_MS and a lock untouched for
- * STALE_MS is taken over. Written by hand rather than with proper-lockfile, which judges
- * by age alone: every resume after a crash would then wait out the stale period.
+ * The lock is a directory, `sweep.lock`, made in the output directory and holding a file
+ * that names its owner. Making a directory is atomic on every file system, NFS included
+ * (an exclusive create, O_EXCL, is not on NFS before version 3): of two processes, exactly
+ * one makes it. A lock left by a killed process must not block the resume that follows: on
+ * the same host the owner's process id tells whether it is alive; from another host (a
+ * shared volume) only the owner file's age can, so the owner touches it every HEARTBEAT_MS
+ * and a lock untouched for STALE_MS is taken over. A stale lock is moved aside before it
+ * is removed, and only if it is still the one judged stale: a process that judged it so a
+ * moment too late moves the new owner's lock, sees that, and puts it back. Written by hand
+ * rather than with proper-lockfile, which judges by age alone: every resume after a crash
+ * would then wait out the stale period.
  */
 
 export const LOCK_FILE = 'sweep.lock';
+const OWNER_FILE = 'owner.json';
 const HEARTBEAT_MS = 10_000;
 const STALE_MS = 60_000;
-/** A lock file that cannot be read is being written, unless it is older than this. */
+/** A lock without a readable owner is being made, unless it is older than this. */
 const WRITING_MS = 5_000;
 
 /** Tokens of the locks this process holds: a library user may start two sweeps in one process. */
@@ -39,7 +45,7 @@ export class DirectoryLock {
   private held = true;
 
   private constructor(
-    private readonly file: string,
+    private readonly lock: string,
     private readonly token: string,
     onLost: (message: string) => void,
   ) {
@@ -48,12 +54,12 @@ export class DirectoryLock {
         this.stopHeartbeat();
         this.held = false;
         heldHere.delete(token);
-        onLost(`another process took over ${file} while this sweep was running`);
+        onLost(`another process took over ${lock} while this sweep was running`);
         return;
       }
       const now = new Date();
       try {
-        utimesSync(file, now, now);
+        utimesSync(join(lock, OWNER_FILE), now, now);
       } catch {
         // A missed heartbeat only makes the lock look older; the next one tries again.
       }
@@ -66,34 +72,41 @@ export class DirectoryLock {
    * InputError naming the owner when another live process holds it.
    */
   static acquire(dir: string, onLost: (message: string) => void = () => {}): DirectoryLock {
-    const file = join(dir, LOCK_FILE);
+    const lock = join(dir, LOCK_FILE);
     const owner: Owner = { pid: process.pid, host: hostname(), since: new Date().toISOString(), token: randomUUID() };
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        writeFileSync(file, `${JSON.stringify(owner)}\n`, { flag: 'wx' });
-        heldHere.add(owner.token);
-        return new DirectoryLock(file, owner.token, onLost);
+        mkdirSync(lock);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw refusedWrite(e, dir, '--out');
+        const holder = readOwner(lock);
+        if (!isStale(lock, holder)) throw busy(dir, lock, holder);
+        takeOver(dir, lock, holder);
+        continue;
       }
-      const holder = readOwner(file);
-      if (!isStale(file, holder)) throw busy(dir, file, holder);
-      rmSync(file, { force: true });
+      try {
+        writeFileSync(join(lock, OWNER_FILE), `${JSON.stringify(owner)}\n`);
+      } catch (e) {
+        rmSync(lock, { recursive: true, force: true });
+        throw refusedWrite(e, dir, '--out');
+      }
+      heldHere.add(owner.token);
+      return new DirectoryLock(lock, owner.token, onLost);
     }
     // Lost the race for a stale lock to another process taking it over at the same moment.
-    throw busy(dir, file, readOwner(file));
+    throw busy(dir, lock, readOwner(lock));
   }
 
   /** Gives the lock up, unless another process has taken it over meanwhile. */
   release(): void {
     this.stopHeartbeat();
-    if (this.held && this.stillOurs()) rmSync(this.file, { force: true });
+    if (this.held && this.stillOurs()) rmSync(this.lock, { recursive: true, force: true });
     this.held = false;
     heldHere.delete(this.token);
   }
 
   private stillOurs(): boolean {
-    return readOwner(this.file)?.token === this.token;
+    return readOwner(this.lock)?.token === this.token;
   }
 
   private stopHeartbeat(): void {
@@ -102,9 +115,40 @@ export class DirectoryLock {
   }
 }
 
-/** The owner recorded in a lock file; undefined when it is gone, or cut short by a crash while being written. */
-function readOwner(file: string): Owner | undefined {
+/**
+ * Removes a lock judged stale, if it is still that lock: it is first moved aside (a rename
+ * is atomic), and put back if what was moved has another owner than the one judged.
+ */
+function takeOver(dir: string, lock: string, judged: Owner | undefined): void {
+  const aside = temporaryName(lock);
   try {
+    renameSync(lock, aside);
+  } catch (e) {
+    // Gone already: another process took it over, or its owner ended meanwhile.
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw refusedWrite(e, dir, '--out');
+  }
+  const moved = readOwner(aside);
+  if (moved?.token === judged?.token) {
+    rmSync(aside, { recursive: true, force: true });
+    return;
+  }
+  try {
+    renameSync(aside, lock);
+  } catch {
+    // Another lock was made meanwhile; the one moved aside has lost its place, and its owner will know.
+    rmSync(aside, { recursive: true, force: true });
+  }
+  throw busy(dir, lock, readOwner(lock) ?? moved);
+}
+
+/**
+ * The owner recorded in a lock; undefined when it is gone, or not written yet. A lock of
+ * an earlier version is a file holding the owner itself.
+ */
+function readOwner(lock: string): Owner | undefined {
+  try {
+    const file = statSync(lock).isDirectory() ? join(lock, OWNER_FILE) : lock;
     const owner = JSON.parse(readFileSync(file, 'utf8')) as Partial<Owner>;
     if (typeof owner.pid === 'number' && typeof owner.host === 'string' && typeof owner.token === 'string') return owner as Owner;
   } catch {
@@ -120,22 +164,16 @@ function isStale(file: string, owner: Owner | undefined): boolean {
   return age(file) > (owner === undefined ? WRITING_MS : STALE_MS);
 }
 
-function age(file: string): number {
-  try {
-    return Date.now() - statSync(file).mtimeMs;
-  } catch {
-    return Infinity;
+/** Time since the lock's owner file was touched (or the lock made, before it has one). */
+function age(lock: string): number {
+  for (const path of [join(lock, OWNER_FILE), lock]) {
+    try {
+      return Date.now() - statSync(path).mtimeMs;
+    } catch {
+      // Not there: the next one tells.
+    }
   }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return Infinity;
 }
 
 function busy(dir: string, file: string, owner: Owner | undefined): InputError {
@@ -145,7 +183,7 @@ function busy(dir: string, file: string, owner: Owner | undefined): InputError {
       source: '--out',
       path: '',
       expected: `an output directory no other sweep is writing to`,
-      found: `${dir}, in use by ${who}; wait for it to end, or if it is gone for good, delete ${file}`,
+      found: `${dir}, in use by ${who}; wait for it to end, or if it is gone for good, delete ${file} (rm -r)`,
     },
   ]);
 }

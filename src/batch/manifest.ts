@@ -52,6 +52,8 @@ export interface SweepManifest extends Provenance {
   seeds: Sweep['seeds'];
   replicates: number;
   set: Record<string, unknown>;
+  /** The command line's --set and --ticks, as given (they are in `set` too). */
+  overrides: { source: string; path: string; value: unknown }[];
   vary: Record<string, unknown[]>;
   sample: SampleDesign | null;
   order: string;
@@ -108,6 +110,7 @@ export function buildManifest(sweep: Sweep, shard: Shard, command: readonly stri
     seeds: sweep.seeds,
     replicates: sweep.replicates,
     set: Object.fromEntries(sweep.set.map((s) => [s.path, s.value])),
+    overrides: sweep.overrides,
     vary: Object.fromEntries(sweep.vary.map((v) => [v.path, v.values])),
     sample: sweep.sample,
     order: 'points: the vary: grid as nested loops in file order (last fastest), each crossed with the sampled points (fastest); runs: point, then replicate',

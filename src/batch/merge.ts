@@ -63,7 +63,7 @@ export function readShards(dirs: readonly string[]): ShardDir[] {
     shards.push({ dir, manifest, state });
   }
   if (problems.length > 0) throw new InputError(problems);
-  if (shards.length === 0) throw new InputError([{ source: 'sapient merge', path: '', expected: 'at least one shard directory', found: 'none' }]);
+  if (shards.length === 0) throw new InputError([{ source: 'merge', path: '', expected: 'at least one shard directory', found: 'none' }]);
 
   const [first] = shards;
   const count = first.manifest.shard.count;
@@ -86,7 +86,7 @@ export function readShards(dirs: readonly string[]): ShardDir[] {
   if (problems.length === 0) {
     const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !byIndex.has(i));
     if (missing.length > 0) {
-      add('sapient merge', `all ${count} shards of the sweep (0/${count} to ${count - 1}/${count})`, `no shard ${missing.map((i) => `${i}/${count}`).join(', ')}`);
+      add('merge', `all ${count} shards of the sweep (0/${count} to ${count - 1}/${count})`, `no shard ${missing.map((i) => `${i}/${count}`).join(', ')}`);
     }
   }
   if (problems.length > 0) throw new InputError(problems);

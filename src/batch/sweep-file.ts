@@ -1,12 +1,14 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { expectMapping, type PathKey, readDocument, type SourceDocument } from '../config/document.js';
-import { describeValue, formatProblem, InputError, type Problem } from '../config/problems.js';
-import { dotted, type Override, validateScenario } from '../config/scenario.js';
+import { describeValue, InputError } from '../config/problems.js';
+import { type Override, winsOver } from '../config/scenario.js';
 import { setParameter } from '../config/schema.js';
+import { SCENARIOS_DIR, shippedFile } from '../config/shipped.js';
 import { crossDesign, factorial, stepsBetween, stepsBy } from './design.js';
-import { parameterKind } from './parameters.js';
+import { checkPath, parameterKind } from './parameters.js';
 import { SEED_MODES, type SeedMode } from './seeds.js';
+import { type SweepCost, validatePoints } from './sweep-points.js';
 import { claimPath, isInteger, isMapping, type Mapping, readInterval, Report, SEED_MAX } from './sweep-report.js';
 import { readSample, type SampleDesign, samplePoints, sampleSize } from './sweep-sample.js';
 import { parameterColumn } from './tables.js';
@@ -28,7 +30,6 @@ export interface SweepParameter {
   from: 'vary' | 'sample';
 }
 
-
 export interface Sweep {
   /** The sweep file as the user gave it, and resolved. */
   file: string;
@@ -45,7 +46,12 @@ export interface Sweep {
     /** The scenario's mapping with the sweep's `set:` applied: what every run starts from. */
     document: Record<string, unknown>;
   };
+  /** The sweep file's `set:`, and the command line's `--set` and `--ticks` after it. */
   set: { path: string; value: unknown }[];
+  /** The command line's overrides, as given (they are in `set` too). */
+  overrides: { source: string; path: string; value: unknown }[];
+  /** What the user should know of a valid sweep: a flag that replaced a value of the file, an unbalanced design. */
+  notes: string[];
   vary: { path: string; values: unknown[] }[];
   sample: SampleDesign | null;
   /** The varied, then the sampled parameters: the order of every point's values. */
@@ -54,6 +60,8 @@ export interface Sweep {
   points: unknown[][];
   /** points.length * replicates. */
   runs: number;
+  /** What running it takes, read from every point's scenario: see `SweepCost`. */
+  cost: SweepCost;
 }
 
 const TOP_KEYS = ['description', 'scenario', 'seed', 'replicates', 'seeds', 'set', 'vary', 'sample'] as const;
@@ -61,12 +69,13 @@ const RANGE_KEYS = ['from', 'to', 'steps', 'by', 'scale'];
 export const MAX_RUNS = 1_000_000;
 const MAX_REPLICATES = 1_000_000;
 const MAX_STEPS = 100_000;
-/** Problems shown at most for the points of a design: the first ones tell what is wrong. */
-const MAX_POINT_PROBLEMS = 20;
 
-
-/** Reads and validates a sweep file and every point of its design. Throws an InputError listing every problem. */
-export function loadSweep(file: string): Sweep {
+/**
+ * Reads and validates a sweep file and every point of its design, with `flags` (the
+ * command line's `--set` and `--ticks`) applied after its `set:`. Throws an InputError
+ * listing every problem.
+ */
+export function loadSweep(file: string, flags: readonly Override[] = []): Sweep {
   const doc = readDocument(file);
   const data = expectMapping(doc, 'a mapping describing a sweep (scenario:, replicates:, vary:, sample:...)');
   const report = new Report(doc);
@@ -85,7 +94,9 @@ export function loadSweep(file: string): Sweep {
   const used = new Map<string, string>();
   const set = readSet(data, report, used);
   const vary = readVary(data, report, used);
-  const sample = readSample(data, report, used, isInteger(rootSeed, 0, SEED_MAX) ? rootSeed : 1, isMapping(data.vary) && Object.keys(data.vary).length > 0);
+  const notes: string[] = [];
+  const sample = readSample(data, report, used, isInteger(rootSeed, 0, SEED_MAX) ? rootSeed : 1, isMapping(data.vary) && Object.keys(data.vary).length > 0, notes);
+  const flagged = applyFlags(flags, set, used, report, notes);
   if (report.problems.length > 0) throw new InputError(report.problems);
   if (!scenario) throw new Error('unreachable: a scenario problem was not reported');
 
@@ -106,12 +117,14 @@ export function loadSweep(file: string): Sweep {
 
   const origins = new Map<string, { at: PathKey[] }>();
   const setOverrides = set.map((s): Override => {
+    const flag = flagged.get(s.path);
+    if (flag) return flag;
     const source = `sweep:set:${s.path}`;
     origins.set(source, { at: ['set', s.path] });
     return { path: s.path, value: s.value, source };
   });
   for (const p of parameters) origins.set(`sweep:${p.from}:${p.path}`, { at: p.from === 'vary' ? ['vary', p.path] : ['sample', 'ranges', p.path] });
-  validatePoints(scenario, setOverrides, parameters, points, doc, origins);
+  const cost = validatePoints(scenario, setOverrides, parameters, points, doc, origins, replicates as number);
 
   const document = structuredClone(scenario.data as Mapping);
   for (const s of set) setParameter(document, s.path, s.value);
@@ -125,15 +138,47 @@ export function loadSweep(file: string): Sweep {
     seeds: seeds as SeedMode,
     scenario: { file: scenario.file, document },
     set,
+    overrides: flags.map((f) => ({ source: f.source, path: f.path, value: f.value })),
+    notes,
     vary,
     sample,
     parameters,
     points,
     runs,
+    cost,
   };
 }
 
-interface ScenarioSource {
+/**
+ * The command line's overrides, applied as entries of `set:` (in order, the last of a path
+ * winning): each must be a parameter the sweep may set and does not vary or sample.
+ * Returns the flag that set each path.
+ */
+function applyFlags(flags: readonly Override[], set: { path: string; value: unknown }[], used: Map<string, string>, report: Report, notes: string[]): Map<string, Override> {
+  const byPath = new Map<string, Override>();
+  for (const flag of flags) {
+    const checked = checkPath(flag.path);
+    if (!('spec' in checked)) {
+      report.problems.push({ source: flag.source, path: flag.path, expected: checked.expected, found: checked.found });
+      continue;
+    }
+    const where = used.get(flag.path);
+    if (where !== undefined && where !== 'set:') {
+      report.problems.push({ source: flag.source, path: flag.path, expected: `a parameter the sweep does not vary (${flag.path} is in ${where} of ${report.doc.source})`, found: `'${flag.path}'` });
+      continue;
+    }
+    const earlier = byPath.get(flag.path);
+    const inFile = set.find((s) => s.path === flag.path);
+    if (earlier) notes.push(winsOver(flag, earlier.source));
+    else if (inFile) notes.push(winsOver(flag, `set: ${flag.path}: ${describeValue(inFile.value)} of ${report.doc.source}`));
+    if (inFile) inFile.value = flag.value;
+    else set.push({ path: flag.path, value: flag.value });
+    byPath.set(flag.path, flag);
+  }
+  return byPath;
+}
+
+export interface ScenarioSource {
   doc: SourceDocument;
   data: unknown;
   file: string | null;
@@ -142,9 +187,12 @@ interface ScenarioSource {
 function readScenario(doc: SourceDocument, data: Mapping, report: Report): ScenarioSource | null {
   const value = data.scenario;
   if (typeof value === 'string' && value.trim() !== '') {
-    const file = isAbsolute(value) ? value : join(dirname(doc.source), value);
+    const beside = isAbsolute(value) ? value : join(dirname(doc.source), value);
+    // A file beside the sweep file first; else a shipped scenario's name (scenario: baseline),
+    // so that a shipped sweep copied elsewhere still finds its scenario.
+    const file = existsSync(beside) ? beside : (shippedFile(value, SCENARIOS_DIR) ?? beside);
     if (!existsSync(file) || statSync(file).isDirectory()) {
-      report.add(['scenario'], `a scenario file (a path relative to the sweep file, here ${file}) or an inline scenario mapping`, existsSync(file) ? 'a directory' : 'no such file');
+      report.add(['scenario'], `a scenario file (a path relative to the sweep file, here ${file}), the name of a shipped scenario, or an inline scenario mapping`, existsSync(file) ? 'a directory' : 'no such file');
       return null;
     }
     const scenarioDoc = readDocument(file);
@@ -167,7 +215,6 @@ function pathMapping(data: Mapping, key: string, report: Report, example: string
   report.add([key], `a mapping of parameter paths, e.g. ${example}`, describeValue(value));
   return {};
 }
-
 
 function readSet(data: Mapping, report: Report, used: Map<string, string>): { path: string; value: unknown }[] {
   const set: { path: string; value: unknown }[] = [];
@@ -219,7 +266,6 @@ function readVary(data: Mapping, report: Report, used: Map<string, string>): { p
   return vary;
 }
 
-
 function readSteps(entry: Mapping, at: PathKey[], integer: boolean, expected: string, valid: (x: number) => boolean, report: Report): number[] | undefined {
   const before = report.problems.length;
   report.unknownKeys(at, entry, RANGE_KEYS, 'a key of a range { from, to, steps, by, scale }');
@@ -235,6 +281,11 @@ function readSteps(entry: Mapping, at: PathKey[], integer: boolean, expected: st
     report.add([...at, 'steps'], `1 when from equals to (${interval.from})`, describeValue(steps));
     return undefined;
   }
+  // One step would be `from` alone, and `to` silently dropped.
+  if (steps === 1 && interval.from !== interval.to) {
+    report.add([...at, 'steps'], `at least 2 steps from ${interval.from} to ${interval.to} (for ${interval.from} alone, a list: [${interval.from}])`, describeValue(steps));
+    return undefined;
+  }
   if (by !== undefined && (interval.to - interval.from) / (by as number) + 1 > MAX_STEPS) {
     report.add([...at, 'by'], `a step that gives at most ${MAX_STEPS} values`, describeValue(by));
     return undefined;
@@ -246,61 +297,4 @@ function readSteps(entry: Mapping, at: PathKey[], integer: boolean, expected: st
     return undefined;
   }
   return values;
-}
-
-
-/**
- * Every point must be a valid scenario: ranges checked one by one can still combine into an
- * invalid one (difficultyMin above difficultyMax, an event after the last tick). A
- * problem caused by a value of the sweep file is reported at that value, with the point.
- */
-function validatePoints(
-  scenario: ScenarioSource,
-  setOverrides: Override[],
-  parameters: SweepParameter[],
-  points: unknown[][],
-  sweepDoc: SourceDocument,
-  origins: Map<string, { at: PathKey[] }>,
-): void {
-  const problems: Problem[] = [];
-  const seen = new Set<string>();
-  let more = 0;
-  const relocate = (p: Problem, context: string): Problem => {
-    const origin = origins.get(p.source);
-    if (origin) {
-      const at = sweepDoc.locate(origin.at);
-      // A problem inside the value (events[0].at of a `set: events:`) keeps its place in it.
-      const parameter = String(origin.at.at(-1));
-      const inside = p.path.startsWith(parameter) ? p.path.slice(parameter.length) : '';
-      return { source: sweepDoc.source, line: at?.line, column: at?.column, path: `${dotted(origin.at)}${inside}`, expected: p.expected, found: `${p.found}${context}` };
-    }
-    // A problem in an inline scenario is named by its path in the sweep file.
-    const path = scenario.file === null && p.source === sweepDoc.source && p.path ? `scenario.${p.path}` : p.path;
-    return { ...p, path, found: `${p.found}${context}` };
-  };
-  const check = (overrides: Override[], context: string) => {
-    try {
-      validateScenario(scenario.doc, overrides);
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      for (const p of e.problems) {
-        const located = relocate(p, context);
-        const key = formatProblem({ ...located, found: p.found });
-        if (seen.has(key)) continue;
-        seen.add(key);
-        if (problems.length < MAX_POINT_PROBLEMS) problems.push(located);
-        else more++;
-      }
-    }
-  };
-  check(setOverrides, '');
-  // The scenario itself must be valid before its points are worth checking.
-  if (problems.length > 0) throw new InputError(problems);
-  points.forEach((values, point) => {
-    const overrides = parameters.map((p, i): Override => ({ path: p.path, value: values[i], source: `sweep:${p.from}:${p.path}` }));
-    const context = parameters.length > 0 ? ` (at point ${point}: ${parameters.map((p, i) => `${p.path}=${describeValue(values[i])}`).join(', ')})` : '';
-    check([...setOverrides, ...overrides], context);
-  });
-  if (more > 0) problems.push({ source: sweepDoc.source, path: '', expected: 'a valid scenario at every point', found: `${more} more problem${more === 1 ? '' : 's'} like these` });
-  if (problems.length > 0) throw new InputError(problems);
 }

@@ -57,7 +57,11 @@ export function samplePoints(sample: SampleDesign): number[][] {
   return unitDesign(unitDesignOf(sample)).map((u) => u.map((x, j) => fromUnit(x, sample.ranges[j].interval)));
 }
 
-export function readSample(data: Mapping, report: Report, used: Map<string, string>, rootSeed: number, varied: boolean): SampleDesign | null {
+/**
+ * Reads `sample:`; `varied` says the sweep has a `vary:` too. A valid design that is
+ * unbalanced (a Sobol sequence of n not a power of 2) gets a line in `notes`.
+ */
+export function readSample(data: Mapping, report: Report, used: Map<string, string>, rootSeed: number, varied: boolean, notes: string[]): SampleDesign | null {
   const entry = data.sample;
   if (entry === undefined || entry === null) return null;
   const at: PathKey[] = ['sample'];
@@ -121,8 +125,16 @@ export function readSample(data: Mapping, report: Report, used: Map<string, stri
   }
   if (report.problems.length > before || !known) return null;
   const design: SampleDesign = { method: known, n: count as number, seed: null, ranges };
+  if ((known === 'sobol' || known === 'saltelli') && (design.n & (design.n - 1)) !== 0) notes.push(unbalanced(report.doc.source, known, design.n));
   if (known === 'lhs' || known === 'morris' || (known === 'saltelli' && scramble !== false)) design.seed = (seed as number | undefined) ?? rootSeed;
   if (known === 'saltelli') Object.assign(design, { secondOrder: secondOrder === true, scramble: scramble !== false });
   if (known === 'morris') design.levels = (levels as number | undefined) ?? 4;
   return design;
+}
+
+/** Sobol's sequence (Saltelli's base is one) is balanced only over the first 2^k points. */
+function unbalanced(source: string, method: 'sobol' | 'saltelli', n: number): string {
+  const below = 2 ** Math.floor(Math.log2(n));
+  const sequence = method === 'sobol' ? 'a Sobol sequence is' : "Saltelli's Sobol base is";
+  return `${source}: sample.n: ${n} is not a power of 2, and ${sequence} balanced only for powers of 2 (${below} or ${2 * below})`;
 }

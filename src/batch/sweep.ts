@@ -1,20 +1,13 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { InputError } from '../config/problems.js';
-import { prepareOutputDir, writeFileAtomic } from '../io/files.js';
 import { csvLine } from '../io/records.js';
-import { VERSION } from '../version.js';
 import { createRunPool, defaultWorkers } from '../workers/pool.js';
 import type { RunOutcome, RunTask } from '../workers/messages.js';
-import { LineReader, leadingInteger, splitCsvLine } from './csv.js';
-import { Ledger, removeSweepFiles } from './ledger.js';
-import { DirectoryLock, LOCK_FILE } from './lock.js';
 import { mainThreadClock, type MainThreadClock } from './cpu.js';
-import { buildManifest, readManifest, type Session, type Shard, shardRuns, type SweepManifest, writeManifest } from './manifest.js';
-import { PointTally } from './points.js';
+import { buildManifest, type Session, type Shard, shardRuns, writeManifest } from './manifest.js';
 import { runSeed } from './seeds.js';
+import { openDirectory, recordKilledSession, restoreTally } from './sweep-directory.js';
 import type { Sweep } from './sweep-file.js';
-import { POINT_TABLES, runRowPrefix, SWEEP_FILES, type TableName, tableHeader } from './tables.js';
+import { runRowPrefix, type TableName } from './tables.js';
 
 /**
  * Runs a sweep into a directory: every (point, replicate) of the shard as one task on a
@@ -77,18 +70,25 @@ export interface SweepResult {
 }
 
 const WHOLE: Shard = { index: 0, count: 1 };
+
+/** Most runs between the oldest uncommitted one and the newest handed out, by default. */
+export function defaultWindow(workers: number): number {
+  return Math.max(64, 16 * workers);
+}
 const COMMIT_INTERVAL_MS = 10;
 
 export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<SweepResult> {
   const shard = options.shard ?? WHOLE;
   checkShard(shard);
-  const workers = options.workers ?? defaultWorkers();
-  if (!Number.isInteger(workers) || workers < 1) throw new InputError([{ source: '--workers', path: '', expected: 'an integer of at least 1', found: String(workers) }]);
+  const requested = options.workers ?? defaultWorkers();
+  if (!Number.isInteger(requested) || requested < 1) throw new InputError([{ source: '--workers', path: '', expected: 'an integer of at least 1', found: String(requested) }]);
   const dir = options.out;
   const total = shardRuns(sweep.runs, shard);
   // Until the pool runs, losing the lock has nothing to stop; then it fails the sweep.
   let lockLost: (message: string) => void = () => {};
   const { ledger, manifest, lock } = openDirectory(dir, sweep, shard, buildManifest(sweep, shard, options.command ?? []), options, (m) => lockLost(m));
+  // No more threads than runs left to do: an idle thread costs its start and its memory.
+  const workers = Math.max(1, Math.min(requested, total - ledger.committed));
   try {
     recordKilledSession(manifest, ledger);
     const session: Session = { started: new Date().toISOString(), finished: null, workers, runs: 0, failed: 0, wallSeconds: 0, runSeconds: 0, poolStartMs: null, mainThreadMsPerRun: null, mainThreadClock: null, ended: 'running' };
@@ -132,7 +132,7 @@ export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<Swe
     // The main thread's busy time from here on, whatever it is spent on: handing out runs, messages, writing, GC.
     busy = mainThreadClock();
     const maxInFlight = 2 * workers;
-    const window = Math.max(options.window ?? Math.max(64, 16 * workers), maxInFlight);
+    const window = Math.max(options.window ?? defaultWindow(workers), maxInFlight);
     const ready = new Map<number, RunOutcome>();
     let next = ledger.committed;
     let committed = ledger.committed;
@@ -274,139 +274,8 @@ export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<Swe
   }
 }
 
-/**
- * A session still marked running was killed before it could write its end: what it did is
- * what the ledger holds beyond the runs of the sessions before it.
- */
-function recordKilledSession(manifest: SweepManifest, ledger: Ledger): void {
-  const earlier = manifest.sessions.slice(0, -1);
-  const last = manifest.sessions.at(-1);
-  if (last === undefined || last.ended !== 'running') return;
-  last.runs = Math.max(0, ledger.committed - earlier.reduce((sum, s) => sum + s.runs, 0));
-  last.failed = Math.max(0, ledger.failed - earlier.reduce((sum, s) => sum + s.failed, 0));
-  last.ended = 'killed';
-}
-
 function checkShard(shard: Shard): void {
   if (!Number.isInteger(shard.count) || shard.count < 1 || !Number.isInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) {
     throw new InputError([{ source: '--shard', path: '', expected: 'i/n with n >= 1 and i from 0 to n-1, e.g. 0/4', found: `${shard.index}/${shard.count}` }]);
   }
-}
-
-/**
- * The output directory, ready to take runs: a fresh start, or the state of the same sweep
- * to resume. Everything that could be wrong with the directory is found before writing.
- */
-function openDirectory(
-  dir: string,
-  sweep: Sweep,
-  shard: Shard,
-  fresh: SweepManifest,
-  options: SweepOptions,
-  onLockLost: (message: string) => void,
-): { ledger: Ledger; manifest: SweepManifest; lock: DirectoryLock } {
-  if (options.resume && options.force) {
-    throw new InputError([{ source: '--resume', path: '', expected: 'either --resume (finish the sweep in --out) or --force (start it afresh), not both', found: 'both' }]);
-  }
-  // Taken before the directory's state is read, so that no other sweep writes it meanwhile.
-  let lock = existsSync(dir) && statSync(dir).isDirectory() ? DirectoryLock.acquire(dir, onLockLost) : undefined;
-  try {
-    const opened = prepareDirectory(dir, sweep, shard, fresh, options, () => (lock ??= DirectoryLock.acquire(dir, onLockLost)));
-    return { ...opened, lock: lock as DirectoryLock };
-  } catch (e) {
-    lock?.release();
-    throw e;
-  }
-}
-
-/** Checks the directory for this sweep and starts or reopens its state; `lock` is called once the directory exists, before anything is written. */
-function prepareDirectory(dir: string, sweep: Sweep, shard: Shard, fresh: SweepManifest, options: SweepOptions, lock: () => void): { ledger: Ledger; manifest: SweepManifest } {
-  if (options.resume && existsSync(dir)) {
-    const state = Ledger.read(dir);
-    const manifest = readManifest(dir);
-    if (state && manifest) {
-      checkSameSweep(dir, manifest, fresh, shard);
-      return { ledger: Ledger.reopen(dir, state), manifest };
-    }
-    // A directory the sweep created but did not get to record anything in yet is started afresh.
-    const entries = readdirSync(dir).filter((e) => e !== LOCK_FILE);
-    const ours = new Set<string>(Object.values(SWEEP_FILES));
-    if (entries.some((e) => !ours.has(e) && !e.endsWith('.tmp'))) {
-      throw new InputError([
-        { source: '--resume', path: '', expected: `a sweep's output directory to resume (it holds ${SWEEP_FILES.state})`, found: `${dir}, which holds other files` },
-      ]);
-    }
-    removeSweepFiles(dir);
-  } else if (!options.resume) {
-    const entries = existsSync(dir) && statSync(dir).isDirectory() ? readdirSync(dir).filter((e) => e !== LOCK_FILE) : [];
-    if (entries.length > 0 && !options.force) {
-      const sweepHere = entries.includes(SWEEP_FILES.state);
-      throw new InputError([
-        {
-          source: '--out',
-          path: '',
-          expected: `an empty or new directory (or ${sweepHere ? '--resume to finish the sweep in it, or ' : ''}--force to start afresh in it)`,
-          found: `${dir}, which already holds ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}${sweepHere ? ', a sweep among them' : ''}`,
-        },
-      ]);
-    }
-    if (options.force) removeSweepFiles(dir);
-  }
-  prepareOutputDir(dir, true);
-  lock();
-  writeFileAtomic(join(dir, SWEEP_FILES.scenario), `${JSON.stringify(sweep.scenario.document, null, 2)}\n`);
-  writeManifest(dir, fresh);
-  const headers: Partial<Record<TableName, string>> = {};
-  const columns = sweep.parameters.map((p) => p.column);
-  for (const table of ['timeline', 'summary', 'failures', ...POINT_TABLES] as TableName[]) {
-    if (POINT_TABLES.includes(table) && shard.count > 1) continue;
-    headers[table] = tableHeader(table, columns);
-  }
-  return { ledger: Ledger.create(dir, fresh.fingerprint, shard, headers), manifest: fresh };
-}
-
-function checkSameSweep(dir: string, recorded: SweepManifest, fresh: SweepManifest, shard: Shard): void {
-  const problem = (expected: string, found: string) => new InputError([{ source: '--resume', path: '', expected, found }]);
-  if (recorded.fingerprint !== fresh.fingerprint) {
-    throw problem(
-      `the sweep recorded in ${dir} (from ${recorded.sweepFile.file}) to resume it`,
-      'a sweep file whose scenario, parameters, points, replicates or seeds differ from it; finish with the original file, or start over with --force',
-    );
-  }
-  if (recorded.shard.index !== shard.index || recorded.shard.count !== shard.count) {
-    throw problem(`--shard ${recorded.shard.index}/${recorded.shard.count}, the shard recorded in ${dir}`, `--shard ${shard.index}/${shard.count}`);
-  }
-  if (recorded.software.version !== VERSION) {
-    throw problem(`sapient ${recorded.software.version}, which wrote ${dir}: a sweep is finished with the version that started it`, `sapient ${VERSION}; start over with --force`);
-  }
-}
-
-/**
- * The runs already committed of the point under way when a sweep is resumed: its row of
- * points.csv is written when its last replicate is done, from all its runs.
- */
-function restoreTally(dir: string, sweep: Sweep, ledger: Ledger): PointTally {
-  const tally = new PointTally(splitCsvLine(tableHeader('summary', sweep.parameters.map((p) => p.column)).slice(0, -1)));
-  const first = ledger.committed - (ledger.committed % sweep.replicates);
-  if (ledger.committed === first) return tally;
-  const summaries = new LineReader(join(dir, SWEEP_FILES.summary), ledger.bytes.summary);
-  const failures = new LineReader(join(dir, SWEEP_FILES.failures), ledger.bytes.failures);
-  try {
-    summaries.take();
-    failures.take();
-    const summaryRows = new Map<number, string>();
-    for (let line = summaries.take(); line !== null; line = summaries.take()) if (leadingInteger(line) >= first) summaryRows.set(leadingInteger(line), line);
-    const failed = new Set<number>();
-    for (let line = failures.take(); line !== null; line = failures.take()) if (leadingInteger(line) >= first) failed.add(leadingInteger(line));
-    for (let run = first; run < ledger.committed; run++) {
-      const row = summaryRows.get(run);
-      if (row !== undefined) tally.addRun(row);
-      else if (failed.has(run)) tally.addFailure();
-      else throw new Error(`run ${run} is committed but neither in summary.csv nor in failures.csv`);
-    }
-  } finally {
-    summaries.close();
-    failures.close();
-  }
-  return tally;
 }

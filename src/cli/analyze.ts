@@ -36,9 +36,10 @@ The same directory, outputs, --bootstrap and --seed give the same bytes.
 Exit codes: 0 done, 2 bad input (nothing written).
 
 Examples:
-  $ sapient sweep sensitivity-saltelli --out results/saltelli
-  $ sapient analyze results/saltelli
-  $ sapient analyze results/sensitivity --output takeoff_year --output final_lexicon_shared`,
+  $ sapient sweep henrich-saltelli --out results/henrich-saltelli
+  $ sapient analyze results/henrich-saltelli --output final_mean_level
+  $ sapient analyze results/sensitivity --output takeoff_year --output final_lexicon_shared
+  $ sapient report results/henrich-saltelli        # the indices drawn with their intervals`,
     )
     .action(
       action((dir, options) => {

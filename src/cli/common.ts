@@ -1,7 +1,8 @@
 import { CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { formatProblem, InputError, inReadingOrder, type Problem } from '../config/problems.js';
-import { type LoadedScenario, loadScenario, type Override, parseSetFlag } from '../config/scenario.js';
+import { type LoadedScenario, loadScenario, type Override, overrideNotes, parseSetFlag } from '../config/scenario.js';
+import { paramSpec } from '../config/schema.js';
 
 /** Exit codes: 0 done, 1 internal error, 2 bad input (nothing written), 3 a sweep or merge holds failed runs. */
 export const EXIT = { ok: 0, internal: 1, input: 2, failedRuns: 3 } as const;
@@ -37,6 +38,15 @@ export function action<A extends unknown[]>(run: (...args: A) => void | Promise<
   };
 }
 
+/**
+ * The directory an `--out` names, resolved. An empty value is refused: resolve('') is the
+ * working directory, which a slip (`--out "$DIR"` with DIR unset) should not turn into.
+ */
+export function outDirectory(text: string): string {
+  if (text.trim() === '') throw new InputError([{ source: `--out '${text}'`, path: '', expected: 'a directory for the results (. for the current one)', found: 'an empty value' }]);
+  return resolve(text);
+}
+
 /** Accumulates a repeatable option (`--set a=1 --set b=2`). */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -53,8 +63,14 @@ export interface ScenarioFlags {
  * A flag that stands for an integer parameter (`--seed 3` is `seed: 3`), checked by the
  * schema with the flag as the source of any problem.
  */
-function parameterFlag(flag: string, path: string, text: string): Override {
-  return { path, value: flagInteger(text), source: `${flag} ${text}` };
+function parameterFlag(flag: string, path: string, text: string): Override | Problem {
+  const source = `${flag} ${text}`;
+  const value = flagInteger(text);
+  // Beyond 2^53 a decimal integer reads as a neighbour: the problem shows the digits given.
+  if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+    return { source, path, expected: paramSpec(path)?.expected ?? 'an integer', found: text.trim() };
+  }
+  return { path, value, source };
 }
 
 /**
@@ -71,20 +87,29 @@ function flagInteger(text: string): number | string {
 }
 
 /**
- * Loads a scenario with the flags applied: every `--set` in order, then `--seed` and
- * `--ticks`, which therefore win over a `--set` of the same parameter. All problems of the
- * flags and of the file are reported together.
+ * The flags as overrides, in the order they apply: every `--set` in order, then `--seed`
+ * and `--ticks`, which therefore win over a `--set` of the same parameter. `parsed` keeps
+ * the problems in place, for their order.
  */
-export function loadWithFlags(file: string, flags: ScenarioFlags): { loaded: LoadedScenario; overrides: Override[] } {
-  const problems: Problem[] = [];
-  const overrides: Override[] = [];
+export function flagOverrides(flags: ScenarioFlags): { overrides: Override[]; problems: Problem[]; parsed: (Override | Problem)[] } {
   const parsed: (Override | Problem)[] = (flags.set ?? []).map((text) => parseSetFlag(text));
   if (flags.seed !== undefined) parsed.push(parameterFlag('--seed', 'seed', flags.seed));
   if (flags.ticks !== undefined) parsed.push(parameterFlag('--ticks', 'ticks', flags.ticks));
+  const overrides: Override[] = [];
+  const problems: Problem[] = [];
   for (const p of parsed) {
     if ('value' in p) overrides.push(p);
     else problems.push(p);
   }
+  return { overrides, problems, parsed };
+}
+
+/**
+ * Loads a scenario with the flags applied (see `flagOverrides`). All problems of the flags
+ * and of the file are reported together; `notes` say which of two values of a parameter wins.
+ */
+export function loadWithFlags(file: string, flags: ScenarioFlags): { loaded: LoadedScenario; overrides: Override[]; notes: string[] } {
+  const { overrides, problems, parsed } = flagOverrides(flags);
   let loaded: LoadedScenario;
   try {
     loaded = loadScenario(file, overrides);
@@ -93,7 +118,7 @@ export function loadWithFlags(file: string, flags: ScenarioFlags): { loaded: Loa
     throw e;
   }
   if (problems.length > 0) throw new InputError(problems);
-  return { loaded, overrides };
+  return { loaded, overrides, notes: overrideNotes(overrides) };
 }
 
 /**
@@ -135,6 +160,8 @@ export function shownPath(path: string): string {
  */
 export function commandLineProblem(command: CommandUnknownOpts, error: CommanderError): string {
   const name = fullName(command);
+  // The command as the source of a problem: `sapient: run: ...`, not `sapient: sapient run: ...`.
+  const source = name.replace(/^sapient /, '');
   const quoted = /'([^']*)'/.exec(error.message)?.[1];
   const suggestion = /\(Did you mean (?:one of )?([^?]+)\?\)/.exec(error.message)?.[1];
   const didYouMean = suggestion ? ` (did you mean ${suggestion}?)` : ` (${name} --help lists them)`;
@@ -153,13 +180,13 @@ export function commandLineProblem(command: CommandUnknownOpts, error: Commander
     case 'commander.missingArgument': {
       const argument = command.registeredArguments.find((a) => a.name() === quoted);
       const what = argument?.description ? ` (${argument.description})` : '';
-      return problem(name, `the argument <${quoted ?? '?'}>${what}`, 'nothing');
+      return problem(source, `the argument <${quoted ?? '?'}>${what}`, 'nothing');
     }
     case 'commander.excessArguments': {
       const allowed = command.registeredArguments;
       const usage = allowed.map((a) => (a.required ? `<${a.name()}>` : `[${a.name()}]`)).join(' ');
       const expected = allowed.length === 0 ? 'no arguments' : `at most ${allowed.length} argument${allowed.length === 1 ? '' : 's'} (${usage})`;
-      return problem(name, expected, `${command.args.length}: ${command.args.map((a) => `'${a}'`).join(', ')}`);
+      return problem(source, expected, `${command.args.length}: ${command.args.map((a) => `'${a}'`).join(', ')}`);
     }
     case 'commander.unknownCommand': {
       const commands = command.commands.map((c) => c.name()).join(', ');

@@ -3,6 +3,7 @@ import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/
 import { analyzeCommand } from './analyze.js';
 import { commandLineProblem, EXIT, exitWithInternalError } from './common.js';
 import { mergeCommand } from './merge.js';
+import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { scenariosCommand } from './scenarios.js';
 import { sweepCommand } from './sweep.js';
@@ -24,6 +25,7 @@ Examples:
   $ sapient sweep my-sweep.yaml --shard 0/4 --out results/my-sweep-0   # one machine of four
   $ sapient merge results/my-sweep-* --out results/my-sweep             # the four shards
   $ sapient analyze results/my-sweep                                     # sensitivity indices
+  $ sapient report results/my-sweep                                      # figures in results/my-sweep/report.html
   $ sapient help run
 
 Exit codes: 0 done, 1 internal error, 2 bad input (nothing written), 3 some runs of a
@@ -44,7 +46,7 @@ function reportBadCommandLine(command: CommandUnknownOpts): void {
 }
 
 reportBadCommandLine(program);
-for (const command of [runCommand(), validateCommand(), scenariosCommand(), sweepCommand(), mergeCommand(), analyzeCommand()]) {
+for (const command of [runCommand(), validateCommand(), scenariosCommand(), sweepCommand(), mergeCommand(), analyzeCommand(), reportCommand()]) {
   program.addCommand(command);
   reportBadCommandLine(command);
 }

@@ -1,8 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
-import { resolve } from 'node:path';
 import { mergeShards } from '../batch/merge.js';
 import { SWEEP_FILES } from '../batch/tables.js';
-import { action, counted, EXIT, readable, shownPath } from './common.js';
+import { action, counted, outDirectory, EXIT, readable, shownPath } from './common.js';
 
 export function mergeCommand() {
   return new Command('merge')
@@ -28,7 +27,7 @@ Examples:
     )
     .action(
       action((dirs, options) => {
-        const out = resolve(options.out);
+        const out = outDirectory(options.out);
         const result = mergeShards(dirs, out, { force: options.force === true, command: ['sapient', ...process.argv.slice(2)] });
         if (!options.quiet) {
           process.stdout.write(`sapient merge: ${counted(result.shards, 'shard')}, ${counted(result.runs, 'run')}, into ${shownPath(out)}/.\n`);

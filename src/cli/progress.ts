@@ -95,21 +95,24 @@ type Layout = (bar: string, f: Figures) => string;
 /**
  * The bar's line in the richest layout that fits `columns` (less one: writing the last
  * column makes some terminals wrap the line). A narrow terminal or a long label costs the
- * elapsed time first, then the label, then the bar, then the counts: the time left is what
- * a person watching a bar wants most.
+ * label first, then the bar (the percentage says as much), then the elapsed time, then the
+ * counts: the time left is what a person watching a bar wants most.
  */
 function barLine(label: string, shown: Figures, widestFigures: Figures, columns: number, drawBar: (size: number) => string): string {
   const width = columns - 1;
   const barred: Layout[] = [
     (bar, f) => `${label} [${bar}] ${f.percent}% ${f.count}${f.failures} | ${f.elapsed} elapsed | ETA ${f.remaining}`,
-    (bar, f) => `${label} [${bar}] ${f.percent}% ${f.count}${f.failures} | ETA ${f.remaining}`,
-    (bar, f) => `[${bar}] ${f.percent}% ${f.count}${f.failures} | ETA ${f.remaining}`,
+    (bar, f) => `[${bar}] ${f.percent}% ${f.count}${f.failures} | ${f.elapsed} elapsed | ETA ${f.remaining}`,
   ];
   for (const layout of barred) {
     const size = Math.min(BAR_MAX, width - layout('', widestFigures).length);
     if (size >= BAR_MIN) return layout(drawBar(size), shown);
   }
-  const bare: Layout[] = [(_, f) => `${f.percent}% ${f.count}${f.failures} | ETA ${f.remaining}`, (_, f) => `${f.percent}%${f.failures} | ETA ${f.remaining}`];
+  const bare: Layout[] = [
+    (_, f) => `${f.percent}% ${f.count}${f.failures} | ${f.elapsed} elapsed | ETA ${f.remaining}`,
+    (_, f) => `${f.percent}% ${f.count}${f.failures} | ETA ${f.remaining}`,
+    (_, f) => `${f.percent}%${f.failures} | ETA ${f.remaining}`,
+  ];
   const layout = bare.find((l) => l('', widestFigures).length <= width) ?? bare[bare.length - 1];
   // Cut only on a terminal too narrow for even the last layout.
   return layout('', shown).slice(0, Math.max(0, width));

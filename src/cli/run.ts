@@ -2,11 +2,14 @@ import { Command } from '@commander-js/extra-typings';
 import { existsSync, readdirSync, rmdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { scenarioNotes } from '../config/scenario.js';
+import type { Scenario } from '../config/schema.js';
 import { freshDirectory, prepareOutputDir } from '../io/files.js';
 import { PACKAGE_ROOT } from '../io/provenance.js';
-import { type RunRecord, writeRun } from '../io/run-output.js';
-import { action, collect, counted, listenForStop, loadWithFlags, readable, shownPath } from './common.js';
+import { type CompleteRun, RUN_FILES, type RunRecord, writeRun } from '../io/run-output.js';
+import { action, collect, outDirectory, counted, listenForStop, loadWithFlags, readable, shownPath } from './common.js';
 import { duration, startProgress } from './progress.js';
+import { checkRunMemory, timelineNote } from './limits.js';
+import { Headline } from './headline.js';
 import { locateScenario } from './scenarios.js';
 
 export function runCommand() {
@@ -35,6 +38,10 @@ Without --out, results go to results/<scenario>-seed<seed> under the current dir
 or to the next free -2, -3... : an earlier run is never overwritten. An --out that
 already holds files is refused unless --force is given.
 
+Ctrl-C or SIGTERM stops the run and keeps its timeline so far; manifest.json then says
+"status": "interrupted" and the tick reached. A world that would not fit in memory is
+refused before anything runs (SAPIENT_MEMORY=8G sets the memory sapient may use).
+
 Examples:
   $ sapient run                                   # the shipped baseline scenario
   $ sapient run baseline --seed 7 --ticks 20000
@@ -45,17 +52,19 @@ Examples:
     .action(
       action(async (argument, options) => {
         const file = locateScenario(argument);
-        const { loaded, overrides } = loadWithFlags(file, options);
+        const { loaded, overrides, notes } = loadWithFlags(file, options);
         const { scenario, name } = loaded;
-        if (!options.quiet) for (const note of scenarioNotes(scenario)) process.stderr.write(`sapient: note: ${note}\n`);
+        checkRunMemory(scenario, shownPath(file));
+        if (!options.quiet) for (const note of [...notes, ...scenarioNotes(scenario), timelineNote(scenario) ?? []].flat()) process.stderr.write(`sapient: note: ${note}\n`);
         // Everything the user gave has been checked; only now may anything be created.
-        const dir = options.out !== undefined ? resolve(options.out) : freshDirectory(resolve('results', `${name}-seed${scenario.seed}`));
+        const dir = options.out !== undefined ? outDirectory(options.out) : freshDirectory(resolve('results', `${name}-seed${scenario.seed}`));
         const existed = existsSync(dir);
         // Listening before the directory is made: a signal from then on ends in a clean stop,
         // never in the default death that would leave a half-made directory behind.
         const stop = listenForStop();
         let progress: ReturnType<typeof startProgress> | undefined;
         let record: RunRecord;
+        const headline = new Headline(scenario);
         try {
           prepareOutputDir(dir, options.force === true, options.out !== undefined ? '--out' : 'the default output directory');
           progress = startProgress({ label: `${name} (seed ${scenario.seed})`, unit: 'ticks', total: scenario.ticks, quiet: options.quiet });
@@ -66,11 +75,12 @@ Examples:
             dir,
             command: ['sapient', ...process.argv.slice(2)],
             onProgress: (tick) => bar.update(tick),
+            onSample: (sample) => headline.observe(sample),
             signal: stop.signal,
           });
         } catch (e) {
           if (!stop.received) throw e;
-          // Stopped: the partial timeline is gone; so is the directory if this run made it.
+          // Stopped before the run began: the directory goes if this run made it.
           if (!existed && existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
           process.stderr.write(`sapient: interrupted by ${stop.received}: nothing written\n`);
           process.exitCode = stop.exitCode();
@@ -79,28 +89,33 @@ Examples:
           progress?.stop();
           stop.release();
         }
-        if (!options.quiet) process.stdout.write(`${report(record, name, scenario.yearsPerTick, scenario.stop.after)}\n`);
+        if (record.status === 'interrupted') {
+          const where = shownPath(join(record.dir, RUN_FILES.timeline));
+          process.stderr.write(
+            `sapient: interrupted by ${stop.received} at tick ${readable(record.tick)} of ${readable(scenario.ticks)}: the timeline to tick ${readable(record.sampledTick)} (${counted(record.files[0].rows, 'row')}) is in ${where}, marked interrupted in ${RUN_FILES.manifest}\n`,
+          );
+          process.exitCode = stop.exitCode();
+          return;
+        }
+        if (!options.quiet) process.stdout.write(`${report(record, name, scenario, headline)}\n`);
       }),
     );
 }
 
-/** The one line a person wants after a run: did it take off, how far did it get, how fast. */
-export function report(record: RunRecord, name: string, yearsPerTick: number, stopAfter = 0): string {
+/**
+ * The one line a person wants after a run: the figure the scenario is about (its
+ * `headline:`), the time it covered (and its `stop:` condition if that ended it) and how
+ * fast it ran. Where a tick is a generation (the generational demography), time is
+ * counted in generations.
+ */
+export function report(record: CompleteRun, name: string, scenario: Scenario, headline: Headline): string {
   const s = record.summary;
-  const stopped = s.stopped_by === 'horizon' ? '' : ` (stopped ${counted(stopAfter, 'tick')} after ${s.stopped_by})`;
-  const takeoff = shape(s.t25_year, s.t75_year, s.years);
-  const lexicon = `final lexicon ${readable(s.final_lexicon_shared)} shared of ${counted(record.skills, 'skill')} (${readable(s.final_lexicon_mean)} per band)`;
-  const speed = `${counted(s.years, 'year')}${stopped} in ${duration(s.wall_seconds)} (${rate(s.wall_agent_ticks_per_second)} agent-ticks/s)`;
-  const years = yearsPerTick === 1 ? '' : ` (${counted(s.ticks, 'tick')})`;
-  return `${name} (seed ${s.seed}): ${takeoff}; ${lexicon}; ${speed}${years}. Results in ${shownPath(record.dir)}/`;
-}
-
-/** The paradox's shape on L = lexicon_shared / K: the stasis (until L >= 0.25) and the rise (to L >= 0.75). */
-function shape(t25: number | null, t75: number | null, years: number): string {
-  if (t25 === null) return `stasis throughout (L = lexicon shared / skills stayed below 0.25 for ${counted(years, 'year')})`;
-  const stasis = `stasis ${counted(t25, 'year')} (L >= 0.25 in year ${readable(t25)})`;
-  if (t75 === null) return `${stasis}, L below 0.75 at the end`;
-  return `${stasis}, then a rise of ${counted(t75 - t25, 'year')} to L >= 0.75`;
+  const generations = scenario.population.demography === 'generational';
+  const span = generations ? counted(s.ticks, 'generation') : counted(s.years, 'year');
+  const stopped = s.stopped_by === 'horizon' ? '' : ` (stopped ${counted(scenario.stop.after, generations ? 'generation' : 'tick')} after ${s.stopped_by})`;
+  const speed = `${span}${stopped} in ${duration(s.wall_seconds)} (${rate(s.wall_agent_ticks_per_second)} agent-ticks/s)`;
+  const also = scenario.yearsPerTick === 1 ? '' : generations ? ` (${counted(s.years, 'year')})` : ` (${counted(s.ticks, 'tick')})`;
+  return `${name} (seed ${s.seed}): ${headline.text(s, record.skills)}; ${speed}${also}. Results in ${shownPath(record.dir)}/`;
 }
 
 function rate(perSecond: number): string {

@@ -2,14 +2,13 @@ import { Command } from '@commander-js/extra-typings';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { readDocument } from '../config/document.js';
 import { closest, InputError } from '../config/problems.js';
-import { PACKAGE_ROOT } from '../io/provenance.js';
+import { PARAMS } from '../config/schema.js';
+import { DEFAULT_SCENARIO, SCENARIOS_DIR, shippedFile, SWEEPS_DIR } from '../config/shipped.js';
 import { action, shownPath } from './common.js';
 
-/** The scenarios shipped with the package, wherever it is installed. */
-export const SCENARIOS_DIR = join(PACKAGE_ROOT, 'scenarios');
-export const SWEEPS_DIR = join(SCENARIOS_DIR, 'sweeps');
-export const DEFAULT_SCENARIO = join(SCENARIOS_DIR, 'baseline.yaml');
+export { DEFAULT_SCENARIO, SCENARIOS_DIR, SWEEPS_DIR };
 
 export interface ShippedScenario {
   name: string;
@@ -51,7 +50,55 @@ function describe(file: string): string {
  */
 export function locateScenario(argument: string | undefined): string {
   if (argument === undefined) return DEFAULT_SCENARIO;
-  return locateShipped(argument, SCENARIOS_DIR, 'a readable YAML or JSON file, or the name of a shipped scenario', () => ' (sapient scenarios lists them)');
+  if (!existsSync(argument) && !shippedFile(argument, SCENARIOS_DIR) && shippedFile(argument, SWEEPS_DIR)) {
+    throw new InputError([{ source: argument, path: '', expected: `a scenario: ${argument} is a shipped sweep, run by sapient sweep ${argument}`, found: 'a sweep' }]);
+  }
+  const file = locateShipped(argument, SCENARIOS_DIR, 'a readable YAML or JSON file, or the name of a shipped scenario', () => ' (sapient scenarios lists them)');
+  const keys = kindOf(file);
+  if (keys.kind === 'sweep') {
+    throw new InputError([{ source: argument, path: '', expected: `a scenario file: this one is a sweep (it has ${keys.keys.join(', ')}), run by sapient sweep ${argument}`, found: 'a sweep file' }]);
+  }
+  return file;
+}
+
+/** The sweep file a command should read: the argument as a path when it exists, else the shipped sweep of that name. */
+export function locateSweep(argument: string): string {
+  if (!existsSync(argument) && !shippedFile(argument, SWEEPS_DIR) && shippedFile(argument, SCENARIOS_DIR)) {
+    throw new InputError([{ source: argument, path: '', expected: `a sweep: ${argument} is a shipped scenario, run by sapient run ${argument} (a sweep file names it in scenario:)`, found: 'a scenario' }]);
+  }
+  const file = locateShipped(argument, SWEEPS_DIR, 'a readable sweep file (YAML or JSON), or the name of a shipped sweep', (names) => ` (shipped: ${names.join(', ')})`);
+  const keys = kindOf(file);
+  if (keys.kind === 'scenario') {
+    throw new InputError([{ source: argument, path: '', expected: `a sweep file (scenario:, vary:, sample:...): this one is a scenario (it has ${keys.keys.join(', ')}), run by sapient run ${argument}, or named by a sweep file's scenario:`, found: 'a scenario file' }]);
+  }
+  return file;
+}
+
+/** Keys only a sweep file has at its top level. */
+const SWEEP_KEYS = ['scenario', 'replicates', 'vary', 'sample', 'set', 'seeds'];
+/** Keys only a scenario has at its top level (both have seed: and description:). */
+const SCENARIO_KEYS = [...new Set([...PARAMS.map((p) => p.path.split('.')[0]), 'events'])].filter((k) => k !== 'seed' && k !== 'description');
+
+/**
+ * Whether a file reads as a sweep or a scenario, by its top-level keys, with the keys that
+ * tell; `unknown` when it cannot be read or has neither kind's keys (its loader then says
+ * what is wrong with it).
+ */
+export function kindOf(file: string): { kind: 'sweep' | 'scenario' | 'unknown'; keys: string[] } {
+  let data: unknown;
+  try {
+    data = readDocument(file).data;
+  } catch {
+    return { kind: 'unknown', keys: [] };
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return { kind: 'unknown', keys: [] };
+  const keys = Object.keys(data);
+  const sweep = keys.filter((k) => SWEEP_KEYS.includes(k));
+  // A few keys tell: the first three.
+  const shown = (found: string[]) => [...found.slice(0, 3).map((k) => `${k}:`), ...(found.length > 3 ? ['...'] : [])];
+  if (sweep.length > 0) return { kind: 'sweep', keys: shown(sweep) };
+  const scenario = keys.filter((k) => SCENARIO_KEYS.includes(k));
+  return scenario.length > 0 ? { kind: 'scenario', keys: shown(scenario) } : { kind: 'unknown', keys: [] };
 }
 
 /**
@@ -61,8 +108,8 @@ export function locateScenario(argument: string | undefined): string {
 export function locateShipped(argument: string, dir: string, expected: string, otherwise: (names: string[]) => string): string {
   const here = existsSync(argument);
   if (here && !statSync(argument).isDirectory()) return argument;
-  const shipped = join(dir, `${argument}.yaml`);
-  if (/^[\w.-]+$/.test(argument) && existsSync(shipped)) return shipped;
+  const shipped = shippedFile(argument, dir);
+  if (shipped) return shipped;
   // A directory is left to the loader, which names it as such.
   if (here) return argument;
   const names = listScenarios(dir).map((s) => s.name);

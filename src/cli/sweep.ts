@@ -1,15 +1,16 @@
 import { Command } from '@commander-js/extra-typings';
 import { resolve } from 'node:path';
 import { InputError } from '../config/problems.js';
-import { type Shard } from '../batch/manifest.js';
+import { type Shard, shardRuns } from '../batch/manifest.js';
 import { runSweep, type SweepResult } from '../batch/sweep.js';
 import { loadSweep, type Sweep } from '../batch/sweep-file.js';
 import { SWEEP_FILES } from '../batch/tables.js';
 import { freshDirectory } from '../io/files.js';
 import { defaultWorkers } from '../workers/pool.js';
-import { action, counted, EXIT, listenForStop, readable, shownPath, type StopListener } from './common.js';
+import { action, collect, counted, flagOverrides, outDirectory, EXIT, listenForStop, readable, shownPath, type StopListener } from './common.js';
 import { duration, type Progress, startProgress } from './progress.js';
-import { locateShipped, SWEEPS_DIR } from './scenarios.js';
+import { checkSweepMemory, workerThreads } from './limits.js';
+import { locateSweep } from './scenarios.js';
 
 /** Off a terminal, one progress line at most this often. */
 const PLAIN_EVERY_MS = 5000;
@@ -22,6 +23,8 @@ export function sweepCommand() {
     .option('-o, --out <dir>', 'output directory (default: results/<sweep>, made fresh; with --resume, exactly results/<sweep>)')
     .option('--resume', 'finish the sweep recorded in --out: completed runs are kept, the others run (starts it if --out is empty)')
     .option('--shard <i/n>', 'run only the i-th of n parts of the sweep (i from 0); combine the parts with sapient merge')
+    .option('--ticks <n>', 'the number of ticks of every run (as set: ticks: N in the sweep file)')
+    .option('--set <path=value>', 'override a parameter of every run, as set: in the sweep file; repeatable', collect)
     .option('-f, --force', 'start afresh in an --out that already holds files (replacing the sweep files in it)')
     .option('-q, --quiet', 'print nothing but errors')
     .addHelpText(
@@ -51,17 +54,25 @@ Exit codes: 0 done, 2 bad input (nothing run), 3 some runs failed (failures.csv)
 
 Examples:
   $ sapient sweep population-size --workers 8
+  $ sapient sweep population-size --ticks 5000 --out results/quick   # a shipped sweep, tried quickly
   $ sapient sweep my-sweep.yaml --out results/my-sweep --resume
   $ sapient sweep my-sweep.yaml --shard 3/10 --out results/my-sweep-3   # one machine of ten
   $ sapient merge results/my-sweep-* --out results/my-sweep
-  $ sapient analyze results/my-sweep                # sensitivity indices`,
+  $ sapient analyze results/my-sweep                # sensitivity indices
+  $ sapient report results/my-sweep                 # figures in results/my-sweep/report.html`,
     )
     .action(
       action(async (argument, options) => {
-        const workers = options.workers === undefined ? defaultWorkers() : parseWorkers(options.workers);
+        const requested = options.workers === undefined ? defaultWorkers() : parseWorkers(options.workers);
         const shard = options.shard === undefined ? undefined : parseShard(options.shard);
-        const sweep = loadSweep(locateSweep(argument));
+        const flags = flagOverrides({ set: options.set, ticks: options.ticks });
+        if (flags.problems.length > 0) throw new InputError(flags.problems);
+        const sweep = loadSweep(locateSweep(argument), flags.overrides);
         const dir = outputDir(sweep, options.out, shard, options.resume === true);
+        const threads = workerThreads(requested, shardRuns(sweep.runs, shard ?? { index: 0, count: 1 }));
+        const workers = threads.workers;
+        checkSweepMemory(sweep, workers, shard);
+        if (!options.quiet) for (const note of [...sweep.notes, threads.note ?? []].flat()) process.stderr.write(`sapient: note: ${note}\n`);
 
         const stop = listenForStop();
         let progress: Progress | undefined;
@@ -109,13 +120,9 @@ function parseShard(text: string): Shard {
   return { index, count };
 }
 
-/** The sweep file: the argument as a path when it exists, else the shipped sweep of that name. */
-function locateSweep(argument: string): string {
-  return locateShipped(argument, SWEEPS_DIR, 'a readable sweep file (YAML or JSON), or the name of a shipped sweep', (names) => ` (shipped: ${names.join(', ')})`);
-}
 
 function outputDir(sweep: Sweep, out: string | undefined, shard: Shard | undefined, resume: boolean): string {
-  if (out !== undefined) return resolve(out);
+  if (out !== undefined) return outDirectory(out);
   const name = shard && shard.count > 1 ? `${sweep.name}-shard${shard.index}of${shard.count}` : sweep.name;
   const base = resolve('results', name);
   return resume ? base : freshDirectory(base);
@@ -126,8 +133,10 @@ function report(sweep: Sweep, result: SweepResult, quiet: boolean, argument: str
   const part = result.shard.count > 1 ? `, shard ${result.shard.index}/${result.shard.count}` : '';
   if (result.status === 'interrupted') {
     const shardFlag = result.shard.count > 1 ? ` --shard ${result.shard.index}/${result.shard.count}` : '';
+    // The same overrides, or the sweep to resume is not the same sweep.
+    const overrides = sweep.overrides.map((o) => ` ${o.source.split(' ')[0]} ${shellWord(o.source.slice(o.source.indexOf(' ') + 1))}`).join('');
     process.stderr.write(
-      `sapient: interrupted: ${readable(result.committed)} of ${counted(result.runs, 'run')} ${result.committed === 1 ? 'is' : 'are'} on disk in ${where}/; finish them with: sapient sweep ${argument}${shardFlag} --out ${where} --resume\n`,
+      `sapient: interrupted: ${readable(result.committed)} of ${counted(result.runs, 'run')} ${result.committed === 1 ? 'is' : 'are'} on disk in ${where}/; finish them with: sapient sweep ${shellWord(argument)}${overrides}${shardFlag} --out ${shellWord(where)} --resume\n`,
     );
     process.exitCode = stop.exitCode();
     return;
@@ -145,4 +154,9 @@ function report(sweep: Sweep, result: SweepResult, quiet: boolean, argument: str
     process.stderr.write(`sapient: ${readable(result.failed)} of ${counted(result.runs, 'run')} failed; their point, replicate, seed and error are in ${where}/${SWEEP_FILES.failures}\n`);
     process.exitCode = EXIT.failedRuns;
   }
+}
+
+/** A word as a shell reads it back: quoted when it holds anything but plain characters. */
+export function shellWord(text: string): string {
+  return /^[\w.,:=/+@%-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
 }

@@ -1,14 +1,15 @@
 import { Command } from '@commander-js/extra-typings';
-import { loadSweep, type SampleDesign } from '../batch/sweep-file.js';
-import { readDocument } from '../config/document.js';
+import { existsSync } from 'node:fs';
+import { loadSweep } from '../batch/sweep-file.js';
 import { InputError } from '../config/problems.js';
-import { scenarioNotes, validateScenario } from '../config/scenario.js';
+import { scenarioNotes } from '../config/scenario.js';
 import type { Scenario } from '../config/schema.js';
-import { action, collect, loadWithFlags, readable, shownPath } from './common.js';
-import { locateScenario, locateShipped, SWEEPS_DIR } from './scenarios.js';
-
-/** Keys only a sweep file has: a file with one of them is checked as a sweep. */
-const SWEEP_KEYS = ['scenario', 'replicates', 'vary', 'sample', 'set', 'seeds'];
+import { SCENARIOS_DIR, shippedFile, SWEEPS_DIR } from '../config/shipped.js';
+import { defaultWorkers } from '../workers/pool.js';
+import { action, collect, counted, flagOverrides, loadWithFlags, readable, shownPath } from './common.js';
+import { costLine, measureRate, parameterRanges, sizeText } from './cost.js';
+import { checkRunMemory, checkSweepMemory, timelineNote } from './limits.js';
+import { kindOf, locateScenario } from './scenarios.js';
 
 /** The shape of a valid scenario in a few words, so that a typo in a size shows at a glance. */
 export function outline(s: Scenario): string {
@@ -46,70 +47,43 @@ Examples:
     .action(
       action((argument, flags) => {
         const file = locateFile(argument);
-        if (isSweep(file)) {
+        if (kindOf(file).kind === 'sweep') {
           validateSweep(file, flags);
           return;
         }
-        const { loaded } = loadWithFlags(file, flags);
+        const { loaded, notes } = loadWithFlags(file, flags);
+        checkRunMemory(loaded.scenario, shownPath(file));
         process.stdout.write(`${shownPath(file)}: valid (${outline(loaded.scenario)})\n`);
-        for (const note of scenarioNotes(loaded.scenario)) process.stderr.write(`sapient: note: ${note}\n`);
+        for (const note of [...notes, ...scenarioNotes(loaded.scenario), timelineNote(loaded.scenario) ?? []].flat()) process.stderr.write(`sapient: note: ${note}\n`);
       }),
     );
 }
 
 /** A file, else a shipped scenario of that name, else a shipped sweep. */
 function locateFile(argument: string): string {
-  try {
-    return locateScenario(argument);
-  } catch (e) {
-    if (!(e instanceof InputError)) throw e;
-    try {
-      return locateShipped(argument, SWEEPS_DIR, '', () => '');
-    } catch {
-      throw e;
-    }
-  }
-}
-
-function isSweep(file: string): boolean {
-  let data: unknown;
-  try {
-    data = readDocument(file).data;
-  } catch {
-    // Unreadable or malformed: the scenario loader reports it.
-    return false;
-  }
-  return data !== null && typeof data === 'object' && !Array.isArray(data) && SWEEP_KEYS.some((k) => k in data);
+  if (existsSync(argument)) return argument;
+  return shippedFile(argument, SCENARIOS_DIR) ?? shippedFile(argument, SWEEPS_DIR) ?? locateScenario(argument);
 }
 
 function validateSweep(file: string, flags: { set?: string[]; seed?: string; ticks?: string }): void {
-  const given = [flags.set?.length ? '--set' : '', flags.seed !== undefined ? '--seed' : '', flags.ticks !== undefined ? '--ticks' : ''].filter((f) => f !== '');
-  if (given.length > 0) {
-    throw new InputError([{ source: given.join(', '), path: '', expected: 'no overrides with a sweep file (a sweep sets its parameters in set:, vary: or sample:)', found: given.join(', ') }]);
+  if (flags.seed !== undefined) {
+    const source = `--seed ${flags.seed}`;
+    throw new InputError([{ source, path: 'seed', expected: "no --seed with a sweep file: each run's seed is derived from the sweep's root seed (seed: in the file)", found: source }]);
   }
-  const sweep = loadSweep(file);
-  // Already checked by loadSweep at every point; validated again (the sweep's set: as overrides, as the sweep does) for its outline.
-  const overrides = sweep.set.map((s) => ({ ...s, source: `set: ${s.path}` }));
-  const scenario = validateScenario({ source: file, data: sweep.scenario.document, locate: () => undefined }, overrides);
-  const points = sweep.points.length;
-  const design = `${readable(points)} point${points === 1 ? '' : 's'} x ${readable(sweep.replicates)} replicate${sweep.replicates === 1 ? '' : 's'} = ${readable(sweep.runs)} run${sweep.runs === 1 ? '' : 's'}`;
-  const over: string[] = [];
-  if (sweep.vary.length > 0) over.push(`varies ${sweep.vary.map((v) => v.path).join(', ')}`);
-  if (sweep.sample) over.push(`${designName(sweep.sample)} over ${sweep.sample.ranges.map((r) => r.path).join(', ')}`);
-  const parameters = over.map((o) => `; ${o}`).join('');
-  process.stdout.write(`${shownPath(file)}: valid sweep (${design}${parameters}; each run: ${outline(scenario)})\n`);
-}
-
-/** A sampled design as a person names it, with what sizes it. */
-function designName(sample: SampleDesign): string {
-  switch (sample.method) {
-    case 'lhs':
-      return 'Latin hypercube';
-    case 'sobol':
-      return 'Sobol';
-    case 'saltelli':
-      return `Saltelli (N = ${readable(sample.n)}${sample.secondOrder ? ', second order' : ''})`;
-    case 'morris':
-      return `Morris (${readable(sample.n)} trajectories, ${sample.levels} levels)`;
-  }
+  const { overrides, problems } = flagOverrides(flags);
+  if (problems.length > 0) throw new InputError(problems);
+  const sweep = loadSweep(file, overrides);
+  const workers = defaultWorkers();
+  checkSweepMemory(sweep, workers);
+  const { sizes, largest, stops } = sweep.cost;
+  const design = `${counted(sweep.points.length, 'point')} x ${counted(sweep.replicates, 'replicate')} = ${counted(sweep.runs, 'run')}`;
+  const skills = counted(sizes.skills.max, 'skill');
+  const each = `${sizes.skills.min === sizes.skills.max ? skills : `${sizeText(sizes.skills)} skills`}, ${sizeText(sizes.bands)} band${sizes.bands.max === 1 ? '' : 's'} of ${sizeText(sizes.bandSize)}, ${sizeText(sizes.ticks)} tick${sizes.ticks.max === 1 ? '' : 's'}${stops.length === 0 ? '' : ` at most (stop ${stops.join(' or ')})`}`;
+  const lines = [
+    `${shownPath(file)}: valid sweep (${design}; each run: ${each})`,
+    ...parameterRanges(sweep),
+    costLine(sweep, workers, measureRate(largest.scenario)),
+  ];
+  process.stdout.write(`${lines.join('\n  ')}\n`);
+  for (const note of sweep.notes) process.stderr.write(`sapient: note: ${note}\n`);
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
-import { describeValue, InputError, type Problem } from './problems.js';
+import { isScalar, LineCounter, parseDocument } from 'yaml';
+import { describeValue, excerpt, InputError, type Problem } from './problems.js';
 
 export type PathKey = string | number;
 
@@ -11,22 +11,49 @@ export type PathKey = string | number;
 export interface SourceDocument {
   /** The file name as the user gave it. */
   source: string;
+  /** The parsed document; undefined for a file with nothing in it (blank, or comments only). */
   data: unknown;
   /** Line and column of the value at `path`, or of its nearest ancestor present in the file. */
   locate(path: readonly PathKey[]): { line: number; column: number } | undefined;
+  /** The value at `path` as written in the file (`9007199254740993`, `0x10`), when it is a scalar there. */
+  written?(path: readonly PathKey[]): string | undefined;
 }
+
+/** At most this many aliases are expanded: a few nested anchors can otherwise stand for billions of nodes. */
+const MAX_ALIASES = 100;
 
 /** Reads a YAML or JSON file (by extension); a missing, unreadable or malformed file is an InputError. */
 export function readDocument(file: string): SourceDocument {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const found = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : `an unreadable file (${code ?? String(e)})`;
     throw new InputError([{ source: file, path: '', expected: 'a readable YAML or JSON file', found }]);
   }
+  const text = asText(bytes);
+  if (text === undefined) {
+    const at = bytes.findIndex((b) => b === 0x7f || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d));
+    const where = at >= 0 ? `a control byte at offset ${at}` : 'bytes that are not UTF-8';
+    throw new InputError([{ source: file, path: '', expected: 'a YAML or JSON text file', found: `binary data (${bytes.length} bytes; ${where})` }]);
+  }
   return parseText(text, file, file.toLowerCase().endsWith('.json'));
+}
+
+/**
+ * The file's text, or undefined when it is binary: bytes that are not UTF-8, or control
+ * characters other than tab, line feed, form feed and carriage return. Such a file's bytes
+ * must not be echoed to the terminal in a message.
+ */
+function asText(bytes: Buffer): string | undefined {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+  return /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/.test(text) ? undefined : text;
 }
 
 export function parseText(text: string, source: string, json = false): SourceDocument {
@@ -49,7 +76,16 @@ export function parseText(text: string, source: string, json = false): SourceDoc
       }),
     );
   }
-  const data = doc.toJS({ maxAliasCount: 100 });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (e) {
+    // The yaml package refuses an alias bomb with a ReferenceError; anything else is ours.
+    if (!(e instanceof ReferenceError) || !/alias/i.test(e.message)) throw e;
+    throw new InputError([{ source, path: '', expected: `YAML whose aliases (*name) expand to at most ${MAX_ALIASES} nodes`, found: 'aliases that expand without bound (an alias bomb)' }]);
+  }
+  // A blank file, or one of comments only, is nothing; `{}` or `~` is a value written on purpose.
+  const empty = doc.contents === null || (isScalar(doc.contents) && doc.contents.source === '' && data === null);
   const locate = (path: readonly PathKey[]) => {
     for (let n = path.length; n >= 0; n--) {
       const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
@@ -60,17 +96,26 @@ export function parseText(text: string, source: string, json = false): SourceDoc
     }
     return undefined;
   };
-  return { source, data: data ?? {}, locate };
+  const written = (path: readonly PathKey[]) => {
+    const node = doc.getIn(path, true);
+    return isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
+  };
+  return { source, data: empty ? undefined : data, locate, written };
 }
 
 /** A document's top level must be a mapping. */
 export function expectMapping(doc: SourceDocument, what: string): Record<string, unknown> {
+  if (doc.data === undefined) {
+    // An empty file would run every parameter at its default, which is never what a file given by name means.
+    throw new InputError([{ source: doc.source, path: '', expected: `${what}, or {} to run every parameter at its default`, found: 'an empty file' }]);
+  }
   if (doc.data === null || typeof doc.data !== 'object' || Array.isArray(doc.data)) {
     throw new InputError([{ source: doc.source, line: 1, column: 1, path: '', expected: what, found: describeValue(doc.data) }]);
   }
   return doc.data as Record<string, unknown>;
 }
 
+/** The parser's message on one line, without its position (given apart) and without any of the file's bytes beyond a short excerpt. */
 function firstLine(message: string): string {
-  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  return excerpt(message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), 120);
 }

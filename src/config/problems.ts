@@ -69,15 +69,36 @@ export function formatProblem(p: Problem): string {
   return `${where}:${path} expected ${p.expected}, found ${p.found}`;
 }
 
+/** The longest string quoted whole in a message; a longer one is cut, with its length. */
+const QUOTED_MAX = 60;
+
 /** A value as a user would recognise it in a message. */
 export function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null (an empty value)';
-  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'string') return `'${excerpt(v, QUOTED_MAX)}'`;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return v.length <= 5 && v.every((x) => typeof x !== 'object' || x === null) ? `[${v.map(describeValue).join(', ')}]` : `a list of ${v.length}`;
+  // YAML's tags make other kinds of value: !!binary, !!set, !!omap, !!timestamp.
+  if (v instanceof Uint8Array) return `binary data (!!binary, ${v.length} bytes)`;
+  if (v instanceof Set) return `a set (!!set) of ${v.size}`;
+  if (v instanceof Map) return `an ordered mapping (!!omap) of ${v.size}`;
+  if (v instanceof Date) return `a timestamp (${Number.isNaN(v.getTime()) ? 'invalid' : v.toISOString()})`;
   if (typeof v === 'object') return 'a mapping';
   return String(v);
+}
+
+/**
+ * Text from the user's input as it may be shown on a terminal: control characters escaped
+ * (\n, \u001b: a stray escape sequence must not drive the terminal), and at most `max`
+ * characters, the rest counted.
+ */
+export function excerpt(text: string, max: number): string {
+  const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  const escape = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffd]/g, (c) => named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const chars = [...text];
+  if (chars.length <= max) return escape(text);
+  return `${escape(chars.slice(0, max).join(''))}... (${chars.length} characters)`;
 }
 
 /** The candidate closest to `word` by edit distance, if it is plausibly a typo of it. */

@@ -43,6 +43,10 @@ export function parseSetFlag(text: string): Override | Problem {
   } catch {
     value = raw;
   }
+  // Beyond 2^53 a decimal integer reads as a neighbour, and no parameter goes that far: shown as given.
+  if (typeof value === 'number' && !Number.isSafeInteger(value) && /^\s*[-+]?\d+\s*$/.test(raw)) {
+    return { source, path, expected: paramSpec(path)?.expected ?? 'a number', found: raw.trim() };
+  }
   return { path, value, source };
 }
 
@@ -122,7 +126,19 @@ function issueProblems(issue: z.core.$ZodIssue, doc: SourceDocument, overrides: 
     return [{ ...where(path, doc, overrides), path: dotted(path), expected: String(issue.params.expected), found: String(issue.params.found) }];
   }
   const spec = paramSpec(dotted(path));
-  return [{ ...where(path, doc, overrides), path: dotted(path), expected: spec?.expected ?? expectedFromIssue(issue), found: describeValue(issue.input) }];
+  return [{ ...where(path, doc, overrides), path: dotted(path), expected: spec?.expected ?? expectedFromIssue(issue), found: foundValue(issue.input, path, doc, overrides) }];
+}
+
+/**
+ * A value found in the file as the user wrote it, when reading it changed it: a number
+ * beyond 2^53 (9007199254740993 reads as ...992), 0x10, 1e3. A message that shows another
+ * number than the one written would send the user looking for it in vain.
+ */
+function foundValue(input: unknown, path: readonly PathKey[], doc: SourceDocument, overrides: Map<string, Override>): string {
+  const shown = describeValue(input);
+  if (typeof input !== 'number' || where(path, doc, overrides).source !== doc.source) return shown;
+  const written = doc.written?.(path);
+  return written !== undefined && written !== shown ? written : shown;
 }
 
 /** The keys allowed at a path of the scenario: for the suggestions of unknown keys. */
@@ -179,7 +195,9 @@ function crossChecks(s: Scenario, doc: SourceDocument, overrides: Map<string, Ov
   if (s.skills.difficultyMin > s.skills.difficultyMax) add(['skills', 'difficultyMin'], `a number no greater than skills.difficultyMax (${s.skills.difficultyMax})`, s.skills.difficultyMin);
   s.skills.list?.forEach((entry, k) =>
     entry.prerequisites.forEach((p, j) => {
-      if (p >= k) add(['skills', 'list', k, 'prerequisites', j], `the index of an earlier skill (0 to ${k - 1}): prerequisites form a DAG over lower-numbered skills`, p);
+      if (p < k) return;
+      const expected = k === 0 ? 'no prerequisites for the first skill (skills.list[0]): a prerequisite is an earlier skill' : `the index of an earlier skill (0 to ${k - 1}): prerequisites form a DAG over lower-numbered skills`;
+      add(['skills', 'list', k, 'prerequisites', j], expected, p);
     }),
   );
   if (s.population.initialSkills !== 'all') {
@@ -194,6 +212,27 @@ function crossChecks(s: Scenario, doc: SourceDocument, overrides: Map<string, Ov
     if (event.at > s.ticks && !shortened) add(['events', e, 'at'], `a tick from 1 to ticks (${s.ticks})`, event.at);
   });
   return problems;
+}
+
+/**
+ * A note for each parameter given more than once on the command line, saying which value
+ * counts: the last `--set` of a path, and `--seed` or `--ticks` over any `--set`.
+ */
+export function overrideNotes(overrides: readonly Override[]): string[] {
+  const notes: string[] = [];
+  const last = new Map<string, Override>();
+  for (const o of overrides) {
+    const earlier = last.get(o.path);
+    if (earlier) notes.push(winsOver(o, earlier.source));
+    last.set(o.path, o);
+  }
+  return notes;
+}
+
+/** `later` is applied after a value from `earlier` (a flag, or `set: ... of <file>`): the note that says so. */
+export function winsOver(later: Override, earlier: string): string {
+  const why = !earlier.startsWith('--') ? '' : later.source.startsWith('--set') ? ': the last --set of a parameter counts' : `: ${later.source.split(' ')[0]} counts over --set`;
+  return `${later.source} wins over ${earlier}${why}`;
 }
 
 /** What a user should know of a valid scenario: events a shortened run ends before. */

@@ -119,6 +119,8 @@ const SEED_MAX = Number.MAX_SAFE_INTEGER;
 
 const top = section('', {
   description: text('', 'One line shown by `sapient scenarios`: what the scenario shows.'),
+  headline: choice(['paradox', 'skill-change', 'skills-present', 'skill-kept'] as const, 'paradox',
+    "The figure `sapient run`'s one-line result reports: paradox, the stasis and rise of the shared lexicon; skill-change, the change of mean skill per generation (Henrich); skills-present, the mean number of skills present over the run's second half (Strimling); skill-kept, whether each skill is still mastered at the end (Powell). Changes nothing in the run.", true),
   seed: num(1, { int: true, min: 0, max: SEED_MAX, unit: '-', description: 'Root seed of the run; `--seed` overrides it.', fixed: true }),
   ticks: num(500000, { int: true, min: 1, max: 1e9, unit: 'ticks', description: 'Length of the run (its horizon: a stop condition may end it earlier).', fixed: true }),
   yearsPerTick: num(1, { above: true, min: 0, max: 1e6, unit: 'years/tick', description: 'Calendar length of one tick; only converts ticks to years in the output.', fixed: true }),

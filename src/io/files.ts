@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../config/problems.js';
 
@@ -9,15 +9,81 @@ export function temporaryName(file: string): string {
   return join(dirname(file), `.${file.split(/[\\/]/).pop()}.${process.pid}.${temporaries++}.tmp`);
 }
 
-/** Writes a whole file atomically: a reader sees the old file or the new one, never a part. */
-export function writeFileAtomic(file: string, content: string): void {
+/** `temporaryName`'s form: the file's name, the writing process's id, a counter. */
+const TEMPORARY = /^\..+\.(\d+)\.\d+\.tmp$/;
+
+/**
+ * The temporary files in `dir` that a sapient process left when it was killed mid-write
+ * (kill -9, a crash, the machine's out-of-memory killer): its process is gone from this
+ * machine. They are not results: an output directory holding only them counts as empty.
+ */
+export function staleTemporaries(dir: string): string[] {
+  return readdirSync(dir).filter((name) => {
+    const m = TEMPORARY.exec(name);
+    return m !== null && Number(m[1]) !== process.pid && !processAlive(Number(m[1]));
+  });
+}
+
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: the process exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Writes a whole file atomically and durably: a reader sees the old file or the new one,
+ * never a part, and after a crash of the machine the new one is whole or absent. The
+ * content is forced to the disk before the rename (else a crash may leave the new name on
+ * an empty file), and the directory after it (else the rename itself may be lost).
+ * With `replace: false`, a file already there is kept and the write fails with EEXIST,
+ * even when another process made it a moment ago (a hard link does not replace).
+ */
+export function writeFileAtomic(file: string, content: string, { replace = true }: { replace?: boolean } = {}): void {
   const temporary = temporaryName(file);
   try {
-    writeFileSync(temporary, content);
-    renameSync(temporary, file);
-  } catch (e) {
+    // 'w', not 'wx': a temporary of a killed process that had this pid would otherwise block the write.
+    const fd = openSync(temporary, 'w');
+    try {
+      writeFileSync(fd, content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    if (replace) renameSync(temporary, file);
+    else moveWithoutReplacing(temporary, file);
+  } finally {
+    // Gone after a rename; after a link, or a failure, the temporary name is left to remove.
     rmSync(temporary, { force: true });
-    throw e;
+  }
+  syncDirectory(dirname(file));
+}
+
+function moveWithoutReplacing(temporary: string, file: string): void {
+  try {
+    linkSync(temporary, file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // File systems without hard links: the check and the rename are then two steps.
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw e;
+    if (existsSync(file)) throw Object.assign(new Error(`file exists: ${file}`), { code: 'EEXIST' });
+    renameSync(temporary, file);
+  }
+}
+
+/** Forces a directory's entries (a rename in it) to the disk; where a directory cannot be opened for that (Windows), nothing. */
+export function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Not supported here: the rename is as durable as the system makes it.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -30,7 +96,8 @@ export function prepareOutputDir(dir: string, force: boolean, flag = '--out'): v
     if (!statSync(dir).isDirectory()) {
       throw new InputError([{ source: flag, path: '', expected: 'a directory for the results', found: `${dir}, which is a file` }]);
     }
-    const entries = readdirSync(dir);
+    const stale = staleTemporaries(dir);
+    const entries = readdirSync(dir).filter((e) => !stale.includes(e));
     if (entries.length > 0 && !force) {
       throw new InputError([
         {
@@ -41,6 +108,7 @@ export function prepareOutputDir(dir: string, force: boolean, flag = '--out'): v
         },
       ]);
     }
+    for (const name of stale) rmSync(join(dir, name), { recursive: true, force: true });
   }
   try {
     makeDirectories(dir);
@@ -106,10 +174,10 @@ function makeDirectories(dir: string): void {
   }
 }
 
-/** The first of `base`, `base-2`, `base-3`... that does not exist or is empty. */
+/** The first of `base`, `base-2`, `base-3`... that does not exist or is empty (but for stale temporaries). */
 export function freshDirectory(base: string): string {
   for (let n = 1; ; n++) {
     const dir = n === 1 ? base : `${base}-${n}`;
-    if (!existsSync(dir) || (statSync(dir).isDirectory() && readdirSync(dir).length === 0)) return dir;
+    if (!existsSync(dir) || (statSync(dir).isDirectory() && readdirSync(dir).length === staleTemporaries(dir).length)) return dir;
   }
 }

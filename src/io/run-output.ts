@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildCatalogue, catalogueEntries } from '../agents/catalogue.js';
 import type { LoadedScenario, Override } from '../config/scenario.js';
-import type { SkillEntry } from '../config/schema.js';
+import type { Scenario, SkillEntry } from '../config/schema.js';
+import type { Sample } from '../sim/observe.js';
 import { simulateAsync, type Summary } from '../sim/run.js';
 import { writeFileAtomic } from './files.js';
 import { type Provenance, provenance } from './provenance.js';
@@ -14,8 +17,16 @@ export const RUN_FILES = { timeline: 'timeline.csv', summary: 'summary.csv', man
 /** Key columns that start every row, so that tables of several runs can be concatenated. */
 export const KEY_COLUMNS = ['run_id', 'seed'] as const;
 
-export function runId(scenarioName: string, seed: number): string {
-  return `${scenarioName}-${seed}`;
+/**
+ * A run's id: `<scenario>-<seed>-<hash>`, the hash the first 8 hex digits of the SHA-256 of
+ * the resolved parameters (all but `description` and `headline`, which change nothing in
+ * the run), so that runs of one scenario file with different overrides (`--set`) do not
+ * share an id when their tables are put together.
+ */
+export function runId(scenarioName: string, scenario: Scenario): string {
+  const { description: _description, headline: _headline, ...parameters } = scenario;
+  const hash = createHash('sha256').update(JSON.stringify(parameters)).digest('hex').slice(0, 8);
+  return `${scenarioName}-${scenario.seed}-${hash}`;
 }
 
 export interface RunRequest {
@@ -27,16 +38,34 @@ export interface RunRequest {
   /** The command line that asked for the run, for the manifest. */
   command: readonly string[];
   onProgress?: (tick: number, ticks: number) => void;
-  /** Aborting stops the run: the partial timeline is removed and the promise rejects. */
+  /** Every sample, as it is written to the timeline. */
+  onSample?: (sample: Sample) => void;
+  /**
+   * Aborting stops the run: the timeline written so far is kept, the manifest says the run
+   * was interrupted and at which tick, and there is no summary.
+   */
   signal?: AbortSignal;
 }
 
-export interface RunRecord {
+export type RunRecord = CompleteRun | InterruptedRun;
+
+export interface CompleteRun {
+  status: 'complete';
   runId: string;
   dir: string;
   summary: Summary;
   /** K, the size of the catalogue the run used. */
   skills: number;
+  files: { name: string; rows: number }[];
+}
+
+export interface InterruptedRun {
+  status: 'interrupted';
+  runId: string;
+  dir: string;
+  /** The last tick simulated, and the last one sampled into the timeline. */
+  tick: number;
+  sampledTick: number;
   files: { name: string; rows: number }[];
 }
 
@@ -46,6 +75,9 @@ export interface RunRecord {
  */
 export interface RunManifest extends Provenance {
   runId: string;
+  /** `interrupted`: stopped by a signal at `interrupted.tick`; the timeline holds the samples to then, and there is no summary. */
+  status: 'complete' | 'interrupted';
+  interrupted?: { tick: number; sampledTick: number; reason: string };
   command: readonly string[];
   scenario: { name: string; file: string; path: string };
   overrides: { source: string; path: string; value: unknown }[];
@@ -60,40 +92,24 @@ export interface RunManifest extends Provenance {
 
 /**
  * Runs a validated scenario into `dir`: the timeline is streamed as samples arrive; the
- * summary and then the manifest are written last, so a manifest means a complete run.
+ * summary and then the manifest are written last, so a manifest that says `complete` means
+ * a complete run. A run stopped by the signal keeps its timeline so far, and says so in its
+ * manifest.
  */
 export async function writeRun(request: RunRequest): Promise<RunRecord> {
   const { loaded, dir } = request;
   const { scenario } = loaded;
+  // Stopped before anything is written: nothing is.
+  request.signal?.throwIfAborted();
   const seed = scenario.seed;
-  const id = runId(loaded.name, seed);
+  const id = runId(loaded.name, scenario);
   const origin = provenance();
   const catalogue = catalogueEntries(buildCatalogue(scenario, seed), scenario.skills.boostScale);
   const started = new Date();
   const clock = performance.now();
-
-  const timeline = openTableFile(join(dir, RUN_FILES.timeline), [...KEY_COLUMNS, ...TIMELINE_COLUMNS]);
-  let summary: Summary;
-  let timelineRows: number;
-  try {
-    summary = await simulateAsync(scenario, {
-      onSample: (sample) => timeline.append([id, seed, ...timelineValues(sample)]),
-      onProgress: request.onProgress,
-      signal: request.signal,
-    });
-    timelineRows = timeline.commit();
-  } catch (e) {
-    timeline.abandon();
-    throw e;
-  }
-
-  writeFileAtomic(join(dir, RUN_FILES.summary), csvLine([...KEY_COLUMNS, ...SUMMARY_COLUMNS]) + csvLine([id, seed, ...summaryValues(summary)]));
-  const files = [
-    { name: RUN_FILES.timeline, rows: timelineRows },
-    { name: RUN_FILES.summary, rows: 1 },
-  ];
-  const manifest: RunManifest = {
+  const manifestOf = (files: RunManifest['files'], ending: Pick<RunManifest, 'status' | 'interrupted'>): RunManifest => ({
     runId: id,
+    ...ending,
     ...origin,
     command: request.command,
     scenario: { name: loaded.name, file: loaded.file, path: resolve(loaded.file) },
@@ -105,7 +121,49 @@ export async function writeRun(request: RunRequest): Promise<RunRecord> {
     finished: new Date().toISOString(),
     wallSeconds: (performance.now() - clock) / 1000,
     files,
-  };
-  writeFileAtomic(join(dir, RUN_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
-  return { runId: id, dir, summary, skills: catalogue.length, files };
+  });
+
+  const timeline = openTableFile(join(dir, RUN_FILES.timeline), [...KEY_COLUMNS, ...TIMELINE_COLUMNS]);
+  // The tick reached, to the tick: the caller's progress is passed on at its own pace.
+  let tick = 0;
+  let sampledTick = 0;
+  const every = Math.max(1, Math.floor(scenario.ticks / 200));
+  let summary: Summary;
+  let timelineRows: number;
+  try {
+    summary = await simulateAsync(scenario, {
+      onSample: (sample) => {
+        timeline.append([id, seed, ...timelineValues(sample)]);
+        sampledTick = sample.tick;
+        request.onSample?.(sample);
+      },
+      onProgress: (t, ticks) => {
+        tick = t;
+        if (t % every === 0 || t === ticks) request.onProgress?.(t, ticks);
+      },
+      progressEvery: 1,
+      signal: request.signal,
+    });
+    timelineRows = timeline.commit();
+  } catch (e) {
+    if (!request.signal?.aborted) {
+      timeline.abandon();
+      throw e;
+    }
+    // Stopped: what was simulated is kept, marked as such; a summary of another run must not stand beside it.
+    const rows = timeline.commit();
+    rmSync(join(dir, RUN_FILES.summary), { force: true });
+    const files = [{ name: RUN_FILES.timeline, rows }];
+    const reason = request.signal.reason instanceof Error ? request.signal.reason.message : String(request.signal.reason);
+    writeFileAtomic(join(dir, RUN_FILES.manifest), `${JSON.stringify(manifestOf(files, { status: 'interrupted', interrupted: { tick, sampledTick, reason } }), null, 2)}\n`);
+    return { status: 'interrupted', runId: id, dir, tick, sampledTick, files };
+  }
+
+  writeFileAtomic(join(dir, RUN_FILES.summary), csvLine([...KEY_COLUMNS, ...SUMMARY_COLUMNS]) + csvLine([id, seed, ...summaryValues(summary)]));
+  const files = [
+    { name: RUN_FILES.timeline, rows: timelineRows },
+    { name: RUN_FILES.summary, rows: 1 },
+  ];
+  writeFileAtomic(join(dir, RUN_FILES.manifest), `${JSON.stringify(manifestOf(files, { status: 'complete' }), null, 2)}\n`);
+  return { status: 'complete', runId: id, dir, summary, skills: catalogue.length, files };
 }

@@ -1,10 +1,12 @@
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { temporaryName } from './files.js';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { syncDirectory, temporaryName } from './files.js';
 import { csvLine } from './records.js';
 
 /**
  * A CSV table written row by row while a run goes on, under a temporary name, and renamed
- * into place by `commit`: a reader never sees a half-written table under the real name.
+ * into place by `commit`, once on the disk: a reader never sees a half-written table under
+ * the real name, even after a crash of the machine.
  */
 export interface TableFile {
   readonly file: string;
@@ -48,8 +50,11 @@ export function openTableFile(file: string, header: readonly string[]): TableFil
     },
     commit() {
       flush();
+      // On the disk before it takes the real name: a crash must not leave a timeline.csv cut short.
+      if (open) fsyncSync(fd);
       close();
       renameSync(temporary, file);
+      syncDirectory(dirname(file));
       return rows;
     },
     abandon() {

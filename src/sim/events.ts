@@ -1,7 +1,7 @@
 import { removeAgent } from '../agents/population.js';
 import { setParameter } from '../config/schema.js';
 import { uniformInt } from './rng.js';
-import { buildContact } from './topology.js';
+import { buildNeighbours } from './topology.js';
 import { refreshDerived, type World } from './world.js';
 
 /**
@@ -21,7 +21,7 @@ export function scenarioEvents(world: World): void {
     }
     if (contact) {
       const m = world.params.migration;
-      world.contact = buildContact(m.topology, world.pop.bands, m, world.rng.topology);
+      world.neighbours = buildNeighbours(m.topology, world.pop.bands, m, world.rng.topology);
     }
     refreshDerived(world);
     if (event.cull !== undefined) cull(world, event.cull);

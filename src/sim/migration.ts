@@ -1,7 +1,7 @@
 import { addEntry } from '../agents/lexicon.js';
 import { moveAgent } from '../agents/population.js';
 import { geometricSkip, uniformInt } from './rng.js';
-import { neighbour, neighbourCount } from './topology.js';
+import { neighbourAt, neighbourCount } from './topology.js';
 import { orderBuffer, type World } from './world.js';
 
 /**
@@ -34,9 +34,10 @@ export function migration(world: World): void {
   for (let j = 0; j < migrants; j++) {
     const i = order[j];
     const from = pop.band[i];
-    const around = neighbourCount(world.contact, from);
-    if (around === 0) continue;
-    const to = neighbour(world.contact, from, uniformInt(rng, around));
+    const around = world.neighbours[from];
+    const count = neighbourCount(around, from);
+    if (count === 0) continue;
+    const to = neighbourAt(around, from, uniformInt(rng, count));
     moveAgent(pop, i, to);
     if (m.borrowRate > 0) borrow(world, i, from, to);
   }

@@ -4,35 +4,17 @@ import { type Rng, uniformInt } from './rng.js';
 export type Topology = Scenario['migration']['topology'];
 
 /**
- * The contact graph of the bands. A complete graph is not listed (B bands would need B(B-1)
- * entries): every other band is a neighbour, in increasing order, as a list would give them.
- */
-export interface Contact {
-  readonly bands: number;
-  /** Each band's neighbours in increasing order; null for the complete graph. */
-  readonly lists: Int32Array[] | null;
-}
-
-/** The number of neighbours of band b. */
-export function neighbourCount(contact: Contact, b: number): number {
-  return contact.lists === null ? contact.bands - 1 : contact.lists[b].length;
-}
-
-/** Band b's neighbour number r (0-based, in increasing order of band). */
-export function neighbour(contact: Contact, b: number, r: number): number {
-  if (contact.lists === null) return r < b ? r : r + 1;
-  return contact.lists[b][r];
-}
-
-export function buildContact(topology: Topology, bands: number, migration: Scenario['migration'], rng: Rng): Contact {
-  return { bands, lists: topology === 'complete' ? null : buildNeighbours(topology, bands, migration, rng) };
-}
-
-/**
  * Neighbours of every band on the contact graph. The graph is undirected; a band with no
- * neighbour (one band alone) simply has nowhere to migrate to.
+ * neighbour (one band alone) simply has nowhere to migrate to. Read a band's neighbours
+ * with `neighbourCount` and `neighbourAt`, not from the list directly: the complete graph
+ * is not listed (B(B - 1) entries, 10^8 for 10,000 bands), every band shares one list of
+ * all the bands instead, itself included.
  */
 export function buildNeighbours(topology: Topology, bands: number, migration: Scenario['migration'], rng: Rng): Int32Array[] {
+  if (topology === 'complete' && bands > 1) {
+    const every = Int32Array.from({ length: bands }, (_, b) => b);
+    return Array.from({ length: bands }, () => every);
+  }
   const sets: Set<number>[] = Array.from({ length: bands }, () => new Set<number>());
   const link = (a: number, b: number) => {
     if (a === b) return;
@@ -76,4 +58,25 @@ export function buildNeighbours(topology: Topology, bands: number, migration: Sc
     }
   }
   return sets.map((s) => Int32Array.from([...s].sort((a, b) => a - b)));
+}
+
+/**
+ * Only the complete graph's shared list holds a band itself, and at its own index: every
+ * other list leaves the band out (no self-loops).
+ */
+function holdsItself(around: Int32Array, band: number): boolean {
+  return around[band] === band;
+}
+
+/** The number of neighbours of `band`, whose list is `around`. */
+export function neighbourCount(around: Int32Array, band: number): number {
+  return holdsItself(around, band) ? around.length - 1 : around.length;
+}
+
+/**
+ * The j-th neighbour of `band` in increasing order (j below neighbourCount): the same band
+ * for the same j whether the complete graph is listed or shared.
+ */
+export function neighbourAt(around: Int32Array, band: number, j: number): number {
+  return holdsItself(around, band) && j >= band ? around[j + 1] : around[j];
 }

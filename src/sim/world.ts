@@ -6,7 +6,7 @@ import { createPopulation, type Population } from '../agents/population.js';
 import { InnovationSampler } from './innovation.js';
 import { type Rng, stream } from './rng.js';
 import { Thinning } from './thinning.js';
-import { buildContact, type Contact } from './topology.js';
+import { buildNeighbours } from './topology.js';
 
 /** Learning events and gains per channel since the last sample. */
 export interface ChannelCounts {
@@ -51,7 +51,8 @@ export interface World {
    */
   teachers: Population;
   readonly lexicon: Lexicon;
-  contact: Contact;
+  /** Each band's neighbours on the contact graph (topology.ts: read them with neighbourCount and neighbourAt). */
+  neighbours: Int32Array[];
   readonly rng: Streams;
   counts: ChannelCounts;
   /** Index of the next scenario event to apply (events are sorted by tick). */
@@ -134,7 +135,7 @@ export function createWorld(scenario: Scenario, seed: number): World {
     pop,
     teachers: pop,
     lexicon: createLexicon(bands, catalogue.size, catalogue.words),
-    contact: buildContact(params.migration.topology, bands, params.migration, rng.topology),
+    neighbours: buildNeighbours(params.migration.topology, bands, params.migration, rng.topology),
     rng,
     counts: zeroCounts(),
     nextEvent: 0,

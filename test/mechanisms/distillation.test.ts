@@ -11,7 +11,7 @@ const skill = (boosts?: Record<string, number>) =>
 function distillWorld(distill: Record<string, unknown>, list: object[] = [skill()]): World {
   return emptyWorld({
     skills: { list, theta: 1, boostCap: 2 },
-    distillation: { enabled: true, distillRate: 0.5, distillExponent: 2, distillFidelity: 1, refineRate: 0, lexiconMemory: 10, lexiconLoss: 0.01, ...distill },
+    distillation: { enabled: true, distillRate: 0.5, distillExponent: 2, distillFidelity: 1, refineRate: 0, forgetRate: 0, lexiconMemory: 10, lexiconLoss: 0.01, ...distill },
   });
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { foundWorld, step } from '../../src/sim/run.js';
-import { neighbour, neighbourCount } from '../../src/sim/topology.js';
+import { neighbourAt, neighbourCount } from '../../src/sim/topology.js';
 import { expectBinomial, scenarioOf } from './support.js';
 
 describe('scenario events', () => {
@@ -35,7 +35,7 @@ describe('scenario events', () => {
 
   it('set: derived quantities and the contact graph follow the change', () => {
     const world = foundWorld(scenario, 1);
-    const neighboursOf = (b: number) => Array.from({ length: neighbourCount(world.contact, b) }, (_, r) => neighbour(world.contact, b, r));
+    const neighboursOf = (b: number) => Array.from({ length: neighbourCount(world.neighbours[b], b) }, (_, r) => neighbourAt(world.neighbours[b], b, r));
     const ring = [0, 1, 2, 3].map(neighboursOf);
     expect(ring[0]).toEqual([1, 3]);
     for (let t = 1; t <= 3; t++) step(world);
@@ -58,6 +58,25 @@ describe('scenario events', () => {
     }
     // Moran keeps the size; the cull halves every band at tick 3 (0.5 * 10 = 5 exactly).
     expect(sizes).toEqual([[10, 10, 10, 10], [10, 10, 10, 10], [5, 5, 5, 5], [5, 5, 5, 5], [5, 5, 5, 5]]);
+  });
+
+  it('cull: 1 empties every band; births refill it (overlapping, generational), a Moran band stays empty', () => {
+    const sizes = (demography: string) => {
+      const world = foundWorld(scenarioOf({ ticks: 40, population: { demography, bands: 2, bandSize: 10 }, events: [{ at: 5, cull: 1 }] }), 1);
+      const seen: number[] = [];
+      for (let t = 1; t <= 40; t++) {
+        step(world);
+        seen.push(world.pop.size);
+      }
+      return seen;
+    };
+    for (const demography of ['overlapping', 'generational']) {
+      const seen = sizes(demography);
+      expect(seen[4], demography).toBe(0);
+      expect(seen[39], demography).toBeGreaterThanOrEqual(15);
+    }
+    const moran = sizes('moran');
+    expect(moran.slice(4)).toEqual(Array.from({ length: 36 }, () => 0));
   });
 
   it('cull: a fractional share is rounded at random, so the expected number removed is exact', () => {

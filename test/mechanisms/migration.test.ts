@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { addEntry, inLexicon } from '../../src/agents/lexicon.js';
 import { migration } from '../../src/sim/migration.js';
 import { Rng } from '../../src/sim/rng.js';
-import { buildNeighbours } from '../../src/sim/topology.js';
+import { buildNeighbours, neighbourAt, neighbourCount } from '../../src/sim/topology.js';
 import type { World } from '../../src/sim/world.js';
 import { emptyWorld, expectBinomial, place, scenarioOf } from './support.js';
 
 const settings = (over: Record<string, unknown> = {}) => ({ ...scenarioOf().migration, ...over });
 const lists = (n: Int32Array[]) => n.map((a) => [...a]);
+/** Each band's neighbours as the simulation reads them. */
+const neighbourLists = (n: Int32Array[]) => n.map((around, band) => Array.from({ length: neighbourCount(around, band) }, (_, j) => neighbourAt(around, band, j)));
 
 describe('topologies', () => {
   it('ring: the two adjacent bands, wrapping around', () => {
@@ -27,8 +29,31 @@ describe('topologies', () => {
     ]);
   });
 
-  it('complete: every other band', () => {
-    expect(lists(buildNeighbours('complete', 4, settings(), new Rng('t')))).toEqual([[1, 2, 3], [0, 2, 3], [0, 1, 3], [0, 1, 2]]);
+  it('complete: every other band, in order', () => {
+    expect(neighbourLists(buildNeighbours('complete', 4, settings(), new Rng('t')))).toEqual([[1, 2, 3], [0, 2, 3], [0, 1, 3], [0, 1, 2]]);
+    expect(neighbourLists(buildNeighbours('complete', 2, settings(), new Rng('t')))).toEqual([[1], [0]]);
+    expect(neighbourLists(buildNeighbours('complete', 1, settings(), new Rng('t')))).toEqual([[]]);
+  });
+
+  it('complete: one list of every band shared by all, not B(B - 1) entries; the j-th neighbour is the one the listed graph had at j', () => {
+    const B = 10_000;
+    const graph = buildNeighbours('complete', B, settings(), new Rng('t'));
+    expect(new Set(graph).size).toBe(1);
+    expect(graph[0].length).toBe(B);
+    // The graph as it was listed (every other band in increasing order): a migrant's draw j
+    // must reach the same band, so that runs on the complete graph stay byte-identical.
+    for (const band of [0, 1, 4999, B - 2, B - 1]) {
+      const listed = Array.from({ length: B }, (_, b) => b).filter((b) => b !== band);
+      expect(neighbourCount(graph[band], band)).toBe(B - 1);
+      for (const j of [0, 1, band - 1, band, band + 1, B - 3, B - 2]) if (j >= 0 && j < B - 1) expect(neighbourAt(graph[band], band, j)).toBe(listed[j]);
+    }
+  });
+
+  it('the other graphs are read alike through neighbourCount and neighbourAt', () => {
+    for (const topology of ['ring', 'grid', 'small-world'] as const) {
+      const graph = buildNeighbours(topology, 9, settings({ rewire: 0.5 }), new Rng('t'));
+      expect(neighbourLists(graph)).toEqual(lists(graph));
+    }
   });
 
   it('small-world without rewiring: the ring lattice with `neighbours` on each side', () => {
@@ -83,7 +108,7 @@ describe('migration', () => {
         const to = world.pop.band[i];
         if (to !== from) {
           moved++;
-          expect(world.contact.lists![from]).toContain(to);
+          expect(world.neighbours[from]).toContain(to);
         }
       });
     }
@@ -102,6 +127,13 @@ describe('migration', () => {
     migration(world);
     for (const b of [1, 2, 3]) expectBinomial(agents.filter((i) => world.pop.band[i] === b).length, 3000, 1 / 3, `to band ${b}`);
     expect(world.pop.memberCount[0]).toBe(0);
+    // From a band in the middle of the shared list: the band itself is skipped, the others equally likely.
+    const middle = migrationWorld({ topology: 'complete', migrationRate: 1 }, 5);
+    const fromTwo = Array.from({ length: 4000 }, () => place(middle, 2));
+    middle.tick = 1;
+    migration(middle);
+    expect(middle.pop.memberCount[2]).toBe(0);
+    for (const b of [0, 1, 3, 4]) expectBinomial(fromTwo.filter((i) => middle.pop.band[i] === b).length, 4000, 1 / 4, `from band 2 to band ${b}`);
   });
 
   it('a band without neighbours keeps everyone; rate 0 or switched off moves nobody', () => {

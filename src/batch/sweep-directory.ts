@@ -1,0 +1,155 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../config/problems.js';
+import { prepareOutputDir, staleTemporaries, writeFileAtomic } from '../io/files.js';
+import { VERSION } from '../version.js';
+import { LineReader, leadingInteger, splitCsvLine } from './csv.js';
+import { designChange } from './design-change.js';
+import { Ledger, removeSweepFiles } from './ledger.js';
+import { DirectoryLock, LOCK_FILE } from './lock.js';
+import { readManifest, type Shard, type SweepManifest, writeManifest } from './manifest.js';
+import { PointTally } from './points.js';
+import type { Sweep } from './sweep-file.js';
+import type { SweepOptions } from './sweep.js';
+import { POINT_TABLES, SWEEP_FILES, type TableName, tableHeader } from './tables.js';
+
+/**
+ * A sweep's output directory, made ready before any run: started afresh (refused if it
+ * holds anything unasked), or reopened to resume the same sweep (refused, with the first
+ * change, if the sweep differs), locked against a second sweep writing it; and what a
+ * resumed sweep needs from it: the end of a killed session, the runs of the point under way.
+ */
+
+/**
+ * A session still marked running was killed before it could write its end: what it did is
+ * what the ledger holds beyond the runs of the sessions before it.
+ */
+export function recordKilledSession(manifest: SweepManifest, ledger: Ledger): void {
+  const earlier = manifest.sessions.slice(0, -1);
+  const last = manifest.sessions.at(-1);
+  if (last === undefined || last.ended !== 'running') return;
+  last.runs = Math.max(0, ledger.committed - earlier.reduce((sum, s) => sum + s.runs, 0));
+  last.failed = Math.max(0, ledger.failed - earlier.reduce((sum, s) => sum + s.failed, 0));
+  last.ended = 'killed';
+}
+
+/**
+ * The output directory, ready to take runs: a fresh start, or the state of the same sweep
+ * to resume. Everything that could be wrong with the directory is found before writing.
+ */
+export function openDirectory(
+  dir: string,
+  sweep: Sweep,
+  shard: Shard,
+  fresh: SweepManifest,
+  options: Pick<SweepOptions, 'resume' | 'force'>,
+  onLockLost: (message: string) => void,
+): { ledger: Ledger; manifest: SweepManifest; lock: DirectoryLock } {
+  if (options.resume && options.force) {
+    throw new InputError([{ source: '--resume', path: '', expected: 'either --resume (finish the sweep in --out) or --force (start it afresh), not both', found: 'both' }]);
+  }
+  // Taken before the directory's state is read, so that no other sweep writes it meanwhile.
+  let lock = existsSync(dir) && statSync(dir).isDirectory() ? DirectoryLock.acquire(dir, onLockLost) : undefined;
+  try {
+    const opened = prepareDirectory(dir, sweep, shard, fresh, options, () => (lock ??= DirectoryLock.acquire(dir, onLockLost)));
+    return { ...opened, lock: lock as DirectoryLock };
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+}
+
+/** Checks the directory for this sweep and starts or reopens its state; `lock` is called once the directory exists, before anything is written. */
+function prepareDirectory(dir: string, sweep: Sweep, shard: Shard, fresh: SweepManifest, options: Pick<SweepOptions, 'resume' | 'force'>, lock: () => void): { ledger: Ledger; manifest: SweepManifest } {
+  if (options.resume && existsSync(dir)) {
+    const state = Ledger.read(dir);
+    const manifest = readManifest(dir);
+    if (state && manifest) {
+      checkSameSweep(dir, manifest, fresh, shard, sweep);
+      return { ledger: Ledger.reopen(dir, state), manifest };
+    }
+    // A directory the sweep created but did not get to record anything in yet is started afresh.
+    const entries = readdirSync(dir).filter((e) => e !== LOCK_FILE);
+    const ours = new Set<string>(Object.values(SWEEP_FILES));
+    if (entries.some((e) => !ours.has(e) && !e.endsWith('.tmp'))) {
+      throw new InputError([
+        { source: '--resume', path: '', expected: `a sweep's output directory to resume (it holds ${SWEEP_FILES.state})`, found: `${dir}, which holds other files` },
+      ]);
+    }
+    removeSweepFiles(dir);
+  } else if (!options.resume) {
+    const exists = existsSync(dir) && statSync(dir).isDirectory();
+    const stale = exists ? staleTemporaries(dir) : [];
+    const entries = exists ? readdirSync(dir).filter((e) => e !== LOCK_FILE && !stale.includes(e)) : [];
+    if (entries.length > 0 && !options.force) {
+      const sweepHere = entries.includes(SWEEP_FILES.state);
+      throw new InputError([
+        {
+          source: '--out',
+          path: '',
+          expected: `an empty or new directory (or ${sweepHere ? '--resume to finish the sweep in it, or ' : ''}--force to start afresh in it)`,
+          found: `${dir}, which already holds ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}${sweepHere ? ', a sweep among them' : ''}`,
+        },
+      ]);
+    }
+    if (options.force) removeSweepFiles(dir);
+  }
+  prepareOutputDir(dir, true);
+  lock();
+  writeFileAtomic(join(dir, SWEEP_FILES.scenario), `${JSON.stringify(sweep.scenario.document, null, 2)}\n`);
+  writeManifest(dir, fresh);
+  const headers: Partial<Record<TableName, string>> = {};
+  const columns = sweep.parameters.map((p) => p.column);
+  for (const table of ['timeline', 'summary', 'failures', ...POINT_TABLES] as TableName[]) {
+    if (POINT_TABLES.includes(table) && shard.count > 1) continue;
+    headers[table] = tableHeader(table, columns);
+  }
+  return { ledger: Ledger.create(dir, fresh.fingerprint, shard, headers), manifest: fresh };
+}
+
+function checkSameSweep(dir: string, recorded: SweepManifest, fresh: SweepManifest, shard: Shard, sweep: Sweep): void {
+  const problem = (expected: string, found: string) => new InputError([{ source: '--resume', path: '', expected, found }]);
+  if (recorded.fingerprint !== fresh.fingerprint) {
+    const change = designChange(dir, recorded, fresh, sweep);
+    throw problem(
+      `the sweep recorded in ${dir} (from ${recorded.sweepFile.file}) to resume it`,
+      `a sweep whose design differs from it${change ? ` (${change})` : ''}; finish with the original file and flags, or start over with --force`,
+    );
+  }
+  if (recorded.shard.index !== shard.index || recorded.shard.count !== shard.count) {
+    throw problem(`--shard ${recorded.shard.index}/${recorded.shard.count}, the shard recorded in ${dir}`, `--shard ${shard.index}/${shard.count}`);
+  }
+  if (recorded.software.version !== VERSION) {
+    throw problem(`sapient ${recorded.software.version}, which wrote ${dir}: a sweep is finished with the version that started it`, `sapient ${VERSION}; start over with --force`);
+  }
+}
+
+/**
+ * The runs already committed of the point under way when a sweep is resumed: its row of
+ * points.csv is written when its last replicate is done, from all its runs.
+ */
+export function restoreTally(dir: string, sweep: Sweep, ledger: Ledger): PointTally {
+  const tally = new PointTally(splitCsvLine(tableHeader('summary', sweep.parameters.map((p) => p.column)).slice(0, -1)));
+  const first = ledger.committed - (ledger.committed % sweep.replicates);
+  if (ledger.committed === first) return tally;
+  const summaries = new LineReader(join(dir, SWEEP_FILES.summary), ledger.bytes.summary);
+  const failures = new LineReader(join(dir, SWEEP_FILES.failures), ledger.bytes.failures);
+  try {
+    summaries.take();
+    failures.take();
+    const summaryRows = new Map<number, string>();
+    for (let line = summaries.take(); line !== null; line = summaries.take()) if (leadingInteger(line) >= first) summaryRows.set(leadingInteger(line), line);
+    const failed = new Set<number>();
+    for (let line = failures.take(); line !== null; line = failures.take()) if (leadingInteger(line) >= first) failed.add(leadingInteger(line));
+    for (let run = first; run < ledger.committed; run++) {
+      const row = summaryRows.get(run);
+      if (row !== undefined) tally.addRun(row);
+      else if (failed.has(run)) tally.addFailure();
+      else throw new Error(`run ${run} is committed but neither in summary.csv nor in failures.csv`);
+    }
+  } finally {
+    summaries.close();
+    failures.close();
+  }
+  return tally;
+}

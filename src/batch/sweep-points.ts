@@ -1,0 +1,107 @@
+import type { PathKey, SourceDocument } from '../config/document.js';
+import { timelineBytes, worldMemory } from '../config/memory.js';
+import { describeValue, formatProblem, InputError, type Problem } from '../config/problems.js';
+import { dotted, type Override, validateScenario } from '../config/scenario.js';
+import type { Scenario } from '../config/schema.js';
+import type { ScenarioSource, SweepParameter } from './sweep-file.js';
+import { RUN_KEY_COLUMNS } from './tables.js';
+
+/**
+ * The points of a sweep checked as the scenarios they will run, before anything runs, and
+ * what running them takes, read from those scenarios on the way.
+ */
+
+/** Problems shown at most for the points of a design: the first ones tell what is wrong. */
+const MAX_POINT_PROBLEMS = 20;
+
+/** The size of a sweep's work, known before it runs. */
+export interface SweepCost {
+  /** Agent-ticks of all runs (bands x bandSize x ticks, summed over points, times replicates). */
+  agentTicks: number;
+  /** The point whose runs need the most memory, and its scenario. */
+  largest: { point: number; scenario: Scenario };
+  /** The smallest and largest value over the points of what sizes a run. */
+  sizes: Record<'skills' | 'bands' | 'bandSize' | 'ticks', { min: number; max: number }>;
+  /**
+   * The stop conditions of the points that have one (`500 after takeoff`), each once: their
+   * runs may end before their ticks, so that the agent-ticks are an upper bound.
+   */
+  stops: string[];
+}
+
+/**
+ * Every point must be a valid scenario: ranges checked one by one can still combine into an
+ * invalid one (difficultyMin above difficultyMax, an event after the last tick). A
+ * problem caused by a value of the sweep file is reported at that value, with the point.
+ */
+export function validatePoints(
+  scenario: ScenarioSource,
+  setOverrides: Override[],
+  parameters: SweepParameter[],
+  points: unknown[][],
+  sweepDoc: SourceDocument,
+  origins: Map<string, { at: PathKey[] }>,
+  replicates: number,
+): SweepCost {
+  const problems: Problem[] = [];
+  let agentTicks = 0;
+  let largest: { point: number; scenario: Scenario; bytes: number } | undefined;
+  const sizes: SweepCost['sizes'] = { skills: { min: Infinity, max: 0 }, bands: { min: Infinity, max: 0 }, bandSize: { min: Infinity, max: 0 }, ticks: { min: Infinity, max: 0 } };
+  const widen = (range: { min: number; max: number }, value: number) => {
+    range.min = Math.min(range.min, value);
+    range.max = Math.max(range.max, value);
+  };
+  const stops = new Set<string>();
+  const seen = new Set<string>();
+  let more = 0;
+  const relocate = (p: Problem, context: string): Problem => {
+    const origin = origins.get(p.source);
+    if (origin) {
+      const at = sweepDoc.locate(origin.at);
+      // A problem inside the value (events[0].at of a `set: events:`) keeps its place in it.
+      const parameter = String(origin.at.at(-1));
+      const inside = p.path.startsWith(parameter) ? p.path.slice(parameter.length) : '';
+      return { source: sweepDoc.source, line: at?.line, column: at?.column, path: `${dotted(origin.at)}${inside}`, expected: p.expected, found: `${p.found}${context}` };
+    }
+    // A problem in an inline scenario is named by its path in the sweep file.
+    const path = scenario.file === null && p.source === sweepDoc.source && p.path ? `scenario.${p.path}` : p.path;
+    return { ...p, path, found: `${p.found}${context}` };
+  };
+  const check = (overrides: Override[], context: string): Scenario | undefined => {
+    try {
+      return validateScenario(scenario.doc, overrides);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      for (const p of e.problems) {
+        const located = relocate(p, context);
+        const key = formatProblem({ ...located, found: p.found });
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (problems.length < MAX_POINT_PROBLEMS) problems.push(located);
+        else more++;
+      }
+      return undefined;
+    }
+  };
+  const base = check(setOverrides, '');
+  // The scenario itself must be valid before its points are worth checking.
+  if (problems.length > 0) throw new InputError(problems);
+  points.forEach((values, point) => {
+    const overrides = parameters.map((p, i): Override => ({ path: p.path, value: values[i], source: `sweep:${p.from}:${p.path}` }));
+    const context = parameters.length > 0 ? ` (at point ${point}: ${parameters.map((p, i) => `${p.path}=${describeValue(values[i])}`).join(', ')})` : '';
+    const resolved = check([...setOverrides, ...overrides], context);
+    if (!resolved) return;
+    agentTicks += resolved.population.bands * resolved.population.bandSize * resolved.ticks * replicates;
+    widen(sizes.skills, resolved.skills.list?.length ?? resolved.skills.count);
+    widen(sizes.bands, resolved.population.bands);
+    widen(sizes.bandSize, resolved.population.bandSize);
+    widen(sizes.ticks, resolved.ticks);
+    if (resolved.stop.when !== 'never') stops.add(`${resolved.stop.after} after ${resolved.stop.when}`);
+    const need = worldMemory(resolved);
+    const bytes = need.arrays + need.heap + 2 * timelineBytes(resolved, RUN_KEY_COLUMNS.length + parameters.length);
+    if (!largest || bytes > largest.bytes) largest = { point, scenario: resolved, bytes };
+  });
+  if (more > 0) problems.push({ source: sweepDoc.source, path: '', expected: 'a valid scenario at every point', found: `${more} more problem${more === 1 ? '' : 's'} like these` });
+  if (problems.length > 0) throw new InputError(problems);
+  return { agentTicks, largest: largest ?? { point: 0, scenario: base as Scenario }, sizes, stops: [...stops] };
+}

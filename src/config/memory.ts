@@ -1,0 +1,228 @@
+import { totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
+import { CHANNELS } from '../agents/catalogue.js';
+import { wordsFor } from '../agents/skillset.js';
+import { TIMELINE_COLUMNS } from '../io/records.js';
+import type { Problem } from './problems.js';
+import type { Scenario } from './schema.js';
+
+/**
+ * What a run will need in memory, estimated before anything is built, so that a world too
+ * large for the machine is refused with the figure instead of dying after a minute of work
+ * with V8's out-of-memory dump.
+ *
+ * Two budgets, because a world lives in two places. Its state is typed arrays, whose bytes
+ * are outside V8's heap and bounded only by the machine's memory; the heap (limited to about
+ * 4 GB by default, whatever the machine) holds the objects around them and, in a sweep's
+ * worker, a run's timeline as text until it is sent to the main thread.
+ *
+ * The estimate counts the arrays a world allocates when it is made (src/sim/world.ts), with
+ * the population's layout of src/agents/population.ts; test/memory.test.ts holds it to the
+ * arrays of real worlds, so a change of layout shows there.
+ */
+
+/** Bytes, by where they live. */
+export interface MemoryNeed {
+  /** Typed arrays: the agents' and bands' state, outside the JavaScript heap. */
+  arrays: number;
+  /** The JavaScript heap: the objects around the arrays, per band. */
+  heap: number;
+  /** The parts, for the message: agents x skills, per-band state, the rest. */
+  agents: number;
+  bands: number;
+}
+
+/** The process itself (Node, the code, compiled kernels), before any world. */
+const PROCESS_BYTES = 96 * 2 ** 20;
+/** Heap per band: its member list's and neighbour list's objects, and the sets that build the contact graph. */
+const HEAP_PER_BAND = 1024;
+/** A timeline cell, written: most are small integers, a few are doubles of up to 20 characters. */
+const BYTES_PER_CELL = 12;
+/** Of the machine's memory, the share a run or a sweep may take: the system and other programs need the rest. */
+export const MEMORY_SHARE = 0.75;
+
+/** The slots the population starts with (src/sim/world.ts: a quarter above the bands' target sizes). */
+export function initialCapacity(s: Scenario): number {
+  return Math.max(16, Math.ceil(s.population.bands * s.population.bandSize * 1.25));
+}
+
+/** The memory of one world of this scenario, as made at tick 0. */
+export function worldMemory(s: Scenario): MemoryNeed {
+  const K = s.skills.list?.length ?? s.skills.count;
+  const W = wordsFor(K);
+  const B = s.population.bands;
+  const capacity = initialCapacity(s);
+  // A population (src/agents/population.ts): per slot alive, band, born, x, mastered,
+  // frontier, capability, boost, free, memberIndex; per band a member list (twice the mean
+  // size), its count, masters, bandSkills, bestLevel, bestSlot, bestStale.
+  const perSlot = 1 + 4 + 4 + 8 * K + 4 * W + 4 * W + 8 + 8 * CHANNELS + 4 + 4;
+  const bandCapacity = Math.max(8, Math.ceil((2 * capacity) / B));
+  const perBand = 4 * bandCapacity + 4 + 4 * K + 4 * W + 8 * K + 4 * K + K;
+  // The generational demography keeps a second population, the generation that teaches.
+  const populations = s.population.demography === 'generational' ? 2 : 1;
+  // The world around it: the scratch lists of agents and the order of births (a power of two
+  // at most twice the living), the lexicons, the best teachers, the contact graph.
+  const worldPerSlot = 4 + 4 + 16;
+  const lexiconPerBand = 4 * W + 4 + 8 * K + 4 * K;
+  const graphPerBand = 4 + 4 + 4 * degree(s);
+  const agents = capacity * (populations * perSlot + worldPerSlot);
+  const bands = B * (populations * perBand + lexiconPerBand + graphPerBand);
+  // The catalogue (difficulties, boosts, prerequisites and their dependents) and what the
+  // world keeps per skill; fixed scratch buffers and the order of births' first arrays.
+  const catalogue = K * (8 + 1 + 8 * CHANNELS + 4 * W + 4 * s.skills.maxPrerequisites + 4 + 4 + 4 + 8);
+  const fixed = 32 * 1024;
+  return { arrays: agents + bands + catalogue + fixed, heap: B * HEAP_PER_BAND, agents, bands };
+}
+
+/** Mean neighbours per band on the contact graph (the complete graph shares one list: see src/sim/topology.ts). */
+function degree(s: Scenario): number {
+  const m = s.migration;
+  switch (m.topology) {
+    case 'ring':
+      return 2;
+    case 'grid':
+      return 4;
+    case 'small-world':
+      return 2 * m.neighbours;
+    case 'complete':
+      return 1;
+  }
+}
+
+/** Rows of a run's timeline: tick 0, every sampleEvery ticks, and the last tick. */
+export function timelineRows(s: Scenario): number {
+  return Math.floor(s.ticks / s.sampleEvery) + (s.ticks % s.sampleEvery === 0 ? 1 : 2);
+}
+
+/** A run's timeline as text, about: its rows times its columns (a sweep adds key and parameter columns). */
+export function timelineBytes(s: Scenario, extraColumns = 0): number {
+  return timelineRows(s) * (TIMELINE_COLUMNS.length + 2 + extraColumns) * BYTES_PER_CELL;
+}
+
+/** What sapient may use on this machine, and how that was decided, for the messages. */
+export interface MemoryBudget {
+  /** Bytes for everything: arrays and heaps together. */
+  total: number;
+  /** Bytes of one thread's JavaScript heap (75% of V8's limit: SAPIENT_MEMORY does not change it). */
+  heap: number;
+  /** Where `total` comes from: "75% of this machine's 23.5 GB", "SAPIENT_MEMORY=2G". */
+  source: string;
+}
+
+/**
+ * The budget: SAPIENT_MEMORY when set (e.g. `8G`, `512M`, or bytes), otherwise 75% of the
+ * machine's memory, or of the container's limit when it has a lower one (cgroups: a
+ * Kubernetes pod's limit, a SLURM job's --mem). An unreadable SAPIENT_MEMORY is a problem.
+ */
+export function memoryBudget(env: NodeJS.ProcessEnv = process.env): MemoryBudget | Problem {
+  const heap = MEMORY_SHARE * getHeapStatistics().heap_size_limit;
+  const given = env.SAPIENT_MEMORY;
+  if (given !== undefined && given.trim() !== '') {
+    const bytes = parseBytes(given);
+    if (bytes === undefined) return { source: `SAPIENT_MEMORY=${given}`, path: '', expected: 'an amount of memory such as 8G, 512M or 2000000000 (bytes)', found: `'${given}'` };
+    return { total: bytes, heap, source: `SAPIENT_MEMORY=${given.trim()}` };
+  }
+  const machine = totalmem();
+  // process.constrainedMemory (Node 19.6+) is the cgroup's limit, or a huge number or 0 when there is none.
+  const limit = typeof process.constrainedMemory === 'function' ? (process.constrainedMemory() ?? 0) : 0;
+  const contained = limit > 0 && limit < machine;
+  const total = MEMORY_SHARE * (contained ? limit : machine);
+  const of = contained ? `this container's limit of ${bytesText(limit)}` : `this machine's ${bytesText(machine)}`;
+  return { total, heap, source: `${Math.round(MEMORY_SHARE * 100)}% of ${of}; SAPIENT_MEMORY sets another` };
+}
+
+/** `8G`, `512M`, `1.5 GB`, `300k`, or a plain number of bytes; powers of 1024. */
+export function parseBytes(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)(?:i?[bB])?\s*$/.exec(text);
+  if (!m) return undefined;
+  const power = ' KMGT'.indexOf(m[2].toUpperCase() || ' ');
+  const bytes = Number(m[1]) * 1024 ** power;
+  return bytes > 0 && Number.isFinite(bytes) ? bytes : undefined;
+}
+
+/** Bytes as people read them: 9.4 GB, 640 MB, 12 kB (powers of 1024, as the machine's memory is quoted). */
+export function bytesText(bytes: number): string {
+  const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const shown = unit === 0 ? String(Math.round(value)) : value >= 100 ? value.toFixed(0) : value.toFixed(1);
+  return `${shown} ${units[unit]}`;
+}
+
+/** What a world is made of, in a few words, for the message that refuses it. */
+function parts(need: MemoryNeed): string {
+  return `agents x skills ${bytesText(need.agents)}, bands ${bytesText(need.bands)}`;
+}
+
+/** The parameters a world's size follows: named by every memory problem. */
+export const SIZE_PATHS = 'population.bands, population.bandSize, skills.count';
+
+/**
+ * A problem when one run of `s` would not fit in the budget; `source` names the scenario
+ * (its file, or the sweep file).
+ */
+export function runMemoryProblem(s: Scenario, source: string, budget: MemoryBudget): Problem | undefined {
+  const need = worldMemory(s);
+  const total = PROCESS_BYTES + need.arrays + need.heap;
+  if (total <= budget.total && need.heap <= budget.heap) return undefined;
+  const heapBound = need.heap > budget.heap;
+  return {
+    source,
+    path: SIZE_PATHS,
+    expected: heapBound
+      ? `a world whose objects fit in the JavaScript heap (at most ${bytesText(budget.heap)}: ${Math.round(MEMORY_SHARE * 100)}% of its limit; fewer bands)`
+      : `a world that fits in memory (at most ${bytesText(budget.total)} here: ${budget.source})`,
+    found: `one that needs about ${bytesText(heapBound ? need.heap : total)} (${parts(need)})`,
+  };
+}
+
+/**
+ * A sweep's runs side by side: the largest world times the runs under way at once (one per
+ * worker), and the main thread, which holds the timelines of runs that finished early
+ * until their turn to be written (at most `window` of them).
+ */
+export function sweepMemoryProblem(
+  largest: { point: number; context: string; need: MemoryNeed; timeline: number },
+  concurrent: number,
+  window: number,
+  source: string,
+  budget: MemoryBudget,
+  maxString: number,
+): Problem | undefined {
+  const { need, timeline, context } = largest;
+  const at = context ? ` (the largest run, at point ${largest.point}: ${context})` : '';
+  // A worker builds the timeline as one string, and copies it into the message to the main thread.
+  if (timeline > maxString) {
+    return {
+      source,
+      path: 'sampleEvery',
+      expected: `runs whose timeline a worker can hold as text (at most ${bytesText(maxString)}: raise sampleEvery, or run the largest alone with sapient run, which streams it to disk)`,
+      found: `timelines of about ${bytesText(timeline)}${at}`,
+    };
+  }
+  const perRun = need.arrays + need.heap + 2 * timeline;
+  const held = window * timeline;
+  const main = PROCESS_BYTES + held;
+  const total = concurrent * perRun + main;
+  if (need.heap + 2 * timeline > budget.heap || held > budget.heap) {
+    return {
+      source,
+      path: 'sampleEvery',
+      expected: `runs whose timelines fit in the JavaScript heap (at most ${bytesText(budget.heap)} per thread; raise sampleEvery)`,
+      found: `timelines of about ${bytesText(timeline)} per run${at}, up to ${window} of them held at once by the main thread`,
+    };
+  }
+  if (total <= budget.total) return undefined;
+  const fit = Math.floor((budget.total - main) / perRun);
+  const fewer = fit >= 1 ? `; --workers ${fit} would fit` : '';
+  return {
+    source,
+    path: SIZE_PATHS,
+    expected: `a sweep that fits in memory (at most ${bytesText(budget.total)} here: ${budget.source}${fewer})`,
+    found: `runs of about ${bytesText(perRun)} each${at} (${parts(need)}), ${concurrent} at once, with the main process: ${bytesText(total)} in all`,
+  };
+}

@@ -1,0 +1,135 @@
+import type { SweepParameter, SweepPoint } from '../sources/manifest.js';
+import type { RunOutcomes } from '../sources/summary.js';
+import type { PointStats } from '../sweep-stats.js';
+import { plainMedian, runsByPoint } from '../sweep-stats.js';
+import { type Figure, readableNumber } from './figure.js';
+import { valueText } from './labels.js';
+
+/** Above this many runs, the figure shows one mark per point (the median of its runs) instead of one per run. */
+export const MAX_RUN_MARKS = 3000;
+
+const REACHED = 'reached';
+const CENSORED = 'not reached (at the run’s length)';
+
+/**
+ * The takeoff year and the end of the stasis against each varied or sampled parameter:
+ * one panel per parameter, one mark per run (or per point, for large sweeps).
+ */
+export function parameterFigure(parameters: readonly SweepParameter[], names: readonly string[], points: readonly SweepPoint[], outcomes: RunOutcomes): Figure | null {
+  if (parameters.length === 0) return null;
+  const perRun = outcomes.point.length <= MAX_RUN_MARKS;
+  const pointById = new Map(points.map((p) => [p.id, p]));
+  const values: Record<string, unknown>[] = [];
+  const add = (pointId: number, event: string, time: number, horizon: number) => {
+    const point = pointById.get(pointId);
+    if (!point) return;
+    parameters.forEach((_, i) => {
+      values.push({ parameter: i, x: point.values[i], label: valueText(point.values[i]), event, year: Number.isNaN(time) ? horizon : time, status: Number.isNaN(time) ? CENSORED : REACHED });
+    });
+  };
+  if (perRun) {
+    outcomes.point.forEach((pointId, i) => {
+      add(pointId, 'takeoff', outcomes.takeoff[i], outcomes.years[i]);
+      add(pointId, 'end of stasis (L = 0.25)', outcomes.t25[i], outcomes.years[i]);
+    });
+  } else {
+    for (const [pointId, runs] of runsByPoint(outcomes)) {
+      const horizon = Math.max(...runs.map((i) => outcomes.years[i]));
+      for (const [event, times] of [['takeoff', outcomes.takeoff], ['end of stasis (L = 0.25)', outcomes.t25]] as const) {
+        // Censored runs count at their length, as points.csv's medians do; the mark is hollow when that median is censored.
+        const reached = runs.filter((i) => !Number.isNaN(times[i])).length;
+        const median = plainMedian(runs.map((i) => (Number.isNaN(times[i]) ? outcomes.years[i] : times[i]))) as number;
+        add(pointId, event, reached * 2 > runs.length ? median : Number.NaN, horizon);
+      }
+    }
+  }
+  const panels = parameters.map((p, i) => ({
+    width: 260,
+    height: 200,
+    transform: [{ filter: `datum.parameter === ${i}` }],
+    mark: { type: 'point', filled: true, size: 28, opacity: 0.7 },
+    encoding: {
+      x: p.numeric
+        ? { field: 'x', type: 'quantitative', title: names[i], scale: p.scale === 'log' ? { type: 'log' } : { zero: false } }
+        : { field: 'label', type: 'nominal', title: names[i] },
+      y: { field: 'year', type: 'quantitative', title: 'year' },
+      color: { field: 'event', type: 'nominal', title: 'event', legend: { labelLimit: 300 }, scale: { domain: ['end of stasis (L = 0.25)', 'takeoff'], range: ['#e08214', '#1f5f99'] } },
+      shape: { field: 'status', type: 'nominal', title: null, legend: { labelLimit: 300 }, scale: { domain: [REACHED, CENSORED], range: ['circle', 'triangle-up'] } },
+    },
+  }));
+  return {
+    id: 'sweep-parameters',
+    title: 'Takeoff year and end of the stasis against each parameter',
+    caption:
+      (perRun ? 'One mark per run and event. ' : `The sweep has ${readableNumber(outcomes.point.length)} runs: one mark per point and event, the median over its runs (a run without the event counting at its length). `) +
+      'Triangles: the event did not happen within the run, plotted at the run’s length. ' +
+      (parameters.some((p) => p.scale === 'log') ? 'Parameters spread on a log scale are drawn on one. ' : '') +
+      'Each panel mixes the other parameters’ values: look for a trend, not a curve.',
+    spec: {
+      data: { values },
+      concat: panels,
+      columns: Math.min(3, panels.length),
+      resolve: { scale: { x: 'independent' } },
+    } as Figure['spec'],
+  };
+}
+
+/** When exactly two parameters are varied on a grid (and nothing is sampled): the median takeoff year in each cell. */
+export function heatmapFigure(parameters: readonly SweepParameter[], names: readonly string[], points: readonly SweepPoint[], stats: readonly PointStats[]): Figure | null {
+  if (parameters.length !== 2 || parameters.some((p) => p.from !== 'vary')) return null;
+  const levels = parameters.map((_, i) => [...new Set(points.map((p) => p.values[i]))].sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b)))));
+  const statsById = new Map(stats.map((s) => [s.id, s]));
+  const medians = stats.map((s) => s.takeoffMedian).filter((m): m is number => m !== null);
+  const [lo, hi] = [Math.min(...medians), Math.max(...medians)];
+  const values = points.map((point) => {
+    const s = statsById.get(point.id) as PointStats;
+    const median = s.takeoffMedian;
+    return {
+      x: valueText(point.values[0]),
+      xi: levels[0].indexOf(point.values[0]),
+      y: valueText(point.values[1]),
+      yi: levels[1].indexOf(point.values[1]),
+      median,
+      shade: median === null || hi === lo ? 0 : (median - lo) / (hi - lo),
+      text: `${median === null ? `> ${readableNumber(s.horizon)}` : readableNumber(median)}\n${s.tookOff} of ${s.runs} took off`,
+    };
+  });
+  // Without a single median there is nothing to colour (vega would warn of an empty scale).
+  const colour =
+    medians.length === 0
+      ? []
+      : [
+          {
+            transform: [{ filter: 'datum.median !== null' }],
+            mark: { type: 'rect' as const },
+            encoding: { color: { field: 'median', type: 'quantitative' as const, title: 'median takeoff year', scale: { scheme: 'blues', reverse: true }, legend: { titleLimit: 300 } } },
+          },
+        ];
+  return {
+    id: 'sweep-heatmap',
+    title: `Median takeoff year over ${names[0]} and ${names[1]}`,
+    caption:
+      'Each cell is a point of the grid: its Kaplan-Meier median takeoff year (the colour and the first line), and how many of its runs took off. ' +
+      'A cell in grey: fewer than half of its runs took off within their length (shown after ">"), so the median is beyond it.',
+    spec: {
+      data: { values },
+      width: Math.max(240, 110 * levels[0].length),
+      height: Math.max(160, 60 * levels[1].length),
+      encoding: {
+        x: { field: 'x', type: 'ordinal', title: names[0], sort: { field: 'xi' }, axis: { labelAngle: 0 } },
+        y: { field: 'y', type: 'ordinal', title: names[1], sort: { field: 'yi', order: 'descending' } },
+      },
+      layer: [
+        { mark: { type: 'rect', color: '#d9d9d9' } },
+        ...colour,
+        {
+          mark: { type: 'text', lineBreak: '\n', fontSize: 11 },
+          encoding: {
+            text: { field: 'text' },
+            color: { condition: { test: 'datum.median !== null && datum.shade < 0.5', value: 'white' }, value: 'black' },
+          },
+        },
+      ],
+    },
+  };
+}

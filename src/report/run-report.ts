@@ -1,0 +1,90 @@
+import { join } from 'node:path';
+import { RUN_FILES } from '../io/run-output.js';
+import { escapeHtml, readableNumber } from './figures/figure.js';
+import { runFigures } from './figures/run.js';
+import { code, htmlTable, type Page } from './page.js';
+import { readRunSeries } from './run-series.js';
+import type { Origin, RunSource } from './sources/manifest.js';
+import { readRunSummary } from './sources/summary.js';
+import { renderSvg } from './svg.js';
+
+/** The report of one run (`sapient run`'s directory). */
+export async function runPage(run: RunSource, generator: string): Promise<Page> {
+  // An interrupted run has its timeline so far and no summary: its figures are drawn to where it stopped.
+  const summary = run.interrupted ? new Map<string, number | string | null>() : readRunSummary(join(run.dir, RUN_FILES.summary));
+  const num = (column: string) => {
+    const x = summary.get(column);
+    return typeof x === 'number' ? x : null;
+  };
+  const windows = readRunSeries(join(run.dir, RUN_FILES.timeline), run.skills, run.timelineRows);
+  const figures = runFigures(windows, { skills: run.skills, takeoffFraction: run.takeoffFraction, t25: num('t25_year'), takeoff: num('takeoff_year'), t75: num('t75_year') });
+  const rendered = await Promise.all(figures.map(async (f) => ({ ...f, ...(await renderSvg(f.spec, f.id)) })));
+
+  const years = run.interrupted ? run.interrupted.sampledTick * run.yearsPerTick : num('years');
+  const when = (column: string) => {
+    if (!summary.has(column)) return 'not in summary.csv (written by an earlier sapient)';
+    const x = num(column);
+    return x === null ? `not reached in ${readableNumber(years)} years` : `year ${readableNumber(x)}`;
+  };
+  const facts = htmlTable(
+    ['', ''],
+    [
+      ['end of the stasis (L first at 0.25: t25_year)', when('t25_year')],
+      [`takeoff (L first at ${run.takeoffFraction}: takeoff_year)`, when('takeoff_year')],
+      ['L first at 0.75 (t75_year)', when('t75_year')],
+      ['rise, from 0.25 to 0.75 (rise_years)', num('rise_years') === null ? '' : `${readableNumber(num('rise_years'))} years`],
+      ['final lexicon: shared, of K skills', `${readableNumber(num('final_lexicon_shared'))} of ${run.skills}`],
+      ['final mean mastered per agent', readableNumber(num('final_mean_mastered'))],
+      ['years run', readableNumber(years)],
+      ...(summary.has('stopped_by') ? [['stopped by', String(summary.get('stopped_by') ?? '')]] : []),
+    ],
+  );
+  const stopped = run.interrupted
+    ? `<p>This run was interrupted (${escapeHtml(run.interrupted.reason)}) at tick ${readableNumber(run.interrupted.tick)}: its timeline goes to tick ${readableNumber(run.interrupted.sampledTick)}, and it has no summary.csv.</p>`
+    : '';
+  return {
+    title: `sapient report: run ${run.runId}${run.interrupted ? ' (interrupted)' : ''}`,
+    subtitle: `Scenario ${escapeHtml(run.scenario.name)}, seed ${run.seed}, K = ${run.skills} skills, ${readableNumber(years)} years${run.interrupted ? ', interrupted' : ''}.`,
+    sections: [
+      { id: 'paradox', title: 'The shared lexicon', intro: run.interrupted ? stopped : facts, figures: rendered.slice(0, 1) },
+      { id: 'skills', title: 'Skills and channels', figures: rendered.slice(1) },
+      { id: 'provenance', title: 'Provenance', after: runProvenance(run) },
+    ],
+    footer: generator,
+  };
+}
+
+function runProvenance(run: RunSource): string {
+  return htmlTable(
+    ['', ''],
+    [
+      ['run', run.runId],
+      ['scenario', code(run.scenario.file)],
+      ['seed', String(run.seed)],
+      ['overrides', run.overrides.length === 0 ? 'none' : code(run.overrides.join(' '))],
+      ...originRows(run.origin),
+      ['wall time', `${readableNumber(run.wallSeconds)} s`],
+      ['to repeat it', code(shellWords(['sapient', 'run', run.scenario.file, ...run.overrides.filter((o) => !o.startsWith('--seed ')).flatMap((o) => splitFlag(o)), '--seed', String(run.seed)]))],
+    ],
+  );
+}
+
+/** An override's source as it was typed (`--set a=1`), as words. */
+function splitFlag(source: string): string[] {
+  const space = source.indexOf(' ');
+  return source.startsWith('--') && space > 0 ? [source.slice(0, space), source.slice(space + 1)] : [source];
+}
+
+/** Words as a shell reads them back: quoted where they hold anything but plain characters. */
+export function shellWords(command: readonly string[]): string {
+  return command.map((a) => (/^[\w./=:,+-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(' ');
+}
+
+export function originRows(origin: Origin): [string, string | { html: string }][] {
+  return [
+    ['sapient', `${origin.version}${origin.commit ? `, commit ${origin.commit}${origin.dirty ? ' (with uncommitted changes)' : ''}` : ''}`],
+    ['node, platform', `${origin.node}, ${origin.platform}`],
+    ['command', code(shellWords(origin.command))],
+    ['started, finished', `${origin.started}, ${origin.finished ?? 'not finished'}`],
+  ];
+}

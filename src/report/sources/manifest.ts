@@ -1,0 +1,275 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { Ledger } from '../../batch/ledger.js';
+import { SWEEP_FILES } from '../../batch/tables.js';
+import { InputError } from '../../config/problems.js';
+import { loadScenario } from '../../config/scenario.js';
+import type { Scenario } from '../../config/schema.js';
+import { RUN_FILES } from '../../io/run-output.js';
+import { problem } from './table.js';
+
+/**
+ * What a report is made from: a run's or a sweep's directory, recognised by its
+ * manifest.json, with what the figures need from it (the parameters, the points, K) and
+ * what the provenance table shows. Only the fields read here are checked, so that a
+ * manifest with more fields (a newer sapient's) reads the same.
+ */
+
+const software = z.looseObject({
+  version: z.string(),
+  git: z.looseObject({ commit: z.string(), short: z.string(), dirty: z.boolean() }).optional(),
+});
+const environment = z.looseObject({ node: z.string(), platform: z.string(), arch: z.string() });
+
+const runManifest = z.looseObject({
+  runId: z.string(),
+  // A run stopped by a signal keeps its timeline so far, and has no summary.csv.
+  interrupted: z.looseObject({ tick: z.number(), sampledTick: z.number(), reason: z.string() }).optional(),
+  software,
+  environment,
+  command: z.array(z.string()),
+  scenario: z.looseObject({ name: z.string(), file: z.string() }),
+  overrides: z.array(z.looseObject({ source: z.string() })),
+  seed: z.number(),
+  catalogue: z.array(z.unknown()),
+  parameters: z.looseObject({ takeoffFraction: z.number(), ticks: z.number(), sampleEvery: z.number(), yearsPerTick: z.number().optional() }),
+  started: z.string(),
+  finished: z.string(),
+  wallSeconds: z.number(),
+  files: z.array(z.looseObject({ name: z.string(), rows: z.number() })),
+});
+
+const sweepManifest = z.looseObject({
+  kind: z.literal('sapient-sweep'),
+  name: z.string(),
+  description: z.string(),
+  software,
+  environment,
+  command: z.array(z.string()),
+  sweepFile: z.looseObject({ file: z.string() }),
+  rootSeed: z.number(),
+  seeds: z.string(),
+  replicates: z.number().int().positive(),
+  vary: z.record(z.string(), z.array(z.unknown())),
+  sample: z.looseObject({ method: z.string(), ranges: z.array(z.looseObject({ path: z.string(), interval: z.looseObject({ scale: z.string().optional() }) })).optional() }).nullable(),
+  parameters: z.array(z.looseObject({ path: z.string(), column: z.string(), from: z.string() })),
+  runs: z.number(),
+  points: z.array(z.looseObject({ point_id: z.number(), parameters: z.record(z.string(), z.unknown()), seeds: z.array(z.number()) })),
+  shard: z.looseObject({ index: z.number(), count: z.number() }),
+  rerun: z.string(),
+  status: z.string(),
+  started: z.string(),
+  finished: z.string().nullable(),
+  mergedFrom: z.array(z.unknown()).optional(),
+});
+
+export interface Origin {
+  version: string;
+  commit: string | null;
+  dirty: boolean;
+  node: string;
+  platform: string;
+  command: readonly string[];
+  started: string;
+  finished: string | null;
+}
+
+export interface RunSource {
+  kind: 'run';
+  dir: string;
+  runId: string;
+  seed: number;
+  scenario: { name: string; file: string };
+  overrides: readonly string[];
+  /** K, the number of skills: L = lexicon_shared / K. */
+  skills: number;
+  takeoffFraction: number;
+  yearsPerTick: number;
+  timelineRows: number;
+  wallSeconds: number;
+  /** Null for a finished run; else where a signal stopped it (`tick`) and the last sample written (`sampledTick`). */
+  interrupted: { tick: number; sampledTick: number; reason: string } | null;
+  origin: Origin;
+}
+
+export interface SweepParameter {
+  path: string;
+  column: string;
+  from: string;
+  /** How its values are spread: a sampled range's scale, or guessed for a vary: list (see `spreadOf`). */
+  scale: 'linear' | 'log';
+  /** Values that are not all numbers (choices): plotted as categories. */
+  numeric: boolean;
+}
+
+export interface SweepPoint {
+  id: number;
+  /** The point's value of each parameter, in the order of `parameters`. */
+  values: readonly unknown[];
+  seeds: readonly number[];
+  skills: number;
+  takeoffFraction: number;
+}
+
+export interface SweepSource {
+  kind: 'sweep';
+  dir: string;
+  name: string;
+  description: string;
+  sweepFile: string;
+  rootSeed: number;
+  seedMode: string;
+  replicates: number;
+  design: string;
+  parameters: readonly SweepParameter[];
+  /** The points of the directory's manifest (of a shard: all points of the sweep). */
+  points: readonly SweepPoint[];
+  runs: number;
+  shard: { index: number; count: number };
+  merged: boolean;
+  status: string;
+  rerun: string;
+  /** The committed length of each table when sweep-state.jsonl records it (a sweep still running or cut short). */
+  committedBytes: { timeline?: number; summary?: number };
+  origin: Origin;
+}
+
+export type ReportSource = RunSource | SweepSource;
+
+/** Reads the directory's manifest and what the report needs beside it; throws an InputError naming the problem. */
+export function readSource(dir: string): ReportSource {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw problem(dir, undefined, '', "a run's or a sweep's output directory", existsSync(dir) ? 'a file' : 'no such directory');
+  const file = join(dir, RUN_FILES.manifest);
+  if (!existsSync(file)) throw problem(dir, undefined, '', "a run's or a sweep's output directory, with its manifest.json", 'no manifest.json');
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw problem(file, undefined, '', 'a manifest as sapient writes it', `unreadable JSON (${(e as Error).message})`);
+  }
+  const isSweep = typeof json === 'object' && json !== null && (json as { kind?: unknown }).kind === 'sapient-sweep';
+  return isSweep ? sweepSource(dir, file, json) : runSource(dir, file, json);
+}
+
+function parsed<T>(schema: z.ZodType<T>, json: unknown, file: string, what: string): T {
+  const result = schema.safeParse(json);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw problem(file, undefined, issue.path.join('.'), `${what} as sapient writes it`, issue.message.toLowerCase());
+}
+
+function origin(m: z.infer<typeof runManifest> | z.infer<typeof sweepManifest>): Origin {
+  return {
+    version: m.software.version,
+    commit: m.software.git?.commit ?? null,
+    dirty: m.software.git?.dirty ?? false,
+    node: m.environment.node,
+    platform: `${m.environment.platform}-${m.environment.arch}`,
+    command: m.command,
+    started: m.started,
+    finished: m.finished,
+  };
+}
+
+function runSource(dir: string, file: string, json: unknown): RunSource {
+  const m = parsed(runManifest, json, file, "a run's manifest (or a sweep's, with kind: sapient-sweep)");
+  return {
+    kind: 'run',
+    dir,
+    runId: m.runId,
+    seed: m.seed,
+    scenario: { name: m.scenario.name, file: m.scenario.file },
+    overrides: m.overrides.map((o) => o.source),
+    skills: m.catalogue.length,
+    takeoffFraction: m.parameters.takeoffFraction,
+    yearsPerTick: m.parameters.yearsPerTick ?? 1,
+    interrupted: m.interrupted ?? null,
+    timelineRows: m.files.find((f) => f.name === RUN_FILES.timeline)?.rows ?? 0,
+    wallSeconds: m.wallSeconds,
+    origin: origin(m),
+  };
+}
+
+function sweepSource(dir: string, file: string, json: unknown): SweepSource {
+  const m = parsed(sweepManifest, json, file, "a sweep's manifest");
+  const scenario = sweepScenario(dir);
+  const ranges = new Map((m.sample?.ranges ?? []).map((r) => [r.path, r.interval.scale]));
+  const parameters = m.parameters.map((p): SweepParameter => {
+    const values = m.points.map((point) => point.parameters[p.path]);
+    const numeric = values.every((v) => typeof v === 'number');
+    const scale = ranges.get(p.path) === 'log' ? 'log' : p.from === 'sample' || !numeric ? 'linear' : spreadOf(values as number[]);
+    return { path: p.path, column: p.column, from: p.from, scale, numeric };
+  });
+  const points = m.points.map((point): SweepPoint => {
+    const values = m.parameters.map((p) => point.parameters[p.path]);
+    const count = point.parameters['skills.count'];
+    const fraction = point.parameters.takeoffFraction;
+    return {
+      id: point.point_id,
+      values,
+      seeds: point.seeds,
+      skills: scenario.skills.list?.length ?? (typeof count === 'number' ? count : scenario.skills.count),
+      takeoffFraction: typeof fraction === 'number' ? fraction : scenario.takeoffFraction,
+    };
+  });
+  const state = Ledger.read(dir);
+  return {
+    kind: 'sweep',
+    dir,
+    name: m.name,
+    description: m.description,
+    sweepFile: m.sweepFile.file,
+    rootSeed: m.rootSeed,
+    seedMode: m.seeds,
+    replicates: m.replicates,
+    design: designOf(m),
+    parameters,
+    points,
+    runs: m.runs,
+    shard: { index: m.shard.index, count: m.shard.count },
+    merged: m.mergedFrom !== undefined,
+    status: m.status,
+    rerun: m.rerun,
+    committedBytes: { timeline: state?.bytes.timeline, summary: state?.bytes.summary },
+    origin: origin(m),
+  };
+}
+
+/** The scenario every run of the sweep starts from (scenario.json), resolved with its defaults. */
+function sweepScenario(dir: string): Scenario {
+  const file = join(dir, SWEEP_FILES.scenario);
+  if (!existsSync(file)) throw problem(dir, undefined, '', `a sweep's output directory, with its ${SWEEP_FILES.scenario}`, `no ${SWEEP_FILES.scenario}`);
+  try {
+    return loadScenario(file).scenario;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw problem(file, undefined, '', 'the scenario sapient wrote for the sweep', (e as Error).message);
+  }
+}
+
+/**
+ * A vary: list keeps its values, not how they were made: values all positive that span a
+ * factor of 10 or more, with ratios between neighbours closer to constant than their
+ * differences, are read as a log scale (the population-size sweep's 0.0002, 0.002, 0.02).
+ */
+export function spreadOf(values: readonly number[]): 'linear' | 'log' {
+  const distinct = [...new Set(values)].sort((a, b) => a - b);
+  if (distinct.length < 3 || distinct[0] <= 0 || distinct[distinct.length - 1] / distinct[0] < 10) return 'linear';
+  const spread = (xs: number[]) => {
+    const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+    return Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / xs.length) / Math.abs(mean);
+  };
+  const steps = distinct.slice(1).map((x, i) => x - distinct[i]);
+  const ratios = distinct.slice(1).map((x, i) => Math.log(x / distinct[i]));
+  return spread(ratios) < spread(steps) ? 'log' : 'linear';
+}
+
+function designOf(m: z.infer<typeof sweepManifest>): string {
+  const grid = Object.entries(m.vary).map(([path, values]) => `${path} (${values.length} values)`);
+  const parts = [];
+  if (grid.length > 0) parts.push(`grid over ${grid.join(' x ')}`);
+  if (m.sample) parts.push(`${m.sample.method} sample${m.sample.ranges ? ` over ${m.sample.ranges.length} parameters` : ''}`);
+  if (parts.length === 0) parts.push('one point');
+  return `${parts.join(', crossed with a ')}; ${m.points.length} points x ${m.replicates} replicates`;
+}

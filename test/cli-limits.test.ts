@@ -1,0 +1,95 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { workerThreads } from '../src/cli/limits.js';
+import { cleanup, sapient, SMALL, STACK_FRAME, tempDir, tree, writeFile } from './helpers/cli.js';
+
+/**
+ * What a command needs is checked before it starts: a world that does not fit in memory is
+ * refused with the figures (exit 2, nothing written), and a sweep gets no more worker
+ * threads than it has runs or the machine has threads.
+ */
+
+afterAll(cleanup);
+
+const TINY_SWEEP = `scenario:
+  ticks: 20
+  sampleEvery: 10
+  population: { bands: 2, bandSize: 5 }
+replicates: 2
+`;
+
+describe.concurrent('memory', () => {
+  it('run and validate refuse a world larger than the memory sapient may use, with the figure and the budget', async () => {
+    const dir = tempDir();
+    writeFile(dir, 'small.yaml', SMALL);
+    const before = tree(dir);
+    const env = { SAPIENT_MEMORY: '200M' };
+    const big = ['--set', 'population.bands=2000', '--set', 'population.bandSize=500'];
+    for (const args of [['run', 'small.yaml', ...big, '--out', 'out'], ['validate', 'small.yaml', ...big]]) {
+      const r = await sapient(args, dir, env);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(
+        /^sapient: small\.yaml: population\.bands, population\.bandSize, skills\.count: expected a world that fits in memory \(at most 200 MB here: SAPIENT_MEMORY=200M\), found one that needs about [\d.]+ MB \(agents x skills [\d.]+ MB, bands [\d.]+ MB\)\n$/,
+      );
+    }
+    expect(tree(dir)).toEqual(before);
+    // The same world within the budget is valid.
+    expect((await sapient(['validate', 'small.yaml', ...big], dir, { SAPIENT_MEMORY: '8G' })).code).toBe(0);
+  });
+
+  it('a sweep is refused when its largest run, once per worker, does not fit; the message says how many workers would', async () => {
+    const dir = tempDir();
+    writeFile(dir, 'sweep.yaml', `${TINY_SWEEP}vary:\n  population.bandSize: [5, 200000]\n`);
+    const r = await sapient(['sweep', 'sweep.yaml', '--workers', '2', '--out', 'out'], dir, { SAPIENT_MEMORY: '300M' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^sapient: sweep\.yaml: population\.bands, population\.bandSize, skills\.count: expected a sweep that fits in memory \(at most 300 MB here: SAPIENT_MEMORY=300M; --workers 1 would fit\), found runs of about [\d.]+ MB each \(the largest run, at point 1: population\.bandSize=200000\) \(.*\), 2 at once, with the main process: [\d.]+ MB in all\n$/,
+    );
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+    const validate = await sapient(['validate', 'sweep.yaml'], dir, { SAPIENT_MEMORY: '100M' });
+    expect(validate.code).toBe(2);
+    expect(validate.stderr).toMatch(/^sapient: sweep\.yaml: .*expected a sweep that fits in memory/);
+  });
+
+  it('an unreadable SAPIENT_MEMORY is bad input', async () => {
+    const dir = tempDir();
+    writeFile(dir, 'small.yaml', SMALL);
+    const r = await sapient(['validate', 'small.yaml'], dir, { SAPIENT_MEMORY: 'plenty' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("sapient: SAPIENT_MEMORY=plenty: expected an amount of memory such as 8G, 512M or 2000000000 (bytes), found 'plenty'\n");
+  });
+
+  it('a run whose timeline will be huge is announced, with the way to make it smaller', async () => {
+    const dir = tempDir();
+    writeFile(dir, 'small.yaml', SMALL);
+    const r = await sapient(['validate', 'small.yaml', '--ticks', '100000000', '--set', 'sampleEvery=1'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^sapient: note: the timeline will have 100,000,001 rows \(about [\d.]+ GB\): a larger sampleEvery \(now 1\) makes it smaller\n$/);
+  });
+});
+
+describe('worker threads', () => {
+  it('never more than the runs, nor than the machine runs at once; a note says which', () => {
+    expect(workerThreads(4, 10, 8)).toEqual({ workers: 4 });
+    expect(workerThreads(1000, 2, 8)).toEqual({ workers: 2, note: '--workers 1000: using 2, as the sweep has 2 runs to do' });
+    expect(workerThreads(1000, 50, 8)).toEqual({ workers: 8, note: '--workers 1000: using 8, as this machine runs 8 threads at once' });
+    expect(workerThreads(3, 1, 1)).toEqual({ workers: 1, note: '--workers 3: using 1, as the sweep has 1 run to do' });
+  });
+
+  it('sapient sweep --workers 1000 on 2 runs starts 2 threads, says so, and is over in seconds', async () => {
+    const dir = tempDir();
+    writeFile(dir, 'tiny.yaml', TINY_SWEEP);
+    const started = Date.now();
+    const r = await sapient(['sweep', 'tiny.yaml', '--workers', '1000', '--out', 'out'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+    expect(r.stderr).toBe('sapient: note: --workers 1000: using 2, as the sweep has 2 runs to do\n');
+    expect(r.stdout).toMatch(/ on 2 workers\. /);
+    const manifest = JSON.parse(readFileSync(join(dir, 'out', 'manifest.json'), 'utf8')) as { sessions: { workers: number }[] };
+    expect(manifest.sessions.map((s) => s.workers)).toEqual([2]);
+    // 1000 threads took half a minute and gigabytes; two take a few seconds with the start of the CLI.
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+});

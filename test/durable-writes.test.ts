@@ -1,0 +1,60 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+
+/**
+ * A commit that is meant to be durable (a manifest, a run's summary, a table moved into
+ * place) forces the new file to the disk before renaming it over the old name, then the
+ * directory: after a crash of the machine the file under its name is whole, or the old one.
+ */
+
+// The calls to the file system, recorded in order, each still doing its work.
+const calls: string[] = [];
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const record = <A extends unknown[], R>(name: string, f: (...args: A) => R) => (...args: A): R => {
+    calls.push(name);
+    return f(...args);
+  };
+  return { ...fs, fsyncSync: record('fsync', fs.fsyncSync), renameSync: record('rename', fs.renameSync), linkSync: record('link', fs.linkSync), closeSync: record('close', fs.closeSync) };
+});
+
+const { writeFileAtomic } = await import('../src/io/files.js');
+const { openTableFile } = await import('../src/io/table-file.js');
+
+const dir = mkdtempSync(join(tmpdir(), 'sapient-durable-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('durable writes', () => {
+  it('writeFileAtomic: the content is forced to the disk before the rename, the directory after it', () => {
+    calls.length = 0;
+    writeFileAtomic(join(dir, 'manifest.json'), '{"a": 1}\n');
+    expect(readFileSync(join(dir, 'manifest.json'), 'utf8')).toBe('{"a": 1}\n');
+    expect(calls).toEqual(['fsync', 'close', 'rename', 'fsync', 'close']);
+  });
+
+  it('writeFileAtomic without replace (a report): an existing file is kept, a new one linked into place as durably', () => {
+    const file = join(dir, 'kept.html');
+    writeFileSync(file, 'old');
+    expect(() => writeFileAtomic(file, 'new', { replace: false })).toThrow(expect.objectContaining({ code: 'EEXIST' }));
+    expect(readFileSync(file, 'utf8')).toBe('old');
+    writeFileAtomic(file, 'new', { replace: true });
+    expect(readFileSync(file, 'utf8')).toBe('new');
+    calls.length = 0;
+    writeFileAtomic(join(dir, 'fresh.html'), 'x', { replace: false });
+    expect(readFileSync(join(dir, 'fresh.html'), 'utf8')).toBe('x');
+    expect(calls).toEqual(['fsync', 'close', 'link', 'fsync', 'close']);
+    // The temporary names are gone, whether the write was refused or done.
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a table: its rows are forced to the disk before it takes its name', () => {
+    const table = openTableFile(join(dir, 'timeline.csv'), ['tick']);
+    table.append([1]);
+    calls.length = 0;
+    expect(table.commit()).toBe(1);
+    expect(calls).toEqual(['fsync', 'close', 'rename', 'fsync', 'close']);
+    expect(readFileSync(join(dir, 'timeline.csv'), 'utf8')).toBe('tick\n1\n');
+  });
+});

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { bytesText, memoryBudget, MEMORY_SHARE, parseBytes, runMemoryProblem, sweepMemoryProblem, timelineBytes, timelineRows, worldMemory } from '../src/config/memory.js';
+import { defineScenario } from '../src/config/scenario.js';
+import { csvLine, timelineValues } from '../src/io/records.js';
+import { simulate } from '../src/sim/run.js';
+import { createWorld } from '../src/sim/world.js';
+
+/** Bytes of every typed array reachable from `root`, each buffer counted once: what a world allocates outside the heap. */
+function arrayBytes(root: unknown): number {
+  const buffers = new Set<ArrayBufferLike>();
+  const seen = new Set<object>();
+  const walk = (value: unknown) => {
+    if (value === null || typeof value !== 'object' || seen.has(value)) return;
+    seen.add(value);
+    if (ArrayBuffer.isView(value)) {
+      buffers.add(value.buffer);
+      return;
+    }
+    for (const v of value instanceof Map || value instanceof Set ? value.values() : Object.values(value)) walk(v);
+  };
+  walk(root);
+  let bytes = 0;
+  for (const b of buffers) bytes += b.byteLength;
+  return bytes;
+}
+
+const GB = 2 ** 30;
+
+describe('the memory a world needs', () => {
+  // Worlds of every shape the estimate distinguishes: demographies, topologies, catalogue sizes.
+  const shapes = [
+    { population: { bands: 40, bandSize: 50 } },
+    { population: { bands: 300, bandSize: 3 }, migration: { topology: 'complete' } },
+    { population: { bands: 64, bandSize: 20 }, migration: { topology: 'grid' } },
+    { population: { bands: 50, bandSize: 20 }, migration: { topology: 'small-world', neighbours: 4 } },
+    { population: { bands: 4, bandSize: 500, demography: 'generational' }, skills: { count: 1, cognitiveShare: 0, maxPrerequisites: 0 } },
+    { population: { bands: 2, bandSize: 300, demography: 'moran' }, skills: { count: 300 } },
+    { population: { bands: 1, bandSize: 1 }, skills: { count: 1 } },
+  ];
+
+  it('is at least what the world allocates in typed arrays, and not far above it', () => {
+    for (const shape of shapes) {
+      const scenario = defineScenario({ ...shape, ticks: 10 });
+      const actual = arrayBytes(createWorld(scenario, 1));
+      const estimate = worldMemory(scenario).arrays;
+      // Above: the order of births grows as agents are born (twice the living at most), and is counted in full.
+      expect(estimate, JSON.stringify(shape)).toBeGreaterThanOrEqual(actual);
+      expect(estimate, JSON.stringify(shape)).toBeLessThanOrEqual(1.2 * actual + 64 * 1024);
+    }
+  });
+
+  it('the issue\'s world: 100,000 bands of 60 on a complete graph needs a few GB, not the terabytes of a listed graph', () => {
+    const scenario = defineScenario({ population: { bands: 100_000, bandSize: 60 }, migration: { topology: 'complete' } });
+    const need = worldMemory(scenario);
+    expect(need.arrays).toBeGreaterThan(2 * GB);
+    expect(need.arrays).toBeLessThan(4 * GB);
+    expect(need.heap).toBeLessThan(0.5 * GB);
+  });
+
+  it('a timeline: its rows are tick 0, every sampleEvery ticks and the last tick; its text is about rows x columns', () => {
+    expect(timelineRows(defineScenario({ ticks: 2050, sampleEvery: 100 }))).toBe(22);
+    expect(timelineRows(defineScenario({ ticks: 2000, sampleEvery: 100 }))).toBe(21);
+    const scenario = defineScenario({ ticks: 300, sampleEvery: 10, population: { bands: 4, bandSize: 20 } });
+    let text = '';
+    simulate(scenario, { onSample: (s) => (text += `baseline-1,1,${csvLine(timelineValues(s))}`) });
+    const written = Buffer.byteLength(text);
+    expect(timelineBytes(scenario)).toBeGreaterThanOrEqual(written);
+    expect(timelineBytes(scenario)).toBeLessThanOrEqual(4 * written);
+  });
+});
+
+describe('the budget', () => {
+  it('is 75% of the machine, or SAPIENT_MEMORY', () => {
+    const machine = memoryBudget({});
+    expect('total' in machine && machine.total).toBeGreaterThan(0);
+    if ('total' in machine) expect(machine.source).toMatch(new RegExp(`^${MEMORY_SHARE * 100}% of this (machine|container)`));
+    expect(memoryBudget({ SAPIENT_MEMORY: '2G' })).toMatchObject({ total: 2 * GB, source: 'SAPIENT_MEMORY=2G' });
+    expect(memoryBudget({ SAPIENT_MEMORY: 'lots' })).toMatchObject({ source: 'SAPIENT_MEMORY=lots', expected: expect.stringMatching(/^an amount of memory such as 8G/), found: "'lots'" });
+  });
+
+  it('reads amounts as people write them, in powers of 1024', () => {
+    expect(parseBytes('512M')).toBe(512 * 2 ** 20);
+    expect(parseBytes('1.5 GB')).toBe(1.5 * GB);
+    expect(parseBytes('2GiB')).toBe(2 * GB);
+    expect(parseBytes('1000')).toBe(1000);
+    for (const bad of ['', 'G', '-1G', '0', '2X', '1e9']) expect(parseBytes(bad), bad).toBeUndefined();
+    expect(bytesText(9.4 * GB)).toBe('9.4 GB');
+    expect(bytesText(640 * 2 ** 20)).toBe('640 MB');
+    expect(bytesText(512)).toBe('512 bytes');
+  });
+});
+
+describe('refusals', () => {
+  const budget = { total: 1 * GB, heap: 3 * GB, source: 'SAPIENT_MEMORY=1G' };
+
+  it('a run: the world that does not fit is named with its figure, the budget and where it comes from', () => {
+    const big = defineScenario({ population: { bands: 20000, bandSize: 200 } });
+    expect(runMemoryProblem(big, 'big.yaml', budget)).toEqual({
+      source: 'big.yaml',
+      path: 'population.bands, population.bandSize, skills.count',
+      expected: 'a world that fits in memory (at most 1.0 GB here: SAPIENT_MEMORY=1G)',
+      found: expect.stringMatching(/^one that needs about \d+(\.\d)? GB \(agents x skills \d+(\.\d)? GB, bands \d+(\.\d)? MB\)$/),
+    });
+    expect(runMemoryProblem(defineScenario({ population: { bands: 100, bandSize: 50 } }), 'small.yaml', budget)).toBeUndefined();
+  });
+
+  it('a sweep: the largest run times the runs at once, with the number of workers that would fit', () => {
+    const scenario = defineScenario({ ticks: 100000, population: { bands: 100, bandSize: 1000 } });
+    const need = worldMemory(scenario);
+    const largest = { point: 3, context: 'population.bandSize=1000', need, timeline: timelineBytes(scenario, 4) };
+    const at = (workers: number) => sweepMemoryProblem(largest, workers, 64, 'sweep.yaml', budget, 2 ** 29);
+    // The first number of workers refused: more runs at once need more memory, and from there on all are refused.
+    let refused = 1;
+    while (at(refused) === undefined) refused++;
+    expect(refused).toBeGreaterThan(2);
+    expect(at(refused + 5)).toBeDefined();
+    const problem = at(refused);
+    expect(problem?.expected).toBe(`a sweep that fits in memory (at most 1.0 GB here: SAPIENT_MEMORY=1G; --workers ${refused - 1} would fit)`);
+    expect(problem?.found).toMatch(new RegExp(`^runs of about [\\d.]+ MB each \\(the largest run, at point 3: population\\.bandSize=1000\\) \\(agents x skills .*\\), ${refused} at once, with the main process: [\\d.]+ (MB|GB) in all$`));
+    // About a gigabyte over the arrays of one run: the count is what the estimate says, within one.
+    expect(Math.abs(refused - 1 - (budget.total - 96 * 2 ** 20) / (need.arrays + need.heap))).toBeLessThan(1.5);
+  });
+
+  it('a sweep whose timelines a worker cannot hold as text', () => {
+    const scenario = defineScenario({ ticks: 1e9, sampleEvery: 1 });
+    const largest = { point: 0, context: '', need: worldMemory(scenario), timeline: timelineBytes(scenario, 4) };
+    expect(sweepMemoryProblem(largest, 1, 64, 'sweep.yaml', { ...budget, total: 1e15 }, 2 ** 29)).toMatchObject({
+      path: 'sampleEvery',
+      expected: expect.stringMatching(/^runs whose timeline a worker can hold as text \(at most 512 MB: raise sampleEvery/),
+    });
+  });
+});

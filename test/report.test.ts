@@ -1,0 +1,267 @@
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatProblem, InputError } from '../src/config/problems.js';
+import { loadScenario } from '../src/config/scenario.js';
+import { writeRun } from '../src/io/run-output.js';
+import { buildReport, writeReport } from '../src/report/report.js';
+import { readSource, type SweepSource } from '../src/report/sources/manifest.js';
+import { readSweepSummary } from '../src/report/sources/summary.js';
+import { readSurvival } from '../src/report/sources/survival.js';
+import { pointStats, sweepCurves } from '../src/report/sweep-stats.js';
+import { SMALL, sapient, tree } from './helpers/cli.js';
+import { copyOf, gridSweep, manyPointSweep, removeScratch, scratchDir, writeSensitivity, writeSurvival } from './fixtures/report/support.js';
+
+/**
+ * sapient report as a user meets it: the page it writes from a run, a sweep and a sweep
+ * with the files of `sapient analyze`; what it refuses; that it never overwrites.
+ */
+
+let work: string;
+let grid: string;
+
+beforeAll(() => {
+  work = scratchDir();
+  grid = gridSweep(work);
+});
+afterAll(removeScratch);
+
+/** The SVG of each figure of a page, by figure id. */
+function figures(html: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of html.matchAll(/<figure id="([^"]+)" class="figure">\n(<svg[\s\S]*?<\/svg>)/g)) out.set(m[1], m[2]);
+  return out;
+}
+
+/** Nothing in the page is fetched from anywhere: no script, no URL but SVG's namespaces. */
+function expectSelfContained(html: string): void {
+  expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\((?!#)/i);
+  const urls = [...html.matchAll(/https?:\/\/[^\s"')<]+/g)].map((m) => m[0]);
+  expect(new Set(urls)).toEqual(new Set(['http://www.w3.org/2000/svg', 'http://www.w3.org/1999/xlink']));
+  expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'`);
+}
+
+describe('the report of a sweep', () => {
+  it('writes report.html in the directory through the command line, with every figure drawn', async () => {
+    const dir = copyOf(grid, 'cli');
+    const result = await sapient(['report', dir], work);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('sapient report: sweep report with 4 figures in grid-cli/report.html\n');
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expectSelfContained(html);
+    const svgs = figures(html);
+    expect([...svgs.keys()]).toEqual(['sweep-lexicon', 'sweep-survival', 'sweep-heatmap', 'sweep-parameters']);
+    for (const [id, svg] of svgs) expect(svg, id).toMatch(/class="mark-[a-z]+ role-mark/);
+    // One panel per point, labelled by its parameters; the heatmap's cells.
+    for (const label of ['bandSize=25, migrationRate=0.0002', 'bandSize=100, migrationRate=0.02']) expect(svgs.get('sweep-lexicon')).toContain(label);
+    expect(svgs.get('sweep-heatmap')).toMatch(/of 12 took off/);
+    expect(html).toContain('No sensitivity.csv in this directory');
+    expect(html).toContain('Curves of the takeoff: estimated by the report from summary.csv (the sweep has no table of these curves); of the end of stasis');
+    expect(html).toMatch(/sapient run scenario\.json --seed \d+ --set population\.bandSize=25 --set migration\.migrationRate=0\.0002/);
+  });
+
+  it('is the same page, byte for byte, from the same directory, and draws without a warning', async () => {
+    const a = await buildReport(grid);
+    const b = await buildReport(grid);
+    expect(a.html).toBe(b.html);
+    expect(a.warnings).toEqual([]);
+  });
+
+  it("uses the sweep's survival tables when there are some, and says so", async () => {
+    const dir = copyOf(grid, 'survival');
+    writeSurvival(dir, 6);
+    const { html, warnings } = await buildReport(dir);
+    expect(warnings).toEqual([]);
+    expect(html).toContain("Curves of the takeoff: read from the sweep's survival.csv; of the end of stasis (L = 0.25): read from the sweep's survival-t25.csv.");
+    // Point 0's median takeoff is where the file's curve crosses one half; the others' never do.
+    expect(figures(html).get('sweep-heatmap')).toContain('>1,234<');
+    expect(html).toMatch(/<td class="n">1,234<\/td>/);
+  });
+
+  for (const method of ['sobol', 'morris', 'prcc'] as const) {
+    it(`draws the ${method} indices of sensitivity.csv with their intervals, and lists them`, async () => {
+      const dir = copyOf(grid, method);
+      writeSensitivity(dir, method);
+      const { html, warnings, figures: count } = await buildReport(dir);
+      expect(warnings).toEqual([]);
+      expect(count).toBe(5);
+      const svg = figures(html).get('sweep-sensitivity') as string;
+      expect(svg).toMatch(/class="mark-rule role-mark/);
+      expect(svg).toMatch(/class="mark-symbol role-mark/);
+      expect(svg).toContain('population.bandSize');
+      expect(html).not.toContain('No sensitivity.csv');
+      if (method === 'sobol') expect(html).toContain('<th>noise_share</th>');
+      expect(html).toContain('The outputs, and how much of their variance is replicate noise (sensitivity-outputs.csv)');
+      expect(html).toContain('<td class="n">0.21797</td>');
+    });
+  }
+
+  it('says how many runs failed, from failures.csv', async () => {
+    const dir = copyOf(grid, 'failures');
+    const header = readFileSync(join(dir, 'summary.csv'), 'utf8').split('\n')[0].split(',').slice(0, 6).join(',');
+    writeFileSync(join(dir, 'failures.csv'), `${header},error\n72,6,0,1,25,0.0002,RangeError: boom\n73,6,1,2,25,0.0002,RangeError: boom\n`);
+    expect((await buildReport(dir)).html).toContain('<p class="note">2 runs failed and are not shown: failures.csv lists them with the error.</p>');
+  });
+
+  it('pools the runs of a design with more points than it draws one by one', async () => {
+    const many = manyPointSweep(work);
+    const { html, warnings } = await buildReport(many);
+    expect(warnings).toEqual([]);
+    expect(html).toContain('L(t) over all runs: median and 10-90% band');
+    expect(html).toContain('The design has 42 points, more than the 36 drawn one by one');
+    expect(html).toContain('one curve over all runs, with its 95% interval');
+  });
+
+  it('reads a real sweep of the simulator, a shard of it, and a real run', async () => {
+    const file = join(process.cwd(), 'test/fixtures/sweeps/small.yaml');
+    const [sweep, shard] = await Promise.all([
+      sapient(['sweep', file, '--workers', '1', '--out', 'small', '--quiet'], work),
+      sapient(['sweep', file, '--workers', '1', '--shard', '1/2', '--out', 'shard', '--quiet'], work),
+    ]);
+    expect([sweep.code, shard.code]).toEqual([0, 0]);
+    const fromSweep = await buildReport(join(work, 'small'));
+    expect(fromSweep.warnings).toEqual([]);
+    expect([...figures(fromSweep.html).keys()]).toEqual(['sweep-lexicon', 'sweep-survival', 'sweep-heatmap', 'sweep-parameters']);
+    const fromShard = await buildReport(join(work, 'shard'));
+    expect(fromShard.warnings).toEqual([]);
+    expect(fromShard.html).toContain('This directory is shard 1/2 of the sweep: it holds one run in 2 only.');
+    expect(fromShard.html).toContain('9 runs in this directory.');
+
+    writeFileSync(join(work, 'small-scenario.yaml'), SMALL);
+    const run = await sapient(['run', 'small-scenario.yaml', '--seed', '5', '--out', 'run', '--quiet'], work);
+    expect(run.code).toBe(0);
+    const result = await writeReport(join(work, 'run'));
+    expect(result).toMatchObject({ kind: 'run', figures: 3, warnings: [] });
+    const html = readFileSync(result.file, 'utf8');
+    expectSelfContained(html);
+    const svgs = figures(html);
+    expect([...svgs.keys()]).toEqual(['run-lexicon', 'run-skills', 'run-channels']);
+    for (const [id, svg] of svgs) expect(svg, id).toMatch(/class="mark-[a-z]+ role-mark/);
+    expect(html).toContain('sapient report: run small-scenario-5');
+    expect(html).toContain('sapient run small-scenario.yaml --seed 5');
+  });
+
+  it('estimates from summary.csv the very curves and medians the sweep writes in its survival tables', async () => {
+    // Quick takeoffs, some runs censored, ties, a curve down to 0 and one flat at one half.
+    const text = [
+      'scenario:',
+      '  ticks: 200',
+      '  sampleEvery: 20',
+      '  takeoffFraction: 0.1',
+      '  population: { bands: 2, bandSize: 10 }',
+      '  skills: { count: 8 }',
+      'seed: 3',
+      'replicates: 6',
+      'set: { innovation.innovationRate: 0.05 }',
+      'vary: { distillation.distillRate: [0.02, 0.004] }',
+    ].join('\n');
+    writeFileSync(join(work, 'events.yaml'), `${text}\n`);
+    const sweep = await sapient(['sweep', 'events.yaml', '--workers', '1', '--out', 'events', '--quiet'], work);
+    expect(sweep.code).toBe(0);
+    const dir = join(work, 'events');
+    const source = readSource(dir) as SweepSource;
+    const outcomes = readSweepSummary(join(dir, 'summary.csv'));
+    const read = sweepCurves(source, outcomes, readSurvival(dir));
+    const estimated = sweepCurves(source, outcomes, null);
+    for (const event of ['takeoff', 't25'] as const) {
+      expect(read.source.get(event)).toMatch(/^survival/);
+      expect(estimated.source.get(event)).toBeNull();
+      expect(estimated.curves.get(event)).toEqual(read.curves.get(event));
+    }
+    expect(outcomes.takeoff.filter((t) => !Number.isNaN(t)).length).toBeGreaterThan(6);
+    expect(outcomes.t25.filter((t) => Number.isNaN(t)).length).toBeGreaterThan(0);
+    // And the medians the report shows are those of points.csv.
+    const points = readFileSync(join(dir, 'points.csv'), 'utf8').trim().split('\n').map((line) => line.split(','));
+    const column = (name: string) => points.slice(1).map((row) => row[points[0].indexOf(name)]);
+    const stats = pointStats(source, outcomes, estimated);
+    expect(stats.map((p) => String(p.takeoffMedian ?? ''))).toEqual(column('takeoff_year_km_median'));
+    expect(stats.map((p) => String(p.t25Median ?? ''))).toEqual(column('t25_year_km_median'));
+  });
+
+  it('draws an interrupted run to where it stopped, and says it was interrupted', async () => {
+    writeFileSync(join(work, 'interrupted.yaml'), SMALL);
+    mkdirSync(join(work, 'interrupted'));
+    const stop = new AbortController();
+    const record = await writeRun({
+      // Long enough that the run cannot end within the slice (50 ms) in which it is stopped.
+      loaded: loadScenario(join(work, 'interrupted.yaml'), [{ path: 'ticks', value: 1_000_000, source: 'test' }]),
+      overrides: [],
+      dir: join(work, 'interrupted'),
+      command: ['sapient', 'run', 'interrupted.yaml'],
+      onProgress: (tick) => {
+        if (tick >= 1000) stop.abort(new Error('stopped by SIGTERM'));
+      },
+      signal: stop.signal,
+    });
+    expect(record.status).toBe('interrupted');
+    const result = await writeReport(join(work, 'interrupted'));
+    expect(result).toMatchObject({ kind: 'run', figures: 3, warnings: [] });
+    const html = readFileSync(result.file, 'utf8');
+    if (record.status !== 'interrupted') return;
+    // Stopped long before its end, and drawn to its last sample.
+    expect(record.tick).toBeLessThan(1_000_000);
+    const readable = (n: number) => n.toLocaleString('en-US');
+    expect(html).toContain(`This run was interrupted (stopped by SIGTERM) at tick ${readable(record.tick)}: its timeline goes to tick ${readable(record.sampledTick)}, and it has no summary.csv.`);
+    expect(html).toContain('(interrupted)</title>');
+    for (const [id, svg] of figures(html)) expect(svg, id).toMatch(/class="mark-[a-z]+ role-mark/);
+  });
+});
+
+describe('what sapient report refuses', () => {
+  /** The line the command prints for a refusal, from the library's error. */
+  async function refusal(dir: string, options: { out?: string; force?: boolean } = {}): Promise<string> {
+    try {
+      await writeReport(dir, options);
+    } catch (e) {
+      if (e instanceof InputError) return e.problems.map(formatProblem).join('\n');
+      throw e;
+    }
+    throw new Error('no refusal');
+  }
+
+  it('never replaces a report unasked: exit 2, one line, the file as it was; --force replaces it', async () => {
+    const dir = copyOf(grid, 'force');
+    const file = join(dir, 'report.html');
+    writeFileSync(file, 'my notes');
+    const again = await sapient(['report', dir], work);
+    expect(again.code).toBe(2);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toBe(`sapient: ${file}: expected a file name not yet taken (or --force to replace it), found a file already there\n`);
+    expect(readFileSync(file, 'utf8')).toBe('my notes');
+    expect((await sapient(['report', dir, '--force', '--quiet'], work)).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toMatch(/^<!DOCTYPE html>/);
+    // --out elsewhere, and the same rule there.
+    const out = join(work, 'elsewhere.html');
+    await writeReport(dir, { out });
+    expect(statSync(out).size).toBeGreaterThan(10_000);
+    expect(await refusal(dir, { out })).toBe(`--out: expected a file name not yet taken (or --force to replace it), found ${out}, which already exists`);
+  });
+
+  it('says in one line what is wrong with its input, and writes nothing', async () => {
+    const plain = scratchDir();
+    writeFileSync(join(plain, 'notes.txt'), 'x');
+    const broken = copyOf(grid, 'broken');
+    const timeline = readFileSync(join(broken, 'timeline.csv'), 'utf8').split('\n');
+    timeline[5] = timeline[5].replace(/^((?:[^,]*,){16})[^,]*/, '$1nine');
+    writeFileSync(join(broken, 'timeline.csv'), timeline.join('\n'));
+    const badManifest = copyOf(grid, 'manifest');
+    writeFileSync(join(badManifest, 'manifest.json'), '{"kind": "sapient-sweep", "name": 3}');
+    const before = [tree(work), tree(plain)];
+
+    const cli = await sapient(['report', join(work, 'nowhere')], work);
+    expect(cli.code).toBe(2);
+    expect(cli.stdout).toBe('');
+    expect(cli.stderr).toBe(`sapient: ${join(work, 'nowhere')}: expected a run's or a sweep's output directory, found no such directory\n`);
+
+    expect(await refusal(plain)).toBe(`${plain}: expected a run's or a sweep's output directory, with its manifest.json, found no manifest.json`);
+    expect(await refusal(broken)).toBe(`${join(broken, 'timeline.csv')}:6:1: lexicon_shared: expected a number, found 'nine'`);
+    expect(await refusal(badManifest)).toMatch(/manifest\.json: name: expected a sweep's manifest as sapient writes it, found .+/);
+    expect(await refusal(grid, { out: join(work, 'no-such-dir', 'r.html') })).toBe(
+      `--out: expected a file in an existing directory, found ${join(work, 'no-such-dir', 'r.html')}, whose directory does not exist`,
+    );
+    expect(await refusal(grid, { out: work })).toBe(`--out: expected a file name for the report, found ${work}, which is a directory`);
+    expect([tree(work), tree(plain)]).toEqual(before);
+    expect(tree(broken).some((f) => f.includes('report') || f.endsWith('.tmp'))).toBe(false);
+  });
+});
