@@ -190,6 +190,26 @@ describe('distributions', () => {
     expect(binomial(rng, 0, 0.5)).toBe(0);
   });
 
+  it('binomial: the whole distribution, for counts split into parts and for p above one half', () => {
+    const rng = new Rng('binomial parts');
+    const logChoose = (n: number, k: number) => logFactorial(n) - logFactorial(k) - logFactorial(n - k);
+    for (const [n, p] of [[1000, 0.5], [700, 0.03], [240, 0.8], [50, 0.5]] as const) {
+      const sd = Math.sqrt(n * p * (1 - p));
+      const lo = Math.max(0, Math.floor(n * p - 3 * sd));
+      const hi = Math.min(n, Math.ceil(n * p + 3 * sd));
+      // Bins: below lo, each k in [lo, hi], above hi.
+      const pmf = (k: number) => Math.exp(logChoose(n, k) + k * Math.log(p) + (n - k) * Math.log1p(-p));
+      const expected = new Float64Array(hi - lo + 3);
+      for (let k = 0; k <= n; k++) expected[k < lo ? 0 : k > hi ? hi - lo + 2 : k - lo + 1] += pmf(k);
+      const counts = new Float64Array(hi - lo + 3);
+      for (let t = 0; t < 40000; t++) {
+        const k = binomial(rng, n, p);
+        counts[k < lo ? 0 : k > hi ? hi - lo + 2 : k - lo + 1]++;
+      }
+      expectFrequencies(counts, expected, `binomial(${n}, ${p})`);
+    }
+  });
+
   it('geometricSkip: failures before a success, P(skip >= k) = (1-p)^k', () => {
     const rng = new Rng('geometric');
     for (const p of [0.002, 0.1, 0.6]) {
@@ -243,3 +263,9 @@ describe('distributions', () => {
     for (let e = 0; e < n; e++) expectFrequencies(position.subarray(e * n, e * n + n), new Float64Array(n).fill(1 / n), `element ${e}`);
   });
 });
+
+function logFactorial(n: number): number {
+  let sum = 0;
+  for (let i = 2; i <= n; i++) sum += Math.log(i);
+  return sum;
+}

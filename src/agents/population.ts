@@ -37,6 +37,11 @@ export interface Population {
   capability: Float64Array;
   /** Channel multipliers B_c at slot * CHANNELS + c. */
   boost: Float64Array;
+  /**
+   * Per channel, at least the highest B_c of the living: raised with any boost, made tight
+   * again by tightenBoostBound (a death never lowers it). Samplers of rare events thin by it.
+   */
+  boostBound: Float64Array;
 
   free: Int32Array;
   freeCount: number;
@@ -77,6 +82,7 @@ export function createPopulation(catalogue: Catalogue, bands: number, theta: num
     frontier: new Uint32Array(0),
     capability: new Float64Array(0),
     boost: new Float64Array(0),
+    boostBound: new Float64Array(CHANNELS).fill(1),
     free: new Int32Array(0),
     freeCount: 0,
     members: Array.from({ length: bands }, () => new Int32Array(bandCapacity)),
@@ -244,7 +250,10 @@ export function raiseLevel(pop: Population, i: number, k: number, v: number): nu
     const gain = Math.min(v, pop.boostCap) - old;
     const { boost } = pop;
     const { boosts } = cat;
-    for (let c = 0; c < CHANNELS; c++) boost[i * CHANNELS + c] += gain * boosts[k * CHANNELS + c];
+    for (let c = 0; c < CHANNELS; c++) {
+      boost[i * CHANNELS + c] += gain * boosts[k * CHANNELS + c];
+      if (boost[i * CHANNELS + c] > pop.boostBound[c]) pop.boostBound[c] = boost[i * CHANNELS + c];
+    }
   }
   if (old >= pop.theta || v < pop.theta) return 0;
   gainMastery(pop, i, k);
@@ -273,14 +282,15 @@ function gainMastery(pop: Population, i: number, k: number): void {
   }
 }
 
-/** The highest multiplier of channel c among the living (1 if nobody lives). */
-export function highestBoost(pop: Population, c: number): number {
-  let highest = 1;
+/** Makes boostBound the highest B_c of the living (1 if nobody lives), channel by channel. */
+export function tightenBoostBound(pop: Population): void {
+  pop.boostBound.fill(1);
   for (let b = 0; b < pop.bands; b++) {
     const list = pop.members[b];
-    for (let j = 0; j < pop.memberCount[b]; j++) highest = Math.max(highest, pop.boost[list[j] * CHANNELS + c]);
+    for (let j = 0; j < pop.memberCount[b]; j++) {
+      for (let c = 0; c < CHANNELS; c++) pop.boostBound[c] = Math.max(pop.boostBound[c], pop.boost[list[j] * CHANNELS + c]);
+    }
   }
-  return highest;
 }
 
 /** Does agent i master every skill it could learn (an empty frontier)? No channel teaches it a new one. */
@@ -333,6 +343,7 @@ export function renewGeneration(pop: Population, size: number, tick: number): vo
   for (let w = 0; w < W; w++) for (let i = 0; i < n; i++) pop.frontier[i * W + w] = cat.roots[w];
   pop.capability.fill(0, 0, n);
   pop.boost.fill(1, 0, n * CHANNELS);
+  pop.boostBound.fill(1);
   for (let b = 0; b < pop.bands; b++) {
     if (pop.members[b].length < size) pop.members[b] = new Int32Array(size);
     const list = pop.members[b];

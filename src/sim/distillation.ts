@@ -1,6 +1,6 @@
 import { DISTILL, LANGUAGE } from '../agents/catalogue.js';
 import { addEntry, removeEntry } from '../agents/lexicon.js';
-import { bandBestLevel, highestBoost, type Population } from '../agents/population.js';
+import { bandBestLevel, type Population } from '../agents/population.js';
 import { popcount, skillAtRank } from '../agents/skillset.js';
 import type { World } from './world.js';
 
@@ -23,7 +23,7 @@ export function distillation(world: World): void {
   const rng = world.rng.distillation;
   // Both are rare: each samples its trials, over all bands as one sequence, by thinning.
   forgetting.start(rng, d.forgetRate);
-  distilling.start(rng, d.distillRate * highestBoost(world.pop, DISTILL));
+  distilling.start(rng, d.distillRate * world.pop.boostBound[DISTILL]);
   let entries = 0;
   let skills = 0;
   for (let b = 0; b < world.pop.bands; b++) {

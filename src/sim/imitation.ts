@@ -6,15 +6,19 @@ import type { World } from './world.js';
 
 /**
  * Per tick, before the agents learn: the best bias ranks each band's teachers once, and the
- * faithful copies of one skill are planned while they are rare (see imitationPlans).
- * `highestBoost` is the highest B_imitate among the candidate learners, `maxEvents` the most
- * learning events any of them has.
+ * faithful copies of one skill are planned while they are rare. A faithful copy of one skill
+ * succeeds or fails whatever is copied from whom, with chance c = min(1, fidelity *
+ * B_imitate) per event, B_imitate as the learner's turn begins; while that is rare, the
+ * learners with at least one success among their events (chance 1 - (1 - c)^events) are
+ * found by thinning over the candidates (learning.ts, planTurns: skips at the highest such
+ * chance, from `boostBound` >= every B_imitate, each candidate kept with its own chance over
+ * it), and the others need no draw at all. Otherwise every event is tried in turn.
  */
-export function startImitation(world: World, highestBoost: number, maxEvents: number): void {
+export function startImitation(world: World, boostBound: number, maxEvents: number): void {
   const p = world.params.imitation;
   const { cache } = world;
   if (p.bias === 'best') rankTeachers(world);
-  const bound = Math.min(1, p.fidelity * highestBoost);
+  const bound = Math.min(1, p.fidelity * boostBound);
   cache.copiesPlanned = p.scope === 'one' && p.copy === 'fidelity' && bound < PLAN_BELOW;
   if (cache.copiesPlanned) cache.copying.start(world.rng.learning, -Math.expm1(maxEvents * Math.log1p(-bound)));
 }
@@ -30,25 +34,8 @@ export function hasDemonstrator(world: World, b: number): boolean {
   return world.teachers.memberCount[b] > (world.teachers === world.pop ? 1 : 0);
 }
 
-/**
- * Before the turns, for candidate learner i (number `position` in candidate order) with
- * `events` learning events: may its imitation change anything this tick? Not without a
- * demonstrator. A faithful copy of one skill succeeds or fails whatever is copied from whom,
- * with chance c = min(1, fidelity * B_imitate) per event, B_imitate as the learner's turn
- * begins; while that is rare, the learners with at least one success among their events,
- * chance 1 - (1 - c)^events, are found by thinning over the candidates (skips at the highest
- * such chance, each candidate kept with its own chance over it) and the others need no draw
- * at all. Otherwise every event is tried in turn.
- */
-export function imitationPlans(world: World, i: number, events: number, position: number): boolean {
-  const { cache } = world;
-  if (!hasDemonstrator(world, world.pop.band[i])) return false;
-  if (!cache.copiesPlanned) return true;
-  if (position !== cache.copying.at) return false;
-  return cache.copying.keep(world.rng.learning, -Math.expm1(events * Math.log1p(-copyChance(world, i))));
-}
-
-function copyChance(world: World, i: number): number {
+/** The chance c = min(1, fidelity * B_imitate) of learner i's faithful copy in one event. */
+export function copyChance(world: World, i: number): number {
   return Math.min(1, world.params.imitation.fidelity * world.pop.boost[i * 4 + IMITATE]);
 }
 

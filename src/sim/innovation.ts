@@ -2,46 +2,31 @@ import { INNOVATE } from '../agents/catalogue.js';
 import { raiseLevel } from '../agents/population.js';
 import { lowestBit, popcount, skillAtRank } from '../agents/skillset.js';
 import { exponential, poissonAtLeastOne, uniformInt } from './rng.js';
-import { Thinning } from './thinning.js';
 import type { World } from './world.js';
 
-/**
+/*
  * Who innovates this tick. Each agent's learning events carry a Poisson number of attempts
  * with mean innovationRate * B_innovate (MODEL.md 4.2), so over its `events` events of a tick
  * the total is Poisson with `events` times that mean, and given the total, each attempt falls
  * in a uniformly chosen event. Most agents make no attempt: the candidate learners with at
- * least one are found by thinning (skips at the chance of the candidate with the highest
- * B_innovate, each kept with its own chance over that bound), and their attempts are drawn
- * at their turn. An agent's boosts do not change before its turn (nobody else's learning
- * changes them), so the distribution is exact; the cost is a draw per candidate, not per agent.
+ * least one are found by thinning (learning.ts, planTurns: skips at the chance of an agent
+ * with the highest B_innovate, each candidate kept with its own chance over that bound), and
+ * their attempts are drawn at their turn. An agent's boosts do not change before its turn
+ * (nobody else's learning changes them), so the distribution is exact; the cost is a draw per
+ * candidate, not per agent.
  */
-export class InnovationSampler {
-  private readonly sequence = new Thinning();
 
-  /**
-   * Once per tick, before the candidates are planned: `maxEvents` is the most learning events
-   * any of them has, `highestBoost` the highest B_innovate among them.
-   */
-  start(world: World, maxEvents: number, highestBoost: number): void {
-    this.sequence.start(world.rng.learning, -Math.expm1(-world.params.innovation.innovationRate * maxEvents * highestBoost));
-  }
-
-  /** Candidate learner i, number `position` in candidate order, with `events` events: does it attempt anything this tick? */
-  plans(world: World, i: number, events: number, position: number): boolean {
-    if (position !== this.sequence.at) return false;
-    return this.sequence.keep(world.rng.learning, -Math.expm1(-meanAttempts(world, i, events)));
-  }
-
-  /** At the turn of a learner that plans an attempt: its attempts (at least one), spread over its events into perEvent. */
-  attemptsOf(world: World, i: number, events: number, perEvent: Int32Array): void {
-    const rng = world.rng.learning;
-    const total = poissonAtLeastOne(rng, meanAttempts(world, i, events));
-    for (let a = 0; a < total; a++) perEvent[uniformInt(rng, events)]++;
-  }
+/** The chance that an agent with `events` events and innovation boost `boost` makes at least one attempt. */
+export function innovationChance(world: World, events: number, boost: number): number {
+  return -Math.expm1(-events * world.params.innovation.innovationRate * boost);
 }
 
-function meanAttempts(world: World, i: number, events: number): number {
-  return events * world.params.innovation.innovationRate * world.pop.boost[i * 4 + INNOVATE];
+/** At the turn of a learner that attempts: its attempts (at least one), spread over its events into perEvent. */
+export function innovationAttempts(world: World, i: number, events: number, perEvent: Int32Array): void {
+  const rng = world.rng.learning;
+  const mean = events * world.params.innovation.innovationRate * world.pop.boost[i * 4 + INNOVATE];
+  const total = poissonAtLeastOne(rng, mean);
+  for (let a = 0; a < total; a++) perEvent[uniformInt(rng, events)]++;
 }
 
 /**

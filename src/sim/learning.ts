@@ -1,10 +1,10 @@
-import { CHANNELS, IMITATE, INNOVATE } from '../agents/catalogue.js';
-import { learnsNothing } from '../agents/population.js';
-import { hasDemonstrator, imitationEvent, imitationPlans, plannedCopies, startImitation } from './imitation.js';
-import { innovationEvent } from './innovation.js';
+import { IMITATE, INNOVATE } from '../agents/catalogue.js';
+import { learnsNothing, tightenBoostBound } from '../agents/population.js';
+import { copyChance, hasDemonstrator, imitationEvent, plannedCopies, startImitation } from './imitation.js';
+import { innovationAttempts, innovationChance, innovationEvent } from './innovation.js';
 import { canHear, languageEvent } from './language.js';
-import { uniformInt } from './rng.js';
-import { type Cache, eventsBuffer, orderBuffer, type World } from './world.js';
+import { binomial, type Rng, uniformInt } from './rng.js';
+import { eventsBuffer, orderBuffer, type World } from './world.js';
 
 /**
  * Step 2 of a tick (MODEL.md 4.2-4.4): every living agent performs its learning events, in
@@ -20,8 +20,7 @@ import { type Cache, eventsBuffer, orderBuffer, type World } from './world.js';
 export function learning(world: World): void {
   const { language, imitation, innovation } = world.params;
   if (!language.enabled && !imitation.enabled && !innovation.enabled) return;
-  const candidates = listCandidates(world);
-  const n = planTurns(world, candidates);
+  const n = planTurns(world);
   learnInOrder(world, world.cache.order, n);
 }
 
@@ -29,60 +28,22 @@ export function learning(world: World): void {
 export const COPIES = 1;
 export const INNOVATES = 2;
 
+/** Every so many ticks the bound on the boosts is made tight again (deaths never lower it). */
+const TIGHTEN_EVERY = 64;
+
 /**
- * This tick's candidate learners into cache.candidates, in the bands' member order, and their
- * numbers of learning events into cache.events (by slot); returns their number.
+ * Who takes a turn this tick, and with what plan: the learners into cache.order, band by band,
+ * each band's in a uniformly random order, their events into cache.events and their plans
+ * into cache.plan (by slot); returns their number.
  *
  * An agent's events: learningEvents while younger than learningAge, times adultLearning
  * after; a fractional rate is an extra event with that probability, so the mean is exact.
- * Not candidates, as their turn would change nothing: agents without an event, and agents
- * that master every skill (no channel teaches a mastered skill) unless imitation copies all
- * skills, which can raise a mastered skill's level. Their imitation events still count, as
- * each would have been tried (docs/MODEL.md 8).
- */
-export function listCandidates(world: World): number {
-  const { pop, params, tick, counts, cache } = world;
-  const { learningEvents, learningAge, adultLearning } = params.learning;
-  const rng = world.rng.learning;
-  const events = eventsBuffer(world);
-  const candidates = candidatesBuffer(world);
-  const skipDone = !params.imitation.enabled || params.imitation.scope === 'one';
-  const youngWhole = Math.floor(learningEvents);
-  const youngPart = learningEvents - youngWhole;
-  const adultRate = learningEvents * adultLearning;
-  const adultWhole = Math.floor(adultRate);
-  const adultPart = adultRate - adultWhole;
-  const youngAfter = tick - learningAge;
-  const { born, members, memberCount } = pop;
-  let n = 0;
-  for (let b = 0; b < pop.bands; b++) {
-    const list = members[b];
-    const demonstrated = params.imitation.enabled && hasDemonstrator(world, b);
-    for (let j = 0; j < memberCount[b]; j++) {
-      const i = list[j];
-      const young = born[i] > youngAfter;
-      let e = young ? youngWhole : adultWhole;
-      const part = young ? youngPart : adultPart;
-      if (part > 0 && rng.next() < part) e++;
-      if (e === 0) continue;
-      if (skipDone && learnsNothing(pop, i)) {
-        if (demonstrated) counts.imitateEvents += e;
-        continue;
-      }
-      events[i] = e;
-      candidates[n++] = i;
-    }
-  }
-  cache.maxEvents = Math.ceil(learningEvents);
-  return n;
-}
-
-/**
- * Which of the candidates cache.candidates[0..n) can gain anything this tick: those with an
- * entry of their band's lexicon to hear, and those the samplers of imitation and innovation
- * give a copy or an attempt (in candidate order, each a trial of their sequences). Their
- * plans go to cache.plan, and they into cache.order, band by band, each band's in a uniformly
- * random order; returns their number. The others' imitation events are counted here.
+ * Passed over, as their turn would change nothing: agents that master every skill (no
+ * channel teaches a mastered skill) unless imitation copies all skills, which can raise a
+ * mastered skill's level; agents with no entry of their band's lexicon to hear to whom the
+ * samplers of imitation and innovation give no copy and no attempt (every other agent is a
+ * trial of their sequences, in member order); and agents without an event. The imitation
+ * events of those passed over still count, as each would have been tried (docs/MODEL.md 8).
  *
  * Bands do not interact while they learn (a demonstrator, an entry and a novel skill are all
  * of the learner's own band), so each band's learners in a uniformly random order, one band
@@ -92,47 +53,101 @@ export function listCandidates(world: World): number {
  * previous generation, which does not change while they learn, so their order does not
  * matter and they keep their slot order, without draws.
  */
-export function planTurns(world: World, n: number): number {
-  const { pop, params, counts, cache } = world;
-  const { candidates, events, plan } = cache;
+export function planTurns(world: World): number {
+  const { pop, params, tick, counts, cache, lexicon } = world;
+  const { learningEvents, learningAge, adultLearning } = params.learning;
   const language = params.language.enabled;
   const imitation = params.imitation.enabled;
   const innovation = params.innovation.enabled;
-  // The samplers' bounds: the highest boosts among the candidates, as their turns begin.
-  let imitateBound = 1;
-  let innovateBound = 1;
-  for (let c = 0; c < n; c++) {
-    imitateBound = Math.max(imitateBound, pop.boost[candidates[c] * CHANNELS + IMITATE]);
-    innovateBound = Math.max(innovateBound, pop.boost[candidates[c] * CHANNELS + INNOVATE]);
-  }
-  if (imitation) startImitation(world, imitateBound, cache.maxEvents);
-  if (innovation) cache.innovators.start(world, cache.maxEvents, innovateBound);
   const rng = world.rng.learning;
+  const events = eventsBuffer(world);
   const order = orderBuffer(world);
+  const plan = planBuffer(world);
+  if (tick % TIGHTEN_EVERY === 0) tightenBoostBound(pop);
+  // Boosts only grow within a life, so the bound holds for everyone's turn this tick.
+  const maxEvents = Math.ceil(learningEvents);
+  if (imitation) startImitation(world, pop.boostBound[IMITATE], maxEvents);
+  if (innovation) cache.innovating.start(rng, innovationChance(world, maxEvents, pop.boostBound[INNOVATE]));
+  const skipDone = !imitation || params.imitation.scope === 'one';
+  const youngWhole = Math.floor(learningEvents);
+  const youngPart = learningEvents - youngWhole;
+  const adultRate = learningEvents * adultLearning;
+  const adultWhole = Math.floor(adultRate);
+  const adultPart = adultRate - adultWhole;
+  const youngAfter = tick - learningAge;
   const shuffle = world.teachers === pop;
+  const { born, members, memberCount } = pop;
+  const { copying, innovating, copiesPlanned } = cache;
+  const W = lexicon.words;
+  let trial = 0;
   let learners = 0;
-  let band = -1;
-  let start = 0;
-  for (let c = 0; c < n; c++) {
-    const i = candidates[c];
-    const e = events[i];
-    // Both samplers see every candidate, in order: each is a trial of their sequences.
-    const copies = imitation && imitationPlans(world, i, e, c);
-    const innovates = innovation && cache.innovators.plans(world, i, e, c);
-    if (!copies && !innovates && !(language && canHear(world, i))) {
-      if (imitation && hasDemonstrator(world, pop.band[i])) counts.imitateEvents += e;
-      continue;
+  for (let b = 0; b < pop.bands; b++) {
+    const list = members[b];
+    const demonstrated = imitation && hasDemonstrator(world, b);
+    let hearing = false;
+    for (let w = 0; language && w < W; w++) hearing ||= lexicon.entries[b * W + w] !== 0;
+    const start = learners;
+    // Those passed over without a turn: their events, drawn together (see below).
+    let passedEvents = 0;
+    let passedYoung = 0;
+    let passedAdults = 0;
+    for (let j = 0; j < memberCount[b]; j++) {
+      const i = list[j];
+      const young = born[i] > youngAfter;
+      // A candidate of either sampler, or someone with an entry to hear, may gain this tick.
+      // Every agent that does not master everything is a trial of both sequences.
+      const open = !skipDone || !learnsNothing(pop, i);
+      const candidate = open && (!copiesPlanned || trial === copying.at || trial === innovating.at);
+      const hears = open && hearing && canHear(world, i);
+      if (open) trial++;
+      if (!candidate && !hears) {
+        // Counted, not branched on: young and old follow each other at random.
+        passedYoung += +young;
+        passedAdults += 1 - +young;
+        continue;
+      }
+      const e = eventsOf(rng, young ? youngWhole : adultWhole, young ? youngPart : adultPart);
+      const planned = candidate ? planOf(world, i, e, trial - 1, demonstrated) : 0;
+      if ((planned === 0 && !hears) || e === 0) {
+        passedEvents += e;
+        continue;
+      }
+      events[i] = e;
+      plan[i] = planned;
+      const r = shuffle && learners > start ? start + uniformInt(rng, learners - start + 1) : learners;
+      order[learners++] = order[r];
+      order[r] = i;
     }
-    plan[i] = (copies ? COPIES : 0) | (innovates ? INNOVATES : 0);
-    if (pop.band[i] !== band) {
-      band = pop.band[i];
-      start = learners;
+    // The imitation events of those passed over count, as each would have been tried. Their
+    // numbers of events change nothing else, so those of the agents never drawn one by one are
+    // drawn together: the whole parts, and a binomial number of extra events.
+    if (demonstrated) {
+      passedEvents += passedYoung * youngWhole + binomial(rng, passedYoung, youngPart);
+      passedEvents += passedAdults * adultWhole + binomial(rng, passedAdults, adultPart);
+      counts.imitateEvents += passedEvents;
     }
-    const r = shuffle && learners > start ? start + uniformInt(rng, learners - start + 1) : learners;
-    order[learners++] = order[r];
-    order[r] = i;
   }
   return learners;
+}
+
+/** An agent's learning events this tick: the whole part, and one more with the probability of the fraction. */
+function eventsOf(rng: Rng, whole: number, part: number): number {
+  return part > 0 && rng.next() < part ? whole + 1 : whole;
+}
+
+/**
+ * Agent i's plan for this tick, with its `e` events: is it given a faithful copy, an
+ * innovation attempt? Each agent with an event is a trial (number `trial`) of both samplers'
+ * sequences, demonstrator or not (without one, no copy can succeed).
+ */
+export function planOf(world: World, i: number, e: number, trial: number, demonstrated: boolean): number {
+  const { cache } = world;
+  const rng = world.rng.learning;
+  let planned = 0;
+  if (!cache.copiesPlanned) planned |= demonstrated ? COPIES : 0;
+  else if (trial === cache.copying.at && cache.copying.keep(rng, demonstrated ? -Math.expm1(e * Math.log1p(-copyChance(world, i))) : 0)) planned |= COPIES;
+  if (world.params.innovation.enabled && trial === cache.innovating.at && cache.innovating.keep(rng, innovationChance(world, e, world.pop.boost[i * 4 + INNOVATE]))) planned |= INNOVATES;
+  return planned;
 }
 
 /**
@@ -143,13 +158,13 @@ export function learnInOrder(world: World, order: Int32Array, n: number): void {
   const { params, cache } = world;
   const language = params.language.enabled;
   const imitation = params.imitation.enabled;
-  const { events, plan, attempts, copyAt, innovators } = cache;
+  const { events, plan, attempts, copyAt } = cache;
   for (let j = 0; j < n; j++) {
     const i = order[j];
     const count = events[i];
     const copies = (plan[i] & COPIES) !== 0 && plannedCopies(world, i, count, copyAt);
     const innovates = (plan[i] & INNOVATES) !== 0;
-    if (innovates) innovators.attemptsOf(world, i, count, attempts);
+    if (innovates) innovationAttempts(world, i, count, attempts);
     for (let e = 0; e < count; e++) {
       if (language) languageEvent(world, i);
       if (imitation) imitationEvent(world, i, copies && copyAt[e] === 1);
@@ -161,12 +176,8 @@ export function learnInOrder(world: World, order: Int32Array, n: number): void {
   }
 }
 
-/** cache.candidates, grown first if the population outgrew it. */
-function candidatesBuffer(world: World): Int32Array {
-  const cache: Cache = world.cache;
-  if (cache.candidates.length < world.pop.capacity) {
-    cache.candidates = new Int32Array(world.pop.capacity);
-    cache.plan = new Uint8Array(world.pop.capacity);
-  }
-  return cache.candidates;
+/** cache.plan, grown first if the population outgrew it. */
+function planBuffer(world: World): Uint8Array {
+  if (world.cache.plan.length < world.pop.capacity) world.cache.plan = new Uint8Array(world.pop.capacity);
+  return world.cache.plan;
 }

@@ -1,19 +1,22 @@
 import seedrandom from 'seedrandom';
 
+/** Words made at a time by a stream (see Rng). */
+const BLOCK = 256;
+
 /**
  * A seeded stream: seedrandom's Tyche-i generator, seeded by seedrandom itself and then run
- * here, from the state its public `state()` API exports, as a class with monomorphic
- * methods. The numbers are the ones seedrandom's `tychei` gives (a test checks it); the
- * hot loop just avoids two closure calls per draw.
+ * here, from the state its public `state()` API exports. The numbers are the ones
+ * seedrandom's `tychei` gives (a test checks it). They are made in blocks: one tight loop
+ * fills a block of words, and a draw is then a read from it, a few times cheaper than
+ * stepping the generator through a method call per draw. The stream is the same word for
+ * word, whatever the block.
  */
 export class Rng {
-  /**
-   * Tyche-i's four words a, b, c, d. In a typed array, not fields: a field holding a value
-   * outside the small-integer range is boxed, and a draw then costs twice as much. The
-   * learning step copies them into locals for the length of a tick (see `learnInOrder`), and
-   * writes them back before anything else draws.
-   */
-  readonly state = new Int32Array(4);
+  /** Tyche-i's four words a, b, c, d, after the last word of the block. */
+  private readonly state = new Int32Array(4);
+  private readonly block = new Int32Array(BLOCK);
+  /** The next word of the block to hand out; BLOCK when the block is used up. */
+  private at = BLOCK;
 
   constructor(seed: string) {
     const s = seedrandom.tychei(seed, { state: true }).state() as unknown as { a: number; b: number; c: number; d: number };
@@ -25,21 +28,33 @@ export class Rng {
 
   /** Next 32 random bits, as a signed integer. */
   int32(): number {
+    if (this.at === BLOCK) this.refill();
+    return this.block[this.at++];
+  }
+
+  private refill(): void {
     const s = this.state;
+    const block = this.block;
     let a = s[0];
     let b = s[1];
     let c = s[2];
     let d = s[3];
-    b = (b << 25) ^ (b >>> 7) ^ c;
-    c = (c - d) | 0;
-    d = (d << 24) ^ (d >>> 8) ^ a;
-    a = (a - b) | 0;
-    b = (b << 20) ^ (b >>> 12) ^ c;
-    c = (c - d) | 0;
+    for (let k = 0; k < BLOCK; k++) {
+      b = (b << 25) ^ (b >>> 7) ^ c;
+      c = (c - d) | 0;
+      d = (d << 24) ^ (d >>> 8) ^ a;
+      a = (a - b) | 0;
+      b = (b << 20) ^ (b >>> 12) ^ c;
+      c = (c - d) | 0;
+      d = (d << 16) ^ (c >>> 16) ^ a;
+      a = (a - b) | 0;
+      block[k] = a;
+    }
+    s[0] = a;
     s[1] = b;
     s[2] = c;
-    s[3] = (d << 16) ^ (c >>> 16) ^ a;
-    return (s[0] = (a - b) | 0);
+    s[3] = d;
+    this.at = 0;
   }
 
   /** Uniform in [0, 1) with 32 bits of resolution; may return 0. */
@@ -236,11 +251,33 @@ function poissonSmall(rng: Rng, mean: number, u = rng.next()): number {
   return k;
 }
 
-/** Binomial(n, p) as a sum of Bernoulli draws: n is a handful of missing band members. */
+/**
+ * Binomial(n, p), exactly, by inversion: one uniform and a walk up the probabilities from
+ * P(0) = (1 - p)^n. The walk is about n * min(p, 1 - p) steps, so n is split into parts of
+ * at most 30 expected successes each (P(0) then stays far above the smallest double), and
+ * p above one half is drawn as n minus the failures.
+ */
 export function binomial(rng: Rng, n: number, p: number): number {
+  if (p <= 0 || n <= 0) return 0;
   if (p >= 1) return n;
+  if (p > 0.5) return n - binomial(rng, n, 1 - p);
+  const part = Math.max(1, Math.floor(30 / p));
   let k = 0;
-  for (let i = 0; i < n; i++) if (rng.next() < p) k++;
+  for (let left = n; left > 0; left -= part) k += binomialInversion(rng, Math.min(left, part), p);
+  return k;
+}
+
+function binomialInversion(rng: Rng, n: number, p: number): number {
+  const odds = p / (1 - p);
+  let probability = Math.pow(1 - p, n);
+  let cumulative = probability;
+  const u = rng.next();
+  let k = 0;
+  while (u >= cumulative && k < n) {
+    k++;
+    probability *= (odds * (n - k + 1)) / k;
+    cumulative += probability;
+  }
   return k;
 }
 

@@ -3,7 +3,6 @@ import { buildCatalogue, type Catalogue } from '../agents/catalogue.js';
 import { createLexicon, type Lexicon } from '../agents/lexicon.js';
 import { BirthQueue } from '../agents/birth-queue.js';
 import { createPopulation, type Population } from '../agents/population.js';
-import { InnovationSampler } from './innovation.js';
 import { type Rng, stream } from './rng.js';
 import { Thinning } from './thinning.js';
 import { buildNeighbours } from './topology.js';
@@ -71,13 +70,10 @@ export interface World {
 export interface Cache {
   /** Success probability (1 - d_k)^difficultyExponent of an innovation attempt on k. */
   innovateSuccess: Float64Array;
-  /** The tick's candidate learners in member order, their learners in learning order, and each slot's learning events and plan (learning.ts) this tick. */
-  candidates: Int32Array;
+  /** The tick's learners in learning order, and each slot's learning events and plan this tick (learning.ts). */
   order: Int32Array;
   events: Int32Array;
   plan: Uint8Array;
-  /** The most learning events any agent has this tick. */
-  maxEvents: number;
   /** A skill mask of one agent's width, for the candidates of an event. */
   skills: Uint32Array;
   /** The conformist bias's sample and its tally of skills. */
@@ -95,8 +91,8 @@ export interface Cache {
   copiesPlanned: boolean;
   copying: Thinning;
   copyAt: Uint8Array;
-  /** Who makes innovation attempts this tick. */
-  innovators: InnovationSampler;
+  /** Who makes innovation attempts this tick (innovation.ts). */
+  innovating: Thinning;
   /** The agents in order of birth, for the overlapping demography's deaths of age. */
   births: BirthQueue;
   /** Generational mode: the population object that becomes the next generation. */
@@ -142,11 +138,9 @@ export function createWorld(scenario: Scenario, seed: number): World {
     firstDistillTick: -1,
     cache: {
       innovateSuccess: new Float64Array(catalogue.size),
-      candidates: new Int32Array(capacity),
       order: new Int32Array(capacity),
       events: new Int32Array(capacity),
       plan: new Uint8Array(capacity),
-      maxEvents: 0,
       skills: new Uint32Array(catalogue.words),
       picks: new Int32Array(1024),
       tally: new Int32Array(catalogue.size),
@@ -159,7 +153,7 @@ export function createWorld(scenario: Scenario, seed: number): World {
       copiesPlanned: false,
       copying: new Thinning(),
       copyAt: new Uint8Array(1001),
-      innovators: new InnovationSampler(),
+      innovating: new Thinning(),
       births: new BirthQueue(),
       spare: params.population.demography === 'generational' ? newPopulation() : null,
     },

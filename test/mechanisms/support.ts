@@ -2,7 +2,10 @@ import { expect } from 'vitest';
 import { defineScenario } from '../../src/config/scenario.js';
 import type { Scenario } from '../../src/config/schema.js';
 import { addAgent, raiseLevel } from '../../src/agents/population.js';
-import { learnInOrder, planTurns } from '../../src/sim/learning.js';
+import { INNOVATE, IMITATE } from '../../src/agents/catalogue.js';
+import { hasDemonstrator, startImitation } from '../../src/sim/imitation.js';
+import { innovationChance } from '../../src/sim/innovation.js';
+import { learnInOrder, planOf } from '../../src/sim/learning.js';
 import { createWorld, eventsBuffer, type World } from '../../src/sim/world.js';
 
 /**
@@ -56,13 +59,14 @@ export function place(world: World, b: number, levels: Record<number, number> = 
   return i;
 }
 
-/** One learning event of agent i, every enabled channel tried, as the learning step runs it for a tick's only candidate. */
+/** One learning event of agent i, every enabled channel tried, planned as the learning step plans a tick's only learner. */
 export function learnOnce(world: World, i: number): void {
+  const { pop, cache, params } = world;
   eventsBuffer(world)[i] = 1;
-  world.cache.candidates[0] = i;
-  world.cache.maxEvents = 1;
-  const n = planTurns(world, 1);
-  learnInOrder(world, world.cache.order, n);
+  if (params.imitation.enabled) startImitation(world, pop.boost[i * 4 + IMITATE], 1);
+  if (params.innovation.enabled) cache.innovating.start(world.rng.learning, innovationChance(world, 1, pop.boost[i * 4 + INNOVATE]));
+  cache.plan[i] = planOf(world, i, 1, 0, params.imitation.enabled && hasDemonstrator(world, pop.band[i]));
+  learnInOrder(world, Int32Array.of(i), 1);
 }
 
 export function levelOf(world: World, i: number, k: number): number {

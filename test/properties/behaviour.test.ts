@@ -1,50 +1,41 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fisherOneSided, type Job, type Outcome, runMany, signTest, takeoffOrEnd } from './runner.js';
+import { fisherOneSided, type Job, type Outcome, runMany, signTest } from './runner.js';
 
 /**
- * The behaviour the default scenarios must show (MODEL.md section 6), as properties over
- * several seeds, each seed a different skill catalogue and history. Comparisons between
- * scenarios are paired by seed (same catalogue) and judged by exact tests, so a property
- * holds because the effect is large against the spread between seeds, not because of one
- * lucky seed.
+ * The behaviour the default scenarios must show (../shared/MODEL.md section 6), as properties
+ * over many seeds, each seed a different skill catalogue and history.
  *
- * Sixteen seeds. With eight, the contrasts of 6.3 and 6.4 passed their exact tests for some
- * random streams only: a change of stream that left the model as it was (a logarithm
- * computed another way, to the last bits) gave a Fisher p of 0.14 for 6.4 over seeds 1-8.
- * And each seed draws its own catalogue, so a few runs in sixteen are atypical (in the
- * current stream the earliest takeoff, seed 13's, comes at 12,700 years; seeds 1, 7 and 11
- * take off after 60,000 years and end with 16 to 21 of 32 skills shared).
- *
- * Properties of single runs are asked of most runs, tested as more than half, a bound set
- * from the sampling error: over seeds 1-48, 42 runs took off within 100,000 years (88%) and
- * 34 of the 40 that took off by 70,000 years went on to most skills shared (85%). From such
- * rates sixteen runs fall to half or fewer with probability under 0.3%, while the bound of
- * three in four used before failed for about one random stream in seven (as it did when
- * 0.3.0 changed the streams: 11 of 15 over seeds 1-16). Only "never before 5,000 years" is
- * asked of every run.
+ * 6.2a, the paradox's shape, over 24 seeds of the baseline, each run to L >= 0.75 (stop after
+ * 0 ticks) or its horizon of 500,000 years. The thresholds are the brief's; the stasis is
+ * roughly exponential across seeds (a tipping point reached by chance), so how often a sample
+ * of seeds misses one is set by the spread, measured over 96 seeds in the calibration
+ * (docs/MODEL.md 7): the stasis was under 30,000 years in 22% of runs and beyond the horizon
+ * in 8%, and the rise took at most 600 years. With 24 seeds the sample median falls under
+ * 30,000 years with probability 0.004 (binomial, 12 or more of 24 under it) and fewer than
+ * two thirds take off with probability 0.001; a rise longer than a quarter of the stasis
+ * needs a stasis under 2,400 years, 2% of runs, so three quarters is missed with probability
+ * below 1e-5. Contrasts are paired by seed and judged by exact tests.
  */
 
-const SEEDS = Array.from({ length: 16 }, (_, i) => i + 1);
-const MOST = 0.5;
-const K = 32;
-const BASELINE_YEARS = 100_000;
-/** Contrasts that mostly never take off are run for 60,000 years: enough to compare. */
-const CONTRAST_YEARS = 60_000;
-const KEEP = ['year', 'mean_mastered', 'skills_present', 'lexicon_shared', 'innovate_gains', 'imitate_gains'];
+const SEEDS = Array.from({ length: 24 }, (_, i) => i + 1);
+const KEEP = ['year', 'mean_mastered', 'skills_present', 'lexicon_shared', 'innovate_gains'];
+/** Each baseline run ends when L first reaches 0.75: the shape is then known. */
+const TO_TAKEOFF = { 'stop.when': 't75', 'stop.after': 0 };
 
 const runs = new Map<string, Outcome[]>();
 const group = (name: string) => runs.get(name)!;
+let horizon = 0;
 
 beforeAll(async () => {
   const plan: [string, Omit<Job, 'seed'>, number[]][] = [
-    ['baseline', { scenario: 'baseline', keep: KEEP }, SEEDS],
-    ['no-feedback', { scenario: 'no-cognitive-feedback', keep: KEEP, set: { ticks: CONTRAST_YEARS } }, SEEDS],
-    ['isolated', { scenario: 'baseline', keep: KEEP, set: { ticks: CONTRAST_YEARS, 'migration.enabled': false } }, SEEDS],
+    ['baseline', { scenario: 'baseline', keep: KEEP, set: TO_TAKEOFF }, SEEDS],
+    ['bands-of-100', { scenario: 'baseline', keep: KEEP, set: { ...TO_TAKEOFF, 'population.bandSize': 100 } }, SEEDS.slice(0, 12)],
+    ['more-contact', { scenario: 'baseline', keep: KEEP, set: { ...TO_TAKEOFF, 'migration.migrationRate': 0.008 } }, SEEDS.slice(0, 12)],
     ['no-language', { scenario: 'no-language', keep: KEEP, set: { ticks: 30_000 } }, SEEDS.slice(0, 6)],
-    ['tasmania', { scenario: 'small-isolated-bands', keep: KEEP }, SEEDS.slice(0, 4)],
+    ['tasmania', { scenario: 'small-isolated-bands', keep: KEEP, set: { ticks: 10_000 } }, SEEDS.slice(0, 4)],
     [
       'tasmania-contrast',
-      { scenario: 'small-isolated-bands', keep: KEEP, set: { 'population.bands': 20, 'population.bandSize': 50, 'migration.enabled': true } },
+      { scenario: 'small-isolated-bands', keep: KEEP, set: { ticks: 10_000, 'population.bands': 20, 'population.bandSize': 50, 'migration.enabled': true } },
       SEEDS.slice(0, 4),
     ],
   ];
@@ -52,14 +43,16 @@ beforeAll(async () => {
   const outcomes = await runMany(jobs);
   let at = 0;
   for (const [name, , seeds] of plan) runs.set(name, outcomes.slice(at, (at += seeds.length)));
-}, 600_000);
+  // Without cognitive feedback: is the stasis at least three times the baseline's? Each run
+  // goes to three times the baseline's median stasis, and should not end its stasis there.
+  horizon = 3 * median(group('baseline').map(stasis));
+  const flat = await runMany(SEEDS.slice(0, 6).map((seed) => ({ scenario: 'no-cognitive-feedback', seed, keep: KEEP, set: { ticks: Math.ceil(horizon), 'stop.when': 't25', 'stop.after': 0 } })));
+  runs.set('no-feedback', flat);
+}, 900_000);
 
-/** The value of a series at the last sample at or before `year`. */
-function at(o: Outcome, column: string, year: number): number {
-  const years = o.series.year;
-  let index = 0;
-  while (index + 1 < years.length && years[index + 1] <= year) index++;
-  return o.series[column][index];
+/** The stasis of a run: its t25_year, or its length when L never reached 0.25 (censored). */
+function stasis(o: Outcome): number {
+  return o.summary.t25_year ?? (o.summary.years as number);
 }
 
 describe('6.1 no language, no accumulation', () => {
@@ -79,103 +72,86 @@ describe('6.1 no language, no accumulation', () => {
       expect(Math.abs(mean(repertoire.slice(0, half)) - mean(repertoire.slice(half)))).toBeLessThan(spread);
       // Noisy: skills appear and disappear.
       const present = settled.map((i) => skills_present[i]);
-      const losses = present.slice(1).filter((p, i) => p < present[i]).length;
-      expect(losses).toBeGreaterThan(10);
+      expect(present.slice(1).filter((p, i) => p < present[i]).length).toBeGreaterThan(10);
       expect(settled.reduce((s, i) => s + innovate_gains[i], 0)).toBeGreaterThan(0);
     }
   });
 });
 
-describe('6.2 the paradox: a long plateau, then a takeoff to most skills shared', () => {
-  it('never takes off in the first 5,000 years', () => {
-    for (const o of group('baseline')) expect(o.summary.takeoff_year ?? Infinity).toBeGreaterThanOrEqual(5_000);
+describe('6.2 the paradox: a long stasis, then a takeoff (the shape of 2a)', () => {
+  it('has a median stasis (t25) of at least 30,000 years', () => {
+    expect(median(group('baseline').map(stasis))).toBeGreaterThanOrEqual(30_000);
   });
 
-  it('plateaus for more than ten thousand years after the first distillation in most runs, tens of thousands in the median run', () => {
-    const plateaus = group('baseline').map((o) => {
-      const first = o.summary.first_distill_year;
-      expect(first).not.toBeNull();
-      // On the plateau the lexicon holds few skills: at 5,000 years, at most a third of them.
-      expect(at(o, 'lexicon_shared', 5_000)).toBeLessThanOrEqual(K / 3);
-      return (o.summary.takeoff_year ?? BASELINE_YEARS) - first!;
-    });
-    expect(share(plateaus, (p) => p > 10_000)).toBeGreaterThan(MOST);
-    expect(median(plateaus)).toBeGreaterThan(20_000);
+  it('has a stasis that varies widely from seed to seed: coefficient of variation at least 0.3', () => {
+    const s = group('baseline').map(stasis);
+    expect(Math.sqrt(variance(s)) / mean(s)).toBeGreaterThanOrEqual(0.3);
   });
 
-  it('takes off within 100,000 years in most runs, typically after 15,000 years', () => {
-    const takeoffs = group('baseline').map((o) => o.summary.takeoff_year);
-    expect(share(takeoffs, (t) => t !== null)).toBeGreaterThan(MOST);
-    expect(median(takeoffs.map((t) => t ?? Infinity))).toBeGreaterThan(15_000);
+  it('takes off (L >= 0.75) within the horizon in at least two thirds of the runs', () => {
+    const reached = group('baseline').filter((o) => o.summary.t75_year !== null).length;
+    expect(reached).toBeGreaterThanOrEqual((2 / 3) * SEEDS.length);
   });
 
-  it('goes on to most skills shared once it has taken off, in most runs', () => {
-    const early = group('baseline').filter((o) => o.summary.takeoff_year !== null && o.summary.takeoff_year <= BASELINE_YEARS - 30_000);
-    expect(early.length).toBeGreaterThanOrEqual(8);
-    const filled = (o: Outcome) => at(o, 'lexicon_shared', o.summary.takeoff_year! + 30_000) >= 0.75 * K && o.summary.final_lexicon_shared! >= 0.85 * K;
-    expect(share(early, filled)).toBeGreaterThan(MOST);
+  it('rises from L = 0.25 to 0.75 within a quarter of its stasis in at least three quarters of the runs that take off', () => {
+    const tookOff = group('baseline').filter((o) => o.summary.t75_year !== null);
+    const fast = tookOff.filter((o) => (o.summary.rise_years as number) <= (o.summary.t25_year as number) / 4);
+    expect(fast.length).toBeGreaterThanOrEqual(0.75 * tookOff.length);
+  });
+
+  it('is a noisy equilibrium during the stasis, not an empty world: skills are invented, lost and invented again', () => {
+    for (const o of group('baseline')) {
+      const { year, skills_present, innovate_gains } = o.series;
+      const during = year.map((y, i) => (y >= 1_000 && y < stasis(o) ? i : -1)).filter((i) => i >= 0);
+      if (during.length < 50) continue; // a stasis under 6,000 years: too short to judge
+      const present = during.map((i) => skills_present[i]);
+      expect(present.slice(1).filter((p, i) => p < present[i]).length, `seed ${o.job.seed}: samples with fewer skills present than the last`).toBeGreaterThan(5);
+      expect(present.slice(1).filter((p, i) => p > present[i]).length, `seed ${o.job.seed}: samples with more`).toBeGreaterThan(5);
+      expect(during.reduce((sum, i) => sum + innovate_gains[i], 0)).toBeGreaterThan(0);
+    }
   });
 });
 
 describe('6.3 demography matters', () => {
-  it('takes off earlier with contact between bands than with the same bands isolated', () => {
-    const { fisher, sign, later } = compareTakeoffs(group('baseline'), group('isolated'));
-    expect(fisher).toBeLessThan(0.05);
-    expect(sign).toBeLessThan(0.05);
-    // Paired by seed (same catalogue): contact is never later than isolation.
-    expect(later).toBe(0);
-  });
+  for (const [name, what] of [['bands-of-100', 'bands of 100 instead of 50'], ['more-contact', 'four times the migration']] as const) {
+    it(`ends the stasis sooner with ${what} (paired by seed)`, () => {
+      const base = group('baseline');
+      const other = group(name);
+      let sooner = 0;
+      let later = 0;
+      other.forEach((o, i) => {
+        if (stasis(o) < stasis(base[i])) sooner++;
+        if (stasis(o) > stasis(base[i])) later++;
+      });
+      expect(signTest(sooner, sooner + later)).toBeLessThan(0.01);
+      expect(median(other.map(stasis))).toBeLessThan(median(base.slice(0, other.length).map(stasis)) / 3);
+    });
+  }
 
   it('loses an accumulated culture in small isolated bands, and keeps it in the baseline bands (Tasmania)', () => {
     const small = group('tasmania');
     const large = group('tasmania-contrast');
     small.forEach((o, i) => {
-      const start = at(o, 'mean_mastered', 0);
-      expect(start).toBeGreaterThan(0.9 * K);
-      // Within 20,000 years the small isolated bands keep at most a quarter of the skills...
-      expect(o.summary.final_mean_mastered).toBeLessThan(K / 4);
-      // ...while the same people in 20 connected bands of 50 keep nearly all.
-      expect(large[i].summary.final_lexicon_shared).toBe(K);
-      expect(large[i].summary.final_mean_mastered).toBeGreaterThan(0.5 * K);
+      expect(o.series.mean_mastered[0]).toBe(32);
+      // Within 10,000 years the small isolated bands keep at most a tenth of the skills...
+      expect(o.summary.final_mean_mastered).toBeLessThan(32 / 10);
+      // ...while the same people in 20 connected bands of 50 keep them all in their language.
+      expect(large[i].summary.final_lexicon_shared).toBe(32);
+      expect(large[i].summary.final_mean_mastered).toBeGreaterThan(0.5 * 32);
     });
   });
 });
 
 describe('6.4 cognitive feedback matters', () => {
-  it('delays the takeoff markedly when every cognitive boost is 0', () => {
-    const base = group('baseline');
+  it('with every cognitive boost at 0, the stasis lasts at least three times longer than the baseline\'s (median)', () => {
     const flat = group('no-feedback');
-    const { fisher, sign } = compareTakeoffs(base, flat);
-    expect(fisher).toBeLessThan(0.05);
-    expect(sign).toBeLessThan(0.05);
-    // Markedly: by 60,000 years the runs without feedback have distilled far fewer skills.
-    const shared = (os: Outcome[]) => mean(os.map((o) => at(o, 'lexicon_shared', CONTRAST_YEARS)));
-    expect(shared(flat)).toBeLessThan(0.6 * shared(base));
+    const ended = flat.filter((o) => o.summary.t25_year !== null).length;
+    // The median of the runs without feedback is beyond three baseline medians when fewer
+    // than half of them end their stasis by then; here none did in the calibration.
+    expect(ended).toBeLessThan(flat.length / 2);
+    expect(fisherOneSided(SEEDS.length - group('baseline').filter((o) => stasis(o) > horizon).length, SEEDS.length, ended, flat.length)).toBeLessThan(0.01);
   });
 });
-
-/**
- * Two groups of runs paired by seed, over the contrast horizon: a one-sided Fisher test of
- * more takeoffs in the first, a one-sided sign test of earlier takeoffs in the first over
- * the untied pairs (runs that never took off count as taking off at the horizon), and the
- * number of pairs where the first took off later.
- */
-function compareTakeoffs(first: Outcome[], second: Outcome[]): { fisher: number; sign: number; later: number } {
-  const tookOff = (os: Outcome[]) => os.filter((o) => o.summary.takeoff_year !== null && o.summary.takeoff_year <= CONTRAST_YEARS).length;
-  let earlier = 0;
-  let later = 0;
-  first.forEach((o, i) => {
-    const a = Math.min(takeoffOrEnd(o, CONTRAST_YEARS), CONTRAST_YEARS);
-    const b = Math.min(takeoffOrEnd(second[i], CONTRAST_YEARS), CONTRAST_YEARS);
-    if (a < b) earlier++;
-    if (a > b) later++;
-  });
-  return { fisher: fisherOneSided(tookOff(first), first.length, tookOff(second), second.length), sign: signTest(earlier, earlier + later), later };
-}
-
-function share<T>(xs: readonly T[], test: (x: T) => boolean): number {
-  return xs.filter(test).length / xs.length;
-}
 
 function mean(xs: readonly number[]): number {
   return xs.reduce((s, x) => s + x, 0) / xs.length;
