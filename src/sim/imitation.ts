@@ -71,7 +71,7 @@ export function imitationEvent(world: World, i: number, planned: boolean): void 
   const b = world.pop.band[i];
   if (!hasDemonstrator(world, b)) return;
   world.counts.imitateEvents++;
-  if (world.params.imitation.scope === 'all') copyAll(world, i, chooseDemonstrator(world, b, i));
+  if (world.params.imitation.scope === 'all') world.counts.imitateGains += copyAll(world, i, chooseDemonstrator(world, b, i));
   else copyOne(world, i, b, planned);
 }
 
@@ -97,11 +97,13 @@ export function imitateBand(world: World, b: number, events: number): void {
   if (!hasDemonstrator(world, b)) return;
   const list = world.pop.members[b];
   const n = world.pop.memberCount[b];
+  let gains = 0;
   for (let j = 0; j < n; j++) {
     const i = list[j];
-    for (let e = 0; e < events; e++) copyAll(world, i, chooseDemonstrator(world, b, i));
+    for (let e = 0; e < events; e++) gains += copyAll(world, i, chooseDemonstrator(world, b, i));
   }
   world.counts.imitateEvents += n * events;
+  world.counts.imitateGains += gains;
 }
 
 /** Does some member of band b (a teacher) master a skill on learner i's frontier? */
@@ -128,8 +130,11 @@ function copyOneSkill(world: World, i: number, d: number): void {
   world.counts.imitateGains += copySkill(world, i, k, teachers.x[d * pop.catalogue.size + k]);
 }
 
-/** Every skill in which the demonstrator has any proficiency, in catalogue order, so a prerequisite copied first unlocks the skills that need it. */
-function copyAll(world: World, i: number, d: number): void {
+/**
+ * Every skill in which the demonstrator has any proficiency, in catalogue order, so a
+ * prerequisite copied first unlocks the skills that need it; returns the skills brought to mastery.
+ */
+function copyAll(world: World, i: number, d: number): number {
   const { pop, teachers } = world;
   const K = pop.catalogue.size;
   let gains = 0;
@@ -137,7 +142,7 @@ function copyAll(world: World, i: number, d: number): void {
     const model = teachers.x[d * K + k];
     if (model > 0 && prerequisitesMastered(pop, i, k)) gains += copySkill(world, i, k, model);
   }
-  world.counts.imitateGains += gains;
+  return gains;
 }
 
 /** Does agent i master every prerequisite of skill k? */
