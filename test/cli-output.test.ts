@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../src/config/problems.js';
 import { freshDirectory, prepareOutputDir } from '../src/io/files.js';
-import { gitState, PACKAGE_ROOT } from '../src/io/provenance.js';
+import { gitState } from '../src/io/git.js';
+import { PACKAGE_ROOT } from '../src/io/provenance.js';
 import { openTableFile } from '../src/io/table-file.js';
 import { cleanup, ROOT, tempDir, writeFile } from './helpers/cli.js';
 
