@@ -12,7 +12,7 @@ export interface GitState {
 }
 
 /** Where `root` is not the top of a checkout: an installed package has no git, and one inside someone else's repository (node_modules) must not report that repository's commit. */
-const NOT_A_CHECKOUT = Symbol('not a checkout');
+export const NOT_A_CHECKOUT = Symbol('not a checkout');
 
 const HASH = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
@@ -22,7 +22,7 @@ const HASH = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
  * child process is needed. undefined when the files say something this reader does not
  * know (a reftable repository, an unborn branch): git itself is then asked.
  */
-function headCommit(root: string): string | typeof NOT_A_CHECKOUT | undefined {
+export function headCommit(root: string): string | typeof NOT_A_CHECKOUT | undefined {
   const dotGit = join(root, '.git');
   let gitDir: string;
   try {
