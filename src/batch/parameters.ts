@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { closest } from '../config/problems.js';
 import { PARAMS, type ParamSpec, paramSpec } from '../config/schema.js';
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Ledger } from '../../batch/ledger.js';
 import { SWEEP_FILES } from '../../batch/tables.js';
 import { InputError } from '../../config/problems.js';
