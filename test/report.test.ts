@@ -75,8 +75,10 @@ describe('the report of a sweep', () => {
     expect(warnings).toEqual([]);
     expect(html).toContain("Curves of the takeoff: read from the sweep's survival.csv; of the end of stasis (L = 0.25): read from the sweep's survival-t25.csv.");
     // Point 0's median takeoff is where the file's curve crosses one half; the others' never do.
-    expect(figures(html).get('sweep-heatmap')).toContain('>1,234<');
     expect(html).toMatch(/<td class="n">1,234<\/td>/);
+    // The heatmap is of the stasis: every point's t25 curve of the file falls to 0 at year 300.
+    expect(figures(html).get('sweep-heatmap')).toContain('>300<');
+    expect(figures(html).get('sweep-heatmap')).not.toContain('>1,234<');
   });
 
   for (const method of ['sobol', 'morris', 'prcc'] as const) {

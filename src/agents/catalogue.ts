@@ -77,8 +77,9 @@ export function buildCatalogue(scenario: Scenario, seed: number): Catalogue {
 }
 
 /**
- * A random catalogue from the run's seed. Every draw is made whatever the parameters'
- * values, so that e.g. boostScale 0 or a different cognitiveShare changes only what it names.
+ * A random catalogue from the run's seed. The boosts are drawn whatever their values, so
+ * boostScale 0 (or cognitivePrerequisites) changes only what it names; cognitiveShare and
+ * basicShare change how many prerequisites are drawn, and so the draws after them.
  */
 function generateEntries(scenario: Scenario, seed: number): SkillEntry[] {
   const s = scenario.skills;

@@ -32,7 +32,7 @@ export interface MemoryNeed {
   bands: number;
 }
 
-/** The process itself (Node, the code, compiled kernels), before any world. */
+/** The process itself (Node and the code), before any world. */
 const PROCESS_BYTES = 96 * 2 ** 20;
 /** Heap per band: its member list's and neighbour list's objects, and the sets that build the contact graph. */
 const HEAP_PER_BAND = 1024;

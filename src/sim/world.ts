@@ -65,7 +65,8 @@ export interface World {
  * What the mechanisms derive from the state and keep between calls: values worked out from
  * the parameters (rebuilt by `refreshDerived` when an event changes them), buffers that spare
  * the tick loop its allocations, and bookkeeping that finds rare events fast. None of it is
- * model state: dropped and rebuilt, it would give the same run.
+ * model state: dropped and rebuilt, it would give a run of the same model (not the same
+ * draws: the order of the birth queue and the samplers' positions would differ).
  */
 export interface Cache {
   /** Success probability (1 - d_k)^difficultyExponent of an innovation attempt on k. */

@@ -59,7 +59,10 @@ export interface PageSeen {
 }
 
 /** Opens `file` from file:// and reports what a reader would see. */
-export async function viewReport(browser: Browser, file: string, screenshotOptions: { fullPage?: boolean; clip?: { x: number; y: number; width: number; height: number } } = { fullPage: true }): Promise<PageSeen> {
+/** The screenshot: the full page, a clip of it, or one element (a CSS selector, e.g. a figure's `#sweep-heatmap`). */
+type ScreenshotOptions = { fullPage?: boolean; clip?: { x: number; y: number; width: number; height: number }; element?: string };
+
+export async function viewReport(browser: Browser, file: string, screenshotOptions: ScreenshotOptions = { fullPage: true }): Promise<PageSeen> {
   const page = await browser.context.newPage();
   const consoleErrors: string[] = [];
   const requests: string[] = [];
@@ -83,7 +86,10 @@ export async function viewReport(browser: Browser, file: string, screenshotOptio
       return { id: node.id, width: box?.width ?? 0, height: box?.height ?? 0, marks };
     }),
   );
-  const screenshot = await page.screenshot({ type: 'png', ...(screenshotOptions.clip ? { fullPage: true } : {}), ...screenshotOptions });
+  const { element, ...pageOptions } = screenshotOptions;
+  const screenshot = element
+    ? await page.locator(element).screenshot({ type: 'png' })
+    : await page.screenshot({ type: 'png', ...(pageOptions.clip ? { fullPage: true } : {}), ...pageOptions });
   await page.close();
   return { consoleErrors, requests, figures, screenshot, inked: await inkedShare(browser, screenshot) };
 }

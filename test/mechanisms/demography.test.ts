@@ -107,7 +107,7 @@ describe('demography: overlapping', () => {
     expect(world.pop.alive[young]).toBe(1);
     expect(world.pop.born[young]).toBe(world.tick - 4);
     // An event makes the limit 10: everyone of 10 or more dies at the next step. (As an
-    // event does, refreshDerived follows the change: the kernels hold parameters.)
+    // event does, refreshDerived follows the change: the cache holds derived values.)
     world.params.population.maxAge = 10;
     refreshDerived(world);
     advance(world);

@@ -74,16 +74,20 @@ export function parameterFigure(parameters: readonly SweepParameter[], names: re
   };
 }
 
-/** When exactly two parameters are varied on a grid (and nothing is sampled): the median takeoff year in each cell. */
+/**
+ * When exactly two parameters are varied on a grid (and nothing is sampled): the phase
+ * diagram of the paradox, the median stasis (t25) in each cell and how many runs took off
+ * (reached L >= 0.75).
+ */
 export function heatmapFigure(parameters: readonly SweepParameter[], names: readonly string[], points: readonly SweepPoint[], stats: readonly PointStats[]): Figure | null {
   if (parameters.length !== 2 || parameters.some((p) => p.from !== 'vary')) return null;
   const levels = parameters.map((_, i) => [...new Set(points.map((p) => p.values[i]))].sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b)))));
   const statsById = new Map(stats.map((s) => [s.id, s]));
-  const medians = stats.map((s) => s.takeoffMedian).filter((m): m is number => m !== null);
+  const medians = stats.map((s) => s.t25Median).filter((m): m is number => m !== null);
   const [lo, hi] = [Math.min(...medians), Math.max(...medians)];
   const values = points.map((point) => {
     const s = statsById.get(point.id) as PointStats;
-    const median = s.takeoffMedian;
+    const median = s.t25Median;
     return {
       x: valueText(point.values[0]),
       xi: levels[0].indexOf(point.values[0]),
@@ -91,7 +95,7 @@ export function heatmapFigure(parameters: readonly SweepParameter[], names: read
       yi: levels[1].indexOf(point.values[1]),
       median,
       shade: median === null || hi === lo ? 0 : (median - lo) / (hi - lo),
-      text: `${median === null ? `> ${readableNumber(s.horizon)}` : readableNumber(median)}\n${s.tookOff} of ${s.runs} took off`,
+      text: `${median === null ? `> ${readableNumber(s.horizon)}` : readableNumber(median)}\n${s.reachedT75} of ${s.runs} took off`,
     };
   });
   // Without a single median there is nothing to colour (vega would warn of an empty scale).
@@ -102,15 +106,16 @@ export function heatmapFigure(parameters: readonly SweepParameter[], names: read
           {
             transform: [{ filter: 'datum.median !== null' }],
             mark: { type: 'rect' as const },
-            encoding: { color: { field: 'median', type: 'quantitative' as const, title: 'median takeoff year', scale: { scheme: 'blues', reverse: true }, legend: { titleLimit: 300 } } },
+            encoding: { color: { field: 'median', type: 'quantitative' as const, title: 'median stasis (years to L = 0.25)', scale: { scheme: 'blues', reverse: true }, legend: { titleLimit: 300 } } },
           },
         ];
   return {
     id: 'sweep-heatmap',
-    title: `Median takeoff year over ${names[0]} and ${names[1]}`,
+    title: `The stasis over ${names[0]} and ${names[1]}`,
     caption:
-      'Each cell is a point of the grid: its Kaplan-Meier median takeoff year (the colour and the first line), and how many of its runs took off. ' +
-      'A cell in grey: fewer than half of its runs took off within their length (shown after ">"), so the median is beyond it.',
+      'Each cell is a point of the grid: the Kaplan-Meier median of its stasis, the years until L = lexicon_shared / K first reached 0.25 (the colour and the first line), ' +
+      'and how many of its runs took off (reached L = 0.75) within their length. ' +
+      'A cell in grey: fewer than half of its runs ended their stasis within their length (shown after ">"), so the median is beyond it.',
     spec: {
       data: { values },
       width: Math.max(240, 110 * levels[0].length),
