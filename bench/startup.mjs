@@ -26,7 +26,7 @@ export async function benchStartup({ turns = 11, log = console.log } = {}) {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
   const dir = mkdtempSync(join(tmpdir(), 'sapient-bench-startup-'));
   try {
-    const run = ['run', 'baseline', '--ticks', '1', '--out', join(dir, 'run'), '--force', '--quiet'];
+    const run = ['run', 'baseline', '--ticks', '1', '--out', join(dir, 'run'), '--force'];
     const node = [];
     const sapient = [];
     const help = [];

@@ -45,11 +45,27 @@ export function outDirectory(text: string): string {
   return resolve(text);
 }
 
-const grouping = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
-
-/** A number as people read it in a sentence: 100,000; 31.6. Fixed to en-US so outputs do not depend on the locale. */
+/**
+ * A number as people read it in a sentence: 100,000; 31.6. It is what
+ * `new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 })` writes (fixed to en-US so
+ * that outputs do not depend on the locale; test/cli-errors.test.ts compares the two), but
+ * written out: that formatter takes tens of milliseconds to start, a good part of a short
+ * command's time. Like it, it starts from the shortest decimal digits of `n` and rounds
+ * the tenths half away from zero.
+ */
 export function readable(n: number): string {
-  return grouping.format(n);
+  if (!Number.isFinite(n)) return Number.isNaN(n) ? 'NaN' : n > 0 ? '∞' : '-∞';
+  const sign = n < 0 || Object.is(n, -0) ? '-' : '';
+  const [mantissa, exponent] = Math.abs(n).toExponential().split('e');
+  const digits = mantissa.replace('.', '');
+  // The digits written out in full, with `point` of them before the decimal point.
+  const point = Number(exponent) + 1;
+  const full = point <= 0 ? `${'0'.repeat(1 - point)}${digits}` : digits.padEnd(point + 1, '0');
+  const at = Math.max(point, 1);
+  const tenths = BigInt(full.slice(0, at + 1)) + ((full[at + 1] ?? '0') >= '5' ? 1n : 0n);
+  const whole = (tenths / 10n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const tenth = tenths % 10n;
+  return `${sign}${whole}${tenth === 0n ? '' : `.${tenth}`}`;
 }
 
 /** A count and its noun, singular when the count reads as one: 1 skill, 2 skills, 100,000 runs. */

@@ -79,7 +79,9 @@ export function validateScenario(doc: SourceDocument, overrides: readonly Overri
   }
   if (problems.length > 0) throw new InputError(problems);
 
-  const result = scenarioSchema.safeParse(raw, { reportInput: true });
+  // jitless: zod would otherwise compile a parser from a string (new Function) for each
+  // object schema on its first use, which costs more than it saves for one scenario.
+  const result = scenarioSchema.safeParse(raw, { reportInput: true, jitless: true });
   if (!result.success) {
     for (const issue of result.error.issues) problems.push(...issueProblems(issue, doc, bySource));
     throw new InputError(problems);

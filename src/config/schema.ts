@@ -37,9 +37,9 @@ interface NumOptions {
 type Declared<T extends z.ZodType> = { spec: Omit<ParamSpec, 'path'>; schema: T };
 
 function num(def: number | undefined, o: NumOptions): Declared<z.ZodType<number>> {
-  let s = o.int ? z.int() : z.number();
-  s = o.above ? s.gt(o.min) : s.min(o.min);
-  s = s.max(o.max);
+  // The two bounds as checks of one schema: a chain of .min().max() builds a schema per
+  // call, and building the schema is part of every command's start-up.
+  const s = (o.int ? z.int() : z.number()).check(o.above ? z.gt(o.min) : z.gte(o.min), z.lte(o.max));
   const kind = o.int ? 'an integer' : 'a number';
   const low = o.above ? `greater than ${o.min}` : `from ${fmt(o.min)}`;
   const expected = o.above ? `${kind} ${low} and at most ${fmt(o.max)}` : `${kind} ${low} to ${fmt(o.max)}`;
