@@ -1,6 +1,6 @@
 import { basename, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { expectMapping, parseText, type PathKey, readDocument, type SourceDocument } from './document.js';
 import { closest, describeValue, InputError, type Problem } from './problems.js';
 import { PARAMS, paramSpec, type Scenario, scenarioSchema, SECTIONS, setParameter } from './schema.js';
