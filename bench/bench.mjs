@@ -153,6 +153,8 @@ if (wanted('sweep')) {
   const met = r.speedup >= 1.7;
   console.log(`  speedup ${fixed(r.speedup)} (target >= 1.7: ${met ? 'met' : 'not met'})`);
   record('sweep of 8 runs: speedup on 2 workers', fixed(r.speedup), '>= 1.7', met);
+  record('  the same runs as 2 processes, for comparison', fixed(r.processesSpeedup));
+  record("  2 threads' ticks of the baseline / 1 thread's", fixed(r.ceiling));
 }
 
 const width = Math.max(...results.map((r) => r.figure.length));

@@ -1,9 +1,10 @@
 // Sweeps on worker threads: the same sweep of 8 runs of the baseline, each shortened to about
-// a second, with --workers 1 and --workers 2 (the compiled CLI, whole commands, in turns
-// 1, 2, 2, 1, the best of each), and the speedup. Beside it, what this machine allows: the
-// ticks two threads stepping the baseline do at once against one thread alone. Used by
-// bench/bench.mjs; `node bench/sweep.mjs` runs it alone.
-import { spawnSync } from 'node:child_process';
+// a second, with --workers 1 and --workers 2 (the compiled CLI, whole commands), and the
+// speedup. Beside it, what this machine allows: the same runs as two independent processes
+// of one worker each, and the ticks two threads stepping the baseline do at once against one
+// thread alone. Turns 1, 2, processes, processes, 2, 1; the better of the two of each.
+// Used by bench/bench.mjs; `node bench/sweep.mjs` runs it alone.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,15 +34,31 @@ async function ticksOfThreads(threads, ms) {
   return counts.reduce((a, b) => a + b, 0);
 }
 
-/** `sapient sweep` of `file` on `workers` threads, timed as a whole command; its manifest's last session beside. */
-function sweep(file, out, workers) {
+/** `sapient sweep <file> <args>` as a child process; resolves with its wall seconds. */
+function command(file, out, args) {
   rmSync(out, { recursive: true, force: true });
   const started = performance.now();
-  const r = spawnSync(process.execPath, [CLI, 'sweep', file, '--workers', String(workers), '--out', out, '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  const seconds = (performance.now() - started) / 1000;
-  if (r.status !== 0) throw new Error(`sapient sweep --workers ${workers} ended with code ${r.status}: ${r.stderr.trim()}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'sweep', file, ...args, '--out', out, '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve((performance.now() - started) / 1000) : reject(new Error(`sapient sweep ${args.join(' ')} ended with code ${code}: ${stderr.trim()}`))));
+  });
+}
+
+/** `sapient sweep` of `file` on `workers` threads, timed as a whole command; its manifest's last session beside. */
+async function sweep(file, out, workers) {
+  const seconds = await command(file, out, ['--workers', String(workers)]);
   const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
   return { seconds, session: manifest.sessions.at(-1) };
+}
+
+/** The same runs as two processes of one worker at once, each half of them (--shard 0/2 and 1/2): the wall time until both end. */
+async function twoProcesses(file, dir) {
+  const started = performance.now();
+  await Promise.all([0, 1].map((i) => command(file, join(dir, `shard${i}`), ['--workers', '1', '--shard', `${i}/2`])));
+  return { seconds: (performance.now() - started) / 1000 };
 }
 
 export async function benchSweep({ runs = 8, log = console.log } = {}) {
@@ -55,17 +72,23 @@ export async function benchSweep({ runs = 8, log = console.log } = {}) {
     log(`${runs} replicates of the baseline cut to ${ticks.toLocaleString('en-US')} ticks (what one thread stepped in a second just before)`);
     const one = [];
     const two = [];
-    for (const workers of [1, 2, 2, 1]) (workers === 1 ? one : two).push(sweep(file, join(dir, `w${workers}`), workers));
+    const processes = [];
+    for (const turn of ['1', '2', 'p', 'p', '2', '1']) {
+      if (turn === 'p') processes.push(await twoProcesses(file, dir));
+      else (turn === '1' ? one : two).push(await sweep(file, join(dir, `w${turn}`), Number(turn)));
+    }
     const best = (xs) => xs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-    const [w1, w2] = [best(one), best(two)];
+    const other = (xs) => Math.max(...xs.map((r) => r.seconds)).toFixed(2);
+    const [w1, w2, p2] = [best(one), best(two), best(processes)];
     const line = (w, r) => `--workers ${w}: ${r.seconds.toFixed(2)} s (of which the sweep ${r.session.wallSeconds.toFixed(2)} s; the runs ${r.session.runSeconds.toFixed(2)} s of thread time; threads started in ${r.session.poolStartMs.toFixed(0)} ms)`;
-    log(`${line(1, w1)}; the other turn ${Math.max(...one.map((r) => r.seconds)).toFixed(2)} s`);
-    log(`${line(2, w2)}; the other turn ${Math.max(...two.map((r) => r.seconds)).toFixed(2)} s`);
+    log(`${line(1, w1)}; the other turn ${other(one)} s`);
+    log(`${line(2, w2)}; the other turn ${other(two)} s`);
+    log(`two processes of --workers 1 at once, each half the runs (--shard 0/2, 1/2): ${p2.seconds.toFixed(2)} s, ${(w1.seconds / p2.seconds).toFixed(2)} times faster than one worker; the other turn ${other(processes)} s`);
     const alone = await ticksOfThreads(1, 1500);
     const together = await ticksOfThreads(2, 1500);
     const ceiling = together / alone;
     log(`this machine's ceiling: two threads stepping the baseline do ${ceiling.toFixed(2)} times the ticks of one`);
-    return { ticks, workers1Seconds: w1.seconds, workers2Seconds: w2.seconds, speedup: w1.seconds / w2.seconds, ceiling };
+    return { ticks, workers1Seconds: w1.seconds, workers2Seconds: w2.seconds, speedup: w1.seconds / w2.seconds, processesSpeedup: w1.seconds / p2.seconds, ceiling };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
