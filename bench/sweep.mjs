@@ -2,7 +2,7 @@
 // a second, with --workers 1 and --workers 2 (the compiled CLI, whole commands), and the
 // speedup. Beside it, what this machine allows: the same runs as two independent processes
 // of one worker each, and the ticks two threads stepping the baseline do at once against one
-// thread alone. Turns 1, 2, processes, processes, 2, 1; the better of the two of each.
+// thread alone. Three turns of each, in a changing order; the best of each.
 // Used by bench/bench.mjs; `node bench/sweep.mjs` runs it alone.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -73,17 +73,17 @@ export async function benchSweep({ runs = 8, log = console.log } = {}) {
     const one = [];
     const two = [];
     const processes = [];
-    for (const turn of ['1', '2', 'p', 'p', '2', '1']) {
+    for (const turn of ['1', '2', 'p', 'p', '2', '1', '1', '2', 'p']) {
       if (turn === 'p') processes.push(await twoProcesses(file, dir));
       else (turn === '1' ? one : two).push(await sweep(file, join(dir, `w${turn}`), Number(turn)));
     }
     const best = (xs) => xs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-    const other = (xs) => Math.max(...xs.map((r) => r.seconds)).toFixed(2);
+    const other = (xs) => xs.map((r) => r.seconds).sort((a, b) => a - b).slice(1).map((x) => x.toFixed(2)).join(' and ');
     const [w1, w2, p2] = [best(one), best(two), best(processes)];
     const line = (w, r) => `--workers ${w}: ${r.seconds.toFixed(2)} s (of which the sweep ${r.session.wallSeconds.toFixed(2)} s; the runs ${r.session.runSeconds.toFixed(2)} s of thread time; threads started in ${r.session.poolStartMs.toFixed(0)} ms)`;
-    log(`${line(1, w1)}; the other turn ${other(one)} s`);
-    log(`${line(2, w2)}; the other turn ${other(two)} s`);
-    log(`two processes of --workers 1 at once, each half the runs (--shard 0/2, 1/2): ${p2.seconds.toFixed(2)} s, ${(w1.seconds / p2.seconds).toFixed(2)} times faster than one worker; the other turn ${other(processes)} s`);
+    log(`${line(1, w1)}; the other turns ${other(one)} s`);
+    log(`${line(2, w2)}; the other turns ${other(two)} s`);
+    log(`two processes of --workers 1 at once, each half the runs (--shard 0/2, 1/2): ${p2.seconds.toFixed(2)} s, ${(w1.seconds / p2.seconds).toFixed(2)} times faster than one worker; the other turns ${other(processes)} s`);
     const alone = await ticksOfThreads(1, 1500);
     const together = await ticksOfThreads(2, 1500);
     const ceiling = together / alone;
