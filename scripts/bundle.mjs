@@ -31,6 +31,10 @@ await build({
   target: 'node20',
   // piscina starts its threads from a file of its own package, found from its own location.
   external: ['piscina'],
+  // yaml's ES module build (its `default` export condition; Node's `node` condition picks
+  // its CommonJS build, which a bundler cannot trim): the same parser, without the code for
+  // what sapient does not use, a tenth of a run's start-up less to compile.
+  alias: { yaml: './node_modules/yaml/browser/index.js' },
   // The CommonJS packages bundled here (commander, yaml, seedrandom...) require Node's modules.
   banner: { js: "import { createRequire as __sapientRequire } from 'node:module'; const require = __sapientRequire(import.meta.url);" },
   minifyWhitespace: true,
