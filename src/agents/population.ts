@@ -27,6 +27,8 @@ export interface Population {
   x: Float64Array;
   /** Mastered skills (x >= theta), a mask at slot * W. */
   mastered: Uint32Array;
+  /** How many skills the agent masters: the bits of its mastered mask, counted as they are set. */
+  masteredCount: Int32Array;
   /**
    * The agent's frontier, a mask at slot * W: the skills whose prerequisites it masters and
    * which it does not master yet, the only ones a channel can teach it. Empty once it masters
@@ -79,6 +81,7 @@ export function createPopulation(catalogue: Catalogue, bands: number, theta: num
     born: new Int32Array(0),
     x: new Float64Array(0),
     mastered: new Uint32Array(0),
+    masteredCount: new Int32Array(0),
     frontier: new Uint32Array(0),
     capability: new Float64Array(0),
     boost: new Float64Array(0),
@@ -113,6 +116,7 @@ function grow(pop: Population, capacity: number): void {
   pop.born = resize(pop.born, 1);
   pop.x = resize(pop.x, K);
   pop.mastered = resize(pop.mastered, W);
+  pop.masteredCount = resize(pop.masteredCount, 1);
   pop.frontier = resize(pop.frontier, W);
   pop.capability = resize(pop.capability, 1);
   pop.boost = resize(pop.boost, CHANNELS);
@@ -142,6 +146,7 @@ export function addAgent(pop: Population, b: number, tick: number): number {
     mastered[i * W + w] = 0;
     frontier[i * W + w] = cat.roots[w];
   }
+  pop.masteredCount[i] = 0;
   pop.capability[i] = 0;
   for (let c = 0; c < CHANNELS; c++) boost[i * CHANNELS + c] = 1;
   // A newborn masters nothing: it joins its band's list, and no aggregate changes.
@@ -246,32 +251,38 @@ export function raiseLevel(pop: Population, i: number, k: number, v: number): nu
     pop.bestLevel[bk] = v;
     pop.bestSlot[bk] = i;
   }
-  if (cat.cognitive[k] && old < pop.boostCap) {
-    const gain = Math.min(v, pop.boostCap) - old;
-    const { boost } = pop;
-    const { boosts } = cat;
-    for (let c = 0; c < CHANNELS; c++) {
-      boost[i * CHANNELS + c] += gain * boosts[k * CHANNELS + c];
-      if (boost[i * CHANNELS + c] > pop.boostBound[c]) pop.boostBound[c] = boost[i * CHANNELS + c];
-    }
-  }
+  if (cat.cognitive[k] && old < pop.boostCap) raiseBoosts(pop, i, k, Math.min(v, pop.boostCap) - old);
   if (old >= pop.theta || v < pop.theta) return 0;
   gainMastery(pop, i, k);
   return 1;
 }
 
+/** Agent i's boosts, for a gain of `gain` (below the cap) in cognitive skill k. */
+function raiseBoosts(pop: Population, i: number, k: number, gain: number): void {
+  const { boost, boostBound } = pop;
+  const { boosts } = pop.catalogue;
+  for (let c = 0; c < CHANNELS; c++) {
+    boost[i * CHANNELS + c] += gain * boosts[k * CHANNELS + c];
+    if (boost[i * CHANNELS + c] > boostBound[c]) boostBound[c] = boost[i * CHANNELS + c];
+  }
+}
+
 function gainMastery(pop: Population, i: number, k: number): void {
-  const cat = pop.catalogue;
-  const K = cat.size;
-  const W = cat.words;
-  const { mastered, frontier } = pop;
-  const { dependents, dependentsFrom, prerequisites } = cat;
+  const { size: K, words: W, dependentsFrom } = pop.catalogue;
   const b = pop.band[i];
   const word = k >>> 5;
   const bit = 1 << (k & 31);
-  mastered[i * W + word] |= bit;
-  frontier[i * W + word] &= ~bit;
+  pop.mastered[i * W + word] |= bit;
+  pop.masteredCount[i]++;
+  pop.frontier[i * W + word] &= ~bit;
   if (pop.masters[b * K + k]++ === 0) pop.bandSkills[b * W + word] |= bit;
+  if (dependentsFrom[k] < dependentsFrom[k + 1]) openDependents(pop, i, k);
+}
+
+/** After agent i masters k: the skills that need k and whose prerequisites it now masters join its frontier. */
+function openDependents(pop: Population, i: number, k: number): void {
+  const { words: W, dependents, dependentsFrom, prerequisites } = pop.catalogue;
+  const { mastered, frontier } = pop;
   const last = dependentsFrom[k + 1];
   for (let d = dependentsFrom[k]; d < last; d++) {
     const j = dependents[d];
@@ -340,23 +351,30 @@ export function renewGeneration(pop: Population, size: number, tick: number): vo
   pop.born.fill(tick, 0, n);
   pop.x.fill(0, 0, n * K);
   pop.mastered.fill(0, 0, n * W);
-  for (let w = 0; w < W; w++) for (let i = 0; i < n; i++) pop.frontier[i * W + w] = cat.roots[w];
+  pop.masteredCount.fill(0, 0, n);
+  const { frontier, memberIndex, free } = pop;
+  for (let w = 0; w < W; w++) {
+    const roots = cat.roots[w];
+    for (let i = w; i < n * W; i += W) frontier[i] = roots;
+  }
   pop.capability.fill(0, 0, n);
   pop.boost.fill(1, 0, n * CHANNELS);
   pop.boostBound.fill(1);
   for (let b = 0; b < pop.bands; b++) {
     if (pop.members[b].length < size) pop.members[b] = new Int32Array(size);
     const list = pop.members[b];
-    pop.band.fill(b, b * size, (b + 1) * size);
+    const first = b * size;
+    pop.band.fill(b, first, first + size);
     for (let j = 0; j < size; j++) {
-      list[j] = b * size + j;
-      pop.memberIndex[b * size + j] = j;
+      list[j] = first + j;
+      memberIndex[first + j] = j;
     }
     pop.memberCount[b] = size;
   }
   // The free slots above, lowest handed out first, as after grow.
-  pop.freeCount = 0;
-  for (let i = pop.capacity - 1; i >= n; i--) pop.free[pop.freeCount++] = i;
+  const freeCount = pop.capacity - n;
+  for (let f = 0; f < freeCount; f++) free[f] = pop.capacity - 1 - f;
+  pop.freeCount = freeCount;
   pop.size = n;
   pop.added += n;
   pop.masters.fill(0);

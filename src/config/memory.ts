@@ -53,9 +53,9 @@ export function worldMemory(s: Scenario): MemoryNeed {
   const B = s.population.bands;
   const capacity = initialCapacity(s);
   // A population (src/agents/population.ts): per slot alive, band, born, x, mastered,
-  // frontier, capability, boost, free, memberIndex; per band a member list (twice the mean
-  // size), its count, masters, bandSkills, bestLevel, bestSlot, bestStale.
-  const perSlot = 1 + 4 + 4 + 8 * K + 4 * W + 4 * W + 8 + 8 * CHANNELS + 4 + 4;
+  // masteredCount, frontier, capability, boost, free, memberIndex; per band a member list
+  // (twice the mean size), its count, masters, bandSkills, bestLevel, bestSlot, bestStale.
+  const perSlot = 1 + 4 + 4 + 8 * K + 4 * W + 4 + 4 * W + 8 + 8 * CHANNELS + 4 + 4;
   const bandCapacity = Math.max(8, Math.ceil((2 * capacity) / B));
   const perBand = 4 * bandCapacity + 4 + 4 * K + 4 * W + 8 * K + 4 * K + K;
   // The generational demography keeps a second population, the generation that teaches.

@@ -68,15 +68,17 @@ export function plannedCopies(world: World, i: number, events: number, out: Uint
  * `planned`: a faithful copy of one skill planned for this event (imitationPlans).
  */
 export function imitationEvent(world: World, i: number, planned: boolean): void {
-  const { pop, cache } = world;
-  const b = pop.band[i];
+  const b = world.pop.band[i];
   if (!hasDemonstrator(world, b)) return;
   world.counts.imitateEvents++;
+  if (world.params.imitation.scope === 'all') world.counts.imitateGains += copyAll(world, i, chooseDemonstrator(world, b, i));
+  else copyOne(world, i, b, planned);
+}
+
+/** Scope one: a skill on learner i's frontier that a teacher of band b masters, if the copy is due. */
+function copyOne(world: World, i: number, b: number, planned: boolean): void {
+  const { cache } = world;
   const p = world.params.imitation;
-  if (p.scope === 'all') {
-    copyAll(world, i, chooseDemonstrator(world, b, i));
-    return;
-  }
   if (cache.copiesPlanned && !planned) return;
   if (!bandCanTeach(world, i, b)) return;
   if (p.copy === 'fidelity' && !cache.copiesPlanned) {
@@ -84,6 +86,24 @@ export function imitationEvent(world: World, i: number, planned: boolean): void 
     if (c < 1 && world.rng.learning.next() >= c) return;
   }
   copyOneSkill(world, i, chooseDemonstrator(world, b, i));
+}
+
+/**
+ * Every learner of band b takes its `events` imitation events of all skills, one learner after
+ * the other in member order, each as imitationEvent: for the generational mode, in which the
+ * band's newborns are its learners (learning.ts).
+ */
+export function imitateBand(world: World, b: number, events: number): void {
+  if (!hasDemonstrator(world, b)) return;
+  const list = world.pop.members[b];
+  const n = world.pop.memberCount[b];
+  let gains = 0;
+  for (let j = 0; j < n; j++) {
+    const i = list[j];
+    for (let e = 0; e < events; e++) gains += copyAll(world, i, chooseDemonstrator(world, b, i));
+  }
+  world.counts.imitateEvents += n * events;
+  world.counts.imitateGains += gains;
 }
 
 /** Does some member of band b (a teacher) master a skill on learner i's frontier? */
@@ -107,32 +127,37 @@ function copyOneSkill(world: World, i: number, d: number): void {
   }
   if (total === 0) return;
   const k = skillAtRank(candidates, W, uniformInt(world.rng.learning, total));
-  world.counts.imitateGains += copySkill(world, i, d, k);
+  world.counts.imitateGains += copySkill(world, i, k, teachers.x[d * pop.catalogue.size + k]);
 }
 
-/** Every skill in which the demonstrator has any proficiency, in catalogue order, so a prerequisite copied first unlocks the skills that need it. */
-function copyAll(world: World, i: number, d: number): void {
+/**
+ * Every skill in which the demonstrator has any proficiency, in catalogue order, so a
+ * prerequisite copied first unlocks the skills that need it; returns the skills brought to mastery.
+ */
+function copyAll(world: World, i: number, d: number): number {
   const { pop, teachers } = world;
   const K = pop.catalogue.size;
-  const W = pop.catalogue.words;
-  const { prerequisites } = pop.catalogue;
-  const mastered = pop.mastered;
   let gains = 0;
   for (let k = 0; k < K; k++) {
-    if (teachers.x[d * K + k] <= 0) continue;
-    let ready = true;
-    for (let w = 0; ready && w < W; w++) ready = (prerequisites[k * W + w] & ~mastered[i * W + w]) === 0;
-    if (ready) gains += copySkill(world, i, d, k);
+    const model = teachers.x[d * K + k];
+    if (model > 0 && prerequisitesMastered(pop, i, k)) gains += copySkill(world, i, k, model);
   }
-  world.counts.imitateGains += gains;
+  return gains;
 }
 
-function copySkill(world: World, i: number, d: number, k: number): number {
-  const { pop, teachers } = world;
+/** Does agent i master every prerequisite of skill k? */
+function prerequisitesMastered(pop: Population, i: number, k: number): boolean {
+  const { words: W, roots, prerequisites } = pop.catalogue;
+  if ((roots[k >>> 5] & (1 << (k & 31))) !== 0) return true;
+  for (let w = 0; w < W; w++) if ((prerequisites[k * W + w] & ~pop.mastered[i * W + w]) !== 0) return false;
+  return true;
+}
+
+/** Learner i's copy of skill k from a demonstrator at level `model`; 1 if it brought k to mastery. */
+function copySkill(world: World, i: number, k: number, model: number): number {
+  const { pop } = world;
   const p = world.params.imitation;
   const rng = world.rng.learning;
-  const K = pop.catalogue.size;
-  const model = teachers.x[d * K + k];
   const boost = pop.boost[i * 4 + IMITATE];
   let v: number;
   if (p.copy === 'fidelity') {
@@ -145,31 +170,35 @@ function copySkill(world: World, i: number, d: number, k: number): number {
   } else {
     v = model - p.alpha / boost + p.beta * gumbel(rng);
   }
-  return v > pop.x[i * K + k] ? raiseLevel(pop, i, k, v) : 0;
+  return v > pop.x[i * pop.catalogue.size + k] ? raiseLevel(pop, i, k, v) : 0;
 }
 
 /** A demonstrator slot in `teachers`; the band must have one. */
 function chooseDemonstrator(world: World, b: number, i: number): number {
   const p = world.params.imitation;
+  if (p.bias === 'best') return bestDemonstrator(world, b, i);
+  if (p.bias === 'random') return otherMember(world, b, i);
+  if (p.bias === 'payoff') return payoffDemonstrator(world, b, i, p.payoffSample);
+  return conformist(world, b, i, p.payoffSample);
+}
+
+/** The band's most capable teacher, or the runner-up for the most capable itself (rankTeachers). */
+function bestDemonstrator(world: World, b: number, i: number): number {
   const { bestTeacher, secondTeacher } = world.cache;
-  switch (p.bias) {
-    case 'random':
-      return otherMember(world, b, i);
-    case 'best':
-      // Slots of two generations are unrelated numbers: only compare within one population.
-      if (world.teachers !== world.pop || bestTeacher[b] !== i) return bestTeacher[b];
-      return secondTeacher[b];
-    case 'payoff': {
-      let best = otherMember(world, b, i);
-      for (let s = 1; s < p.payoffSample; s++) {
-        const c = otherMember(world, b, i);
-        if (world.teachers.capability[c] > world.teachers.capability[best]) best = c;
-      }
-      return best;
-    }
-    case 'conformist':
-      return conformist(world, b, i, p.payoffSample);
+  // Slots of two generations are unrelated numbers: only compare within one population.
+  if (world.teachers !== world.pop || bestTeacher[b] !== i) return bestTeacher[b];
+  return secondTeacher[b];
+}
+
+/** The most capable of s members drawn at random, other than i. */
+function payoffDemonstrator(world: World, b: number, i: number, s: number): number {
+  const { capability } = world.teachers;
+  let best = otherMember(world, b, i);
+  for (let n = 1; n < s; n++) {
+    const c = otherMember(world, b, i);
+    if (capability[c] > capability[best]) best = c;
   }
+  return best;
 }
 
 /** A uniformly random member of band b among the teachers, other than i. */
@@ -228,17 +257,25 @@ function conformist(world: World, b: number, i: number, s: number): number {
  */
 export function rankTeachers(world: World): void {
   const t = world.teachers;
+  const { capability, members, memberCount } = t;
   for (let b = 0; b < t.bands; b++) {
     let first = -1;
     let second = -1;
-    const list = t.members[b];
-    for (let j = 0; j < t.memberCount[b]; j++) {
+    let firstLevel = -Infinity;
+    let secondLevel = -Infinity;
+    const list = members[b];
+    const n = memberCount[b];
+    for (let j = 0; j < n; j++) {
       const c = list[j];
-      if (first < 0 || t.capability[c] > t.capability[first]) {
+      const level = capability[c];
+      if (first < 0 || level > firstLevel) {
         second = first;
+        secondLevel = firstLevel;
         first = c;
-      } else if (second < 0 || t.capability[c] > t.capability[second]) {
+        firstLevel = level;
+      } else if (second < 0 || level > secondLevel) {
         second = c;
+        secondLevel = level;
       }
     }
     world.cache.bestTeacher[b] = first;

@@ -1,6 +1,6 @@
 import { IMITATE, INNOVATE } from '../agents/catalogue.js';
 import { learnsNothing, tightenBoostBound } from '../agents/population.js';
-import { copyChance, hasDemonstrator, imitationEvent, plannedCopies, startImitation } from './imitation.js';
+import { copyChance, hasDemonstrator, imitateBand, imitationEvent, plannedCopies, startImitation } from './imitation.js';
 import { innovationAttempts, innovationChance, innovationEvent } from './innovation.js';
 import { canHear, languageEvent } from './language.js';
 import { binomial, type Rng, uniformInt } from './rng.js';
@@ -16,12 +16,35 @@ import { eventsBuffer, orderBuffer, type World } from './world.js';
  * hear, no faithful copy and no innovation attempt due. Which ones can is settled first, for
  * every agent, by sampling the rare events (skips and thinning, exact); the others' events
  * are only counted, and only those that can gain take their turns, in random order.
+ *
+ * In generational mode with imitation of all skills the only channel, there is nothing to
+ * plan: every learner is a newborn of this tick with the same events, each a copy. Each band's
+ * newborns then take their turns in member order (imitation.ts, imitateBand), as planned turns
+ * would, draw for draw.
  */
 export function learning(world: World): void {
   const { language, imitation, innovation } = world.params;
   if (!language.enabled && !imitation.enabled && !innovation.enabled) return;
+  const events = newbornEvents(world);
+  if (events >= 0) {
+    startTurns(world);
+    for (let b = 0; b < world.pop.bands; b++) imitateBand(world, b, events);
+    return;
+  }
   const n = planTurns(world);
   learnInOrder(world, world.cache.order, n);
+}
+
+/**
+ * In generational mode, with imitation of all skills the only channel and a whole number of
+ * events for a newborn: that number. Otherwise -1, the turns need a plan.
+ */
+export function newbornEvents(world: World): number {
+  const { population, language, innovation, imitation, learning } = world.params;
+  if (population.demography !== 'generational' || world.teachers === world.pop) return -1;
+  if (language.enabled || innovation.enabled || imitation.scope !== 'all') return -1;
+  const events = learning.learningAge > 0 ? learning.learningEvents : learning.learningEvents * learning.adultLearning;
+  return Number.isInteger(events) ? events : -1;
 }
 
 /** cache.plan: a learner's imitation may copy this tick; it makes at least one innovation attempt. */
@@ -63,11 +86,7 @@ export function planTurns(world: World): number {
   const events = eventsBuffer(world);
   const order = orderBuffer(world);
   const plan = planBuffer(world);
-  if (tick % TIGHTEN_EVERY === 0) tightenBoostBound(pop);
-  // Boosts only grow within a life, so the bound holds for everyone's turn this tick.
-  const maxEvents = Math.ceil(learningEvents);
-  if (imitation) startImitation(world, pop.boostBound[IMITATE], maxEvents);
-  if (innovation) cache.innovating.start(rng, innovationChance(world, maxEvents, pop.boostBound[INNOVATE]));
+  startTurns(world);
   const skipDone = !imitation || params.imitation.scope === 'one';
   const youngWhole = Math.floor(learningEvents);
   const youngPart = learningEvents - youngWhole;
@@ -78,12 +97,15 @@ export function planTurns(world: World): number {
   const shuffle = world.teachers === pop;
   const { born, members, memberCount } = pop;
   const { copying, innovating, copiesPlanned } = cache;
+  // Without a sampler of copies or attempts, a candidate's plan is its band's: no draw, no call.
+  const sampled = copiesPlanned || innovation;
   const W = lexicon.words;
   let trial = 0;
   let learners = 0;
   for (let b = 0; b < pop.bands; b++) {
     const list = members[b];
     const demonstrated = imitation && hasDemonstrator(world, b);
+    const bandPlan = demonstrated ? COPIES : 0;
     let hearing = false;
     for (let w = 0; language && w < W; w++) hearing ||= lexicon.entries[b * W + w] !== 0;
     const start = learners;
@@ -107,7 +129,7 @@ export function planTurns(world: World): number {
         continue;
       }
       const e = eventsOf(rng, young ? youngWhole : adultWhole, young ? youngPart : adultPart);
-      const planned = candidate ? planOf(world, i, e, trial - 1, demonstrated) : 0;
+      const planned = !candidate ? 0 : sampled ? planOf(world, i, e, trial - 1, demonstrated) : bandPlan;
       if ((planned === 0 && !hears) || e === 0) {
         passedEvents += e;
         continue;
@@ -128,6 +150,19 @@ export function planTurns(world: World): number {
     }
   }
   return learners;
+}
+
+/**
+ * Before the tick's turns: the bound on the boosts made tight now and then, and the samplers
+ * of imitation and innovation started. Boosts only grow within a life, so the bound holds for
+ * everyone's turn this tick.
+ */
+function startTurns(world: World): void {
+  const { pop, params, cache } = world;
+  if (world.tick % TIGHTEN_EVERY === 0) tightenBoostBound(pop);
+  const maxEvents = Math.ceil(params.learning.learningEvents);
+  if (params.imitation.enabled) startImitation(world, pop.boostBound[IMITATE], maxEvents);
+  if (params.innovation.enabled) cache.innovating.start(world.rng.learning, innovationChance(world, maxEvents, pop.boostBound[INNOVATE]));
 }
 
 /** An agent's learning events this tick: the whole part, and one more with the probability of the fraction. */

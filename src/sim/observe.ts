@@ -43,25 +43,31 @@ export function observe(world: World): Sample {
   const { pop, lexicon } = world;
   const K = pop.catalogue.size;
   const W = pop.catalogue.words;
+  const { x, masteredCount, boost, members, memberCount } = pop;
+  // Boosts move only with cognitive skills: without any, every boost is 1.
+  const boosted = pop.catalogue.cognitiveSkills.length > 0;
   let mastered = 0;
   let maxMastered = 0;
   let level = 0;
   let maxLevel = 0;
-  let boost = 0;
+  let boosts = 0;
   for (let b = 0; b < pop.bands; b++) {
-    const list = pop.members[b];
-    for (let j = 0; j < pop.memberCount[b]; j++) {
+    const list = members[b];
+    const n = memberCount[b];
+    for (let j = 0; j < n; j++) {
       const i = list[j];
-      let m = 0;
-      for (let w = 0; w < W; w++) m += popcount(pop.mastered[i * W + w]);
+      const m = masteredCount[i];
       mastered += m;
       if (m > maxMastered) maxMastered = m;
       for (let k = i * K; k < i * K + K; k++) {
-        const x = pop.x[k];
-        level += x;
-        if (x > maxLevel) maxLevel = x;
+        const v = x[k];
+        level += v;
+        if (v > maxLevel) maxLevel = v;
       }
-      boost += pop.boost[i * 4] + pop.boost[i * 4 + 1] + pop.boost[i * 4 + 2] + pop.boost[i * 4 + 3];
+    }
+    for (let j = 0; boosted && j < n; j++) {
+      const i = list[j];
+      boosts += boost[i * 4] + boost[i * 4 + 1] + boost[i * 4 + 2] + boost[i * 4 + 3];
     }
   }
   let present = 0;
@@ -98,7 +104,7 @@ export function observe(world: World): Sample {
     lexicon_mean: lexiconTotal / pop.bands,
     lexicon_union: union,
     lexicon_shared: shared,
-    mean_boost: n > 0 ? boost / (4 * n) : 0,
+    mean_boost: n === 0 ? 0 : boosted ? boosts / (4 * n) : 1,
     innovate_events: c.innovateEvents,
     innovate_gains: c.innovateGains,
     imitate_events: c.imitateEvents,

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { addEntry } from '../../src/agents/lexicon.js';
+import { demography } from '../../src/sim/demography.js';
 import { plannedCopies, startImitation } from '../../src/sim/imitation.js';
-import { COPIES, planOf, planTurns } from '../../src/sim/learning.js';
+import { COPIES, learnInOrder, newbornEvents, planOf, planTurns } from '../../src/sim/learning.js';
+import { foundWorld, step } from '../../src/sim/run.js';
 import { refreshDerived } from '../../src/sim/world.js';
-import { emptyWorld, expectFrequencies, place } from './support.js';
+import { emptyWorld, expectFrequencies, place, scenarioOf } from './support.js';
 
 describe('the learning step', () => {
   it("gives turns to each band's learners in a uniformly random order, band after band: each of 4 agents equally likely at each of the band's places, each ordered pair of the first two places equally likely", () => {
@@ -103,5 +105,49 @@ describe('planned faithful copies', () => {
     }
     const c = fidelity;
     expectFrequencies(seen, Float64Array.of((1 - c) ** 2, c * (1 - c), c * (1 - c), c * c), 'copies at events (none, first, second, both)');
+  });
+});
+
+describe('learning in generational mode', () => {
+  const generation = (imitation: Record<string, unknown>, learning: Record<string, unknown> = {}) =>
+    scenarioOf({
+      population: { bands: 3, bandSize: 12, demography: 'generational', initialLevel: 1.5 },
+      skills: { count: 5, maxPrerequisites: 2, cognitiveShare: 0.4 },
+      learning: { learningEvents: 2, learningAge: 1, adultLearning: 0, ...learning },
+      imitation: { enabled: true, scope: 'all', alpha: 0.3, beta: 0.4, fidelity: 0.7, ...imitation },
+    });
+
+  it('needs no plan when imitation of all skills is the only channel and a newborn has a whole number of events', () => {
+    const world = foundWorld(generation({ copy: 'gumbel' }), 1);
+    demography(world);
+    expect(newbornEvents(world)).toBe(2);
+    world.params.learning.learningEvents = 1.5;
+    expect(newbornEvents(world)).toBe(-1);
+    world.params.learning.learningEvents = 2;
+    world.params.imitation.scope = 'one';
+    expect(newbornEvents(world)).toBe(-1);
+    world.params.imitation.scope = 'all';
+    world.params.language.enabled = true;
+    expect(newbornEvents(world)).toBe(-1);
+  });
+
+  it("gives the newborns their turns band by band as planned turns would, draw for draw, whatever the bias and the copy", () => {
+    for (const bias of ['best', 'random', 'payoff', 'conformist']) {
+      for (const copy of ['gumbel', 'fidelity']) {
+        const scenario = generation({ bias, copy, payoffSample: 3 });
+        const bulk = foundWorld(scenario, 5);
+        const planned = foundWorld(scenario, 5);
+        for (let t = 0; t < 12; t++) {
+          step(bulk);
+          planned.tick++;
+          demography(planned);
+          learnInOrder(planned, planned.cache.order, planTurns(planned));
+          expect(Array.from(bulk.pop.x), `${bias}, ${copy}, tick ${t + 1}`).toEqual(Array.from(planned.pop.x));
+        }
+        expect(bulk.counts, `${bias}, ${copy}`).toEqual(planned.counts);
+        expect(bulk.counts.imitateEvents).toBe(12 * 3 * 12 * 2);
+        expect(bulk.counts.imitateGains, `${bias}, ${copy}`).toBeGreaterThan(0);
+      }
+    }
   });
 });

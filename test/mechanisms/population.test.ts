@@ -7,7 +7,7 @@ import { emptyWorld } from './support.js';
 
 /**
  * The population's aggregates (masters per band, band skill masks, best levels, frontier
- * masks, capability, boosts, member lists, free list) are kept up to date incrementally by
+ * masks, skills mastered per agent, capability, boosts, member lists, free list) are kept up to date incrementally by
  * four mutators. After many random births, deaths, moves and raises they must equal a
  * recomputation from the agents' proficiencies alone.
  */
@@ -50,6 +50,7 @@ function checkInvariants(pop: Population): void {
   for (let i = 0; i < pop.capacity; i++) {
     if (!pop.alive[i]) continue;
     let capability = 0;
+    let mastered = 0;
     const boost = new Float64Array(CHANNELS).fill(1);
     for (let k = 0; k < K; k++) {
       const x = pop.x[i * K + k];
@@ -57,12 +58,14 @@ function checkInvariants(pop: Population): void {
       const m = x >= pop.theta;
       if (m !== hasSkill(pop.mastered, i * W, k)) fail(`agent ${i} skill ${k}: x ${x}, mastered bit ${!m}`);
       if (m) masters[pop.band[i] * K + k]++;
+      if (m) mastered++;
       best[pop.band[i] * K + k] = Math.max(best[pop.band[i] * K + k], x);
       if (cat.cognitive[k]) for (let c = 0; c < CHANNELS; c++) boost[c] += Math.min(x, pop.boostCap) * cat.boosts[k * CHANNELS + c];
       let ready = true;
       for (let p = 0; p < K; p++) if (hasSkill(cat.prerequisites, k * W, p) && pop.x[i * K + p] < pop.theta) ready = false;
       if ((ready && !m) !== hasSkill(pop.frontier, i * W, k)) fail(`agent ${i} skill ${k}: on the frontier should be ${ready && !m}`);
     }
+    if (mastered !== pop.masteredCount[i]) fail(`agent ${i}: masteredCount ${pop.masteredCount[i]} vs ${mastered}`);
     if (Math.abs(capability - pop.capability[i]) > 1e-9 * (1 + capability)) fail(`agent ${i}: capability ${pop.capability[i]} vs ${capability}`);
     for (let c = 0; c < CHANNELS; c++) {
       const got = pop.boost[i * CHANNELS + c];

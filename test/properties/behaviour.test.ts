@@ -5,16 +5,17 @@ import { fisherOneSided, type Job, type Outcome, runMany, signTest } from './run
  * The behaviour the default scenarios must show (../shared/MODEL.md section 6), as properties
  * over many seeds, each seed a different skill catalogue and history.
  *
- * 6.2a, the paradox's shape, over 24 seeds of the baseline, each run to L >= 0.75 (stop after
+ * 6.2a, the paradox's shape, over 16 seeds of the baseline, each run to L >= 0.75 (stop after
  * 0 ticks) or its horizon of 500,000 years. The thresholds are the brief's; the stasis is
  * roughly exponential across seeds (a tipping point reached by chance), so how often a sample
- * of seeds misses one is set by the spread, measured over 96 seeds in the calibration
- * (docs/MODEL.md 7): the stasis was under 30,000 years in 22% of runs and beyond the horizon
- * in 8%, and the rise took at most 600 years. With 24 seeds the sample median falls under
- * 30,000 years with probability 0.004 (binomial, 12 or more of 24 under it) and fewer than
- * two thirds take off with probability 0.001; a rise longer than a quarter of the stasis
- * needs a stasis under 2,400 years, 2% of runs, so three quarters is missed with probability
- * below 1e-5. Contrasts are paired by seed and judged by exact tests.
+ * of seeds misses one is set by the spread, measured over the 32 other seeds of
+ * `sapient sweep paradox-shape` (docs/MODEL.md 7): the stasis was under 30,000 years in 6
+ * runs (19%) and beyond the horizon in 2 (6%), and the rise took at most 700 years. With 16
+ * seeds the sample median falls under 30,000 years with probability 0.005 (binomial, 8 or
+ * more of 16 under it), fewer than two thirds take off with probability 0.0003, and a rise
+ * longer than a quarter of the stasis, which needs a stasis under about 2,800 years (3% of
+ * runs), happens in more than a quarter of them with probability 0.001. Contrasts are
+ * paired by seed and judged by exact tests.
  */
 
 const SEEDS = Array.from({ length: 16 }, (_, i) => i + 1);
@@ -50,7 +51,7 @@ beforeAll(async () => {
   horizon = 3 * median(group('baseline').map(stasis));
   const flat = await runMany(SEEDS.slice(0, 4).map((seed) => ({ scenario: 'no-cognitive-feedback', seed, keep: KEEP, set: { ticks: Math.ceil(horizon), 'stop.when': 't25', 'stop.after': 0 } })));
   runs.set('no-feedback', flat);
-}, 900_000);
+}, 1_800_000);
 
 /** The stasis of a run: its t25_year, or its length when L never reached 0.25 (censored). */
 function stasis(o: Outcome): number {

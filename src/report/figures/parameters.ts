@@ -106,7 +106,7 @@ export function heatmapFigure(parameters: readonly SweepParameter[], names: read
           {
             transform: [{ filter: 'datum.median !== null' }],
             mark: { type: 'rect' as const },
-            encoding: { color: { field: 'median', type: 'quantitative' as const, title: 'median stasis (years to L = 0.25)', scale: { scheme: 'blues', reverse: true }, legend: { titleLimit: 300 } } },
+            encoding: { color: { field: 'median', type: 'quantitative' as const, title: 'median stasis, years', scale: { scheme: 'blues', reverse: true }, legend: { titleLimit: 300 } } },
           },
         ];
   return {
