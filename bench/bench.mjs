@@ -25,11 +25,11 @@ const wanted = (name) => sections.length === 0 || sections.includes(name);
 
 /** Ticks each shipped scenario is stepped for: about 1 to 3 s each here. Others: 2,000 ticks. */
 const SCENARIO_TICKS = {
-  baseline: 5_000,
-  'henrich-2004': 20_000,
-  'no-cognitive-feedback': 10_000,
-  'no-language': 10_000,
-  'powell-2009': 10_000,
+  baseline: 10_000,
+  'henrich-2004': 50_000,
+  'no-cognitive-feedback': 20_000,
+  'no-language': 20_000,
+  'powell-2009': 30_000,
   'small-isolated-bands': 5_000,
   'strimling-2009': 300_000,
 };
