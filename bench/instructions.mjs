@@ -65,10 +65,10 @@ function window(seed, from, to) {
   });
 }
 
-// Windows of real runs of the baseline, late enough that a run has long switched to the
-// kernels compiled for it (src/sim/kernels.ts): seed 1 on its plateau (it takes off in year
-// 65,000), and seed 2 long after its takeoff (year 27,500), when newborns learn some 25
-// skills each from language. The two run side by side; counts do not depend on it.
+// Windows of real runs of the baseline, late enough that V8 has long optimized the tick
+// loop: seed 1 on its plateau (L reaches 0.75 only in year 185,700), and seed 2 just after
+// L has reached 0.75 (year 39,900), when newborns learn most skills from language. The two
+// run side by side; counts do not depend on it.
 const windows = [
   { name: 'plateau (seed 1, ticks 30,000-31,000)', seed: 1, from: 30000, to: 31000 },
   { name: 'after the takeoff (seed 2, ticks 40,000-41,000)', seed: 2, from: 40000, to: 41000 },

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { writeSyntheticSweep } from './synthetic-sweep.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+const CLI = join(ROOT, 'dist', 'bin', 'sapient.js');
 const TIME = '/usr/bin/time';
 
 const BAND_SIZES = [25, 50, 100, 200];

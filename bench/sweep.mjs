@@ -1,155 +1,100 @@
-#!/usr/bin/env node
-/**
- * Sweep benchmark: the same sweep of 8 runs of the baseline, shortened, with --workers 1
- * and --workers 2, from the compiled CLI (run `npm run build` first). Prints both wall
- * times, the speedup (target: at least 1.8 on two cores) and the main thread's scheduling
- * overhead per run (target: under a millisecond), the latter also from a sweep of many
- * tiny runs, where it is all there is to see.
- *
- *   node bench/sweep.mjs            # or: import { benchSweep } from './sweep.mjs'
- */
+// Sweeps on worker threads: the same sweep of 8 runs of the baseline, each shortened to about
+// a second, with --workers 1 and --workers 2 (the compiled CLI, whole commands), and the
+// speedup. Beside it, what this machine allows: the same runs as two independent processes
+// of one worker each, and the ticks two threads stepping the baseline do at once against one
+// thread alone. Three turns of each, in a changing order; the best of each.
+// Used by bench/bench.mjs; `node bench/sweep.mjs` runs it alone.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+const CLI = join(ROOT, 'dist', 'bin', 'sapient.js');
+const INDEX = pathToFileURL(join(ROOT, 'dist', 'index.js')).href;
 const BASELINE = join(ROOT, 'scenarios', 'baseline.yaml');
 
-/** A sweep file of `runs` replicates of the baseline (the schema's defaults if there is no baseline.yaml) cut to `ticks`. */
-function sweepFile(dir, name, runs, ticks) {
-  const scenario = existsSync(BASELINE) ? JSON.stringify(BASELINE) : '{}';
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, `description: benchmark\nscenario: ${scenario}\nseed: 1\nreplicates: ${runs}\nset:\n  ticks: ${ticks}\n`);
-  return file;
-}
-
-/** Runs the compiled `sapient sweep`, timing the whole command; returns its wall time and its manifest's session. */
-function sweep(file, out, workers) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [CLI, 'sweep', file, '--workers', String(workers), '--out', out, '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const seconds = (performance.now() - started) / 1000;
-      if (code !== 0) return reject(new Error(`sapient sweep --workers ${workers} ended with code ${code}: ${stderr.trim()}`));
-      const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
-      resolve({ seconds, session: manifest.sessions.at(-1) });
-    });
-  });
-}
-
-/** The work `threads` threads running `code` at once report (each posts one number), summed. */
-async function workOfThreads(code, threads, workerData) {
+/**
+ * Ticks of the baseline that `threads` threads, each stepping its own world from the
+ * founding, do in `ms` milliseconds, summed. Seed 1 for all: the same work in each thread.
+ */
+async function ticksOfThreads(threads, ms) {
+  const code = `const { parentPort, workerData } = require('node:worker_threads');
+    import(workerData.index).then((lib) => {
+      const world = lib.foundWorld(lib.loadScenario(workerData.baseline).scenario, 1);
+      const end = Date.now() + workerData.ms;
+      while (Date.now() < end) lib.step(world);
+      parentPort.postMessage(world.tick);
+    });`;
   const counts = await Promise.all(
-    Array.from({ length: threads }, () => new Promise((resolve, reject) => new Worker(code, { eval: true, workerData }).once('message', resolve).once('error', reject))),
+    Array.from({ length: threads }, () => new Promise((resolve, reject) => new Worker(code, { eval: true, workerData: { index: INDEX, baseline: BASELINE, ms } }).once('message', resolve).once('error', reject))),
   );
   return counts.reduce((a, b) => a + b, 0);
 }
 
-/** Iterations of a busy loop done by `threads` threads at once in `ms` milliseconds, summed. */
-function busyWork(threads, ms) {
-  const code = `const { parentPort } = require('node:worker_threads');
-    let n = 0; const end = Date.now() + ${ms};
-    while (Date.now() < end) for (let i = 0; i < 100000; i++) n += i & 1;
-    parentPort.postMessage(n);`;
-  return workOfThreads(code, threads);
+/** `sapient sweep <file> <args>` as a child process; resolves with its wall seconds. */
+function command(file, out, args) {
+  rmSync(out, { recursive: true, force: true });
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'sweep', file, ...args, '--out', out, '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve((performance.now() - started) / 1000) : reject(new Error(`sapient sweep ${args.join(' ')} ended with code ${code}: ${stderr.trim()}`))));
+  });
 }
 
-/**
- * What two threads can do here at best: the work of two busy threads at once over that of
- * one. On a machine with two free cores it is close to 2; on a virtual machine whose two
- * CPUs share a physical core, or compete with other load, it is less, and no sweep can beat it.
- */
-async function parallelCeiling() {
-  const one = await busyWork(1, 1000);
-  const two = await busyWork(2, 1000);
-  return two / one;
+/** `sapient sweep` of `file` on `workers` threads, timed as a whole command; its manifest's last session beside. */
+async function sweep(file, out, workers) {
+  const seconds = await command(file, out, ['--workers', String(workers)]);
+  const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+  return { seconds, session: manifest.sessions.at(-1) };
 }
 
-/**
- * The same ceiling for the simulator itself: ticks of the baseline stepped by two threads at
- * once over those of one, each from the same start for the same time. A busy loop of a few
- * registers can scale where the simulator, whose loops fill the processor's registers,
- * caches and predictors, does not (when two virtual CPUs share a physical core, say); this is
- * what a sweep of the baseline can reach.
- */
-async function simulatorCeiling(ms = 2000) {
-  const code = `const { parentPort, workerData } = require('node:worker_threads');
-    import(workerData.index).then((lib) => {
-      const world = lib.foundWorld(lib.loadScenario(workerData.baseline).scenario, 1);
-      let end = Date.now() + 300;
-      while (Date.now() < end) lib.step(world);
-      const from = world.tick;
-      end = Date.now() + workerData.ms;
-      while (Date.now() < end) for (let i = 0; i < 50; i++) lib.step(world);
-      parentPort.postMessage(world.tick - from);
-    });`;
-  const workerData = { index: pathToFileURL(join(ROOT, 'dist', 'index.js')).href, baseline: BASELINE, ms };
-  const one = await workOfThreads(code, 1, workerData);
-  return (await workOfThreads(code, 2, workerData)) / one;
+/** The same runs as two processes of one worker at once, each half of them (--shard 0/2 and 1/2): the wall time until both end. */
+async function twoProcesses(file, dir) {
+  const started = performance.now();
+  await Promise.all([0, 1].map((i) => command(file, join(dir, `shard${i}`), ['--workers', '1', '--shard', `${i}/2`])));
+  return { seconds: (performance.now() - started) / 1000 };
 }
 
-const s = (x) => `${x.toFixed(2)} s`;
-const ms = (x) => (x === null || x === undefined ? '-' : `${x.toFixed(3)} ms`);
-
-/**
- * Measures the sweep and returns the figures; `log` receives the lines to print.
- * Options: runs (8), ticks (20000: long enough that compiling the simulator in each thread is
- * not most of the time), tinyRuns (400) for the overhead measure.
- */
-export async function benchSweep({ runs = 8, ticks = 20000, tinyRuns = 400, log = console.log } = {}) {
+export async function benchSweep({ runs = 8, log = console.log } = {}) {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
+  // Runs of about a second: the ticks one thread steps in a second, to the thousand.
+  const ticks = Math.max(1000, Math.round((await ticksOfThreads(1, 1000)) / 1000) * 1000);
   const dir = mkdtempSync(join(tmpdir(), 'sapient-bench-sweep-'));
   try {
-    const file = sweepFile(dir, 'sweep', runs, ticks);
-    log(`sweep: ${runs} runs of the ${existsSync(BASELINE) ? 'baseline scenario' : "schema's default scenario"} shortened to ${ticks} ticks (${availableParallelism()} cores, load average ${loadavg()[0].toFixed(2)})`);
-    const before = await parallelCeiling();
-    const one = await sweep(file, join(dir, 'one'), 1);
-    log(`  --workers 1: ${s(one.seconds)} wall (sweep ${s(one.session.wallSeconds)}, runs ${s(one.session.runSeconds)} of worker time)`);
-    const two = await sweep(file, join(dir, 'two'), 2);
-    log(`  --workers 2: ${s(two.seconds)} wall (sweep ${s(two.session.wallSeconds)}, runs ${s(two.session.runSeconds)} of worker time)`);
-    const speedup = one.seconds / two.seconds;
-    log(`  speedup: ${speedup.toFixed(2)} (whole command; ${(one.session.wallSeconds / two.session.wallSeconds).toFixed(2)} for the sweep alone; target >= 1.8)`);
-    // Measured before and after: on a shared or virtual machine it changes from minute to minute.
-    const after = await parallelCeiling();
-    const ceiling = Math.min(before, after);
-    log(`  parallel ceiling of this machine: 2 busy threads do ${before.toFixed(2)} times the work of 1 before, ${after.toFixed(2)} after`);
-    const simulator = existsSync(BASELINE) ? await simulatorCeiling() : null;
-    if (simulator !== null) log(`    and 2 threads stepping the baseline do ${simulator.toFixed(2)} times the ticks of 1`);
-
-    // Over a few runs, the main thread's time is mostly one-off (starting threads, compiling
-    // its own code); over many tiny runs, the cost of one more run is all there is.
-    const tiny = await sweep(sweepFile(dir, 'tiny', tinyRuns, 20), join(dir, 'tiny'), 2);
-    const overhead = tiny.session.mainThreadMsPerRun;
-    const clock = tiny.session.mainThreadClock === 'cpu' ? 'CPU time' : 'event-loop active time';
-    log(`  scheduling overhead: ${ms(overhead)} of main-thread ${clock} per run over ${tinyRuns} runs of 20 ticks (target < 1 ms);`);
-    log(`    ${ms(two.session.mainThreadMsPerRun)} per run in the ${runs}-run sweep above, start-up included, and ${ms(two.session.poolStartMs)} to start its 2 threads`);
-    return {
-      runs,
-      ticks,
-      workers1Seconds: one.seconds,
-      workers2Seconds: two.seconds,
-      speedup,
-      parallelCeiling: ceiling,
-      simulatorCeiling: simulator,
-      sweepSpeedup: one.session.wallSeconds / two.session.wallSeconds,
-      overheadMsPerRun: overhead,
-      overheadMsPerRunShortSweep: two.session.mainThreadMsPerRun,
-    };
+    const file = join(dir, 'sweep.yaml');
+    writeFileSync(file, `description: benchmark\nscenario: ${JSON.stringify(BASELINE)}\nseed: 1\nreplicates: ${runs}\nset:\n  ticks: ${ticks}\n`);
+    log(`${runs} replicates of the baseline cut to ${ticks.toLocaleString('en-US')} ticks (what one thread stepped in a second just before)`);
+    const one = [];
+    const two = [];
+    const processes = [];
+    for (const turn of ['1', '2', 'p', 'p', '2', '1', '1', '2', 'p']) {
+      if (turn === 'p') processes.push(await twoProcesses(file, dir));
+      else (turn === '1' ? one : two).push(await sweep(file, join(dir, `w${turn}`), Number(turn)));
+    }
+    const best = (xs) => xs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    const other = (xs) => xs.map((r) => r.seconds).sort((a, b) => a - b).slice(1).map((x) => x.toFixed(2)).join(' and ');
+    const [w1, w2, p2] = [best(one), best(two), best(processes)];
+    const line = (w, r) => `--workers ${w}: ${r.seconds.toFixed(2)} s (of which the sweep ${r.session.wallSeconds.toFixed(2)} s; the runs ${r.session.runSeconds.toFixed(2)} s of thread time; threads started in ${r.session.poolStartMs.toFixed(0)} ms)`;
+    log(`${line(1, w1)}; the other turns ${other(one)} s`);
+    log(`${line(2, w2)}; the other turns ${other(two)} s`);
+    log(`two processes of --workers 1 at once, each half the runs (--shard 0/2, 1/2): ${p2.seconds.toFixed(2)} s, ${(w1.seconds / p2.seconds).toFixed(2)} times faster than one worker; the other turns ${other(processes)} s`);
+    const alone = await ticksOfThreads(1, 1500);
+    const together = await ticksOfThreads(2, 1500);
+    const ceiling = together / alone;
+    log(`this machine's ceiling: two threads stepping the baseline do ${ceiling.toFixed(2)} times the ticks of one`);
+    return { ticks, workers1Seconds: w1.seconds, workers2Seconds: w2.seconds, speedup: w1.seconds / w2.seconds, processesSpeedup: w1.seconds / p2.seconds, ceiling };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  benchSweep().catch((e) => {
-    console.error(`bench/sweep.mjs: ${e.message}`);
-    process.exit(1);
-  });
+  const r = await benchSweep();
+  console.log(`speedup ${r.speedup.toFixed(2)} (target >= 1.7)`);
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from '@commander-js/extra-typings';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { action, commandLineProblem, EXIT } from '../src/cli/common.js';
+import seedrandom from 'seedrandom';
+import { action, commandLineProblem, EXIT, readable } from '../src/cli/common.js';
 import { InputError } from '../src/config/problems.js';
 
 /** `action` is what stands between a command and the user: these are the three ways out. */
@@ -74,5 +75,21 @@ describe('commandLineProblem', () => {
     const line = problemOf(['--out', 'x', '--workers', 'many']);
     expect(line).toMatch(/^sapient: .*--workers.*many/);
     expect(line).not.toContain('\n');
+  });
+});
+
+describe('readable', () => {
+  it("writes what Intl.NumberFormat('en-US', { maximumFractionDigits: 1 }) writes", () => {
+    const intl = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+    const edges = [0, -0, 1, -1, 0.05, 0.15, 0.25, 0.35, 0.45, 1.45, 2.5, -2.5, -0.25, -0.04, 0.95, 9.95, 999.95, 1234.5, 31.6, 100_000, 1e21, 1.5e22, 1e-7, 5e-324, Number.MAX_VALUE, Number.MAX_SAFE_INTEGER, NaN, Infinity, -Infinity];
+    for (const n of edges) expect(readable(n), String(n)).toBe(intl.format(n));
+    // Magnitudes from 1e-4 to 1e11, some on hundredths and twentieths, where ties are.
+    const random = seedrandom('readable');
+    for (let i = 0; i < 50_000; i++) {
+      let n = (random() - 0.3) * 10 ** (Math.floor(random() * 16) - 4);
+      if (i % 3 === 0) n = Math.round(n * 100) / 100;
+      if (i % 5 === 0) n = Math.round(n * 20) / 20;
+      if (readable(n) !== intl.format(n)) expect(readable(n), String(n)).toBe(intl.format(n));
+    }
   });
 });

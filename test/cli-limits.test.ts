@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { workerThreads } from '../src/cli/limits.js';
+import { workerThreads } from '../src/cli/sweep-limits.js';
 import { cleanup, sapient, SMALL, STACK_FRAME, tempDir, tree, writeFile } from './helpers/cli.js';
 
 /**

@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../src/config/problems.js';
 import { freshDirectory, prepareOutputDir } from '../src/io/files.js';
-import { gitState, PACKAGE_ROOT } from '../src/io/provenance.js';
+import { gitState, gitStateLater, headCommit, NOT_A_CHECKOUT } from '../src/io/git.js';
+import { PACKAGE_ROOT } from '../src/io/provenance.js';
 import { openTableFile } from '../src/io/table-file.js';
 import { cleanup, ROOT, tempDir, writeFile } from './helpers/cli.js';
 
@@ -86,5 +88,37 @@ describe('git provenance', () => {
     const state = gitState(PACKAGE_ROOT);
     if (existsSync(join(ROOT, '.git'))) expect(state?.commit).toMatch(/^[0-9a-f]{40}$/);
     else expect(state).toBeUndefined();
+  });
+
+  it("reads the commit from git's files as git does: a branch, packed refs, a detached HEAD, a worktree", async () => {
+    const dir = tempDir();
+    const repo = join(dir, 'repo');
+    mkdirSync(repo);
+    const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    git(repo, 'init', '-q');
+    expect(headCommit(repo)).toBeUndefined(); // an unborn branch: git decides, and has no commit
+    expect(gitState(repo)).toBeUndefined();
+    writeFile(repo, 'a.txt', 'a');
+    git(repo, 'add', 'a.txt');
+    git(repo, 'commit', '-qm', 'one');
+    const first = git(repo, 'rev-parse', 'HEAD');
+    expect(headCommit(repo)).toBe(first);
+    expect(gitState(repo)).toEqual({ commit: first, short: first.slice(0, 7), dirty: false });
+    writeFile(repo, 'untracked.txt', 'u');
+    expect(gitState(repo)?.dirty).toBe(true);
+    expect((await gitStateLater(repo))?.dirty).toBe(true);
+    git(repo, 'add', 'untracked.txt');
+    git(repo, 'commit', '-qm', 'two');
+    const second = git(repo, 'rev-parse', 'HEAD');
+    git(repo, 'pack-refs', '--all');
+    expect(existsSync(join(repo, '.git', 'refs', 'heads', 'main'))).toBe(false);
+    expect(headCommit(repo)).toBe(second);
+    git(repo, 'checkout', '-q', '--detach', first);
+    expect(headCommit(repo)).toBe(first);
+    const worktree = join(dir, 'worktree');
+    git(repo, 'worktree', 'add', '-q', '-b', 'other', worktree, second);
+    expect(headCommit(worktree)).toBe(second);
+    expect(await gitStateLater(worktree)).toEqual({ commit: second, short: second.slice(0, 7), dirty: false });
+    expect(headCommit(join(worktree, 'missing'))).toBe(NOT_A_CHECKOUT);
   });
 });

@@ -15,6 +15,7 @@ import { elementaryEffects, morrisStatistics } from './morris-effects.js';
 import { type OutputColumn, type OutputNoise, outputNoise, type PointOutputs, readPointOutputs } from './point-outputs.js';
 import { partialRankCorrelations } from './prcc.js';
 import { sobolIndices } from './sobol-indices.js';
+import { DEFAULT_BOOTSTRAP } from './defaults.js';
 
 /**
  * `sapient analyze`: sensitivity indices from a finished sweep's files. The design in
@@ -50,8 +51,6 @@ export interface AnalysisResult {
   /** Per output, what entered the indices. */
   noise: (OutputNoise & { output: string; pointsDropped: number })[];
 }
-
-export const DEFAULT_BOOTSTRAP = 1000;
 
 const HEADERS = {
   sobol: ['output', 'parameter', 'S1', 'S1_conf', 'ST', 'ST_conf'],

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { closest } from '../config/problems.js';
 import { PARAMS, type ParamSpec, paramSpec } from '../config/schema.js';
 
@@ -15,9 +15,10 @@ export type ParameterKind =
 
 export function parameterKind(spec: ParamSpec): ParameterKind {
   const s = spec.schema;
-  if (s instanceof z.ZodNumber) return { type: 'number', integer: s.isInt === true };
-  if (s instanceof z.ZodEnum) return { type: 'choice', options: s.options.map(String) };
-  if (s instanceof z.ZodBoolean) return { type: 'boolean' };
+  // A number format is z.int(), the only one the schema uses.
+  if (s instanceof z.ZodMiniNumber) return { type: 'number', integer: s instanceof z.ZodMiniNumberFormat };
+  if (s instanceof z.ZodMiniEnum) return { type: 'choice', options: s.options.map(String) };
+  if (s instanceof z.ZodMiniBoolean) return { type: 'boolean' };
   return { type: 'fixed' };
 }
 

@@ -1,6 +1,7 @@
 import { InputError } from '../config/problems.js';
 import { csvLine } from '../io/records.js';
-import { createRunPool, defaultWorkers } from '../workers/pool.js';
+import { createRunPool } from '../workers/pool.js';
+import { defaultWorkers } from '../workers/threads.js';
 import type { RunOutcome, RunTask } from '../workers/messages.js';
 import { mainThreadClock, type MainThreadClock } from './cpu.js';
 import { buildManifest, type Session, type Shard, shardRuns, writeManifest } from './manifest.js';

@@ -1,8 +1,6 @@
 import { CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { relative, resolve } from 'node:path';
 import { formatProblem, InputError, inReadingOrder, type Problem } from '../config/problems.js';
-import { type LoadedScenario, loadScenario, type Override, overrideNotes, parseSetFlag } from '../config/scenario.js';
-import { paramSpec } from '../config/schema.js';
 
 /** Exit codes: 0 done, 1 internal error, 2 bad input (nothing written), 3 a sweep or merge holds failed runs. */
 export const EXIT = { ok: 0, internal: 1, input: 2, failedRuns: 3 } as const;
@@ -47,98 +45,27 @@ export function outDirectory(text: string): string {
   return resolve(text);
 }
 
-/** Accumulates a repeatable option (`--set a=1 --set b=2`). */
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
-/** The scenario flags shared by `run` and `validate`. */
-export interface ScenarioFlags {
-  set?: string[];
-  seed?: string;
-  ticks?: string;
-}
-
 /**
- * A flag that stands for an integer parameter (`--seed 3` is `seed: 3`), checked by the
- * schema with the flag as the source of any problem.
+ * A number as people read it in a sentence: 100,000; 31.6. It is what
+ * `new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 })` writes (fixed to en-US so
+ * that outputs do not depend on the locale; test/cli-errors.test.ts compares the two), but
+ * written out: that formatter takes tens of milliseconds to start, a good part of a short
+ * command's time. Like it, it starts from the shortest decimal digits of `n` and rounds
+ * the tenths half away from zero.
  */
-function parameterFlag(flag: string, path: string, text: string): Override | Problem {
-  const source = `${flag} ${text}`;
-  const value = flagInteger(text);
-  // Beyond 2^53 a decimal integer reads as a neighbour: the problem shows the digits given.
-  if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
-    return { source, path, expected: paramSpec(path)?.expected ?? 'an integer', found: text.trim() };
-  }
-  return { path, value, source };
-}
-
-/**
- * The number a `--seed` or `--ticks` value stands for, when written as a plain decimal
- * integer; otherwise the text itself, which the schema then refuses. Not read as YAML, as
- * `--set` is: a seed of 0x10 or 1e3 is more likely a slip than a wish for 16 or 1000. A
- * decimal fraction stays a number, so that the problem shows it as one (found 1.5).
- */
-function flagInteger(text: string): number | string {
-  const trimmed = text.trim();
-  if (/^[-+]?\d+$/.test(trimmed)) return Number(trimmed);
-  const fraction = Number(trimmed);
-  return /^[-+]?\d*\.\d+$/.test(trimmed) && !Number.isInteger(fraction) ? fraction : text;
-}
-
-/**
- * The flags as overrides, in the order they apply: every `--set` in order, then `--seed`
- * and `--ticks`, which therefore win over a `--set` of the same parameter. `parsed` keeps
- * the problems in place, for their order.
- */
-export function flagOverrides(flags: ScenarioFlags): { overrides: Override[]; problems: Problem[]; parsed: (Override | Problem)[] } {
-  const parsed: (Override | Problem)[] = (flags.set ?? []).map((text) => parseSetFlag(text));
-  if (flags.seed !== undefined) parsed.push(parameterFlag('--seed', 'seed', flags.seed));
-  if (flags.ticks !== undefined) parsed.push(parameterFlag('--ticks', 'ticks', flags.ticks));
-  const overrides: Override[] = [];
-  const problems: Problem[] = [];
-  for (const p of parsed) {
-    if ('value' in p) overrides.push(p);
-    else problems.push(p);
-  }
-  return { overrides, problems, parsed };
-}
-
-/**
- * Loads a scenario with the flags applied (see `flagOverrides`). All problems of the flags
- * and of the file are reported together; `notes` say which of two values of a parameter wins.
- */
-export function loadWithFlags(file: string, flags: ScenarioFlags): { loaded: LoadedScenario; overrides: Override[]; notes: string[] } {
-  const { overrides, problems, parsed } = flagOverrides(flags);
-  let loaded: LoadedScenario;
-  try {
-    loaded = loadScenario(file, overrides);
-  } catch (e) {
-    if (e instanceof InputError) throw new InputError(flagsFirst([...problems, ...e.problems], parsed));
-    throw e;
-  }
-  if (problems.length > 0) throw new InputError(problems);
-  return { loaded, overrides, notes: overrideNotes(overrides) };
-}
-
-/**
- * The flags' problems before the file's, in the order the flags apply: the schema finds
- * them in its own order, and the problems are printed with their sources in the order given.
- */
-function flagsFirst(problems: readonly Problem[], flags: readonly (Override | Problem)[]): Problem[] {
-  const sources = flags.map((f) => f.source);
-  const rank = (p: Problem) => {
-    const i = sources.indexOf(p.source);
-    return i < 0 ? sources.length : i;
-  };
-  return [...problems].sort((a, b) => rank(a) - rank(b));
-}
-
-const grouping = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
-
-/** A number as people read it in a sentence: 100,000; 31.6. Fixed to en-US so outputs do not depend on the locale. */
 export function readable(n: number): string {
-  return grouping.format(n);
+  if (!Number.isFinite(n)) return Number.isNaN(n) ? 'NaN' : n > 0 ? '∞' : '-∞';
+  const sign = n < 0 || Object.is(n, -0) ? '-' : '';
+  const [mantissa, exponent] = Math.abs(n).toExponential().split('e');
+  const digits = mantissa.replace('.', '');
+  // The digits written out in full, with `point` of them before the decimal point.
+  const point = Number(exponent) + 1;
+  const full = point <= 0 ? `${'0'.repeat(1 - point)}${digits}` : digits.padEnd(point + 1, '0');
+  const at = Math.max(point, 1);
+  const tenths = BigInt(full.slice(0, at + 1)) + ((full[at + 1] ?? '0') >= '5' ? 1n : 0n);
+  const whole = (tenths / 10n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const tenth = tenths % 10n;
+  return `${sign}${whole}${tenth === 0n ? '' : `.${tenth}`}`;
 }
 
 /** A count and its noun, singular when the count reads as one: 1 skill, 2 skills, 100,000 runs. */

@@ -1,13 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
-import { analyzeCommand } from './analyze.js';
+import { commands } from './commands.js';
 import { commandLineProblem, EXIT, exitWithInternalError } from './common.js';
-import { mergeCommand } from './merge.js';
-import { reportCommand } from './report.js';
-import { runCommand } from './run.js';
-import { scenariosCommand } from './scenarios.js';
-import { sweepCommand } from './sweep.js';
-import { validateCommand } from './validate.js';
 import { VERSION } from '../version.js';
 
 const program = new Command('sapient')
@@ -46,7 +40,7 @@ function reportBadCommandLine(command: CommandUnknownOpts): void {
 }
 
 reportBadCommandLine(program);
-for (const command of [runCommand(), validateCommand(), scenariosCommand(), sweepCommand(), mergeCommand(), analyzeCommand(), reportCommand()]) {
+for (const command of commands()) {
   program.addCommand(command);
   reportBadCommandLine(command);
 }

@@ -1,5 +1,12 @@
-import cliProgress from 'cli-progress';
+import type * as CliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
 import { readable } from './common.js';
+
+/**
+ * cli-progress, required when a bar is first drawn: most commands end, or run off a
+ * terminal, before one is, and need not load it (a run's start-up is part of its time).
+ */
+const load = createRequire(import.meta.url);
 
 /**
  * Progress of a long job on stderr: a bar on a terminal, or, when asked, a plain line every
@@ -122,7 +129,7 @@ function terminalBar(options: ProgressOptions, stream: ProgressStream): Progress
   const now = options.now ?? (() => performance.now());
   const started = now();
   const showAfter = options.showAfter ?? 1000;
-  let bar: cliProgress.SingleBar | undefined;
+  let bar: CliProgress.SingleBar | undefined;
   let shown: Figures | undefined;
   let failures = 0;
   return {
@@ -132,6 +139,7 @@ function terminalBar(options: ProgressOptions, stream: ProgressStream): Progress
       shown = figures(options, started, t, done, failed);
       failures = failed;
       if (!bar) {
+        const cliProgress = load('cli-progress') as typeof CliProgress;
         bar = new cliProgress.SingleBar({
           stream: stream as NodeJS.WritableStream,
           // Laid out anew at each drawing, for the terminal's width at that moment.

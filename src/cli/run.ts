@@ -1,105 +1,81 @@
-import { Command } from '@commander-js/extra-typings';
 import { existsSync, readdirSync, rmdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { InputError } from '../config/problems.js';
 import { scenarioNotes } from '../config/scenario.js';
 import type { Scenario } from '../config/schema.js';
 import { freshDirectory, prepareOutputDir } from '../io/files.js';
-import { PACKAGE_ROOT } from '../io/provenance.js';
 import { type CompleteRun, RUN_FILES, type RunRecord, writeRun } from '../io/run-output.js';
-import { action, collect, outDirectory, counted, listenForStop, loadWithFlags, readable, shownPath } from './common.js';
+import { counted, listenForStop, outDirectory, readable, shownPath } from './common.js';
+import { loadWithFlags, type ScenarioFlags } from './flags.js';
 import { duration, startProgress } from './progress.js';
 import { checkRunMemory, timelineNote } from './limits.js';
 import { Headline } from './headline.js';
-import { locateScenario } from './scenarios.js';
+import { locateScenario, sweepGivenAsScenario } from './scenarios.js';
 
-export function runCommand() {
-  return new Command('run')
-    .description('Run one scenario with one seed and write its timeline, summary and manifest.')
-    .argument('[scenario]', `a scenario file, or the name of a shipped scenario (default: baseline)`)
-    .option('--seed <n>', "the run's seed (overrides the scenario's seed)")
-    .option('--ticks <n>', 'the number of ticks (overrides the scenario)')
-    .option('--set <path=value>', 'override a parameter; repeatable', collect)
-    .option('-o, --out <dir>', 'output directory (default: results/<scenario>-seed<seed>, made fresh)')
-    .option('-f, --force', 'allow an --out that already holds files (our three files in it are replaced)')
-    .option('-q, --quiet', 'print nothing on success')
-    .addHelpText(
-      'after',
-      `
-Parameters: docs/MODEL.md lists every parameter path with its default, unit and
-range (${join(PACKAGE_ROOT, 'docs', 'MODEL.md')}).
-A --set value is read as in a scenario file: 2, 0.5, true, grid, [0, 1].
+export interface RunFlags extends ScenarioFlags {
+  out?: string;
+  force?: boolean;
+  quiet?: boolean;
+}
 
-Outputs, in the output directory:
-  timeline.csv   one row per sample (tick 0, every sampleEvery ticks, the last tick)
-  summary.csv    one row: takeoff, final and peak values, throughput
-  manifest.json  version, git commit, command, resolved parameters, seed, catalogue
-
-Without --out, results go to results/<scenario>-seed<seed> under the current directory,
-or to the next free -2, -3... : an earlier run is never overwritten. An --out that
-already holds files is refused unless --force is given.
-
-Ctrl-C or SIGTERM stops the run and keeps its timeline so far; manifest.json then says
-"status": "interrupted" and the tick reached. A world that would not fit in memory is
-refused before anything runs (SAPIENT_MEMORY=8G sets the memory sapient may use).
-
-Examples:
-  $ sapient run                                   # the shipped baseline scenario
-  $ sapient run baseline --seed 7 --ticks 20000
-  $ sapient run my.yaml --set population.bands=40 --set migration.migrationRate=0.01
-  $ sapient run baseline --set distillation.enabled=false --out results/no-language
-  $ sapient run baseline --set skills.boostScale=0 --seed 3 --quiet`,
-    )
-    .action(
-      action(async (argument, options) => {
-        const file = locateScenario(argument);
-        const { loaded, overrides, notes } = loadWithFlags(file, options);
-        const { scenario, name } = loaded;
-        checkRunMemory(scenario, shownPath(file));
-        if (!options.quiet) for (const note of [...notes, ...scenarioNotes(scenario), timelineNote(scenario) ?? []].flat()) process.stderr.write(`sapient: note: ${note}\n`);
-        // Everything the user gave has been checked; only now may anything be created.
-        const dir = options.out !== undefined ? outDirectory(options.out) : freshDirectory(resolve('results', `${name}-seed${scenario.seed}`));
-        const existed = existsSync(dir);
-        // Listening before the directory is made: a signal from then on ends in a clean stop,
-        // never in the default death that would leave a half-made directory behind.
-        const stop = listenForStop();
-        let progress: ReturnType<typeof startProgress> | undefined;
-        let record: RunRecord;
-        const headline = new Headline(scenario);
-        try {
-          prepareOutputDir(dir, options.force === true, options.out !== undefined ? '--out' : 'the default output directory');
-          progress = startProgress({ label: `${name} (seed ${scenario.seed})`, unit: 'ticks', total: scenario.ticks, quiet: options.quiet });
-          const bar = progress;
-          record = await writeRun({
-            loaded,
-            overrides,
-            dir,
-            command: ['sapient', ...process.argv.slice(2)],
-            onProgress: (tick) => bar.update(tick),
-            onSample: (sample) => headline.observe(sample),
-            signal: stop.signal,
-          });
-        } catch (e) {
-          if (!stop.received) throw e;
-          // Stopped before the run began: the directory goes if this run made it.
-          if (!existed && existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
-          process.stderr.write(`sapient: interrupted by ${stop.received}: nothing written\n`);
-          process.exitCode = stop.exitCode();
-          return;
-        } finally {
-          progress?.stop();
-          stop.release();
-        }
-        if (record.status === 'interrupted') {
-          const where = shownPath(join(record.dir, RUN_FILES.timeline));
-          process.stderr.write(
-            `sapient: interrupted by ${stop.received} at tick ${readable(record.tick)} of ${readable(scenario.ticks)}: the timeline to tick ${readable(record.sampledTick)} (${counted(record.files[0].rows, 'row')}) is in ${where}, marked interrupted in ${RUN_FILES.manifest}\n`,
-          );
-          process.exitCode = stop.exitCode();
-          return;
-        }
-        if (!options.quiet) process.stdout.write(`${report(record, name, scenario, headline)}\n`);
-      }),
+/** `sapient run`: one scenario, one seed, its three files and one line. */
+export async function runScenario(argument: string | undefined, options: RunFlags): Promise<void> {
+  const file = locateScenario(argument);
+  const { loaded, overrides, notes } = loadScenarioFile(argument, file, options);
+  const { scenario, name } = loaded;
+  checkRunMemory(scenario, shownPath(file));
+  if (!options.quiet) for (const note of [...notes, ...scenarioNotes(scenario), timelineNote(scenario) ?? []].flat()) process.stderr.write(`sapient: note: ${note}\n`);
+  // Everything the user gave has been checked; only now may anything be created.
+  const dir = options.out !== undefined ? outDirectory(options.out) : freshDirectory(resolve('results', `${name}-seed${scenario.seed}`));
+  const existed = existsSync(dir);
+  // Listening before the directory is made: a signal from then on ends in a clean stop,
+  // never in the default death that would leave a half-made directory behind.
+  const stop = listenForStop();
+  let progress: ReturnType<typeof startProgress> | undefined;
+  let record: RunRecord;
+  const headline = new Headline(scenario);
+  try {
+    prepareOutputDir(dir, options.force === true, options.out !== undefined ? '--out' : 'the default output directory');
+    progress = startProgress({ label: `${name} (seed ${scenario.seed})`, unit: 'ticks', total: scenario.ticks, quiet: options.quiet });
+    const bar = progress;
+    record = await writeRun({
+      loaded,
+      overrides,
+      dir,
+      command: ['sapient', ...process.argv.slice(2)],
+      onProgress: (tick) => bar.update(tick),
+      onSample: (sample) => headline.observe(sample),
+      signal: stop.signal,
+    });
+  } catch (e) {
+    if (!stop.received) throw e;
+    // Stopped before the run began: the directory goes if this run made it.
+    if (!existed && existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
+    process.stderr.write(`sapient: interrupted by ${stop.received}: nothing written\n`);
+    process.exitCode = stop.exitCode();
+    return;
+  } finally {
+    progress?.stop();
+    stop.release();
+  }
+  if (record.status === 'interrupted') {
+    const where = shownPath(join(record.dir, RUN_FILES.timeline));
+    process.stderr.write(
+      `sapient: interrupted by ${stop.received} at tick ${readable(record.tick)} of ${readable(scenario.ticks)}: the timeline to tick ${readable(record.sampledTick)} (${counted(record.files[0].rows, 'row')}) is in ${where}, marked interrupted in ${RUN_FILES.manifest}\n`,
     );
+    process.exitCode = stop.exitCode();
+    return;
+  }
+  if (!options.quiet) process.stdout.write(`${report(record, name, scenario, headline)}\n`);
+}
+
+/** The scenario with its flags; a sweep file given instead is refused as such. */
+function loadScenarioFile(argument: string | undefined, file: string, flags: ScenarioFlags): ReturnType<typeof loadWithFlags> {
+  try {
+    return loadWithFlags(file, flags);
+  } catch (e) {
+    throw (e instanceof InputError && argument !== undefined && sweepGivenAsScenario(argument, file)) || e;
+  }
 }
 
 /**

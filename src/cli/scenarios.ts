@@ -1,4 +1,3 @@
-import { Command } from '@commander-js/extra-typings';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -6,7 +5,7 @@ import { readDocument } from '../config/document.js';
 import { closest, InputError } from '../config/problems.js';
 import { PARAMS } from '../config/schema.js';
 import { DEFAULT_SCENARIO, SCENARIOS_DIR, shippedFile, SWEEPS_DIR } from '../config/shipped.js';
-import { action, shownPath } from './common.js';
+import { shownPath } from './common.js';
 
 export { DEFAULT_SCENARIO, SCENARIOS_DIR, SWEEPS_DIR };
 
@@ -46,19 +45,26 @@ function describe(file: string): string {
 /**
  * The scenario file a command should read: the argument as a path when it exists, else
  * the shipped scenario of that name (`sapient run baseline`). A name that matches neither
- * is refused here, with the shipped names to choose from.
+ * is refused here, with the shipped names to choose from. The file is not read here: see
+ * `sweepGivenAsScenario` for a file that will not load.
  */
 export function locateScenario(argument: string | undefined): string {
   if (argument === undefined) return DEFAULT_SCENARIO;
   if (!existsSync(argument) && !shippedFile(argument, SCENARIOS_DIR) && shippedFile(argument, SWEEPS_DIR)) {
     throw new InputError([{ source: argument, path: '', expected: `a scenario: ${argument} is a shipped sweep, run by sapient sweep ${argument}`, found: 'a sweep' }]);
   }
-  const file = locateShipped(argument, SCENARIOS_DIR, 'a readable YAML or JSON file, or the name of a shipped scenario', () => ' (sapient scenarios lists them)');
+  return locateShipped(argument, SCENARIOS_DIR, 'a readable YAML or JSON file, or the name of a shipped scenario', () => ' (sapient scenarios lists them)');
+}
+
+/**
+ * For a scenario file that did not load: the problem to report instead when it is a sweep
+ * file (a sweep's keys are never a valid scenario's, so it never loads). Asked only then,
+ * so that a scenario is read once.
+ */
+export function sweepGivenAsScenario(argument: string, file: string): InputError | undefined {
   const keys = kindOf(file);
-  if (keys.kind === 'sweep') {
-    throw new InputError([{ source: argument, path: '', expected: `a scenario file: this one is a sweep (it has ${keys.keys.join(', ')}), run by sapient sweep ${argument}`, found: 'a sweep file' }]);
-  }
-  return file;
+  if (keys.kind !== 'sweep') return undefined;
+  return new InputError([{ source: argument, path: '', expected: `a scenario file: this one is a sweep (it has ${keys.keys.join(', ')}), run by sapient sweep ${argument}`, found: 'a sweep file' }]);
 }
 
 /** The sweep file a command should read: the argument as a path when it exists, else the shipped sweep of that name. */
@@ -124,28 +130,12 @@ function table(title: string, entries: readonly ShippedScenario[]): string[] {
   return [`${title}:`, ...entries.map((e) => `  ${e.name.padEnd(width)}  ${e.description}`)];
 }
 
-export function scenariosCommand() {
-  return new Command('scenarios')
-    .description('List the scenarios and sweeps shipped with sapient, with what each shows.')
-    .addHelpText(
-      'after',
-      `
-The files are in ${SCENARIOS_DIR}. A shipped scenario can be named instead of given as a file.
-
-Examples:
-  $ sapient scenarios
-  $ sapient run baseline --seed 7
-  $ sapient validate baseline
-  $ cp ${shownPath(DEFAULT_SCENARIO)} my.yaml   # a starting point for your own`,
-    )
-    .action(
-      action(() => {
-        const lines = [
-          ...table(`Scenarios (sapient run <name>; files in ${shownPath(SCENARIOS_DIR)})`, listScenarios(SCENARIOS_DIR)),
-          '',
-          ...table(`Sweeps (for sapient sweep; files in ${shownPath(SWEEPS_DIR)})`, listScenarios(SWEEPS_DIR)),
-        ];
-        process.stdout.write(`${lines.join('\n')}\n`);
-      }),
-    );
+/** `sapient scenarios`: the shipped scenarios and sweeps, one line each. */
+export function listShipped(): void {
+  const lines = [
+    ...table(`Scenarios (sapient run <name>; files in ${shownPath(SCENARIOS_DIR)})`, listScenarios(SCENARIOS_DIR)),
+    '',
+    ...table(`Sweeps (for sapient sweep; files in ${shownPath(SWEEPS_DIR)})`, listScenarios(SWEEPS_DIR)),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -1,4 +1,3 @@
-import { Command } from '@commander-js/extra-typings';
 import { resolve } from 'node:path';
 import { InputError } from '../config/problems.js';
 import { type Shard, shardRuns } from '../batch/manifest.js';
@@ -6,99 +5,63 @@ import { runSweep, type SweepResult } from '../batch/sweep.js';
 import { loadSweep, type Sweep } from '../batch/sweep-file.js';
 import { SWEEP_FILES } from '../batch/tables.js';
 import { freshDirectory } from '../io/files.js';
-import { defaultWorkers } from '../workers/pool.js';
-import { action, collect, counted, flagOverrides, outDirectory, EXIT, listenForStop, readable, shownPath, type StopListener } from './common.js';
+import { defaultWorkers } from '../workers/threads.js';
+import { counted, EXIT, listenForStop, outDirectory, readable, shownPath, type StopListener } from './common.js';
+import { flagOverrides } from './flags.js';
 import { duration, type Progress, startProgress } from './progress.js';
-import { checkSweepMemory, workerThreads } from './limits.js';
+import { checkSweepMemory, workerThreads } from './sweep-limits.js';
 import { locateSweep } from './scenarios.js';
 
 /** Off a terminal, one progress line at most this often. */
 const PLAIN_EVERY_MS = 5000;
 
-export function sweepCommand() {
-  return new Command('sweep')
-    .description('Run every point and replicate of a sweep file on worker threads; write timelines, summaries and per-point statistics.')
-    .argument('<sweep>', 'a sweep file, or the name of a shipped sweep')
-    .option('-w, --workers <n>', `worker threads (default: ${defaultWorkers()}, the available parallelism)`)
-    .option('-o, --out <dir>', 'output directory (default: results/<sweep>, made fresh; with --resume, exactly results/<sweep>)')
-    .option('--resume', 'finish the sweep recorded in --out: completed runs are kept, the others run (starts it if --out is empty)')
-    .option('--shard <i/n>', 'run only the i-th of n parts of the sweep (i from 0); combine the parts with sapient merge')
-    .option('--ticks <n>', 'the number of ticks of every run (as set: ticks: N in the sweep file)')
-    .option('--set <path=value>', 'override a parameter of every run, as set: in the sweep file; repeatable', collect)
-    .option('-f, --force', 'start afresh in an --out that already holds files (replacing the sweep files in it)')
-    .option('-q, --quiet', 'print nothing but errors')
-    .addHelpText(
-      'after',
-      `
-Outputs, in the output directory (README.md, section Sweeps, describes every column):
-  timeline.csv    one row per run and sample: run_id, point_id, replicate, seed, the
-                  point's parameters, then the timeline columns of sapient run
-  summary.csv     one row per run: the same key columns, then the summary columns
-  points.csv      one row per point: runs, failures, mean, sd and 95% interval of the
-                  main figures, share of runs that took off, Kaplan-Meier medians
-                  (not written by a shard)
-  survival.csv    per point, the Kaplan-Meier curve of the takeoff year (runs without
-                  a takeoff censored at their length); survival-t25.csv and
-                  survival-t75.csv the same for L >= 0.25 and L >= 0.75
-  failures.csv    runs that threw: point, replicate, seed and the error
-  manifest.json   the design (every point and seed), version, git commit, times, workers
-  scenario.json   the scenario every run starts from: a run is repeated alone by
-                  sapient run scenario.json --seed <seed> --set <path>=<value>...
+export interface SweepFlags {
+  workers?: string;
+  out?: string;
+  resume?: boolean;
+  shard?: string;
+  ticks?: string;
+  set?: string[];
+  force?: boolean;
+  quiet?: boolean;
+}
 
-The tables are byte-identical whatever --workers is (apart from wall_* columns).
-Ctrl-C stops at once and keeps every finished run; --resume finishes the rest, also after
-a killed process, and the files end exactly as if nothing had happened.
+/** `sapient sweep`: every run of a sweep file on worker threads, into one directory. */
+export async function sweep(argument: string, options: SweepFlags): Promise<void> {
+  const requested = options.workers === undefined ? defaultWorkers() : parseWorkers(options.workers);
+  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+  const flags = flagOverrides({ set: options.set, ticks: options.ticks });
+  if (flags.problems.length > 0) throw new InputError(flags.problems);
+  const sweep = loadSweep(locateSweep(argument), flags.overrides);
+  const dir = outputDir(sweep, options.out, shard, options.resume === true);
+  const threads = workerThreads(requested, shardRuns(sweep.runs, shard ?? { index: 0, count: 1 }));
+  const workers = threads.workers;
+  checkSweepMemory(sweep, workers, shard);
+  if (!options.quiet) for (const note of [...sweep.notes, threads.note ?? []].flat()) process.stderr.write(`sapient: note: ${note}\n`);
 
-Exit codes: 0 done, 2 bad input (nothing run), 3 some runs failed (failures.csv),
-130 interrupted by Ctrl-C (143 by SIGTERM).
-
-Examples:
-  $ sapient sweep population-size --workers 8
-  $ sapient sweep population-size --ticks 5000 --out results/quick   # a shipped sweep, tried quickly
-  $ sapient sweep my-sweep.yaml --out results/my-sweep --resume
-  $ sapient sweep my-sweep.yaml --shard 3/10 --out results/my-sweep-3   # one machine of ten
-  $ sapient merge results/my-sweep-* --out results/my-sweep
-  $ sapient analyze results/my-sweep                # sensitivity indices
-  $ sapient report results/my-sweep                 # figures in results/my-sweep/report.html`,
-    )
-    .action(
-      action(async (argument, options) => {
-        const requested = options.workers === undefined ? defaultWorkers() : parseWorkers(options.workers);
-        const shard = options.shard === undefined ? undefined : parseShard(options.shard);
-        const flags = flagOverrides({ set: options.set, ticks: options.ticks });
-        if (flags.problems.length > 0) throw new InputError(flags.problems);
-        const sweep = loadSweep(locateSweep(argument), flags.overrides);
-        const dir = outputDir(sweep, options.out, shard, options.resume === true);
-        const threads = workerThreads(requested, shardRuns(sweep.runs, shard ?? { index: 0, count: 1 }));
-        const workers = threads.workers;
-        checkSweepMemory(sweep, workers, shard);
-        if (!options.quiet) for (const note of [...sweep.notes, threads.note ?? []].flat()) process.stderr.write(`sapient: note: ${note}\n`);
-
-        const stop = listenForStop();
-        let progress: Progress | undefined;
-        let result: SweepResult;
-        try {
-          result = await runSweep(sweep, {
-            out: dir,
-            workers,
-            shard,
-            resume: options.resume,
-            force: options.force,
-            signal: stop.signal,
-            command: ['sapient', ...process.argv.slice(2)],
-            onStart: ({ total, resumedFrom }) => {
-              const label = resumedFrom > 0 ? `${sweep.name} (${readable(resumedFrom)} runs done before)` : sweep.name;
-              progress = startProgress({ label, unit: 'runs', total, quiet: options.quiet, plainEvery: PLAIN_EVERY_MS });
-            },
-            onProgress: ({ done, failed }) => progress?.update(done, failed),
-          });
-        } finally {
-          progress?.stop();
-          stop.release();
-        }
-        report(sweep, result, options.quiet === true, argument, stop);
-      }),
-    );
+  const stop = listenForStop();
+  let progress: Progress | undefined;
+  let result: SweepResult;
+  try {
+    result = await runSweep(sweep, {
+      out: dir,
+      workers,
+      shard,
+      resume: options.resume,
+      force: options.force,
+      signal: stop.signal,
+      command: ['sapient', ...process.argv.slice(2)],
+      onStart: ({ total, resumedFrom }) => {
+        const label = resumedFrom > 0 ? `${sweep.name} (${readable(resumedFrom)} runs done before)` : sweep.name;
+        progress = startProgress({ label, unit: 'runs', total, quiet: options.quiet, plainEvery: PLAIN_EVERY_MS });
+      },
+      onProgress: ({ done, failed }) => progress?.update(done, failed),
+    });
+  } finally {
+    progress?.stop();
+    stop.release();
+  }
+  report(sweep, result, options.quiet === true, argument, stop);
 }
 
 function parseWorkers(text: string): number {

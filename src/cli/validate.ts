@@ -1,14 +1,15 @@
-import { Command } from '@commander-js/extra-typings';
 import { existsSync } from 'node:fs';
 import { loadSweep } from '../batch/sweep-file.js';
 import { InputError } from '../config/problems.js';
 import { scenarioNotes } from '../config/scenario.js';
 import type { Scenario } from '../config/schema.js';
 import { SCENARIOS_DIR, shippedFile, SWEEPS_DIR } from '../config/shipped.js';
-import { defaultWorkers } from '../workers/pool.js';
-import { action, collect, counted, flagOverrides, loadWithFlags, readable, shownPath } from './common.js';
+import { defaultWorkers } from '../workers/threads.js';
+import { counted, readable, shownPath } from './common.js';
+import { flagOverrides, loadWithFlags, type ScenarioFlags } from './flags.js';
 import { costLine, measureRate, parameterRanges, sizeText } from './cost.js';
-import { checkRunMemory, checkSweepMemory, timelineNote } from './limits.js';
+import { checkRunMemory, timelineNote } from './limits.js';
+import { checkSweepMemory } from './sweep-limits.js';
 import { kindOf, locateScenario } from './scenarios.js';
 
 /** The shape of a valid scenario in a few words, so that a typo in a size shows at a glance. */
@@ -23,40 +24,17 @@ export function outline(s: Scenario): string {
   return parts.join(', ');
 }
 
-export function validateCommand() {
-  return new Command('validate')
-    .description('Check a scenario file, with any overrides, or a sweep file (every point of it), without running it.')
-    .argument('<file>', 'a scenario or sweep file, or the name of a shipped scenario or sweep')
-    .option('--set <path=value>', 'override a parameter; repeatable', collect)
-    .option('--seed <n>', 'override the seed')
-    .option('--ticks <n>', 'override the number of ticks')
-    .addHelpText(
-      'after',
-      `
-Every problem is reported, one line each, with the file and line or the flag it comes
-from; the exit code is 0 when the file is valid and 2 when it is not. A sweep file is
-recognised by its keys (scenario:, replicates:, vary:, sample:...): its scenario and
-every point of its design are checked, as sapient sweep would before running.
-
-Examples:
-  $ sapient validate my-scenario.yaml
-  $ sapient validate baseline --set population.bands=40 --set migration.topology=grid
-  $ sapient validate my-sweep.yaml
-  $ sapient validate population-size`,
-    )
-    .action(
-      action((argument, flags) => {
-        const file = locateFile(argument);
-        if (kindOf(file).kind === 'sweep') {
-          validateSweep(file, flags);
-          return;
-        }
-        const { loaded, notes } = loadWithFlags(file, flags);
-        checkRunMemory(loaded.scenario, shownPath(file));
-        process.stdout.write(`${shownPath(file)}: valid (${outline(loaded.scenario)})\n`);
-        for (const note of [...notes, ...scenarioNotes(loaded.scenario), timelineNote(loaded.scenario) ?? []].flat()) process.stderr.write(`sapient: note: ${note}\n`);
-      }),
-    );
+/** `sapient validate`: a scenario, with its flags, or a sweep file, checked without running. */
+export function validate(argument: string, flags: ScenarioFlags): void {
+  const file = locateFile(argument);
+  if (kindOf(file).kind === 'sweep') {
+    validateSweep(file, flags);
+    return;
+  }
+  const { loaded, notes } = loadWithFlags(file, flags);
+  checkRunMemory(loaded.scenario, shownPath(file));
+  process.stdout.write(`${shownPath(file)}: valid (${outline(loaded.scenario)})\n`);
+  for (const note of [...notes, ...scenarioNotes(loaded.scenario), timelineNote(loaded.scenario) ?? []].flat()) process.stderr.write(`sapient: note: ${note}\n`);
 }
 
 /** A file, else a shipped scenario of that name, else a shipped sweep. */

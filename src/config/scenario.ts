@@ -1,6 +1,6 @@
 import { basename, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { expectMapping, parseText, type PathKey, readDocument, type SourceDocument } from './document.js';
 import { closest, describeValue, InputError, type Problem } from './problems.js';
 import { PARAMS, paramSpec, type Scenario, scenarioSchema, SECTIONS, setParameter } from './schema.js';
@@ -79,7 +79,9 @@ export function validateScenario(doc: SourceDocument, overrides: readonly Overri
   }
   if (problems.length > 0) throw new InputError(problems);
 
-  const result = scenarioSchema.safeParse(raw, { reportInput: true });
+  // jitless: zod would otherwise compile a parser from a string (new Function) for each
+  // object schema on its first use, which costs more than it saves for one scenario.
+  const result = scenarioSchema.safeParse(raw, { reportInput: true, jitless: true });
   if (!result.success) {
     for (const issue of result.error.issues) problems.push(...issueProblems(issue, doc, bySource));
     throw new InputError(problems);

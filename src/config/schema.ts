@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { closest, describeValue } from './problems.js';
 
 /**
@@ -18,7 +18,7 @@ export interface ParamSpec {
   description: string;
   /** May a scenario event change it during a run? */
   mutable: boolean;
-  schema: z.ZodType;
+  schema: z.ZodMiniType;
 }
 
 const registry: ParamSpec[] = [];
@@ -34,16 +34,14 @@ interface NumOptions {
   fixed?: boolean;
 }
 
-type Declared<T extends z.ZodType> = { spec: Omit<ParamSpec, 'path'>; schema: T };
+type Declared<T extends z.ZodMiniType> = { spec: Omit<ParamSpec, 'path'>; schema: T };
 
-function num(def: number | undefined, o: NumOptions): Declared<z.ZodType<number>> {
-  let s = o.int ? z.int() : z.number();
-  s = o.above ? s.gt(o.min) : s.min(o.min);
-  s = s.max(o.max);
+function num(def: number | undefined, o: NumOptions): Declared<z.ZodMiniType<number>> {
+  const s = (o.int ? z.int() : z.number()).check(o.above ? z.gt(o.min) : z.gte(o.min), z.lte(o.max));
   const kind = o.int ? 'an integer' : 'a number';
   const low = o.above ? `greater than ${o.min}` : `from ${fmt(o.min)}`;
   const expected = o.above ? `${kind} ${low} and at most ${fmt(o.max)}` : `${kind} ${low} to ${fmt(o.max)}`;
-  const schema = (def === undefined ? s : s.default(def)) as z.ZodType<number>;
+  const schema = (def === undefined ? s : z._default(s, def)) as z.ZodMiniType<number>;
   return {
     schema,
     spec: {
@@ -67,10 +65,10 @@ function choice<const T extends readonly [string, ...string[]]>(
   def: T[number],
   description: string,
   fixed = false,
-): Declared<z.ZodType<T[number]>> {
+): Declared<z.ZodMiniType<T[number]>> {
   const s = z.enum(values);
   return {
-    schema: s.default(def as never) as unknown as z.ZodType<T[number]>,
+    schema: z._default(s, def as never) as unknown as z.ZodMiniType<T[number]>,
     spec: {
       defaultText: def,
       unit: '-',
@@ -82,32 +80,32 @@ function choice<const T extends readonly [string, ...string[]]>(
   };
 }
 
-function flag(def: boolean, description: string, fixed = false): Declared<z.ZodType<boolean>> {
+function flag(def: boolean, description: string, fixed = false): Declared<z.ZodMiniType<boolean>> {
   const s = z.boolean();
   return {
-    schema: s.default(def) as unknown as z.ZodType<boolean>,
+    schema: z._default(s, def) as unknown as z.ZodMiniType<boolean>,
     spec: { defaultText: String(def), unit: '-', expected: 'true or false', description, mutable: !fixed, schema: s },
   };
 }
 
-function text(def: string, description: string): Declared<z.ZodType<string>> {
+function text(def: string, description: string): Declared<z.ZodMiniType<string>> {
   const s = z.string();
   return {
-    schema: s.default(def) as unknown as z.ZodType<string>,
+    schema: z._default(s, def) as unknown as z.ZodMiniType<string>,
     spec: { defaultText: def === '' ? "''" : def, unit: '-', expected: 'a string', description, mutable: false, schema: s },
   };
 }
 
-function custom<T extends z.ZodType>(schema: T, spec: Omit<ParamSpec, 'path' | 'schema'>): Declared<T> {
+function custom<T extends z.ZodMiniType>(schema: T, spec: Omit<ParamSpec, 'path' | 'schema'>): Declared<T> {
   return { schema, spec: { ...spec, schema } };
 }
 
 /** Registers the parameters of one section and returns its strict object schema. */
-function section<S extends Record<string, Declared<z.ZodType>>>(
+function section<S extends Record<string, Declared<z.ZodMiniType>>>(
   prefix: string,
   fields: S,
 ): { [K in keyof S]: S[K]['schema'] } {
-  const shape: Record<string, z.ZodType> = {};
+  const shape: Record<string, z.ZodMiniType> = {};
   for (const [name, d] of Object.entries(fields)) {
     registry.push({ path: prefix ? `${prefix}.${name}` : name, ...d.spec });
     shape[name] = d.schema;
@@ -141,24 +139,18 @@ const population = section('population', {
   deathsPerTick: num(1, { int: true, min: 1, max: 1e6, unit: 'agents/tick', description: 'Deaths per tick in moran mode, each replaced by a newborn of the same band.' }),
   initialLevel: num(0, { min: 0, max: 1e6, unit: 'proficiency', description: 'Proficiency of the founders in initialSkills.', fixed: true }),
   initialSkills: custom(
-    z.union([z.literal('all'), z.array(z.int().min(0))]).default('all'),
+    z._default(z.union([z.literal('all'), z.array(z.int().check(z.gte(0)))]), 'all'),
     { defaultText: 'all', unit: 'skill indices', expected: "'all' or a list of skill indices", description: 'Skills in which the founders start at initialLevel.', mutable: false },
   ),
 });
 
+const boost = () => z._default(z.number().check(z.gte(0), z.lte(100)), 0);
 const skillEntry = z.strictObject({
-  name: z.string().optional(),
-  difficulty: z.number().min(0).lt(1),
-  prerequisites: z.array(z.int().min(0)).default([]),
-  kind: z.enum(['domain', 'cognitive']).default('domain'),
-  boosts: z
-    .strictObject({
-      innovate: z.number().min(0).max(100).default(0),
-      imitate: z.number().min(0).max(100).default(0),
-      language: z.number().min(0).max(100).default(0),
-      distill: z.number().min(0).max(100).default(0),
-    })
-    .prefault({} as never),
+  name: z.optional(z.string()),
+  difficulty: z.number().check(z.gte(0), z.lt(1)),
+  prerequisites: z._default(z.array(z.int().check(z.gte(0))), []),
+  kind: z._default(z.enum(['domain', 'cognitive']), 'domain'),
+  boosts: z.prefault(z.strictObject({ innovate: boost(), imitate: boost(), language: boost(), distill: boost() }), {} as never),
 });
 export type SkillEntry = z.output<typeof skillEntry>;
 
@@ -178,7 +170,7 @@ const skills = section('skills', {
   boostDistill: num(0.9, { min: 0, max: 100, unit: '1/proficiency', description: 'Mean boost b_k,distill of a generated cognitive skill.', fixed: true }),
   boostScale: num(1, { min: 0, max: 100, unit: '-', description: 'Multiplies every boost, generated or listed; 0 switches cognitive feedback off without changing the catalogue.', fixed: true }),
   boostCap: num(4, { min: 0, max: 1e6, unit: 'proficiency', description: 'cap in B_c = 1 + sum_k min(x[k], cap) * b_k,c.', fixed: true }),
-  list: custom(z.array(skillEntry).min(1).max(4096).optional(), {
+  list: custom(z.optional(z.array(skillEntry).check(z.minLength(1), z.maxLength(4096))), {
     defaultText: '(generated)', unit: '-', expected: 'a list of skills { difficulty, prerequisites, kind, boosts }',
     description: 'An explicit catalogue; replaces the generated one (count is then its length).', mutable: false,
   }),
@@ -249,24 +241,28 @@ const stop = section('stop', {
   after: num(0, { int: true, min: 0, max: 1e9, unit: 'ticks', description: 'Ticks run after the stop condition first holds (0: the run ends at that sample); a run never goes past `ticks`.', fixed: true }),
 });
 
-const eventSchema = z.strictObject({
-  at: z.int().min(1),
-  description: z.string().optional(),
-  set: z.record(z.string(), z.unknown()).superRefine(checkEventSet).optional(),
-  cull: z.number().gt(0).max(1).optional(),
-}).superRefine((event, ctx) => {
-  if (event.set === undefined && event.cull === undefined) {
-    const expected = 'an event with set: and/or cull:';
-    ctx.addIssue({ code: 'custom', path: [], message: expected, params: { expected, found: 'an event with neither' } });
-  }
-});
+const eventSchema = z
+  .strictObject({
+    at: z.int().check(z.gte(1)),
+    description: z.optional(z.string()),
+    set: z.optional(z.record(z.string(), z.unknown()).check(z.superRefine(checkEventSet))),
+    cull: z.optional(z.number().check(z.gt(0), z.lte(1))),
+  })
+  .check(
+    z.superRefine((event, ctx) => {
+      if (event.set === undefined && event.cull === undefined) {
+        const expected = 'an event with set: and/or cull:';
+        ctx.addIssue({ code: 'custom', path: [], message: expected, params: { expected, found: 'an event with neither' } });
+      }
+    }),
+  );
 
 /**
  * Each entry of an event's `set:` must be a parameter that may change during a run, with a
  * valid value. Checked inside the schema so that these problems are reported in the same
  * pass as every other (an issue's params carry the message's expected and found parts).
  */
-function checkEventSet(set: Record<string, unknown>, ctx: z.RefinementCtx): void {
+function checkEventSet(set: Record<string, unknown>, ctx: z.core.$RefinementCtx<Record<string, unknown>>): void {
   for (const [path, value] of Object.entries(set)) {
     const spec = paramSpec(path);
     let expected: string | undefined;
@@ -298,16 +294,16 @@ registry.push({
 
 export const scenarioSchema = z.strictObject({
   ...top,
-  population: z.strictObject(population).prefault({} as never),
-  skills: z.strictObject(skills).prefault({} as never),
-  learning: z.strictObject(learning).prefault({} as never),
-  innovation: z.strictObject(innovation).prefault({} as never),
-  imitation: z.strictObject(imitation).prefault({} as never),
-  language: z.strictObject(language).prefault({} as never),
-  distillation: z.strictObject(distillation).prefault({} as never),
-  migration: z.strictObject(migration).prefault({} as never),
-  stop: z.strictObject(stop).prefault({} as never),
-  events: z.array(eventSchema).default([]),
+  population: z.prefault(z.strictObject(population), {} as never),
+  skills: z.prefault(z.strictObject(skills), {} as never),
+  learning: z.prefault(z.strictObject(learning), {} as never),
+  innovation: z.prefault(z.strictObject(innovation), {} as never),
+  imitation: z.prefault(z.strictObject(imitation), {} as never),
+  language: z.prefault(z.strictObject(language), {} as never),
+  distillation: z.prefault(z.strictObject(distillation), {} as never),
+  migration: z.prefault(z.strictObject(migration), {} as never),
+  stop: z.prefault(z.strictObject(stop), {} as never),
+  events: z._default(z.array(eventSchema), []),
 });
 
 export type Scenario = z.output<typeof scenarioSchema>;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../io/provenance.js';
+import { PACKAGE_ROOT } from '../version.js';
 
 /** The scenarios and sweeps shipped with the package, wherever it is installed. */
 export const SCENARIOS_DIR = join(PACKAGE_ROOT, 'scenarios');

@@ -7,7 +7,7 @@ import type { Scenario, SkillEntry } from '../config/schema.js';
 import type { Sample } from '../sim/observe.js';
 import { simulateAsync, type Summary } from '../sim/run.js';
 import { writeFileAtomic } from './files.js';
-import { type Provenance, provenance } from './provenance.js';
+import { type Provenance, provenanceLater } from './provenance.js';
 import { csvLine, SUMMARY_COLUMNS, summaryValues, TIMELINE_COLUMNS, timelineValues } from './records.js';
 import { openTableFile } from './table-file.js';
 
@@ -103,11 +103,12 @@ export async function writeRun(request: RunRequest): Promise<RunRecord> {
   request.signal?.throwIfAborted();
   const seed = scenario.seed;
   const id = runId(loaded.name, scenario);
-  const origin = provenance();
+  // git's status runs while the run does.
+  const gathering = provenanceLater();
   const catalogue = catalogueEntries(buildCatalogue(scenario, seed), scenario.skills.boostScale);
   const started = new Date();
   const clock = performance.now();
-  const manifestOf = (files: RunManifest['files'], ending: Pick<RunManifest, 'status' | 'interrupted'>): RunManifest => ({
+  const manifestOf = (origin: Provenance, files: RunManifest['files'], ending: Pick<RunManifest, 'status' | 'interrupted'>): RunManifest => ({
     runId: id,
     ...ending,
     ...origin,
@@ -155,7 +156,8 @@ export async function writeRun(request: RunRequest): Promise<RunRecord> {
     rmSync(join(dir, RUN_FILES.summary), { force: true });
     const files = [{ name: RUN_FILES.timeline, rows }];
     const reason = request.signal.reason instanceof Error ? request.signal.reason.message : String(request.signal.reason);
-    writeFileAtomic(join(dir, RUN_FILES.manifest), `${JSON.stringify(manifestOf(files, { status: 'interrupted', interrupted: { tick, sampledTick, reason } }), null, 2)}\n`);
+    const manifest = manifestOf(await gathering, files, { status: 'interrupted', interrupted: { tick, sampledTick, reason } });
+    writeFileAtomic(join(dir, RUN_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
     return { status: 'interrupted', runId: id, dir, tick, sampledTick, files };
   }
 
@@ -164,6 +166,7 @@ export async function writeRun(request: RunRequest): Promise<RunRecord> {
     { name: RUN_FILES.timeline, rows: timelineRows },
     { name: RUN_FILES.summary, rows: 1 },
   ];
-  writeFileAtomic(join(dir, RUN_FILES.manifest), `${JSON.stringify(manifestOf(files, { status: 'complete' }), null, 2)}\n`);
+  const manifest = manifestOf(await gathering, files, { status: 'complete' });
+  writeFileAtomic(join(dir, RUN_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
   return { status: 'complete', runId: id, dir, summary, skills: catalogue.length, files };
 }

@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import type { RunOutcome, RunTask, WorkerSetup } from './messages.js';
@@ -16,10 +15,6 @@ export interface RunPool {
   close(): Promise<void>;
   /** Stops the threads at once: runs under way are abandoned and their promises reject. */
   destroy(): Promise<void>;
-}
-
-export function defaultWorkers(): number {
-  return availableParallelism();
 }
 
 /**

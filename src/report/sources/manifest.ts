@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import { Ledger } from '../../batch/ledger.js';
 import { SWEEP_FILES } from '../../batch/tables.js';
 import { InputError } from '../../config/problems.js';
@@ -18,14 +19,14 @@ import { problem } from './table.js';
 
 const software = z.looseObject({
   version: z.string(),
-  git: z.looseObject({ commit: z.string(), short: z.string(), dirty: z.boolean() }).optional(),
+  git: z.optional(z.looseObject({ commit: z.string(), short: z.string(), dirty: z.boolean() })),
 });
 const environment = z.looseObject({ node: z.string(), platform: z.string(), arch: z.string() });
 
 const runManifest = z.looseObject({
   runId: z.string(),
   // A run stopped by a signal keeps its timeline so far, and has no summary.csv.
-  interrupted: z.looseObject({ tick: z.number(), sampledTick: z.number(), reason: z.string() }).optional(),
+  interrupted: z.optional(z.looseObject({ tick: z.number(), sampledTick: z.number(), reason: z.string() })),
   software,
   environment,
   command: z.array(z.string()),
@@ -33,7 +34,7 @@ const runManifest = z.looseObject({
   overrides: z.array(z.looseObject({ source: z.string() })),
   seed: z.number(),
   catalogue: z.array(z.unknown()),
-  parameters: z.looseObject({ takeoffFraction: z.number(), ticks: z.number(), sampleEvery: z.number(), yearsPerTick: z.number().optional() }),
+  parameters: z.looseObject({ takeoffFraction: z.number(), ticks: z.number(), sampleEvery: z.number(), yearsPerTick: z.optional(z.number()) }),
   started: z.string(),
   finished: z.string(),
   wallSeconds: z.number(),
@@ -50,9 +51,9 @@ const sweepManifest = z.looseObject({
   sweepFile: z.looseObject({ file: z.string() }),
   rootSeed: z.number(),
   seeds: z.string(),
-  replicates: z.number().int().positive(),
+  replicates: z.int().check(z.positive()),
   vary: z.record(z.string(), z.array(z.unknown())),
-  sample: z.looseObject({ method: z.string(), ranges: z.array(z.looseObject({ path: z.string(), interval: z.looseObject({ scale: z.string().optional() }) })).optional() }).nullable(),
+  sample: z.nullable(z.looseObject({ method: z.string(), ranges: z.optional(z.array(z.looseObject({ path: z.string(), interval: z.looseObject({ scale: z.optional(z.string()) }) }))) })),
   parameters: z.array(z.looseObject({ path: z.string(), column: z.string(), from: z.string() })),
   runs: z.number(),
   points: z.array(z.looseObject({ point_id: z.number(), parameters: z.record(z.string(), z.unknown()), seeds: z.array(z.number()) })),
@@ -60,8 +61,8 @@ const sweepManifest = z.looseObject({
   rerun: z.string(),
   status: z.string(),
   started: z.string(),
-  finished: z.string().nullable(),
-  mergedFrom: z.array(z.unknown()).optional(),
+  finished: z.nullable(z.string()),
+  mergedFrom: z.optional(z.array(z.unknown())),
 });
 
 export interface Origin {
@@ -152,8 +153,11 @@ export function readSource(dir: string): ReportSource {
   return isSweep ? sweepSource(dir, file, json) : runSource(dir, file, json);
 }
 
-function parsed<T>(schema: z.ZodType<T>, json: unknown, file: string, what: string): T {
-  const result = schema.safeParse(json);
+/** zod/mini's messages are 'Invalid input' unless a locale is given: its English one, for this parse only. */
+const english = en().localeError;
+
+function parsed<T>(schema: z.ZodMiniType<T>, json: unknown, file: string, what: string): T {
+  const result = schema.safeParse(json, { error: english });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   throw problem(file, undefined, issue.path.join('.'), `${what} as sapient writes it`, issue.message.toLowerCase());
