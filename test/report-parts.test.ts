@@ -7,6 +7,7 @@ import { InputError } from '../src/config/problems.js';
 import { quantileOfCounts, SharedLexiconCounts, SweepBandsBuilder } from '../src/report/bands.js';
 import { spreadOf, type SweepPoint } from '../src/report/sources/manifest.js';
 import { readSensitivity } from '../src/report/sources/sensitivity.js';
+import { sensitivityFigure } from '../src/report/figures/sensitivity.js';
 import { readSweepSummary } from '../src/report/sources/summary.js';
 import { readSurvival } from '../src/report/sources/survival.js';
 import { CsvTable } from '../src/report/sources/table.js';
@@ -244,6 +245,19 @@ describe('the readers', () => {
     expect(readSensitivity(join(dir, 'morris.csv'))?.method).toBe('morris');
     expect(readSensitivity(join(dir, 'prcc.csv'))?.rows[0].values.get('prcc')).toBe(-0.6);
     expect(problemOf(() => readSensitivity(join(dir, 'other.csv')))).toMatch(/other\.csv:1:1: expected the columns of one method \(S1,S1_conf,ST,ST_conf; or .*\), found the header output,parameter,importance/);
+  });
+
+  it('list an index analyze left empty (an output that does not vary) without drawing it, and refuse one that is not a number', () => {
+    const header = 'output,parameter,prcc,prcc_ci_low,prcc_ci_high,p_value';
+    const dir = scratch({
+      'empty.csv': `${header}\nt25_year,a,-0.6,-0.8,-0.3,0.001\nfinal_max_mastered,a,,,,\n`,
+      'damaged.csv': `${header}\nt25_year,a,abc,-0.8,-0.3,0.001\n`,
+    });
+    const read = readSensitivity(join(dir, 'empty.csv'));
+    expect(read?.rows.map((r) => r.values.get('prcc'))).toEqual([-0.6, null]);
+    const drawn = (sensitivityFigure(read!).spec as { data: { values: { output: string }[] } }).data.values;
+    expect(drawn.map((v) => v.output)).toEqual(['t25_year']);
+    expect(problemOf(() => readSensitivity(join(dir, 'damaged.csv')))).toMatch(/damaged\.csv:2:\d+: prcc: expected a number or an empty cell, found 'abc'/);
   });
 });
 

@@ -1,11 +1,14 @@
-import type { Sensitivity } from '../sources/sensitivity.js';
+import { METHODS, type Sensitivity } from '../sources/sensitivity.js';
 import type { Figure } from './figure.js';
 
 /**
  * The sensitivity indices of `sapient analyze`, with their intervals: one panel per output,
  * one row per parameter. Which indices depends on the design's method.
  */
-export function sensitivityFigure(sensitivity: Sensitivity): Figure {
+export function sensitivityFigure(all: Sensitivity): Figure {
+  // Indices analyze left empty (undefined for an output that does not vary) are not drawn.
+  const drawn = METHODS[all.method].columns.filter((c) => !c.endsWith('_conf') && !c.includes('_ci_'));
+  const sensitivity = { ...all, rows: all.rows.filter((r) => drawn.every((c) => r.values.get(c) !== null)) };
   const outputs = [...new Set(sensitivity.rows.map((r) => r.output))];
   const parameters = [...new Set(sensitivity.rows.map((r) => r.parameter))];
   const v = (row: Sensitivity['rows'][number], c: string) => row.values.get(c) ?? null;

@@ -56,8 +56,10 @@ export function readSensitivity(file: string): Sensitivity | null {
         const x = Number(text);
         values.set(c, text === '' || !Number.isFinite(x) ? null : x);
       }
+      // Empty: analyze could not define the index (an output that does not vary, say); it is
+      // listed, not drawn. Anything else that is not a number is a damaged file.
       for (const c of METHODS[method].columns.filter((c) => !c.endsWith('_conf') && !c.includes('_ci_'))) {
-        if (values.get(c) === null) throw table.problem(c, 'a number', `'${fields[table.index(c)]}'`);
+        if (values.get(c) === null && fields[table.index(c)] !== '') throw table.problem(c, 'a number or an empty cell', `'${fields[table.index(c)]}'`);
       }
       rows.push({ output: fields[output], parameter: fields[parameter], values });
     }
