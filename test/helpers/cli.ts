@@ -1,15 +1,18 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 /** The package root: the CLI must work from any working directory, so tests never rely on the cwd. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
-// Resolved here because `--import tsx` would be looked up from the child's cwd, a temp dir.
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+/**
+ * The command as installed (`bin` in package.json): the bundle `npm run build` makes, which
+ * `npm test` builds first. Spawning it rather than the sources through tsx halves the cost of
+ * the CLI tests, most of which is start-up.
+ */
+const BIN = join(ROOT, 'dist', 'bin', 'sapient.js');
+if (!existsSync(BIN)) throw new Error('dist/bin/sapient.js is missing: the CLI tests run the built command; run `npm run build` (npm test does it)');
 
 export interface CliResult {
   code: number | null;
@@ -17,12 +20,12 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `sapient <args>` from source, as a user would, in `cwd`. */
+/** Runs `sapient <args>` as a user would, in `cwd`. */
 export function sapient(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const inherited = { ...process.env };
     delete inherited.SAPIENT_DEBUG;
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+    const child = spawn(process.execPath, [BIN, ...args], {
       cwd,
       env: { ...inherited, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -42,7 +45,7 @@ export function sapient(args: readonly string[], cwd: string, env: Record<string
  */
 export function sapientInterrupted(args: readonly string[], cwd: string, ready: () => boolean, signal: NodeJS.Signals): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
