@@ -64,6 +64,20 @@ export function countSkills(set: Uint32Array, offset: number, words: number): nu
  * Picks the skill at rank r (0-based) among the set bits of the W words of `scratch`,
  * which holds a candidate set that the caller computed. Returns -1 if there are fewer.
  */
+/**
+ * out = a[aAt..] AND b[bAt..], word by word (`words` of them); returns how many skills the
+ * intersection holds. What a channel can teach: a source's skills on the learner's frontier.
+ */
+export function intersect(out: Uint32Array, a: Uint32Array, aAt: number, b: Uint32Array, bAt: number, words: number): number {
+  let total = 0;
+  for (let w = 0; w < words; w++) {
+    const v = a[aAt + w] & b[bAt + w];
+    out[w] = v;
+    total += popcount(v);
+  }
+  return total;
+}
+
 export function skillAtRank(scratch: Uint32Array, words: number, r: number): number {
   for (let w = 0; w < words; w++) {
     const v = scratch[w];

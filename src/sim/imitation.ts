@@ -1,6 +1,6 @@
 import { IMITATE } from '../agents/catalogue.js';
 import { type Population, raiseLevel } from '../agents/population.js';
-import { popcount, skillAtRank } from '../agents/skillset.js';
+import { intersect, popcount, skillAtRank } from '../agents/skillset.js';
 import { gumbel, uniformInt } from './rng.js';
 import type { World } from './world.js';
 
@@ -119,12 +119,7 @@ function copyOneSkill(world: World, i: number, d: number): void {
   const { pop, teachers } = world;
   const W = pop.catalogue.words;
   const candidates = world.cache.skills;
-  let total = 0;
-  for (let w = 0; w < W; w++) {
-    const v = teachers.mastered[d * W + w] & pop.frontier[i * W + w];
-    candidates[w] = v;
-    total += popcount(v);
-  }
+  const total = intersect(candidates, teachers.mastered, d * W, pop.frontier, i * W, W);
   if (total === 0) return;
   const k = skillAtRank(candidates, W, uniformInt(world.rng.learning, total));
   world.counts.imitateGains += copySkill(world, i, k, teachers.x[d * pop.catalogue.size + k]);

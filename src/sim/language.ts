@@ -1,6 +1,6 @@
 import { LANGUAGE } from '../agents/catalogue.js';
 import { raiseLevel } from '../agents/population.js';
-import { popcount, skillAtRank } from '../agents/skillset.js';
+import { intersect, skillAtRank } from '../agents/skillset.js';
 import { gumbel, uniformInt } from './rng.js';
 import type { World } from './world.js';
 
@@ -25,12 +25,7 @@ export function languageEvent(world: World, i: number): void {
   const W = pop.catalogue.words;
   const b = pop.band[i];
   const candidates = world.cache.skills;
-  let total = 0;
-  for (let w = 0; w < W; w++) {
-    const v = lexicon.entries[b * W + w] & pop.frontier[i * W + w];
-    candidates[w] = v;
-    total += popcount(v);
-  }
+  const total = intersect(candidates, lexicon.entries, b * W, pop.frontier, i * W, W);
   if (total === 0) return;
   counts.languageEvents++;
   const rng = world.rng.learning;
