@@ -3,7 +3,8 @@ import { CHANNELS, type Catalogue } from './catalogue.js';
 /**
  * The agents, as a structure of arrays indexed by slot, with the per-band aggregates that
  * the mechanisms read every tick kept up to date by the four mutators below (add, remove,
- * move, raiseLevel). Nothing else writes these arrays, so the aggregates cannot drift.
+ * move, raiseLevel), and for a whole generation at once by those of generation.ts. Nothing
+ * else writes these arrays, so the aggregates cannot drift.
  *
  * Slots are recycled through a free list. Each band keeps a dense list of its members with
  * swap-remove (the dense/sparse pattern of bitECS), so a random band member is one draw.
@@ -102,7 +103,7 @@ export function createPopulation(catalogue: Catalogue, bands: number, theta: num
 }
 
 /** New, larger arrays for every per-slot field at once. */
-function grow(pop: Population, capacity: number): void {
+export function grow(pop: Population, capacity: number): void {
   const K = pop.catalogue.size;
   const W = pop.catalogue.words;
   const old = pop.capacity;
@@ -258,7 +259,7 @@ export function raiseLevel(pop: Population, i: number, k: number, v: number): nu
 }
 
 /** Agent i's boosts, for a gain of `gain` (below the cap) in cognitive skill k. */
-function raiseBoosts(pop: Population, i: number, k: number, gain: number): void {
+export function raiseBoosts(pop: Population, i: number, k: number, gain: number): void {
   const { boost, boostBound } = pop;
   const { boosts } = pop.catalogue;
   for (let c = 0; c < CHANNELS; c++) {
@@ -336,50 +337,10 @@ export function bandBestLevel(pop: Population, b: number, k: number): number {
   return pop.bestLevel[bk];
 }
 
-/**
- * Generational mode: everyone is replaced by `size` newborns in each band, as addAgent would
- * make them, laid out band by band in slots 0 to bands * size - 1. The whole population is
- * made at once by filling the arrays, rather than agent by agent.
- */
-export function renewGeneration(pop: Population, size: number, tick: number): void {
-  const n = pop.bands * size;
-  if (n > pop.capacity) grow(pop, Math.max(n, pop.capacity * 2));
-  const cat = pop.catalogue;
-  const K = cat.size;
-  const W = cat.words;
-  pop.alive.fill(0).fill(1, 0, n);
-  pop.born.fill(tick, 0, n);
-  pop.x.fill(0, 0, n * K);
-  pop.mastered.fill(0, 0, n * W);
-  pop.masteredCount.fill(0, 0, n);
-  const { frontier, memberIndex, free } = pop;
-  for (let w = 0; w < W; w++) {
-    const roots = cat.roots[w];
-    for (let i = w; i < n * W; i += W) frontier[i] = roots;
-  }
-  pop.capability.fill(0, 0, n);
-  pop.boost.fill(1, 0, n * CHANNELS);
-  pop.boostBound.fill(1);
-  for (let b = 0; b < pop.bands; b++) {
-    if (pop.members[b].length < size) pop.members[b] = new Int32Array(size);
-    const list = pop.members[b];
-    const first = b * size;
-    pop.band.fill(b, first, first + size);
-    for (let j = 0; j < size; j++) {
-      list[j] = first + j;
-      memberIndex[first + j] = j;
-    }
-    pop.memberCount[b] = size;
-  }
-  // The free slots above, lowest handed out first, as after grow.
-  const freeCount = pop.capacity - n;
-  for (let f = 0; f < freeCount; f++) free[f] = pop.capacity - 1 - f;
-  pop.freeCount = freeCount;
-  pop.size = n;
-  pop.added += n;
-  pop.masters.fill(0);
-  pop.bandSkills.fill(0);
-  pop.bestLevel.fill(0);
-  pop.bestSlot.fill(-1);
-  pop.bestStale.fill(0);
+/** Does agent i master every prerequisite of skill k? */
+export function mastersPrerequisites(pop: Population, i: number, k: number): boolean {
+  const { words: W, roots, prerequisites } = pop.catalogue;
+  if ((roots[k >>> 5] & (1 << (k & 31))) !== 0) return true;
+  for (let w = 0; w < W; w++) if ((prerequisites[k * W + w] & ~pop.mastered[i * W + w]) !== 0) return false;
+  return true;
 }

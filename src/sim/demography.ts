@@ -1,4 +1,5 @@
-import { addAgent, removeAgent, renewGeneration } from '../agents/population.js';
+import { renewGeneration } from '../agents/generation.js';
+import { addAgent, removeAgent } from '../agents/population.js';
 import { binomial, geometricSkip, uniformInt } from './rng.js';
 import { orderBuffer, type World } from './world.js';
 

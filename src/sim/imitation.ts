@@ -1,5 +1,6 @@
 import { IMITATE } from '../agents/catalogue.js';
-import { type Population, raiseLevel } from '../agents/population.js';
+import { raiseNewbornLevel, settleBand } from '../agents/generation.js';
+import { mastersPrerequisites, type Population, raiseLevel } from '../agents/population.js';
 import { intersect, popcount, skillAtRank } from '../agents/skillset.js';
 import { gumbel, uniformInt } from './rng.js';
 import type { World } from './world.js';
@@ -71,7 +72,7 @@ export function imitationEvent(world: World, i: number, planned: boolean): void 
   const b = world.pop.band[i];
   if (!hasDemonstrator(world, b)) return;
   world.counts.imitateEvents++;
-  if (world.params.imitation.scope === 'all') world.counts.imitateGains += copyAll(world, i, chooseDemonstrator(world, b, i));
+  if (world.params.imitation.scope === 'all') world.counts.imitateGains += copyAll(world, i, chooseDemonstrator(world, b, i), false);
   else copyOne(world, i, b, planned);
 }
 
@@ -91,7 +92,8 @@ function copyOne(world: World, i: number, b: number, planned: boolean): void {
 /**
  * Every learner of band b takes its `events` imitation events of all skills, one learner after
  * the other in member order, each as imitationEvent: for the generational mode, in which the
- * band's newborns are its learners (learning.ts).
+ * band's newborns are its learners (learning.ts). The band's aggregates are made once all have
+ * learnt (generation.ts), rather than copy by copy.
  */
 export function imitateBand(world: World, b: number, events: number): void {
   if (!hasDemonstrator(world, b)) return;
@@ -100,8 +102,9 @@ export function imitateBand(world: World, b: number, events: number): void {
   let gains = 0;
   for (let j = 0; j < n; j++) {
     const i = list[j];
-    for (let e = 0; e < events; e++) gains += copyAll(world, i, chooseDemonstrator(world, b, i));
+    for (let e = 0; e < events; e++) gains += copyAll(world, i, chooseDemonstrator(world, b, i), true);
   }
+  settleBand(world.pop, b);
   world.counts.imitateEvents += n * events;
   world.counts.imitateGains += gains;
 }
@@ -127,45 +130,37 @@ function copyOneSkill(world: World, i: number, d: number): void {
 
 /**
  * Every skill in which the demonstrator has any proficiency, in catalogue order, so a
- * prerequisite copied first unlocks the skills that need it; returns the skills brought to mastery.
+ * prerequisite copied first unlocks the skills that need it; returns the skills brought to
+ * mastery. A newborn of imitateBand keeps only its own record (raiseNewbornLevel).
  */
-function copyAll(world: World, i: number, d: number): number {
+function copyAll(world: World, i: number, d: number, newborn: boolean): number {
   const { pop, teachers } = world;
   const K = pop.catalogue.size;
   let gains = 0;
   for (let k = 0; k < K; k++) {
     const model = teachers.x[d * K + k];
-    if (model > 0 && prerequisitesMastered(pop, i, k)) gains += copySkill(world, i, k, model);
+    if (model <= 0 || !mastersPrerequisites(pop, i, k)) continue;
+    const v = copiedLevel(world, i, model);
+    if (v > pop.x[i * K + k]) gains += newborn ? raiseNewbornLevel(pop, i, k, v) : raiseLevel(pop, i, k, v);
   }
   return gains;
 }
 
-/** Does agent i master every prerequisite of skill k? */
-function prerequisitesMastered(pop: Population, i: number, k: number): boolean {
-  const { words: W, roots, prerequisites } = pop.catalogue;
-  if ((roots[k >>> 5] & (1 << (k & 31))) !== 0) return true;
-  for (let w = 0; w < W; w++) if ((prerequisites[k * W + w] & ~pop.mastered[i * W + w]) !== 0) return false;
-  return true;
-}
-
 /** Learner i's copy of skill k from a demonstrator at level `model`; 1 if it brought k to mastery. */
 function copySkill(world: World, i: number, k: number, model: number): number {
-  const { pop } = world;
+  const v = copiedLevel(world, i, model);
+  return v > world.pop.x[i * world.pop.catalogue.size + k] ? raiseLevel(world.pop, i, k, v) : 0;
+}
+
+/** The level learner i copies from a demonstrator at level `model`: -1 for a failed faithful copy. */
+function copiedLevel(world: World, i: number, model: number): number {
   const p = world.params.imitation;
   const rng = world.rng.learning;
-  const boost = pop.boost[i * 4 + IMITATE];
-  let v: number;
-  if (p.copy === 'fidelity') {
-    // Scope one drew the copy's success before choosing (imitationEvent).
-    if (p.scope === 'all') {
-      const chance = p.fidelity * boost;
-      if (chance < 1 && rng.next() >= chance) return 0;
-    }
-    v = model;
-  } else {
-    v = model - p.alpha / boost + p.beta * gumbel(rng);
-  }
-  return v > pop.x[i * pop.catalogue.size + k] ? raiseLevel(pop, i, k, v) : 0;
+  const boost = world.pop.boost[i * 4 + IMITATE];
+  if (p.copy === 'gumbel') return model - p.alpha / boost + p.beta * gumbel(rng);
+  // Scope one drew the copy's success before choosing (imitationEvent).
+  if (p.scope === 'all' && p.fidelity * boost < 1 && rng.next() >= p.fidelity * boost) return -1;
+  return model;
 }
 
 /** A demonstrator slot in `teachers`; the band must have one. */

@@ -142,7 +142,10 @@ describe('learning in generational mode', () => {
           planned.tick++;
           demography(planned);
           learnInOrder(planned, planned.cache.order, planTurns(planned));
-          expect(Array.from(bulk.pop.x), `${bias}, ${copy}, tick ${t + 1}`).toEqual(Array.from(planned.pop.x));
+          // The whole state, the aggregates that imitateBand settles band by band included.
+          for (const field of ['x', 'capability', 'boost', 'mastered', 'masteredCount', 'frontier', 'masters', 'bandSkills', 'bestLevel', 'bestSlot'] as const) {
+            expect(Array.from(bulk.pop[field]), `${field}: ${bias}, ${copy}, tick ${t + 1}`).toEqual(Array.from(planned.pop[field]));
+          }
         }
         expect(bulk.counts, `${bias}, ${copy}`).toEqual(planned.counts);
         expect(bulk.counts.imitateEvents).toBe(12 * 3 * 12 * 2);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../src/agents/catalogue.js';
-import { addAgent, bandBestLevel, moveAgent, type Population, raiseLevel, removeAgent, renewGeneration } from '../../src/agents/population.js';
+import { raiseNewbornLevel, renewGeneration, settleBand } from '../../src/agents/generation.js';
+import { addAgent, bandBestLevel, mastersPrerequisites, moveAgent, type Population, raiseLevel, removeAgent } from '../../src/agents/population.js';
 import { hasSkill, selectBit, skillAtRank } from '../../src/agents/skillset.js';
 import { exponential, Rng, uniformInt } from '../../src/sim/rng.js';
 import { emptyWorld } from './support.js';
@@ -125,6 +126,13 @@ describe('population state', () => {
         renewGeneration(pop, 3, step);
         checkInvariants(pop);
         expect(pop.size).toBe(3 * pop.bands);
+        // The newborns learn as imitateBand has them: their own record first, their bands' settled after.
+        for (let i = 0; i < pop.size; i++) {
+          for (let k = 0; k < 40; k++) if (mastersPrerequisites(pop, i, k) && rng.next() < 0.7) raiseNewbornLevel(pop, i, k, pop.x[i * 40 + k] + exponential(rng, 0.6));
+        }
+        for (let b = 0; b < pop.bands; b++) settleBand(pop, b);
+        checkInvariants(pop);
+        expect(Array.from(pop.masteredCount.subarray(0, pop.size)).some((m) => m > 1)).toBe(true);
       }
     }
     expect(checks).toBe(100);

@@ -1,0 +1,124 @@
+import { CHANNELS } from './catalogue.js';
+import { grow, mastersPrerequisites, type Population, raiseBoosts } from './population.js';
+import { popcount } from './skillset.js';
+
+/*
+ * The generational mode's mutators (Henrich 2004; Powell et al. 2009): a population made
+ * anew each generation, whose newborns learn only from the previous one. They keep the same
+ * state as population.ts's mutators, a generation or a band at a time instead of an agent
+ * or a copy at a time.
+ */
+
+/**
+ * Generational mode: everyone is replaced by `size` newborns in each band, as addAgent would
+ * make them, laid out band by band in slots 0 to bands * size - 1. The whole population is
+ * made at once by filling the arrays, rather than agent by agent.
+ */
+export function renewGeneration(pop: Population, size: number, tick: number): void {
+  const n = pop.bands * size;
+  if (n > pop.capacity) grow(pop, Math.max(n, pop.capacity * 2));
+  const cat = pop.catalogue;
+  const K = cat.size;
+  const W = cat.words;
+  pop.alive.fill(0).fill(1, 0, n);
+  pop.born.fill(tick, 0, n);
+  pop.x.fill(0, 0, n * K);
+  pop.mastered.fill(0, 0, n * W);
+  pop.masteredCount.fill(0, 0, n);
+  const { frontier, memberIndex, free } = pop;
+  for (let w = 0; w < W; w++) {
+    const roots = cat.roots[w];
+    for (let i = w; i < n * W; i += W) frontier[i] = roots;
+  }
+  pop.capability.fill(0, 0, n);
+  pop.boost.fill(1, 0, n * CHANNELS);
+  pop.boostBound.fill(1);
+  for (let b = 0; b < pop.bands; b++) {
+    if (pop.members[b].length < size) pop.members[b] = new Int32Array(size);
+    const list = pop.members[b];
+    const first = b * size;
+    pop.band.fill(b, first, first + size);
+    for (let j = 0; j < size; j++) {
+      list[j] = first + j;
+      memberIndex[first + j] = j;
+    }
+    pop.memberCount[b] = size;
+  }
+  // The free slots above, lowest handed out first, as after grow.
+  const freeCount = pop.capacity - n;
+  for (let f = 0; f < freeCount; f++) free[f] = pop.capacity - 1 - f;
+  pop.freeCount = freeCount;
+  pop.size = n;
+  pop.added += n;
+  pop.masters.fill(0);
+  pop.bandSkills.fill(0);
+  pop.bestLevel.fill(0);
+  pop.bestSlot.fill(-1);
+  pop.bestStale.fill(0);
+}
+
+/**
+ * A newborn's copy of skill k at level v (> its level), in generational learning (imitation.ts,
+ * imitateBand): raiseLevel for the agent's own record only (level, capability, boosts,
+ * mastery), which its later copies read. Its frontier, mastery count and its band's aggregates
+ * wait for settleBand, once the band's newborns have all learnt: meanwhile nobody reads
+ * them, as newborns learn from the previous generation. Returns 1 for a gain of mastery.
+ */
+export function raiseNewbornLevel(pop: Population, i: number, k: number, v: number): number {
+  const idx = i * pop.catalogue.size + k;
+  const old = pop.x[idx];
+  pop.x[idx] = v;
+  pop.capability[i] += v - old;
+  if (pop.catalogue.cognitive[k] && old < pop.boostCap) raiseBoosts(pop, i, k, Math.min(v, pop.boostCap) - old);
+  if (old >= pop.theta || v < pop.theta) return 0;
+  pop.mastered[i * pop.catalogue.words + (k >>> 5)] |= 1 << (k & 31);
+  return 1;
+}
+
+/**
+ * After raiseNewbornLevel: band b's aggregates (masters, skills, best levels) and its members'
+ * mastery counts and frontiers, made from the members' levels and mastery as population.ts's
+ * mutators would have kept them copy by copy. A skill's best level goes to the first member,
+ * in member order, who holds it, as the members learnt in that order. The band's totals are
+ * summed in local variables, a word or a skill at a time, and stored once.
+ */
+export function settleBand(pop: Population, b: number): void {
+  const { size: K, words: W, roots } = pop.catalogue;
+  const { x, mastered, masteredCount, frontier } = pop;
+  const list = pop.members[b];
+  const n = pop.memberCount[b];
+  for (let j = 0; j < n; j++) masteredCount[list[j]] = 0;
+  for (let w = 0; w < W; w++) {
+    let any = 0;
+    for (let j = 0; j < n; j++) {
+      const i = list[j];
+      const m = mastered[i * W + w];
+      any |= m;
+      masteredCount[i] += popcount(m);
+      frontier[i * W + w] = roots[w] & ~m;
+    }
+    pop.bandSkills[b * W + w] = any;
+  }
+  for (let k = 0; k < K; k++) {
+    const word = k >>> 5;
+    const bit = 1 << (k & 31);
+    const root = (roots[word] & bit) !== 0;
+    let masters = 0;
+    let best = 0;
+    let holder = -1;
+    for (let j = 0; j < n; j++) {
+      const i = list[j];
+      const v = x[i * K + k];
+      if (v > best) {
+        best = v;
+        holder = i;
+      }
+      if ((mastered[i * W + word] & bit) !== 0) masters++;
+      else if (!root && mastersPrerequisites(pop, i, k)) frontier[i * W + word] |= bit;
+    }
+    pop.masters[b * K + k] = masters;
+    pop.bestLevel[b * K + k] = best;
+    pop.bestSlot[b * K + k] = holder;
+    pop.bestStale[b * K + k] = 0;
+  }
+}
