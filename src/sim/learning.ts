@@ -1,8 +1,8 @@
 import { IMITATE, INNOVATE } from '../agents/catalogue.js';
-import { learnsNothing, tightenBoostBound } from '../agents/population.js';
+import { tightenBoostBound } from '../agents/population.js';
 import { copyChance, hasDemonstrator, imitateBand, imitationEvent, plannedCopies, startImitation } from './imitation.js';
 import { innovationAttempts, innovationChance, innovationEvent } from './innovation.js';
-import { canHear, languageEvent } from './language.js';
+import { languageEvent } from './language.js';
 import { binomial, type Rng, uniformInt } from './rng.js';
 import { eventsBuffer, orderBuffer, type World } from './world.js';
 
@@ -100,14 +100,13 @@ export function planTurns(world: World): number {
   // Without a sampler of copies or attempts, a candidate's plan is its band's: no draw, no call.
   const sampled = copiesPlanned || innovation;
   const W = lexicon.words;
+  const { entries } = lexicon;
   let trial = 0;
   let learners = 0;
   for (let b = 0; b < pop.bands; b++) {
     const list = members[b];
     const demonstrated = imitation && hasDemonstrator(world, b);
     const bandPlan = demonstrated ? COPIES : 0;
-    let hearing = false;
-    for (let w = 0; language && w < W; w++) hearing ||= lexicon.entries[b * W + w] !== 0;
     const start = learners;
     // Those passed over without a turn: their events, drawn together (see below).
     let passedEvents = 0;
@@ -116,11 +115,19 @@ export function planTurns(world: World): number {
     for (let j = 0; j < memberCount[b]; j++) {
       const i = list[j];
       const young = born[i] > youngAfter;
+      // What the agent could gain from: its frontier (empty once it masters every skill it
+      // could learn), and the entries of its band's lexicon on it, which it could hear.
+      let frontier = 0;
+      let audible = 0;
+      for (let w = 0; w < W; w++) {
+        frontier |= pop.frontier[i * W + w];
+        audible |= pop.frontier[i * W + w] & entries[b * W + w];
+      }
       // A candidate of either sampler, or someone with an entry to hear, may gain this tick.
       // Every agent that does not master everything is a trial of both sequences.
-      const open = !skipDone || !learnsNothing(pop, i);
+      const open = !skipDone || frontier !== 0;
       const candidate = open && (!copiesPlanned || trial === copying.at || trial === innovating.at);
-      const hears = open && hearing && canHear(world, i);
+      const hears = language && audible !== 0;
       if (open) trial++;
       if (!candidate && !hears) {
         // Counted, not branched on: young and old follow each other at random.
