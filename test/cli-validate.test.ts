@@ -88,7 +88,7 @@ describe('sapient validate', () => {
     expect(shipped.code).toBe(0);
     // The first line, then each varied parameter's values, then the cost.
     const [head, ...more] = shipped.stdout.trimEnd().split('\n');
-    expect(head).toMatch(/population-size\.yaml: valid sweep \(9 points x 4 replicates = 36 runs; each run: 32 skills, 20 bands of 25 to 100, 100,000 ticks at most \(stop 0 after t75\)\)$/);
+    expect(head).toMatch(/population-size\.yaml: valid sweep \(9 points x 4 replicates = 36 runs; each run: 32 skills, 20 bands of 25 to 100, 100,000 ticks at most \(stops at t75\)\)$/);
     expect(more.slice(0, 2)).toEqual(['  population.bandSize: 25, 50, 100', '  migration.migrationRate: 0.0002, 0.002, 0.02']);
     expect(more[2]).toMatch(/^ {2}cost: at most 4\.2 G agent-ticks(, about .+ on 2 workers \(.+ agent-ticks\/s each, measured here on point 6's first ticks, which are often the fastest\)| \(no time estimated: .+\))$/);
     expect(mine.stdout).toMatch(
@@ -108,7 +108,7 @@ describe('sapient validate', () => {
     const r = await sapient(['validate', 'takeoff-saltelli', '--ticks', '2000'], dir);
     expect(r.code).toBe(0);
     const [head, ...more] = r.stdout.trimEnd().split('\n');
-    expect(head).toMatch(/takeoff-saltelli\.yaml: valid sweep \(96 points x 1 replicate = 96 runs; each run: 32 skills, 20 bands of 50, 2,000 ticks at most \(stop 0 after t25\)\)$/);
+    expect(head).toMatch(/takeoff-saltelli\.yaml: valid sweep \(96 points x 1 replicate = 96 runs; each run: 32 skills, 20 bands of 50, 2,000 ticks at most \(stops at t25\)\)$/);
     expect(more.slice(0, 4)).toEqual([
       '  distillation.distillRate: 0.0005 to 0.008, log scale (Saltelli, N = 16: 96 points)',
       '  distillation.forgetRate: 0.005 to 0.03, log scale (Saltelli, N = 16: 96 points)',

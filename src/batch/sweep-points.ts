@@ -1,7 +1,7 @@
 import type { PathKey, SourceDocument } from '../config/document.js';
 import { timelineBytes, worldMemory } from '../config/memory.js';
 import { describeValue, formatProblem, InputError, type Problem } from '../config/problems.js';
-import { dotted, type Override, validateScenario } from '../config/scenario.js';
+import { dotted, type Override, stopRule, validateScenario } from '../config/scenario.js';
 import type { Scenario } from '../config/schema.js';
 import type { ScenarioSource, SweepParameter } from './sweep-file.js';
 import { RUN_KEY_COLUMNS } from './tables.js';
@@ -96,7 +96,7 @@ export function validatePoints(
     widen(sizes.bands, resolved.population.bands);
     widen(sizes.bandSize, resolved.population.bandSize);
     widen(sizes.ticks, resolved.ticks);
-    if (resolved.stop.when !== 'never') stops.add(`${resolved.stop.after} after ${resolved.stop.when}`);
+    if (resolved.stop.when !== 'never') stops.add(stopRule(resolved.stop));
     const need = worldMemory(resolved);
     const bytes = need.arrays + need.heap + 2 * timelineBytes(resolved, RUN_KEY_COLUMNS.length + parameters.length);
     if (!largest || bytes > largest.bytes) largest = { point, scenario: resolved, bytes };

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { loadSweep } from '../batch/sweep-file.js';
 import { InputError } from '../config/problems.js';
-import { scenarioNotes } from '../config/scenario.js';
+import { scenarioNotes, stopRule } from '../config/scenario.js';
 import type { Scenario } from '../config/schema.js';
 import { SCENARIOS_DIR, shippedFile, SWEEPS_DIR } from '../config/shipped.js';
 import { defaultWorkers } from '../workers/threads.js';
@@ -18,7 +18,7 @@ export function outline(s: Scenario): string {
   const parts = [
     `${readable(skills)} skill${skills === 1 ? '' : 's'}`,
     `${readable(s.population.bands)} band${s.population.bands === 1 ? '' : 's'} of ${readable(s.population.bandSize)}`,
-    `${readable(s.ticks)} tick${s.ticks === 1 ? '' : 's'}${s.stop.when === 'never' ? '' : ` at most (stop ${readable(s.stop.after)} after ${s.stop.when})`}`,
+    `${readable(s.ticks)} tick${s.ticks === 1 ? '' : 's'}${s.stop.when === 'never' ? '' : ` at most (stops ${stopRule(s.stop)})`}`,
   ];
   if (s.events.length > 0) parts.push(`${s.events.length} event${s.events.length === 1 ? '' : 's'}`);
   return parts.join(', ');
@@ -56,7 +56,7 @@ function validateSweep(file: string, flags: { set?: string[]; seed?: string; tic
   const { sizes, largest, stops } = sweep.cost;
   const design = `${counted(sweep.points.length, 'point')} x ${counted(sweep.replicates, 'replicate')} = ${counted(sweep.runs, 'run')}`;
   const skills = counted(sizes.skills.max, 'skill');
-  const each = `${sizes.skills.min === sizes.skills.max ? skills : `${sizeText(sizes.skills)} skills`}, ${sizeText(sizes.bands)} band${sizes.bands.max === 1 ? '' : 's'} of ${sizeText(sizes.bandSize)}, ${sizeText(sizes.ticks)} tick${sizes.ticks.max === 1 ? '' : 's'}${stops.length === 0 ? '' : ` at most (stop ${stops.join(' or ')})`}`;
+  const each = `${sizes.skills.min === sizes.skills.max ? skills : `${sizeText(sizes.skills)} skills`}, ${sizeText(sizes.bands)} band${sizes.bands.max === 1 ? '' : 's'} of ${sizeText(sizes.bandSize)}, ${sizeText(sizes.ticks)} tick${sizes.ticks.max === 1 ? '' : 's'}${stops.length === 0 ? '' : ` at most (stops ${stops.join(' or ')})`}`;
   const lines = [
     `${shownPath(file)}: valid sweep (${design}; each run: ${each})`,
     ...parameterRanges(sweep),

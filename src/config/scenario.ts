@@ -20,6 +20,11 @@ export interface LoadedScenario {
   file: string;
 }
 
+/** When a run stops, in words: 'at t75', '5,000 ticks after t75' (scenario.stop, unless `never`). */
+export function stopRule(stop: { when: string; after: number }): string {
+  return stop.after === 0 ? `at ${stop.when}` : `${stop.after.toLocaleString('en-US')} tick${stop.after === 1 ? '' : 's'} after ${stop.when}`;
+}
+
 /** Reads, overrides and validates a scenario file. Throws an InputError listing every problem. */
 export function loadScenario(file: string, overrides: readonly Override[] = []): LoadedScenario {
   const doc = readDocument(file);
