@@ -1,5 +1,5 @@
 import { CHANNELS } from './catalogue.js';
-import { grow, mastersPrerequisites, type Population, raiseBoosts } from './population.js';
+import { grow, hasFrontier, mastersPrerequisites, type Population, raiseBoosts } from './population.js';
 import { popcount } from './skillset.js';
 
 /*
@@ -55,6 +55,15 @@ export function renewGeneration(pop: Population, size: number, tick: number): vo
   pop.bestLevel.fill(0);
   pop.bestSlot.fill(-1);
   pop.bestStale.fill(0);
+  // Every newborn has the root skills on its frontier.
+  pop.frontierCount.fill(0);
+  let open = 0;
+  for (let w = 0; w < W; w++) open |= cat.roots[w];
+  pop.openCount.fill(open !== 0 ? size : 0);
+  for (let k = 0; k < K; k++) {
+    if ((cat.roots[k >>> 5] & (1 << (k & 31))) === 0) continue;
+    for (let b = 0; b < pop.bands; b++) pop.frontierCount[b * K + k] = size;
+  }
 }
 
 /**
@@ -84,26 +93,33 @@ export function raiseNewbornLevel(pop: Population, i: number, k: number, v: numb
  */
 export function settleBand(pop: Population, b: number): void {
   const { size: K, words: W, roots } = pop.catalogue;
-  const { x, mastered, masteredCount, frontier } = pop;
+  const { x, mastered, frontier, bandSkills } = pop;
   const list = pop.members[b];
   const n = pop.memberCount[b];
-  for (let j = 0; j < n; j++) masteredCount[list[j]] = 0;
-  for (let w = 0; w < W; w++) {
-    let any = 0;
-    for (let j = 0; j < n; j++) {
-      const i = list[j];
+  bandSkills.fill(0, b * W, b * W + W);
+  // Per member: its mastery count, and its frontier as far as the root skills go.
+  let open = 0;
+  for (let j = 0; j < n; j++) {
+    const i = list[j];
+    let count = 0;
+    let roomy = 0;
+    for (let w = 0; w < W; w++) {
       const m = mastered[i * W + w];
-      any |= m;
-      masteredCount[i] += popcount(m);
+      count += popcount(m);
       frontier[i * W + w] = roots[w] & ~m;
+      roomy |= roots[w] & ~m;
     }
-    pop.bandSkills[b * W + w] = any;
+    pop.masteredCount[i] = count;
+    if (roomy !== 0) open++;
   }
+  // Per skill: its masters, best level and learners; the skills with prerequisites join the
+  // frontiers of those who master them.
   for (let k = 0; k < K; k++) {
     const word = k >>> 5;
     const bit = 1 << (k & 31);
     const root = (roots[word] & bit) !== 0;
     let masters = 0;
+    let learners = 0;
     let best = 0;
     let holder = -1;
     for (let j = 0; j < n; j++) {
@@ -114,11 +130,19 @@ export function settleBand(pop: Population, b: number): void {
         holder = i;
       }
       if ((mastered[i * W + word] & bit) !== 0) masters++;
-      else if (!root && mastersPrerequisites(pop, i, k)) frontier[i * W + word] |= bit;
+      else if (root) learners++;
+      else if (mastersPrerequisites(pop, i, k)) {
+        if (!hasFrontier(pop, i)) open++;
+        frontier[i * W + word] |= bit;
+        learners++;
+      }
     }
     pop.masters[b * K + k] = masters;
+    if (masters > 0) bandSkills[b * W + word] |= bit;
+    pop.frontierCount[b * K + k] = learners;
     pop.bestLevel[b * K + k] = best;
     pop.bestSlot[b * K + k] = holder;
     pop.bestStale[b * K + k] = 0;
   }
+  pop.openCount[b] = open;
 }

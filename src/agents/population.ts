@@ -56,6 +56,13 @@ export interface Population {
 
   /** m_k: masters of skill k in band b, at b * K + k. */
   masters: Int32Array;
+  /**
+   * Members of band b with skill k on their frontier (who could be taught k), at b * K + k:
+   * nobody in a band can hear its lexicon when none of its entries has a count above 0.
+   */
+  frontierCount: Int32Array;
+  /** Members of band b whose frontier is not empty (who could still learn a skill). */
+  openCount: Int32Array;
   /** Skills mastered by someone in the band, a mask at b * W. */
   bandSkills: Uint32Array;
   /** Highest proficiency in skill k among the band's members, and who holds it. */
@@ -93,6 +100,8 @@ export function createPopulation(catalogue: Catalogue, bands: number, theta: num
     memberCount: new Int32Array(bands),
     memberIndex: new Int32Array(0),
     masters: new Int32Array(bands * K),
+    frontierCount: new Int32Array(bands * K),
+    openCount: new Int32Array(bands),
     bandSkills: new Uint32Array(bands * W),
     bestLevel: new Float64Array(bands * K),
     bestSlot: new Int32Array(bands * K).fill(-1),
@@ -150,7 +159,7 @@ export function addAgent(pop: Population, b: number, tick: number): number {
   pop.masteredCount[i] = 0;
   pop.capability[i] = 0;
   for (let c = 0; c < CHANNELS; c++) boost[i * CHANNELS + c] = 1;
-  // A newborn masters nothing: it joins its band's list, and no aggregate changes.
+  // A newborn masters nothing: it joins its band's list, and only its frontier counts.
   const list = pop.members[b];
   const n = pop.memberCount[b];
   if (n === list.length) joinBand(pop, i, b);
@@ -158,6 +167,7 @@ export function addAgent(pop: Population, b: number, tick: number): number {
     list[n] = i;
     pop.memberIndex[i] = n;
     pop.memberCount[b] = n + 1;
+    countFrontier(pop, i, b, 1);
   }
   pop.size++;
   pop.added++;
@@ -189,6 +199,7 @@ function joinBand(pop: Population, i: number, b: number): void {
   list[n] = i;
   pop.memberIndex[i] = n;
   pop.memberCount[b] = n + 1;
+  countFrontier(pop, i, b, 1);
   const K = pop.catalogue.size;
   const W = pop.catalogue.words;
   const { mastered, masters, bandSkills, x, bestStale, bestLevel, bestSlot } = pop;
@@ -216,6 +227,7 @@ function leaveBand(pop: Population, i: number): void {
   const moved = list[last];
   list[at] = moved;
   pop.memberIndex[moved] = at;
+  countFrontier(pop, i, b, -1);
   const K = pop.catalogue.size;
   const W = pop.catalogue.words;
   const { mastered, masters, bandSkills, bestSlot, bestStale } = pop;
@@ -232,6 +244,22 @@ function leaveBand(pop: Population, i: number): void {
     }
     if (lost !== 0) bandSkills[b * W + w] &= ~lost;
   }
+}
+
+/** Agent i's frontier counted (change 1) or no longer counted (-1) in band b's frontierCount and openCount. */
+function countFrontier(pop: Population, i: number, b: number, change: number): void {
+  const K = pop.catalogue.size;
+  const W = pop.catalogue.words;
+  let open = 0;
+  for (let w = 0; w < W; w++) {
+    let v = pop.frontier[i * W + w] | 0;
+    open |= v;
+    while (v !== 0) {
+      pop.frontierCount[b * K + (w << 5) + 31 - Math.clz32(v & -v)] += change;
+      v &= v - 1;
+    }
+  }
+  if (open !== 0) pop.openCount[b] += change;
 }
 
 /**
@@ -275,22 +303,32 @@ function gainMastery(pop: Population, i: number, k: number): void {
   const bit = 1 << (k & 31);
   pop.mastered[i * W + word] |= bit;
   pop.masteredCount[i]++;
-  pop.frontier[i * W + word] &= ~bit;
   if (pop.masters[b * K + k]++ === 0) pop.bandSkills[b * W + word] |= bit;
+  const wasOpen = hasFrontier(pop, i);
+  // A founder may master a skill that is not on its frontier (its prerequisites unmastered).
+  if ((pop.frontier[i * W + word] & bit) !== 0) {
+    pop.frontier[i * W + word] &= ~bit;
+    pop.frontierCount[b * K + k]--;
+  }
   if (dependentsFrom[k] < dependentsFrom[k + 1]) openDependents(pop, i, k);
+  const isOpen = hasFrontier(pop, i);
+  if (isOpen !== wasOpen) pop.openCount[b] += isOpen ? 1 : -1;
 }
 
 /** After agent i masters k: the skills that need k and whose prerequisites it now masters join its frontier. */
 function openDependents(pop: Population, i: number, k: number): void {
-  const { words: W, dependents, dependentsFrom, prerequisites } = pop.catalogue;
+  const { size: K, words: W, dependents, dependentsFrom, prerequisites } = pop.catalogue;
   const { mastered, frontier } = pop;
+  const b = pop.band[i];
   const last = dependentsFrom[k + 1];
   for (let d = dependentsFrom[k]; d < last; d++) {
     const j = dependents[d];
     // A founder may master a skill before its prerequisites: it stays off the frontier.
-    let ready = (mastered[i * W + (j >>> 5)] & (1 << (j & 31))) === 0;
+    let ready = (mastered[i * W + (j >>> 5)] & (1 << (j & 31))) === 0 && (frontier[i * W + (j >>> 5)] & (1 << (j & 31))) === 0;
     for (let w = 0; ready && w < W; w++) ready = (prerequisites[j * W + w] & ~mastered[i * W + w]) === 0;
-    if (ready) frontier[i * W + (j >>> 5)] |= 1 << (j & 31);
+    if (!ready) continue;
+    frontier[i * W + (j >>> 5)] |= 1 << (j & 31);
+    pop.frontierCount[b * K + j]++;
   }
 }
 
@@ -305,11 +343,11 @@ export function tightenBoostBound(pop: Population): void {
   }
 }
 
-/** Does agent i master every skill it could learn (an empty frontier)? No channel teaches it a new one. */
-export function learnsNothing(pop: Population, i: number): boolean {
+/** Has agent i a skill it could learn (a frontier that is not empty)? Without one, no channel teaches it a new skill. */
+export function hasFrontier(pop: Population, i: number): boolean {
   const W = pop.catalogue.words;
-  for (let w = 0; w < W; w++) if (pop.frontier[i * W + w] !== 0) return false;
-  return true;
+  for (let w = 0; w < W; w++) if (pop.frontier[i * W + w] !== 0) return true;
+  return false;
 }
 
 /** Best proficiency in skill k among band b's members (meaningful while the band has masters). */

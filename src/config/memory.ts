@@ -54,10 +54,11 @@ export function worldMemory(s: Scenario): MemoryNeed {
   const capacity = initialCapacity(s);
   // A population (src/agents/population.ts): per slot alive, band, born, x, mastered,
   // masteredCount, frontier, capability, boost, free, memberIndex; per band a member list
-  // (twice the mean size), its count, masters, bandSkills, bestLevel, bestSlot, bestStale.
+  // (twice the mean size), its count, masters, bandSkills, bestLevel, bestSlot, bestStale,
+  // frontierCount, openCount.
   const perSlot = 1 + 4 + 4 + 8 * K + 4 * W + 4 + 4 * W + 8 + 8 * CHANNELS + 4 + 4;
   const bandCapacity = Math.max(8, Math.ceil((2 * capacity) / B));
-  const perBand = 4 * bandCapacity + 4 + 4 * K + 4 * W + 8 * K + 4 * K + K;
+  const perBand = 4 * bandCapacity + 4 + 4 * K + 4 * W + 8 * K + 4 * K + K + 4 * K + 4;
   // The generational demography keeps a second population, the generation that teaches.
   const populations = s.population.demography === 'generational' ? 2 : 1;
   // The world around it: the scratch lists of agents and the order of births (a power of two

@@ -1,15 +1,19 @@
 import { LANGUAGE } from '../agents/catalogue.js';
 import { raiseLevel } from '../agents/population.js';
-import { intersect, skillAtRank } from '../agents/skillset.js';
+import { intersect, lowestBit, skillAtRank } from '../agents/skillset.js';
 import { gumbel, uniformInt } from './rng.js';
 import type { World } from './world.js';
 
-/** Has learner i anything to hear: an entry of its band's lexicon on its frontier? */
-export function canHear(world: World, i: number): boolean {
+/** Has some member of band b anything to hear: an entry of the band's lexicon on a member's frontier? */
+export function bandHears(world: World, b: number): boolean {
   const { pop, lexicon } = world;
   const W = lexicon.words;
-  const b = pop.band[i];
-  for (let w = 0; w < W; w++) if ((lexicon.entries[b * W + w] & pop.frontier[i * W + w]) !== 0) return true;
+  const K = lexicon.skills;
+  for (let w = 0; w < W; w++) {
+    for (let v = lexicon.entries[b * W + w] | 0; v !== 0; v &= v - 1) {
+      if (pop.frontierCount[b * K + (w << 5) + lowestBit(v)] > 0) return true;
+    }
+  }
   return false;
 }
 

@@ -2,7 +2,7 @@ import { IMITATE, INNOVATE } from '../agents/catalogue.js';
 import { tightenBoostBound } from '../agents/population.js';
 import { copyChance, hasDemonstrator, imitateBand, imitationEvent, plannedCopies, startImitation } from './imitation.js';
 import { innovationAttempts, innovationChance, innovationEvent } from './innovation.js';
-import { languageEvent } from './language.js';
+import { bandHears, languageEvent } from './language.js';
 import { binomial, type Rng, uniformInt } from './rng.js';
 import { eventsBuffer, orderBuffer, type World } from './world.js';
 
@@ -75,8 +75,11 @@ const TIGHTEN_EVERY = 64;
  * (Fisher-Yates "inside-out"). In generational mode the learners learn only from the
  * previous generation, which does not change while they learn, so their order does not
  * matter and they keep their slot order, without draws.
+ *
+ * `memberByMember`: no quiet band is skipped through, every member is looked at (the
+ * reference that the tests compare the skips with).
  */
-export function planTurns(world: World): number {
+export function planTurns(world: World, memberByMember = false): number {
   const { pop, params, tick, counts, cache, lexicon } = world;
   const { learningEvents, learningAge, adultLearning } = params.learning;
   const language = params.language.enabled;
@@ -105,6 +108,7 @@ export function planTurns(world: World): number {
   let learners = 0;
   for (let b = 0; b < pop.bands; b++) {
     const list = members[b];
+    const n = memberCount[b];
     const demonstrated = imitation && hasDemonstrator(world, b);
     const bandPlan = demonstrated ? COPIES : 0;
     const start = learners;
@@ -112,7 +116,20 @@ export function planTurns(world: World): number {
     let passedEvents = 0;
     let passedYoung = 0;
     let passedAdults = 0;
-    for (let j = 0; j < memberCount[b]; j++) {
+    // A quiet band, the common case before a takeoff: no member has an entry of the lexicon
+    // to hear and every member is a trial of the samplers. Only their candidates may gain, and
+    // the members before the next one are passed over at a look at their age alone.
+    const quiet = !memberByMember && copiesPlanned && (!skipDone || pop.openCount[b] === n) && !(language && bandHears(world, b));
+    for (let j = 0; j < n; j++) {
+      if (quiet) {
+        const next = Math.min(n, j + nextCandidate(cache, trial) - trial);
+        for (; j < next; j++, trial++) {
+          const young = born[list[j]] > youngAfter;
+          passedYoung += +young;
+          passedAdults += 1 - +young;
+        }
+        if (j === n) break;
+      }
       const i = list[j];
       const young = born[i] > youngAfter;
       // What the agent could gain from: its frontier (empty once it masters every skill it
@@ -170,6 +187,14 @@ function startTurns(world: World): void {
   const maxEvents = Math.ceil(params.learning.learningEvents);
   if (params.imitation.enabled) startImitation(world, pop.boostBound[IMITATE], maxEvents);
   if (params.innovation.enabled) cache.innovating.start(world.rng.learning, innovationChance(world, maxEvents, pop.boostBound[INNOVATE]));
+}
+
+/** The next trial, from `from` on, that is a candidate of the sampler of copies or of attempts. */
+function nextCandidate(cache: World['cache'], from: number): number {
+  const copy = cache.copying.at;
+  const attempt = cache.innovating.at;
+  if (copy < from) return attempt < from ? Infinity : attempt;
+  return attempt < from ? copy : Math.min(copy, attempt);
 }
 
 /** An agent's learning events this tick: the whole part, and one more with the probability of the fraction. */

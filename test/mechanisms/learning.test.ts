@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { addEntry } from '../../src/agents/lexicon.js';
 import { demography } from '../../src/sim/demography.js';
+import { distillation } from '../../src/sim/distillation.js';
+import { bandHears } from '../../src/sim/language.js';
+import { migration } from '../../src/sim/migration.js';
 import { plannedCopies, startImitation } from '../../src/sim/imitation.js';
 import { COPIES, learnInOrder, newbornEvents, planOf, planTurns } from '../../src/sim/learning.js';
 import { foundWorld, step } from '../../src/sim/run.js';
@@ -108,6 +111,51 @@ describe('planned faithful copies', () => {
   });
 });
 
+describe('quiet bands', () => {
+  it('skipping through the bands where nobody can hear an entry takes the same turns and draws as looking at every member', () => {
+    // Small bands with a lexicon that comes and goes: quiet and busy bands side by side.
+    const scenario = scenarioOf({
+      population: { bands: 6, bandSize: 12, mortality: 0.05, maxAge: 40, oldAge: 30 },
+      skills: { count: 40, maxPrerequisites: 2, cognitiveShare: 0.3, basicShare: 0.3 },
+      learning: { learningEvents: 1.5, learningAge: 10, adultLearning: 0.3 },
+      innovation: { enabled: true, innovationRate: 0.02, innovationStep: 1.5 },
+      imitation: { enabled: true, scope: 'one', copy: 'fidelity', fidelity: 0.03, bias: 'payoff' },
+      language: { enabled: true },
+      distillation: { enabled: true, distillRate: 0.02, forgetRate: 0.3 },
+      migration: { enabled: true, migrationRate: 0.01 },
+    });
+    for (const seed of [1, 2, 3]) {
+      const skipping = foundWorld(scenario, seed);
+      const looking = foundWorld(scenario, seed);
+      let quiet = 0;
+      let busy = 0;
+      for (let t = 0; t < 3000; t++) {
+        for (const world of [skipping, looking]) {
+          world.tick++;
+          demography(world);
+        }
+        const n = planTurns(skipping);
+        for (let b = 0; b < skipping.pop.bands; b++) {
+          if (!skipping.cache.copiesPlanned || bandHears(skipping, b) || skipping.pop.openCount[b] < skipping.pop.memberCount[b]) busy++;
+          else quiet++;
+        }
+        expect(planTurns(looking, true), `seed ${seed}, tick ${t + 1}`).toBe(n);
+        expect(Array.from(skipping.cache.order.subarray(0, n))).toEqual(Array.from(looking.cache.order.subarray(0, n)));
+        expect(skipping.rng.learning.next(), `seed ${seed}, tick ${t + 1}`).toBe(looking.rng.learning.next());
+        for (const world of [skipping, looking]) {
+          learnInOrder(world, world.cache.order, n);
+          distillation(world);
+          migration(world);
+        }
+        expect(skipping.counts).toEqual(looking.counts);
+      }
+      expect(Array.from(skipping.pop.x)).toEqual(Array.from(looking.pop.x));
+      // Both kinds of band were met, many times.
+      expect(Math.min(quiet, busy), `seed ${seed}: ${quiet} quiet and ${busy} busy band-ticks`).toBeGreaterThan(1000);
+    }
+  });
+});
+
 describe('learning in generational mode', () => {
   const generation = (imitation: Record<string, unknown>, learning: Record<string, unknown> = {}) =>
     scenarioOf({
@@ -143,7 +191,7 @@ describe('learning in generational mode', () => {
           demography(planned);
           learnInOrder(planned, planned.cache.order, planTurns(planned));
           // The whole state, the aggregates that imitateBand settles band by band included.
-          for (const field of ['x', 'capability', 'boost', 'mastered', 'masteredCount', 'frontier', 'masters', 'bandSkills', 'bestLevel', 'bestSlot'] as const) {
+          for (const field of ['x', 'capability', 'boost', 'mastered', 'masteredCount', 'frontier', 'masters', 'bandSkills', 'bestLevel', 'bestSlot', 'frontierCount', 'openCount'] as const) {
             expect(Array.from(bulk.pop[field]), `${field}: ${bias}, ${copy}, tick ${t + 1}`).toEqual(Array.from(planned.pop[field]));
           }
         }

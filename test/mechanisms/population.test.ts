@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../src/agents/catalogue.js';
 import { raiseNewbornLevel, renewGeneration, settleBand } from '../../src/agents/generation.js';
-import { addAgent, bandBestLevel, mastersPrerequisites, moveAgent, type Population, raiseLevel, removeAgent } from '../../src/agents/population.js';
+import { addAgent, bandBestLevel, hasFrontier, mastersPrerequisites, moveAgent, type Population, raiseLevel, removeAgent } from '../../src/agents/population.js';
 import { hasSkill, selectBit, skillAtRank } from '../../src/agents/skillset.js';
 import { exponential, Rng, uniformInt } from '../../src/sim/rng.js';
 import { emptyWorld } from './support.js';
 
 /**
  * The population's aggregates (masters per band, band skill masks, best levels, frontier
- * masks, skills mastered per agent, capability, boosts, member lists, free list) are kept up to date incrementally by
+ * masks and their counts per band, skills mastered per agent, capability, boosts, member
+ * lists, free list) are kept up to date incrementally by
  * four mutators. After many random births, deaths, moves and raises they must equal a
  * recomputation from the agents' proficiencies alone.
  */
@@ -48,6 +49,8 @@ function checkInvariants(pop: Population): void {
 
   const masters = new Int32Array(pop.bands * K);
   const best = new Float64Array(pop.bands * K);
+  const frontierCount = new Int32Array(pop.bands * K);
+  const openCount = new Int32Array(pop.bands);
   for (let i = 0; i < pop.capacity; i++) {
     if (!pop.alive[i]) continue;
     let capability = 0;
@@ -65,7 +68,9 @@ function checkInvariants(pop: Population): void {
       let ready = true;
       for (let p = 0; p < K; p++) if (hasSkill(cat.prerequisites, k * W, p) && pop.x[i * K + p] < pop.theta) ready = false;
       if ((ready && !m) !== hasSkill(pop.frontier, i * W, k)) fail(`agent ${i} skill ${k}: on the frontier should be ${ready && !m}`);
+      if (hasSkill(pop.frontier, i * W, k)) frontierCount[pop.band[i] * K + k]++;
     }
+    if (Array.from({ length: K }, (_, k) => hasSkill(pop.frontier, i * W, k)).some(Boolean)) openCount[pop.band[i]]++;
     if (mastered !== pop.masteredCount[i]) fail(`agent ${i}: masteredCount ${pop.masteredCount[i]} vs ${mastered}`);
     if (Math.abs(capability - pop.capability[i]) > 1e-9 * (1 + capability)) fail(`agent ${i}: capability ${pop.capability[i]} vs ${capability}`);
     for (let c = 0; c < CHANNELS; c++) {
@@ -74,9 +79,11 @@ function checkInvariants(pop: Population): void {
     }
   }
   for (let b = 0; b < pop.bands; b++) {
+    if (openCount[b] !== pop.openCount[b]) fail(`band ${b}: openCount ${pop.openCount[b]} vs ${openCount[b]}`);
     for (let k = 0; k < K; k++) {
       const bk = b * K + k;
       if (masters[bk] !== pop.masters[bk]) fail(`band ${b} skill ${k}: masters ${pop.masters[bk]} vs ${masters[bk]}`);
+      if (frontierCount[bk] !== pop.frontierCount[bk]) fail(`band ${b} skill ${k}: frontierCount ${pop.frontierCount[bk]} vs ${frontierCount[bk]}`);
       if ((masters[bk] > 0) !== hasSkill(pop.bandSkills, b * W, k)) fail(`band ${b} skill ${k}: band mask wrong`);
       // The best level is promised while the band has masters.
       if (masters[bk] > 0 && bandBestLevel(pop, b, k) !== best[bk]) fail(`band ${b} skill ${k}: best ${bandBestLevel(pop, b, k)} vs ${best[bk]}`);
@@ -101,6 +108,7 @@ describe('population state', () => {
       return out;
     };
     let checks = 0;
+    let emptied = 0;
     for (let step = 0; step < 20000; step++) {
       const all = pop.size > 0 ? living() : [];
       const r = rng.next();
@@ -113,6 +121,12 @@ describe('population state', () => {
       } else if (r < 0.42) {
         // Reading best levels clears the stale flags: exercise both paths.
         for (let b = 0; b < pop.bands; b++) bandBestLevel(pop, b, uniformInt(rng, 40));
+      } else if (r < 0.425) {
+        // Someone learns every skill, in catalogue order: a frontier that empties.
+        const i = all[uniformInt(rng, all.length)];
+        for (let k = 0; k < 40; k++) if (pop.x[i * 40 + k] < pop.theta) raiseLevel(pop, i, k, pop.theta + exponential(rng, 0.6));
+        expect(hasFrontier(pop, i)).toBe(false);
+        emptied++;
       } else {
         const i = all[uniformInt(rng, all.length)];
         const k = uniformInt(rng, 40);
@@ -136,6 +150,7 @@ describe('population state', () => {
       }
     }
     expect(checks).toBe(100);
+    expect(emptied).toBeGreaterThan(20);
     // The run grew the arrays beyond their first capacity.
     expect(pop.size).toBeGreaterThan(30);
   });
