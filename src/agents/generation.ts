@@ -60,7 +60,7 @@ export function renewGeneration(pop: Population, size: number, tick: number): vo
   let open = 0;
   for (let w = 0; w < W; w++) open |= cat.roots[w];
   pop.openCount.fill(open !== 0 ? size : 0);
-  for (let k = 0; k < K; k++) {
+  for (let k = 0; pop.countsFrontier && k < K; k++) {
     if ((cat.roots[k >>> 5] & (1 << (k & 31))) === 0) continue;
     for (let b = 0; b < pop.bands; b++) pop.frontierCount[b * K + k] = size;
   }
@@ -139,7 +139,7 @@ export function settleBand(pop: Population, b: number): void {
     }
     pop.masters[b * K + k] = masters;
     if (masters > 0) bandSkills[b * W + word] |= bit;
-    pop.frontierCount[b * K + k] = learners;
+    if (pop.countsFrontier) pop.frontierCount[b * K + k] = learners;
     pop.bestLevel[b * K + k] = best;
     pop.bestSlot[b * K + k] = holder;
     pop.bestStale[b * K + k] = 0;

@@ -58,9 +58,12 @@ export interface Population {
   masters: Int32Array;
   /**
    * Members of band b with skill k on their frontier (who could be taught k), at b * K + k:
-   * nobody in a band can hear its lexicon when none of its entries has a count above 0.
+   * nobody in a band can hear its lexicon when none of its entries has a count above 0. Kept
+   * only where the lexicon can be heard (countsFrontier), else all 0.
    */
   frontierCount: Int32Array;
+  /** Whether frontierCount is kept: when language is enabled, or an event may enable it. */
+  readonly countsFrontier: boolean;
   /** Members of band b whose frontier is not empty (who could still learn a skill). */
   openCount: Int32Array;
   /** Skills mastered by someone in the band, a mask at b * W. */
@@ -72,7 +75,7 @@ export interface Population {
   bestStale: Uint8Array;
 }
 
-export function createPopulation(catalogue: Catalogue, bands: number, theta: number, boostCap: number, capacity: number): Population {
+export function createPopulation(catalogue: Catalogue, bands: number, theta: number, boostCap: number, capacity: number, countsFrontier = true): Population {
   const K = catalogue.size;
   const W = catalogue.words;
   const bandCapacity = Math.max(8, Math.ceil((2 * capacity) / bands));
@@ -101,6 +104,7 @@ export function createPopulation(catalogue: Catalogue, bands: number, theta: num
     memberIndex: new Int32Array(0),
     masters: new Int32Array(bands * K),
     frontierCount: new Int32Array(bands * K),
+    countsFrontier,
     openCount: new Int32Array(bands),
     bandSkills: new Uint32Array(bands * W),
     bestLevel: new Float64Array(bands * K),
@@ -252,12 +256,10 @@ function countFrontier(pop: Population, i: number, b: number, change: number): v
   const W = pop.catalogue.words;
   let open = 0;
   for (let w = 0; w < W; w++) {
-    let v = pop.frontier[i * W + w] | 0;
+    const v = pop.frontier[i * W + w] | 0;
     open |= v;
-    while (v !== 0) {
-      pop.frontierCount[b * K + (w << 5) + 31 - Math.clz32(v & -v)] += change;
-      v &= v - 1;
-    }
+    if (!pop.countsFrontier) continue;
+    for (let u = v; u !== 0; u &= u - 1) pop.frontierCount[b * K + (w << 5) + 31 - Math.clz32(u & -u)] += change;
   }
   if (open !== 0) pop.openCount[b] += change;
 }
@@ -308,7 +310,7 @@ function gainMastery(pop: Population, i: number, k: number): void {
   // A founder may master a skill that is not on its frontier (its prerequisites unmastered).
   if ((pop.frontier[i * W + word] & bit) !== 0) {
     pop.frontier[i * W + word] &= ~bit;
-    pop.frontierCount[b * K + k]--;
+    if (pop.countsFrontier) pop.frontierCount[b * K + k]--;
   }
   if (dependentsFrom[k] < dependentsFrom[k + 1]) openDependents(pop, i, k);
   const isOpen = hasFrontier(pop, i);
@@ -328,7 +330,7 @@ function openDependents(pop: Population, i: number, k: number): void {
     for (let w = 0; ready && w < W; w++) ready = (prerequisites[j * W + w] & ~mastered[i * W + w]) === 0;
     if (!ready) continue;
     frontier[i * W + (j >>> 5)] |= 1 << (j & 31);
-    pop.frontierCount[b * K + j]++;
+    if (pop.countsFrontier) pop.frontierCount[b * K + j]++;
   }
 }
 

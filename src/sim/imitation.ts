@@ -2,7 +2,7 @@ import { IMITATE } from '../agents/catalogue.js';
 import { raiseNewbornLevel, settleBand } from '../agents/generation.js';
 import { mastersPrerequisites, type Population, raiseLevel } from '../agents/population.js';
 import { intersect, popcount, skillAtRank } from '../agents/skillset.js';
-import { gumbel, uniformInt } from './rng.js';
+import { gumbel, type Rng, uniformInt } from './rng.js';
 import type { World } from './world.js';
 
 /**
@@ -72,7 +72,7 @@ export function imitationEvent(world: World, i: number, planned: boolean): void 
   const b = world.pop.band[i];
   if (!hasDemonstrator(world, b)) return;
   world.counts.imitateEvents++;
-  if (world.params.imitation.scope === 'all') world.counts.imitateGains += copyAll(world, i, chooseDemonstrator(world, b, i), false);
+  if (world.params.imitation.scope === 'all') world.counts.imitateGains += copyAll(world, i, chooseDemonstrator(world, b, i));
   else copyOne(world, i, b, planned);
 }
 
@@ -92,19 +92,35 @@ function copyOne(world: World, i: number, b: number, planned: boolean): void {
 /**
  * Every learner of band b takes its `events` imitation events of all skills, one learner after
  * the other in member order, each as imitationEvent: for the generational mode, in which the
- * band's newborns are its learners (learning.ts). The band's aggregates are made once all have
- * learnt (generation.ts), rather than copy by copy.
+ * band's newborns are its learners (learning.ts). The scenario's choices are read once for the
+ * band, not at every copy; with the best bias every newborn copies the band's most capable
+ * teacher, of the previous generation. The band's aggregates are made once all have learnt
+ * (generation.ts), rather than copy by copy.
  */
 export function imitateBand(world: World, b: number, events: number): void {
   if (!hasDemonstrator(world, b)) return;
-  const list = world.pop.members[b];
-  const n = world.pop.memberCount[b];
+  const { pop, teachers } = world;
+  const K = pop.catalogue.size;
+  const list = pop.members[b];
+  const n = pop.memberCount[b];
+  const p = world.params.imitation;
+  const best = p.bias === 'best';
+  const gumbelCopy = p.copy === 'gumbel';
+  const rng = world.rng.learning;
   let gains = 0;
   for (let j = 0; j < n; j++) {
     const i = list[j];
-    for (let e = 0; e < events; e++) gains += copyAll(world, i, chooseDemonstrator(world, b, i), true);
+    for (let e = 0; e < events; e++) {
+      const d = best ? world.cache.bestTeacher[b] : chooseDemonstrator(world, b, i);
+      for (let k = 0; k < K; k++) {
+        const model = teachers.x[d * K + k];
+        if (model <= 0 || !mastersPrerequisites(pop, i, k)) continue;
+        const v = gumbelCopy ? henrichCopy(model, pop.boost[i * 4 + IMITATE], p.alpha, p.beta, rng) : copiedLevel(world, i, model);
+        if (v > pop.x[i * K + k]) gains += raiseNewbornLevel(pop, i, k, v);
+      }
+    }
   }
-  settleBand(world.pop, b);
+  settleBand(pop, b);
   world.counts.imitateEvents += n * events;
   world.counts.imitateGains += gains;
 }
@@ -131,9 +147,9 @@ function copyOneSkill(world: World, i: number, d: number): void {
 /**
  * Every skill in which the demonstrator has any proficiency, in catalogue order, so a
  * prerequisite copied first unlocks the skills that need it; returns the skills brought to
- * mastery. A newborn of imitateBand keeps only its own record (raiseNewbornLevel).
+ * mastery. (imitateBand does the same for a band of newborns.)
  */
-function copyAll(world: World, i: number, d: number, newborn: boolean): number {
+function copyAll(world: World, i: number, d: number): number {
   const { pop, teachers } = world;
   const K = pop.catalogue.size;
   let gains = 0;
@@ -141,7 +157,7 @@ function copyAll(world: World, i: number, d: number, newborn: boolean): number {
     const model = teachers.x[d * K + k];
     if (model <= 0 || !mastersPrerequisites(pop, i, k)) continue;
     const v = copiedLevel(world, i, model);
-    if (v > pop.x[i * K + k]) gains += newborn ? raiseNewbornLevel(pop, i, k, v) : raiseLevel(pop, i, k, v);
+    if (v > pop.x[i * K + k]) gains += raiseLevel(pop, i, k, v);
   }
   return gains;
 }
@@ -157,10 +173,15 @@ function copiedLevel(world: World, i: number, model: number): number {
   const p = world.params.imitation;
   const rng = world.rng.learning;
   const boost = world.pop.boost[i * 4 + IMITATE];
-  if (p.copy === 'gumbel') return model - p.alpha / boost + p.beta * gumbel(rng);
+  if (p.copy === 'gumbel') return henrichCopy(model, boost, p.alpha, p.beta, rng);
   // Scope one drew the copy's success before choosing (imitationEvent).
   if (p.scope === 'all' && p.fidelity * boost < 1 && rng.next() >= p.fidelity * boost) return -1;
   return model;
+}
+
+/** Henrich's copy of a model at level `model`, x = model - alpha / B_imitate + beta * G, G ~ Gumbel(0, 1). */
+function henrichCopy(model: number, boost: number, alpha: number, beta: number, rng: Rng): number {
+  return model - alpha / boost + beta * gumbel(rng);
 }
 
 /** A demonstrator slot in `teachers`; the band must have one. */

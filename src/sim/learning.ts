@@ -119,7 +119,9 @@ export function planTurns(world: World, memberByMember = false): number {
     // A quiet band, the common case before a takeoff: no member has an entry of the lexicon
     // to hear and every member is a trial of the samplers. Only their candidates may gain, and
     // the members before the next one are passed over at a look at their age alone.
-    const quiet = !memberByMember && copiesPlanned && (!skipDone || pop.openCount[b] === n) && !(language && bandHears(world, b));
+    let hearing = false;
+    for (let w = 0; language && w < W; w++) hearing ||= entries[b * W + w] !== 0;
+    const quiet = !memberByMember && copiesPlanned && (!skipDone || pop.openCount[b] === n) && !(hearing && bandHears(world, b));
     for (let j = 0; j < n; j++) {
       if (quiet) {
         const next = Math.min(n, j + nextCandidate(cache, trial) - trial);
@@ -136,7 +138,7 @@ export function planTurns(world: World, memberByMember = false): number {
       // could learn), and the entries of its band's lexicon on it, which it could hear.
       let frontier = 0;
       let audible = 0;
-      for (let w = 0; w < W; w++) {
+      for (let w = 0; (skipDone || hearing) && w < W; w++) {
         frontier |= pop.frontier[i * W + w];
         audible |= pop.frontier[i * W + w] & entries[b * W + w];
       }
@@ -144,7 +146,7 @@ export function planTurns(world: World, memberByMember = false): number {
       // Every agent that does not master everything is a trial of both sequences.
       const open = !skipDone || frontier !== 0;
       const candidate = open && (!copiesPlanned || trial === copying.at || trial === innovating.at);
-      const hears = language && audible !== 0;
+      const hears = hearing && audible !== 0;
       if (open) trial++;
       if (!candidate && !hears) {
         // Counted, not branched on: young and old follow each other at random.

@@ -114,7 +114,9 @@ export function createWorld(scenario: Scenario, seed: number): World {
   const catalogue = buildCatalogue(params, seed);
   const { bands, bandSize } = params.population;
   const capacity = Math.max(16, Math.ceil(bands * bandSize * 1.25));
-  const newPopulation = () => createPopulation(catalogue, bands, params.skills.theta, params.skills.boostCap, capacity);
+  // Whether anyone could hear a lexicon in this run: only then do the bands count their learners of each skill.
+  const hearing = params.language.enabled || params.events.some((e) => e.set !== undefined && 'language.enabled' in e.set);
+  const newPopulation = () => createPopulation(catalogue, bands, params.skills.theta, params.skills.boostCap, capacity, hearing);
   const pop = newPopulation();
   const rng: Streams = {
     demography: stream(seed, 'demography'),

@@ -3,6 +3,7 @@ import { addEntry } from '../../src/agents/lexicon.js';
 import { demography } from '../../src/sim/demography.js';
 import { distillation } from '../../src/sim/distillation.js';
 import { bandHears } from '../../src/sim/language.js';
+import { scenarioEvents } from '../../src/sim/events.js';
 import { migration } from '../../src/sim/migration.js';
 import { plannedCopies, startImitation } from '../../src/sim/imitation.js';
 import { COPIES, learnInOrder, newbornEvents, planOf, planTurns } from '../../src/sim/learning.js';
@@ -114,7 +115,7 @@ describe('planned faithful copies', () => {
 describe('quiet bands', () => {
   it('skipping through the bands where nobody can hear an entry takes the same turns and draws as looking at every member', () => {
     // Small bands with a lexicon that comes and goes: quiet and busy bands side by side.
-    const scenario = scenarioOf({
+    const bands = {
       population: { bands: 6, bandSize: 12, mortality: 0.05, maxAge: 40, oldAge: 30 },
       skills: { count: 40, maxPrerequisites: 2, cognitiveShare: 0.3, basicShare: 0.3 },
       learning: { learningEvents: 1.5, learningAge: 10, adultLearning: 0.3 },
@@ -123,8 +124,11 @@ describe('quiet bands', () => {
       language: { enabled: true },
       distillation: { enabled: true, distillRate: 0.02, forgetRate: 0.3 },
       migration: { enabled: true, migrationRate: 0.01 },
-    });
-    for (const seed of [1, 2, 3]) {
+    };
+    const speaking = scenarioOf(bands);
+    // Language only from tick 500 on: the bands must have counted their learners all along.
+    const late = scenarioOf({ ...bands, language: { enabled: false }, events: [{ at: 500, set: { 'language.enabled': true } }] });
+    for (const [scenario, seed] of [[speaking, 1], [speaking, 2], [speaking, 3], [late, 4]] as const) {
       const skipping = foundWorld(scenario, seed);
       const looking = foundWorld(scenario, seed);
       let quiet = 0;
@@ -146,6 +150,7 @@ describe('quiet bands', () => {
           learnInOrder(world, world.cache.order, n);
           distillation(world);
           migration(world);
+          scenarioEvents(world);
         }
         expect(skipping.counts).toEqual(looking.counts);
       }

@@ -83,7 +83,7 @@ function checkInvariants(pop: Population): void {
     for (let k = 0; k < K; k++) {
       const bk = b * K + k;
       if (masters[bk] !== pop.masters[bk]) fail(`band ${b} skill ${k}: masters ${pop.masters[bk]} vs ${masters[bk]}`);
-      if (frontierCount[bk] !== pop.frontierCount[bk]) fail(`band ${b} skill ${k}: frontierCount ${pop.frontierCount[bk]} vs ${frontierCount[bk]}`);
+      if (pop.countsFrontier && frontierCount[bk] !== pop.frontierCount[bk]) fail(`band ${b} skill ${k}: frontierCount ${pop.frontierCount[bk]} vs ${frontierCount[bk]}`);
       if ((masters[bk] > 0) !== hasSkill(pop.bandSkills, b * W, k)) fail(`band ${b} skill ${k}: band mask wrong`);
       // The best level is promised while the band has masters.
       if (masters[bk] > 0 && bandBestLevel(pop, b, k) !== best[bk]) fail(`band ${b} skill ${k}: best ${bandBestLevel(pop, b, k)} vs ${best[bk]}`);
