@@ -18,6 +18,8 @@ export interface ParamSpec {
   description: string;
   /** May a scenario event change it during a run? */
   mutable: boolean;
+  /** For a choice among names: the names, as this file writes them (see canonicalChoices). */
+  choices?: readonly string[];
   schema: z.ZodMiniType;
 }
 
@@ -75,6 +77,7 @@ function choice<const T extends readonly [string, ...string[]]>(
       expected: `one of ${values.map((v) => `'${v}'`).join(', ')}`,
       description,
       mutable: !fixed,
+      choices: values,
       schema: s,
     },
   };
@@ -324,6 +327,23 @@ export function paramSpec(path: string): ParamSpec | undefined {
  * Sets the parameter at a dotted path (`imitation.alpha`) in a scenario, raw or resolved,
  * making the sections on the way if they are missing.
  */
+/**
+ * Makes every choice among names in `params` (`imitation.bias: payoff`...) the very string
+ * this file declares, instead of the copy that was parsed from a file. The mechanisms
+ * compare choices with names written in the code, many times a tick: a string compared
+ * with itself is equal at once, where two copies are compared character by character.
+ */
+export function canonicalChoices(params: Scenario): void {
+  for (const spec of registry) {
+    if (!spec.choices) continue;
+    const [section, name] = spec.path.split('.');
+    const holder = (name === undefined ? params : (params as unknown as Record<string, unknown>)[section]) as Record<string, unknown>;
+    const key = name ?? section;
+    const own = spec.choices.find((c) => c === holder[key]);
+    if (own !== undefined) holder[key] = own;
+  }
+}
+
 export function setParameter(target: Record<string, unknown>, path: string, value: unknown): void {
   const keys = path.split('.');
   let node = target;

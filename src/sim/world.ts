@@ -1,4 +1,4 @@
-import type { Scenario } from '../config/schema.js';
+import { canonicalChoices, type Scenario } from '../config/schema.js';
 import { buildCatalogue, type Catalogue } from '../agents/catalogue.js';
 import { createLexicon, type Lexicon } from '../agents/lexicon.js';
 import { BirthQueue } from '../agents/birth-queue.js';
@@ -103,6 +103,7 @@ export interface Cache {
 /** After any change of world.params: recomputes what is derived from them. */
 export function refreshDerived(world: World): void {
   const { cache, catalogue, params } = world;
+  canonicalChoices(params);
   const e = params.innovation.difficultyExponent;
   const d = catalogue.difficulty;
   for (let k = 0; k < d.length; k++) cache.innovateSuccess[k] = Math.pow(1 - d[k], e);
