@@ -306,23 +306,29 @@ function gainMastery(pop: Population, i: number, k: number): void {
   pop.mastered[i * W + word] |= bit;
   pop.masteredCount[i]++;
   if (pop.masters[b * K + k]++ === 0) pop.bandSkills[b * W + word] |= bit;
-  const wasOpen = hasFrontier(pop, i);
-  // A founder may master a skill that is not on its frontier (its prerequisites unmastered).
-  if ((pop.frontier[i * W + word] & bit) !== 0) {
+  // Learnt from the frontier, as a rule; a founder may master a skill off it (its
+  // prerequisites unmastered).
+  const learnt = (pop.frontier[i * W + word] & bit) !== 0;
+  const wasOpen = learnt || hasFrontier(pop, i);
+  if (learnt) {
     pop.frontier[i * W + word] &= ~bit;
     if (pop.countsFrontier) pop.frontierCount[b * K + k]--;
   }
-  if (dependentsFrom[k] < dependentsFrom[k + 1]) openDependents(pop, i, k);
-  const isOpen = hasFrontier(pop, i);
+  const opened = dependentsFrom[k] < dependentsFrom[k + 1] && openDependents(pop, i, k) > 0;
+  const isOpen = opened || hasFrontier(pop, i);
   if (isOpen !== wasOpen) pop.openCount[b] += isOpen ? 1 : -1;
 }
 
-/** After agent i masters k: the skills that need k and whose prerequisites it now masters join its frontier. */
-function openDependents(pop: Population, i: number, k: number): void {
+/**
+ * After agent i masters k: the skills that need k and whose prerequisites it now masters join
+ * its frontier. Returns how many did.
+ */
+function openDependents(pop: Population, i: number, k: number): number {
   const { size: K, words: W, dependents, dependentsFrom, prerequisites } = pop.catalogue;
   const { mastered, frontier } = pop;
   const b = pop.band[i];
   const last = dependentsFrom[k + 1];
+  let opened = 0;
   for (let d = dependentsFrom[k]; d < last; d++) {
     const j = dependents[d];
     // A founder may master a skill before its prerequisites: it stays off the frontier.
@@ -331,7 +337,9 @@ function openDependents(pop: Population, i: number, k: number): void {
     if (!ready) continue;
     frontier[i * W + (j >>> 5)] |= 1 << (j & 31);
     if (pop.countsFrontier) pop.frontierCount[b * K + j]++;
+    opened++;
   }
+  return opened;
 }
 
 /** Makes boostBound the highest B_c of the living (1 if nobody lives), channel by channel. */
