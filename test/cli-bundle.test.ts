@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gitState } from '../src/io/git.js';
-import { cleanup, ROOT, SMALL, tempDir, writeFile } from './helpers/cli.js';
+import { cleanup, type CliResult, outputOf, ROOT, SMALL, tempDir, writeFile } from './helpers/cli.js';
 
 /**
  * The command line as installed: bundled by scripts/bundle.mjs (what `npm run build` puts in
@@ -22,22 +22,9 @@ const LOADER = `data:text/javascript,${encodeURIComponent(
   register('data:text/javascript,' + encodeURIComponent('export async function load(url, context, next) { process.stderr.write("LOAD " + url + "\\\\n"); return next(url, context); }'));`,
 )}`;
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: readonly string[], cwd: string, nodeArgs: readonly string[] = []): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** Runs the fresh bundle (not dist/bin, which the helpers' `sapient` runs). */
+function run(args: readonly string[], cwd: string, nodeArgs: readonly string[] = []): Promise<CliResult> {
+  return outputOf(spawn(process.execPath, [...nodeArgs, CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 /** The files of the bundle a command loads, by name, and whether it loads anything from node_modules. */
@@ -53,13 +40,7 @@ async function loaded(args: readonly string[], cwd: string): Promise<{ chunks: s
 
 beforeAll(async () => {
   mkdirSync(join(ROOT, '.vitest-tmp'), { recursive: true });
-  const built = await new Promise<Result>((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs'), BUNDLE], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: '', stderr }));
-  });
+  const built = await outputOf(spawn(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs'), BUNDLE], { stdio: ['ignore', 'pipe', 'pipe'] }));
   expect(built.code, built.stderr).toBe(0);
 });
 

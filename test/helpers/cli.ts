@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -11,7 +12,7 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * `npm test` builds first. Spawning it rather than the sources through tsx halves the cost of
  * the CLI tests, most of which is start-up.
  */
-const BIN = join(ROOT, 'dist', 'bin', 'sapient.js');
+export const BIN = join(ROOT, 'dist', 'bin', 'sapient.js');
 if (!existsSync(BIN)) throw new Error('dist/bin/sapient.js is missing: the CLI tests run the built command; run `npm run build` (npm test does it)');
 
 export interface CliResult {
@@ -20,16 +21,9 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `sapient <args>` as a user would, in `cwd`. */
-export function sapient(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
+/** What a spawned process (with piped stdout and stderr) printed, and its exit code, once it ends. */
+export function outputOf(child: ChildProcessByStdio<null, Readable, Readable>): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const inherited = { ...process.env };
-    delete inherited.SAPIENT_DEBUG;
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { ...inherited, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -39,29 +33,26 @@ export function sapient(args: readonly string[], cwd: string, env: Record<string
   });
 }
 
+/** Runs `sapient <args>` as a user would, in `cwd`. */
+export function sapient(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
+  const inherited = { ...process.env };
+  delete inherited.SAPIENT_DEBUG;
+  return outputOf(spawn(process.execPath, [BIN, ...args], { cwd, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
 /**
  * Starts `sapient <args>` and sends it `signal` as soon as `ready()` is true (checked every
  * 20 ms), so a test interrupts the command mid-work without guessing at timing.
  */
 export function sapientInterrupted(args: readonly string[], cwd: string, ready: () => boolean, signal: NodeJS.Signals): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const poll = setInterval(() => {
-      if (ready()) {
-        clearInterval(poll);
-        child.kill(signal);
-      }
-    }, 20);
-    child.on('error', reject);
-    child.on('close', (code) => {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const poll = setInterval(() => {
+    if (ready()) {
       clearInterval(poll);
-      resolve({ code, stdout, stderr });
-    });
-  });
+      child.kill(signal);
+    }
+  }, 20);
+  return outputOf(child).finally(() => clearInterval(poll));
 }
 
 /** A fresh directory under the system's temp dir; `cleanup` removes every one made. */
