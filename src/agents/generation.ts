@@ -85,15 +85,14 @@ export function raiseNewbornLevel(pop: Population, i: number, k: number, v: numb
 }
 
 /**
- * After raiseNewbornLevel: band b's aggregates (masters, skills, best levels) and its members'
- * mastery counts and frontiers, made from the members' levels and mastery as population.ts's
- * mutators would have kept them copy by copy. A skill's best level goes to the first member,
- * in member order, who holds it, as the members learnt in that order. The band's totals are
- * summed in local variables, a word or a skill at a time, and stored once.
+ * After raiseNewbornLevel: band b's aggregates (masters, skills, learners) and its members'
+ * mastery counts and frontiers, made from the members' mastery as population.ts's mutators
+ * would have kept them copy by copy; its best levels are marked to be found on demand. The
+ * band's totals are summed in local variables, a word or a skill at a time, and stored once.
  */
 export function settleBand(pop: Population, b: number): void {
   const { size: K, words: W, roots } = pop.catalogue;
-  const { x, mastered, frontier, bandSkills } = pop;
+  const { mastered, frontier, bandSkills } = pop;
   const list = pop.members[b];
   const n = pop.memberCount[b];
   bandSkills.fill(0, b * W, b * W + W);
@@ -112,23 +111,16 @@ export function settleBand(pop: Population, b: number): void {
     pop.masteredCount[i] = count;
     if (roomy !== 0) open++;
   }
-  // Per skill: its masters, best level and learners; the skills with prerequisites join the
-  // frontiers of those who master them.
+  // Per skill: its masters and learners; a skill with prerequisites joins the frontier of
+  // those who master them.
   for (let k = 0; k < K; k++) {
     const word = k >>> 5;
     const bit = 1 << (k & 31);
     const root = (roots[word] & bit) !== 0;
     let masters = 0;
     let learners = 0;
-    let best = 0;
-    let holder = -1;
     for (let j = 0; j < n; j++) {
       const i = list[j];
-      const v = x[i * K + k];
-      if (v > best) {
-        best = v;
-        holder = i;
-      }
       if ((mastered[i * W + word] & bit) !== 0) masters++;
       else if (root) learners++;
       else if (mastersPrerequisites(pop, i, k)) {
@@ -140,9 +132,8 @@ export function settleBand(pop: Population, b: number): void {
     pop.masters[b * K + k] = masters;
     if (masters > 0) bandSkills[b * W + word] |= bit;
     if (pop.countsFrontier) pop.frontierCount[b * K + k] = learners;
-    pop.bestLevel[b * K + k] = best;
-    pop.bestSlot[b * K + k] = holder;
-    pop.bestStale[b * K + k] = 0;
   }
   pop.openCount[b] = open;
+  // The best levels are found when first asked for (bandBestLevel), as after a holder leaves.
+  pop.bestStale.fill(1, b * K, b * K + K);
 }

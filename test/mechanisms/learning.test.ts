@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addEntry } from '../../src/agents/lexicon.js';
+import { bandBestLevel } from '../../src/agents/population.js';
 import { demography } from '../../src/sim/demography.js';
 import { distillation } from '../../src/sim/distillation.js';
 import { bandHears } from '../../src/sim/language.js';
@@ -195,7 +196,9 @@ describe('learning in generational mode', () => {
           planned.tick++;
           demography(planned);
           learnInOrder(planned, planned.cache.order, planTurns(planned));
-          // The whole state, the aggregates that imitateBand settles band by band included.
+          // The whole state, the aggregates that imitateBand settles band by band included; the
+          // best levels as bandBestLevel gives them (settleBand leaves them to be found on demand).
+          for (const world of [bulk, planned]) for (let b = 0; b < world.pop.bands; b++) for (let k = 0; k < world.catalogue.size; k++) bandBestLevel(world.pop, b, k);
           for (const field of ['x', 'capability', 'boost', 'mastered', 'masteredCount', 'frontier', 'masters', 'bandSkills', 'bestLevel', 'bestSlot', 'frontierCount', 'openCount'] as const) {
             expect(Array.from(bulk.pop[field]), `${field}: ${bias}, ${copy}, tick ${t + 1}`).toEqual(Array.from(planned.pop[field]));
           }
