@@ -1,4 +1,5 @@
 import { CHANNELS, type Catalogue } from './catalogue.js';
+import { lowestBit } from './skillset.js';
 
 /**
  * The agents, as a structure of arrays indexed by slot, with the per-band aggregates that
@@ -259,7 +260,7 @@ function countFrontier(pop: Population, i: number, b: number, change: number): v
     const v = pop.frontier[i * W + w] | 0;
     open |= v;
     if (!pop.countsFrontier) continue;
-    for (let u = v; u !== 0; u &= u - 1) pop.frontierCount[b * K + (w << 5) + 31 - Math.clz32(u & -u)] += change;
+    for (let u = v; u !== 0; u &= u - 1) pop.frontierCount[b * K + (w << 5) + lowestBit(u)] += change;
   }
   if (open !== 0) pop.openCount[b] += change;
 }
@@ -324,7 +325,7 @@ function gainMastery(pop: Population, i: number, k: number): void {
  * its frontier. Returns how many did.
  */
 function openDependents(pop: Population, i: number, k: number): number {
-  const { size: K, words: W, dependents, dependentsFrom, prerequisites } = pop.catalogue;
+  const { size: K, words: W, dependents, dependentsFrom } = pop.catalogue;
   const { mastered, frontier } = pop;
   const b = pop.band[i];
   const last = dependentsFrom[k + 1];
@@ -332,9 +333,7 @@ function openDependents(pop: Population, i: number, k: number): number {
   for (let d = dependentsFrom[k]; d < last; d++) {
     const j = dependents[d];
     // A founder may master a skill before its prerequisites: it stays off the frontier.
-    let ready = (mastered[i * W + (j >>> 5)] & (1 << (j & 31))) === 0 && (frontier[i * W + (j >>> 5)] & (1 << (j & 31))) === 0;
-    for (let w = 0; ready && w < W; w++) ready = (prerequisites[j * W + w] & ~mastered[i * W + w]) === 0;
-    if (!ready) continue;
+    if (((mastered[i * W + (j >>> 5)] | frontier[i * W + (j >>> 5)]) & (1 << (j & 31))) !== 0 || !mastersPrerequisites(pop, i, j)) continue;
     frontier[i * W + (j >>> 5)] |= 1 << (j & 31);
     if (pop.countsFrontier) pop.frontierCount[b * K + j]++;
     opened++;

@@ -61,10 +61,6 @@ export function countSkills(set: Uint32Array, offset: number, words: number): nu
 }
 
 /**
- * Picks the skill at rank r (0-based) among the set bits of the W words of `scratch`,
- * which holds a candidate set that the caller computed. Returns -1 if there are fewer.
- */
-/**
  * out = a[aAt..] AND b[bAt..], word by word (`words` of them); returns how many skills the
  * intersection holds. What a channel can teach: a source's skills on the learner's frontier.
  */
@@ -78,6 +74,10 @@ export function intersect(out: Uint32Array, a: Uint32Array, aAt: number, b: Uint
   return total;
 }
 
+/**
+ * Picks the skill at rank r (0-based) among the set bits of the W words of `scratch`,
+ * which holds a candidate set that the caller computed. Returns -1 if there are fewer.
+ */
 export function skillAtRank(scratch: Uint32Array, words: number, r: number): number {
   for (let w = 0; w < words; w++) {
     const v = scratch[w];

@@ -155,9 +155,7 @@ function copyAll(world: World, i: number, d: number): number {
   let gains = 0;
   for (let k = 0; k < K; k++) {
     const model = teachers.x[d * K + k];
-    if (model <= 0 || !mastersPrerequisites(pop, i, k)) continue;
-    const v = copiedLevel(world, i, model);
-    if (v > pop.x[i * K + k]) gains += raiseLevel(pop, i, k, v);
+    if (model > 0 && mastersPrerequisites(pop, i, k)) gains += copySkill(world, i, k, model);
   }
   return gains;
 }
