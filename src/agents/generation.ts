@@ -1,6 +1,6 @@
 import { CHANNELS } from './catalogue.js';
-import { grow, hasFrontier, mastersPrerequisites, type Population, raiseBoosts } from './population.js';
-import { popcount } from './skillset.js';
+import { grow, mastersPrerequisites, type Population, raiseBoosts } from './population.js';
+import { lowestBit } from './skillset.js';
 
 /*
  * The generational mode's mutators (Henrich 2004; Powell et al. 2009): a population made
@@ -68,72 +68,71 @@ export function renewGeneration(pop: Population, size: number, tick: number): vo
 
 /**
  * A newborn's copy of skill k at level v (> its level), in generational learning (imitation.ts,
- * imitateBand): raiseLevel for the agent's own record only (level, capability, boosts,
- * mastery), which its later copies read. Its frontier, mastery count and its band's aggregates
- * wait for settleBand, once the band's newborns have all learnt: meanwhile nobody reads
- * them, as newborns learn from the previous generation. Returns 1 for a gain of mastery.
+ * imitateBand): raiseLevel for the agent's own record (level, capability, boosts, mastery and
+ * its count) and its band's count of masters, which its later copies and settleBand read.
+ * Its frontier and its band's other aggregates wait for settleBand, once the band's newborns
+ * have all learnt: meanwhile nobody reads them, as newborns learn from the previous
+ * generation. Returns 1 for a gain of mastery.
  */
 export function raiseNewbornLevel(pop: Population, i: number, k: number, v: number): number {
-  const idx = i * pop.catalogue.size + k;
-  const old = pop.x[idx];
-  pop.x[idx] = v;
+  const K = pop.catalogue.size;
+  const old = pop.x[i * K + k];
+  pop.x[i * K + k] = v;
   pop.capability[i] += v - old;
   if (pop.catalogue.cognitive[k] && old < pop.boostCap) raiseBoosts(pop, i, k, Math.min(v, pop.boostCap) - old);
   if (old >= pop.theta || v < pop.theta) return 0;
   pop.mastered[i * pop.catalogue.words + (k >>> 5)] |= 1 << (k & 31);
+  pop.masteredCount[i]++;
+  pop.masters[pop.band[i] * K + k]++;
   return 1;
 }
 
 /**
- * After raiseNewbornLevel: band b's aggregates (masters, skills, learners) and its members'
- * mastery counts and frontiers, made from the members' mastery as population.ts's mutators
- * would have kept them copy by copy; its best levels are marked to be found on demand. The
- * band's totals are summed in local variables, a word or a skill at a time, and stored once.
+ * After raiseNewbornLevel: band b's other aggregates (skills, learners, members with a
+ * frontier) and its members' frontiers, made from their mastery as population.ts's mutators
+ * would have kept them copy by copy; its best levels are marked to be found on demand.
  */
 export function settleBand(pop: Population, b: number): void {
   const { size: K, words: W, roots } = pop.catalogue;
-  const { mastered, frontier, bandSkills } = pop;
+  const { mastered, frontier, bandSkills, masters, openCount, bestStale, countsFrontier } = pop;
   const list = pop.members[b];
   const n = pop.memberCount[b];
+  // The band's skills: those it has masters of.
   bandSkills.fill(0, b * W, b * W + W);
-  // Per member: its mastery count, and its frontier as far as the root skills go.
+  for (let k = 0; k < K; k++) if (masters[b * K + k] > 0) bandSkills[b * W + (k >>> 5)] |= 1 << (k & 31);
+  // Per member: its frontier, the root skills it does not master and the other skills whose
+  // prerequisites it masters.
   let open = 0;
   for (let j = 0; j < n; j++) {
     const i = list[j];
-    let count = 0;
     let roomy = 0;
     for (let w = 0; w < W; w++) {
-      const m = mastered[i * W + w];
-      count += popcount(m);
-      frontier[i * W + w] = roots[w] & ~m;
-      roomy |= roots[w] & ~m;
+      frontier[i * W + w] = roots[w] & ~mastered[i * W + w];
+      roomy |= frontier[i * W + w];
     }
-    pop.masteredCount[i] = count;
+    for (let k = 0; k < K; k++) {
+      const bit = 1 << (k & 31);
+      const known = roots[k >>> 5] | mastered[i * W + (k >>> 5)];
+      if ((known & bit) !== 0 || !mastersPrerequisites(pop, i, k)) continue;
+      frontier[i * W + (k >>> 5)] |= bit;
+      roomy = 1;
+    }
     if (roomy !== 0) open++;
   }
-  // Per skill: its masters and learners; a skill with prerequisites joins the frontier of
-  // those who master them.
-  for (let k = 0; k < K; k++) {
-    const word = k >>> 5;
-    const bit = 1 << (k & 31);
-    const root = (roots[word] & bit) !== 0;
-    let masters = 0;
-    let learners = 0;
-    for (let j = 0; j < n; j++) {
-      const i = list[j];
-      if ((mastered[i * W + word] & bit) !== 0) masters++;
-      else if (root) learners++;
-      else if (mastersPrerequisites(pop, i, k)) {
-        if (!hasFrontier(pop, i)) open++;
-        frontier[i * W + word] |= bit;
-        learners++;
-      }
-    }
-    pop.masters[b * K + k] = masters;
-    if (masters > 0) bandSkills[b * W + word] |= bit;
-    if (pop.countsFrontier) pop.frontierCount[b * K + k] = learners;
-  }
-  pop.openCount[b] = open;
+  openCount[b] = open;
+  if (countsFrontier) countLearners(pop, b);
   // The best levels are found when first asked for (bandBestLevel), as after a holder leaves.
-  pop.bestStale.fill(1, b * K, b * K + K);
+  bestStale.fill(1, b * K, b * K + K);
+}
+
+/** Band b's learners of each skill: its members with the skill on their frontier. */
+function countLearners(pop: Population, b: number): void {
+  const { size: K, words: W } = pop.catalogue;
+  const list = pop.members[b];
+  pop.frontierCount.fill(0, b * K, b * K + K);
+  for (let j = 0; j < pop.memberCount[b]; j++) {
+    for (let w = 0; w < W; w++) {
+      for (let v = pop.frontier[list[j] * W + w]; v !== 0; v &= v - 1) pop.frontierCount[b * K + (w << 5) + lowestBit(v)]++;
+    }
+  }
 }

@@ -103,19 +103,19 @@ export function imitateBand(world: World, b: number, events: number): void {
   const K = pop.catalogue.size;
   const list = pop.members[b];
   const n = pop.memberCount[b];
-  const p = world.params.imitation;
-  const best = p.bias === 'best';
-  const gumbelCopy = p.copy === 'gumbel';
+  const { bias, copy, alpha, beta } = world.params.imitation;
   const rng = world.rng.learning;
+  // With the best bias, every newborn's demonstrator is the band's most capable teacher.
+  const best = bias === 'best' ? world.cache.bestTeacher[b] : -1;
   let gains = 0;
   for (let j = 0; j < n; j++) {
     const i = list[j];
     for (let e = 0; e < events; e++) {
-      const d = best ? world.cache.bestTeacher[b] : chooseDemonstrator(world, b, i);
+      const d = best >= 0 ? best : chooseDemonstrator(world, b, i);
       for (let k = 0; k < K; k++) {
         const model = teachers.x[d * K + k];
         if (model <= 0 || !mastersPrerequisites(pop, i, k)) continue;
-        const v = gumbelCopy ? henrichCopy(model, pop.boost[i * 4 + IMITATE], p.alpha, p.beta, rng) : copiedLevel(world, i, model);
+        const v = copy === 'gumbel' ? henrichCopy(model, pop.boost[i * 4 + IMITATE], alpha, beta, rng) : copiedLevel(world, i, model);
         if (v > pop.x[i * K + k]) gains += raiseNewbornLevel(pop, i, k, v);
       }
     }
