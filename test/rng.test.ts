@@ -2,6 +2,9 @@ import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import {
   binomial,
+  chanceOfAny,
+  chanceOfAnyEvent,
+  chanceOfNone,
   exponential,
   geometricSkip,
   gumbel,
@@ -207,6 +210,20 @@ describe('distributions', () => {
         counts[k < lo ? 0 : k > hi ? hi - lo + 2 : k - lo + 1]++;
       }
       expectFrequencies(counts, expected, `binomial(${n}, ${p})`);
+    }
+  });
+
+  it('the kept chances of none and of any are the formulas, bit for bit, whatever came before', () => {
+    // Asked in an order that changes the chance and the count from one call to the next, so a
+    // kept answer given for the wrong question would show.
+    const rng = stream(7, 'chances');
+    const chances = [0.5, 0.02, 0.018, 1e-9, 0.3, 0.97, 0.02 * 1.9, 1e-3 * 2.7];
+    for (let t = 0; t < 20_000; t++) {
+      const p = chances[uniformInt(rng, chances.length)];
+      const n = uniformInt(rng, 3) === 0 ? 250 + uniformInt(rng, 20) : uniformInt(rng, 70);
+      expect(chanceOfNone(p, n)).toBe(Math.pow(1 - p, n));
+      expect(chanceOfAny(p, n)).toBe(-Math.expm1(n * Math.log1p(-p)));
+      expect(chanceOfAnyEvent(p * n)).toBe(-Math.expm1(-p * n));
     }
   });
 

@@ -2,7 +2,7 @@ import { IMITATE } from '../agents/catalogue.js';
 import { raiseNewbornLevel, settleBand } from '../agents/generation.js';
 import { mastersPrerequisites, type Population, raiseLevel } from '../agents/population.js';
 import { intersect, popcount, skillAtRank } from '../agents/skillset.js';
-import { gumbel, type Rng, uniformInt } from './rng.js';
+import { chanceOfAny, gumbel, type Rng, uniformInt } from './rng.js';
 import type { World } from './world.js';
 
 /**
@@ -21,7 +21,7 @@ export function startImitation(world: World, boostBound: number, maxEvents: numb
   if (p.bias === 'best') rankTeachers(world);
   const bound = Math.min(1, p.fidelity * boostBound);
   cache.copiesPlanned = p.scope === 'one' && p.copy === 'fidelity' && bound < PLAN_BELOW;
-  if (cache.copiesPlanned) cache.copying.start(world.rng.learning, -Math.expm1(maxEvents * Math.log1p(-bound)));
+  if (cache.copiesPlanned) cache.copying.start(world.rng.learning, chanceOfAny(bound, maxEvents));
 }
 
 /**
@@ -52,7 +52,7 @@ export function plannedCopies(world: World, i: number, events: number, out: Uint
   const c = copyChance(world, i);
   let found = false;
   for (let e = 0; e < events; e++) {
-    const chance: number = found ? c : c / -Math.expm1((events - e) * Math.log1p(-c));
+    const chance: number = found ? c : c / chanceOfAny(c, events - e);
     const success: boolean = chance >= 1 || rng.next() < chance;
     out[e] = success ? 1 : 0;
     found ||= success;

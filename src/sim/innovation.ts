@@ -1,7 +1,7 @@
 import { INNOVATE } from '../agents/catalogue.js';
 import { raiseLevel } from '../agents/population.js';
 import { lowestBit, popcount, skillAtRank } from '../agents/skillset.js';
-import { exponential, poissonAtLeastOne, uniformInt } from './rng.js';
+import { chanceOfAnyEvent, exponential, poissonAtLeastOne, uniformInt } from './rng.js';
 import type { World } from './world.js';
 
 /*
@@ -18,7 +18,7 @@ import type { World } from './world.js';
 
 /** The chance that an agent with `events` events and innovation boost `boost` makes at least one attempt. */
 export function innovationChance(world: World, events: number, boost: number): number {
-  return -Math.expm1(-events * world.params.innovation.innovationRate * boost);
+  return chanceOfAnyEvent(events * world.params.innovation.innovationRate * boost);
 }
 
 /** At the turn of a learner that attempts: its attempts (at least one), spread over its events into perEvent. */

@@ -3,7 +3,7 @@ import { tightenBoostBound } from '../agents/population.js';
 import { copyChance, hasDemonstrator, imitateBand, imitationEvent, plannedCopies, startImitation } from './imitation.js';
 import { innovationAttempts, innovationChance, innovationEvent } from './innovation.js';
 import { bandHears, languageEvent } from './language.js';
-import { binomial, type Rng, uniformInt } from './rng.js';
+import { binomial, chanceOfAny, type Rng, uniformInt } from './rng.js';
 import { eventsBuffer, orderBuffer, type World } from './world.js';
 
 /**
@@ -214,7 +214,7 @@ export function planOf(world: World, i: number, e: number, trial: number, demons
   const rng = world.rng.learning;
   let planned = 0;
   if (!cache.copiesPlanned) planned |= demonstrated ? COPIES : 0;
-  else if (trial === cache.copying.at && cache.copying.keep(rng, demonstrated ? -Math.expm1(e * Math.log1p(-copyChance(world, i))) : 0)) planned |= COPIES;
+  else if (trial === cache.copying.at && cache.copying.keep(rng, demonstrated ? chanceOfAny(copyChance(world, i), e) : 0)) planned |= COPIES;
   if (world.params.innovation.enabled && trial === cache.innovating.at && cache.innovating.keep(rng, innovationChance(world, e, world.pop.boost[i * 4 + INNOVATE]))) planned |= INNOVATES;
   return planned;
 }

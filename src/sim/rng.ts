@@ -269,7 +269,7 @@ export function binomial(rng: Rng, n: number, p: number): number {
 
 function binomialInversion(rng: Rng, n: number, p: number): number {
   const odds = p / (1 - p);
-  let probability = Math.pow(1 - p, n);
+  let probability = chanceOfNone(p, n);
   let cumulative = probability;
   const u = rng.next();
   let k = 0;
@@ -280,6 +280,48 @@ function binomialInversion(rng: Rng, n: number, p: number): number {
   }
   return k;
 }
+
+/*
+ * The chances of none or of at least one among independent trials. A run asks for them at a
+ * few chances that recur tick after tick (a birth rate, the chance of a copy of a learner
+ * without cognitive skills), and Math.pow, log1p and expm1 cost more than the rest of a
+ * small draw, so the last answers are kept. Each is the number the formula gives, bit for bit.
+ */
+
+/** (1 - p)^n, for n below 256 kept per p (a few p at most). */
+export function chanceOfNone(p: number, n: number): number {
+  if (n >= 256) return Math.pow(1 - p, n);
+  let powers = powersOfMiss.get(p);
+  if (powers === undefined) {
+    if (powersOfMiss.size >= 16) powersOfMiss.clear();
+    powers = new Float64Array(256).fill(Number.NaN);
+    powersOfMiss.set(p, powers);
+  }
+  if (Number.isNaN(powers[n])) powers[n] = Math.pow(1 - p, n);
+  return powers[n];
+}
+const powersOfMiss = new Map<number, Float64Array>();
+
+/** 1 - (1 - c)^n: at least one success in n trials of chance c. The last answer for each n below 64 is kept. */
+export function chanceOfAny(c: number, n: number): number {
+  if (n >= 64) return -Math.expm1(n * Math.log1p(-c));
+  if (c !== anyAt.chance[n]) {
+    anyAt.chance[n] = c;
+    anyAt.value[n] = -Math.expm1(n * Math.log1p(-c));
+  }
+  return anyAt.value[n];
+}
+const anyAt = { chance: new Float64Array(64).fill(Number.NaN), value: new Float64Array(64) };
+
+/** 1 - e^-mean: at least one event of a Poisson number with this mean. The last answer is kept. */
+export function chanceOfAnyEvent(mean: number): number {
+  if (mean !== lastEvent.mean) {
+    lastEvent.mean = mean;
+    lastEvent.value = -Math.expm1(-mean);
+  }
+  return lastEvent.value;
+}
+const lastEvent = { mean: Number.NaN, value: Number.NaN };
 
 /**
  * Number of failures before the next success of a Bernoulli(p) sequence: lets a rare
