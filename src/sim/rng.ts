@@ -291,16 +291,23 @@ function binomialInversion(rng: Rng, n: number, p: number): number {
 /** (1 - p)^n, for n below 256 kept per p (a few p at most). */
 export function chanceOfNone(p: number, n: number): number {
   if (n >= 256) return Math.pow(1 - p, n);
-  let powers = powersOfMiss.get(p);
-  if (powers === undefined) {
-    if (powersOfMiss.size >= 16) powersOfMiss.clear();
-    powers = new Float64Array(256).fill(Number.NaN);
-    powersOfMiss.set(p, powers);
+  if (p !== lastMiss.p) {
+    let powers = powersOfMiss.get(p);
+    if (powers === undefined) {
+      if (powersOfMiss.size >= 16) powersOfMiss.clear();
+      powers = new Float64Array(256).fill(Number.NaN);
+      powersOfMiss.set(p, powers);
+    }
+    lastMiss.p = p;
+    lastMiss.powers = powers;
   }
+  const powers = lastMiss.powers;
   if (Number.isNaN(powers[n])) powers[n] = Math.pow(1 - p, n);
   return powers[n];
 }
 const powersOfMiss = new Map<number, Float64Array>();
+/** The p asked last, and its powers: most calls ask again. */
+const lastMiss: { p: number; powers: Float64Array } = { p: Number.NaN, powers: new Float64Array(0) };
 
 /** 1 - (1 - c)^n: at least one success in n trials of chance c. The last answer for each n below 64 is kept. */
 export function chanceOfAny(c: number, n: number): number {
