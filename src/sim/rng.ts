@@ -288,9 +288,9 @@ function binomialInversion(rng: Rng, n: number, p: number): number {
  * small draw, so the last answers are kept. Each is the number the formula gives, bit for bit.
  */
 
-/** (1 - p)^n, for n below 256 kept per p (a few p at most). */
+/** (1 - p)^n, kept per p (a few p at most) for whole n below 256. */
 export function chanceOfNone(p: number, n: number): number {
-  if (n >= 256) return Math.pow(1 - p, n);
+  if (!(n >= 0 && n < 256 && Number.isInteger(n))) return Math.pow(1 - p, n);
   if (p !== lastMiss.p) {
     let powers = powersOfMiss.get(p);
     if (powers === undefined) {
@@ -309,9 +309,9 @@ const powersOfMiss = new Map<number, Float64Array>();
 /** The p asked last, and its powers: most calls ask again. */
 const lastMiss: { p: number; powers: Float64Array } = { p: Number.NaN, powers: new Float64Array(0) };
 
-/** 1 - (1 - c)^n: at least one success in n trials of chance c. The last answer for each n below 64 is kept. */
+/** 1 - (1 - c)^n: at least one success in n trials of chance c. The last answer for each whole n below 64 is kept. */
 export function chanceOfAny(c: number, n: number): number {
-  if (n >= 64) return -Math.expm1(n * Math.log1p(-c));
+  if (!(n >= 0 && n < 64 && Number.isInteger(n))) return -Math.expm1(n * Math.log1p(-c));
   if (c !== anyAt.chance[n]) {
     anyAt.chance[n] = c;
     anyAt.value[n] = -Math.expm1(n * Math.log1p(-c));
