@@ -324,10 +324,6 @@ export function paramSpec(path: string): ParamSpec | undefined {
 }
 
 /**
- * Sets the parameter at a dotted path (`imitation.alpha`) in a scenario, raw or resolved,
- * making the sections on the way if they are missing.
- */
-/**
  * Makes every choice among names in `params` (`imitation.bias: payoff`...) the very string
  * this file declares, instead of the copy that was parsed from a file. The mechanisms
  * compare choices with names written in the code, many times a tick: a string compared
@@ -344,6 +340,10 @@ export function canonicalChoices(params: Scenario): void {
   }
 }
 
+/**
+ * Sets the parameter at a dotted path (`imitation.alpha`) in a scenario, raw or resolved,
+ * making the sections on the way if they are missing.
+ */
 export function setParameter(target: Record<string, unknown>, path: string, value: unknown): void {
   const keys = path.split('.');
   let node = target;
