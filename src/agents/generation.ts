@@ -1,6 +1,5 @@
 import { CHANNELS } from './catalogue.js';
-import { grow, mastersPrerequisites, type Population, raiseBoosts } from './population.js';
-import { lowestBit } from './skillset.js';
+import { countFrontier, grow, mastersPrerequisites, type Population, raiseBoosts } from './population.js';
 
 /*
  * The generational mode's mutators (Henrich 2004; Powell et al. 2009): a population made
@@ -94,45 +93,25 @@ export function raiseNewbornLevel(pop: Population, i: number, k: number, v: numb
  */
 export function settleBand(pop: Population, b: number): void {
   const { size: K, words: W, roots } = pop.catalogue;
-  const { mastered, frontier, bandSkills, masters, openCount, bestStale, countsFrontier } = pop;
+  const { mastered, frontier, bandSkills, masters, openCount, frontierCount, bestStale } = pop;
   const list = pop.members[b];
   const n = pop.memberCount[b];
   // The band's skills: those it has masters of.
   bandSkills.fill(0, b * W, b * W + W);
   for (let k = 0; k < K; k++) if (masters[b * K + k] > 0) bandSkills[b * W + (k >>> 5)] |= 1 << (k & 31);
   // Per member: its frontier, the root skills it does not master and the other skills whose
-  // prerequisites it masters.
-  let open = 0;
+  // prerequisites it masters, counted in the band's aggregates as when it joins a band.
+  openCount[b] = 0;
+  frontierCount.fill(0, b * K, b * K + K);
   for (let j = 0; j < n; j++) {
     const i = list[j];
-    let roomy = 0;
-    for (let w = 0; w < W; w++) {
-      frontier[i * W + w] = roots[w] & ~mastered[i * W + w];
-      roomy |= frontier[i * W + w];
-    }
+    for (let w = 0; w < W; w++) frontier[i * W + w] = roots[w] & ~mastered[i * W + w];
     for (let k = 0; k < K; k++) {
-      const bit = 1 << (k & 31);
       const known = roots[k >>> 5] | mastered[i * W + (k >>> 5)];
-      if ((known & bit) !== 0 || !mastersPrerequisites(pop, i, k)) continue;
-      frontier[i * W + (k >>> 5)] |= bit;
-      roomy = 1;
+      if ((known & (1 << (k & 31))) === 0 && mastersPrerequisites(pop, i, k)) frontier[i * W + (k >>> 5)] |= 1 << (k & 31);
     }
-    if (roomy !== 0) open++;
+    countFrontier(pop, i, b, 1);
   }
-  openCount[b] = open;
-  if (countsFrontier) countLearners(pop, b);
   // The best levels are found when first asked for (bandBestLevel), as after a holder leaves.
   bestStale.fill(1, b * K, b * K + K);
-}
-
-/** Band b's learners of each skill: its members with the skill on their frontier. */
-function countLearners(pop: Population, b: number): void {
-  const { size: K, words: W } = pop.catalogue;
-  const list = pop.members[b];
-  pop.frontierCount.fill(0, b * K, b * K + K);
-  for (let j = 0; j < pop.memberCount[b]; j++) {
-    for (let w = 0; w < W; w++) {
-      for (let v = pop.frontier[list[j] * W + w]; v !== 0; v &= v - 1) pop.frontierCount[b * K + (w << 5) + lowestBit(v)]++;
-    }
-  }
 }

@@ -252,7 +252,7 @@ function leaveBand(pop: Population, i: number): void {
 }
 
 /** Agent i's frontier counted (change 1) or no longer counted (-1) in band b's frontierCount and openCount. */
-function countFrontier(pop: Population, i: number, b: number, change: number): void {
+export function countFrontier(pop: Population, i: number, b: number, change: number): void {
   const K = pop.catalogue.size;
   const W = pop.catalogue.words;
   let open = 0;
