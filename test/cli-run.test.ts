@@ -162,11 +162,12 @@ describe('sapient run', () => {
     expect(read(join(dir, 'results', 'small-seed1-2'), 'timeline.csv')).toBe(read(join(dir, 'results', 'small-seed1'), 'timeline.csv'));
   });
 
-  it('replaces its own files in a non-empty --out with --force, and leaves the others alone', async () => {
+  it('replaces its own files in a non-empty --out with --force, removes the report drawn from them, and leaves the others alone', async () => {
     const dir = tempDir();
     writeFile(dir, 'small.yaml', SMALL);
     mkdirSync(join(dir, 'out'));
     writeFile(join(dir, 'out'), 'timeline.csv', 'stale\n');
+    writeFile(join(dir, 'out'), 'report.html', '<!DOCTYPE html>the report of an earlier run\n');
     writeFile(join(dir, 'out'), 'notes.txt', 'mine\n');
     const r = await sapient(['run', 'small.yaml', '--ticks', '200', '--out', 'out', '--force', '--quiet'], dir);
     expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });

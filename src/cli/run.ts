@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { sweepMarkers } from '../batch/sweep-directory.js';
+import { REPORT_FILE } from '../batch/tables.js';
 import { InputError } from '../config/problems.js';
 import { scenarioNotes } from '../config/scenario.js';
 import type { Scenario } from '../config/schema.js';
@@ -38,6 +39,8 @@ export async function runScenario(argument: string | undefined, options: RunFlag
   const headline = new Headline(scenario);
   try {
     prepareOutputDir(dir, options.force === true, options.out !== undefined ? '--out' : 'the default output directory');
+    // A report drawn from the run being replaced would describe other results.
+    if (options.force) rmSync(join(dir, REPORT_FILE), { force: true });
     progress = startProgress({ label: `${name} (seed ${scenario.seed})`, unit: 'ticks', total: scenario.ticks, quiet: options.quiet });
     const bar = progress;
     record = await writeRun({
