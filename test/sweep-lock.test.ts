@@ -129,8 +129,10 @@ describe('DirectoryLock', () => {
   });
 
   it.runIf(existsSync('/proc/self/stat'))('takes over a lock whose owner was killed but is not reaped yet (a zombie, which still answers kill -0)', async () => {
-    // sh starts a child that exits at once, then becomes `sleep`, which never reaps it: a zombie for as long as sleep runs.
-    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // sh starts a child, then becomes `sleep`, which never reaps it. The child ends only once its parent is
+    // sleep (ended sooner, sh could reap it first): a zombie from then on, for as long as sleep runs.
+    const child = `sh -c 'until [ "$(cat /proc/$PPID/comm)" = sleep ]; do sleep 0.01; done'`;
+    const parent = spawn('sh', ['-c', `${child} & echo $!; exec sleep 30`], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       let out = '';
       parent.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
