@@ -162,17 +162,37 @@ describe('sapient run', () => {
     expect(read(join(dir, 'results', 'small-seed1-2'), 'timeline.csv')).toBe(read(join(dir, 'results', 'small-seed1'), 'timeline.csv'));
   });
 
-  it('replaces its own files in a non-empty --out with --force, and leaves the others alone', async () => {
+  it('replaces its own files in a non-empty --out with --force, removes the report drawn from them, and leaves the others alone', async () => {
     const dir = tempDir();
     writeFile(dir, 'small.yaml', SMALL);
     mkdirSync(join(dir, 'out'));
     writeFile(join(dir, 'out'), 'timeline.csv', 'stale\n');
+    writeFile(join(dir, 'out'), 'report.html', '<!DOCTYPE html>the report of an earlier run\n');
     writeFile(join(dir, 'out'), 'notes.txt', 'mine\n');
     const r = await sapient(['run', 'small.yaml', '--ticks', '200', '--out', 'out', '--force', '--quiet'], dir);
     expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
     expect(read(join(dir, 'out'), 'timeline.csv')).toMatch(/^run_id,seed,tick,/);
     expect(read(join(dir, 'out'), 'notes.txt')).toBe('mine\n');
     expect(readdirSync(join(dir, 'out')).sort()).toEqual(['manifest.json', 'notes.txt', 'summary.csv', 'timeline.csv']);
+  });
+
+  it("refuses a sweep's directory as --out, even with --force: exit 2, one line, the sweep as it was", async () => {
+    const dir = tempDir();
+    writeFile(dir, 'small.yaml', SMALL);
+    const sweep = await sapient(['sweep', join(ROOT, 'test', 'fixtures', 'sweeps', 'small.yaml'), '--workers', '1', '--out', 'sweep', '--quiet'], dir);
+    expect(sweep.code, sweep.stderr).toBe(0);
+    const out = join(dir, 'sweep');
+    const contents = () => new Map(readdirSync(out).map((name) => [name, read(out, name)]));
+    const before = contents();
+    for (const force of [['--force'], []]) {
+      const r = await sapient(['run', 'small.yaml', '--ticks', '200', '--out', 'sweep', ...force], dir);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(
+        `sapient: --out: expected a run's output directory or an empty one (a run never replaces a sweep's results, even with --force), found ${out}, which holds a sweep (sweep-state.jsonl, manifest.json)\n`,
+      );
+      expect(contents()).toEqual(before);
+    }
   });
 
   it('names a run by the hash of its resolved parameters: other overrides, another run_id; the description and headline do not count', () => {

@@ -115,6 +115,42 @@ describe('the report of a sweep', () => {
     expect(html).toContain('one curve over all runs, with its 95% interval');
   });
 
+  it("counts in each heatmap cell the runs that took off, as points.csv's took_off (not those that reached L = 0.75)", async () => {
+    // Runs stopped at their takeoff (L = 0.5) mostly never reach 0.75: took_off and reached_t75 differ.
+    const text = [
+      'scenario:',
+      '  ticks: 300',
+      '  sampleEvery: 10',
+      '  population: { bands: 2, bandSize: 10 }',
+      '  skills: { count: 8 }',
+      'seed: 3',
+      'replicates: 3',
+      'set: { innovation.innovationRate: 0.05, stop.when: takeoff, stop.after: 0 }',
+      'vary: { population.bandSize: [8, 12], distillation.distillRate: [0.004, 0.02] }',
+    ].join('\n');
+    writeFileSync(join(work, 'heatmap.yaml'), `${text}\n`);
+    const sweep = await sapient(['sweep', 'heatmap.yaml', '--workers', '1', '--out', 'heatmap', '--quiet'], work);
+    expect(sweep.code).toBe(0);
+    const dir = join(work, 'heatmap');
+    const points = readFileSync(join(dir, 'points.csv'), 'utf8').trim().split('\n').map((line) => line.split(','));
+    const column = (name: string) => points.slice(1).map((row) => row[points[0].indexOf(name)]);
+    const tookOff = column('took_off');
+    expect(tookOff).not.toEqual(column('reached_t75'));
+    expect(tookOff.some((n) => Number(n) > 0)).toBe(true);
+
+    const svg = figures((await buildReport(dir)).html).get('sweep-heatmap') as string;
+    // Each cell's text mark is labelled with its parameters and its text, e.g. "bandSize: 8; distillRate: 0.004; text: 215&#xA;2 of 3 took off".
+    const cells = [...svg.matchAll(/aria-label="bandSize: ([^;]+); distillRate: ([^;]+); text: [^"]*&#xA;(\d+) of (\d+) took off"/g)];
+    expect(cells).toHaveLength(4);
+    const bandSizes = column('population.bandSize');
+    const rates = column('distillation.distillRate');
+    for (const [, bandSize, rate, count, runs] of cells) {
+      const row = bandSizes.findIndex((b, i) => b === bandSize && rates[i] === rate);
+      expect(row, `${bandSize}, ${rate}`).toBeGreaterThanOrEqual(0);
+      expect([count, runs]).toEqual([tookOff[row], column('runs')[row]]);
+    }
+  });
+
   it('reads a real sweep of the simulator, a shard of it, and a real run', async () => {
     const file = join(process.cwd(), 'test/fixtures/sweeps/small.yaml');
     const [sweep, shard] = await Promise.all([

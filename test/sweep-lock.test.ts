@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectoryLock, LOCK_FILE } from '../src/batch/lock.js';
 import { InputError } from '../src/config/problems.js';
+import { processAlive, processState } from '../src/io/files.js';
 import { committedRuns, removeTemporaries, sapient, start, tables, waitFor, workspace } from './fixtures/sweeps/support.js';
 
 /**
@@ -116,6 +117,46 @@ describe('DirectoryLock', () => {
     const dir = workspace();
     writeLock(dir, { pid: process.ppid, host: hostname() });
     expect(refusal(() => DirectoryLock.acquire(dir))).toContain(`in use by process ${process.ppid}`);
+  });
+
+  it('reads the state of a process from its /proc stat line, after the last parenthesis of the command name', () => {
+    expect(processState('23581 (node) Z 1 23580 17762 0 -1 4228108')).toBe('Z');
+    expect(processState('1234 (node) S 1 1234 1234 0 -1')).toBe('S');
+    expect(processState('7 (my prog) D 1 7 7')).toBe('D');
+    // A command may name itself anything, ") Z (" included.
+    expect(processState('42 (a) Z (b) R 1 42 42')).toBe('R');
+    expect(processState('not a stat line')).toBeUndefined();
+  });
+
+  it.runIf(existsSync('/proc/self/stat'))('takes over a lock whose owner was killed but is not reaped yet (a zombie, which still answers kill -0)', async () => {
+    // sh starts a child, then becomes `sleep`, which never reaps it. The child ends only once its parent is
+    // sleep (ended sooner, sh could reap it first): a zombie from then on, for as long as sleep runs.
+    const child = `sh -c 'until [ "$(cat /proc/$PPID/comm)" = sleep ]; do sleep 0.01; done'`;
+    const parent = spawn('sh', ['-c', `${child} & echo $!; exec sleep 30`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      let out = '';
+      parent.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+      await waitFor(() => out.endsWith('\n'), 10_000, "the zombie's process id");
+      const zombie = Number(out.trim());
+      const state = () => {
+        try {
+          return processState(readFileSync(`/proc/${zombie}/stat`, 'utf8'));
+        } catch {
+          return undefined;
+        }
+      };
+      await waitFor(() => state() === 'Z', 10_000, `process ${zombie} to be a zombie`);
+      expect(() => process.kill(zombie, 0)).not.toThrow();
+      expect(processAlive(zombie)).toBe(false);
+      const dir = workspace();
+      writeLock(dir, { pid: zombie, host: hostname() });
+      const lock = DirectoryLock.acquire(dir);
+      expect(ownerOf(dir).pid).toBe(process.pid);
+      lock.release();
+    } finally {
+      // Its parent gone, the zombie is reaped by init.
+      parent.kill('SIGKILL');
+    }
   });
 
   it.runIf(existsSync('/sys/kernel'))('refuses a directory that takes no files as bad input, not as an internal error', () => {

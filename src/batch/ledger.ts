@@ -2,7 +2,7 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, rmSync, statS
 import { join } from 'node:path';
 import { InputError } from '../config/problems.js';
 import { writeFileAtomic } from '../io/files.js';
-import { ANALYSIS_FILES, SWEEP_FILES, type TableName } from './tables.js';
+import { ANALYSIS_FILES, REPORT_FILE, SWEEP_FILES, type TableName } from './tables.js';
 
 /**
  * The committed state of a sweep's output directory, kept so that a process killed at any
@@ -182,7 +182,7 @@ function readLog(file: string): { state: LedgerState; validBytes: number } | und
   throw new InputError([{ source: file, path: '', expected: 'the state of a sweep, as sapient writes it (one JSON record per line)', found: 'no readable record' }]);
 }
 
-/** Removes the files a sweep writes, and the indices computed from them (before starting afresh with --force). */
+/** Removes the files a sweep writes, and the indices and the report drawn from them (before starting afresh with --force). */
 export function removeSweepFiles(dir: string): void {
-  for (const name of [...Object.values(SWEEP_FILES), ...Object.values(ANALYSIS_FILES)]) rmSync(join(dir, name), { force: true });
+  for (const name of [...Object.values(SWEEP_FILES), ...Object.values(ANALYSIS_FILES), REPORT_FILE]) rmSync(join(dir, name), { force: true });
 }

@@ -21,6 +21,21 @@ import { POINT_TABLES, SWEEP_FILES, type TableName, tableHeader } from './tables
  */
 
 /**
+ * The files that mark `dir` as a sweep's output directory, a shard's or a merge's: its commit
+ * log, a manifest of kind sapient-sweep. Empty for anything else (a run's directory too).
+ */
+export function sweepMarkers(dir: string): string[] {
+  const found: string[] = existsSync(join(dir, SWEEP_FILES.state)) ? [SWEEP_FILES.state] : [];
+  try {
+    if (readManifest(dir)) found.push(SWEEP_FILES.manifest);
+  } catch (e) {
+    // A manifest that is not a sweep's, or not readable: not a mark of a sweep.
+    if (!(e instanceof InputError)) throw e;
+  }
+  return found;
+}
+
+/**
  * A session still marked running was killed before it could write its end: what it did is
  * what the ledger holds beyond the runs of the sessions before it.
  */

@@ -30,6 +30,12 @@ export const ANALYSIS_FILES = {
   outputs: 'sensitivity-outputs.csv',
 } as const;
 
+/**
+ * The page `sapient report` writes into a run's or a sweep's directory by default. Drawn from
+ * the directory's files, it goes with them when --force starts afresh (as the indices do).
+ */
+export const REPORT_FILE = 'report.html';
+
 export type TableName = 'timeline' | 'summary' | 'points' | SurvivalTable | 'failures';
 /** The tables computed point by point from the runs' summaries: not written by a shard, but by the merge. */
 export const POINT_TABLES: readonly TableName[] = ['points', ...SURVIVAL_EVENTS.map((e) => e.table)];

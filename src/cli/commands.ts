@@ -26,7 +26,7 @@ function runCommand() {
     .option('--ticks <n>', 'the number of ticks (overrides the scenario)')
     .option('--set <path=value>', 'override a parameter; repeatable', collect)
     .option('-o, --out <dir>', 'output directory (default: results/<scenario>-seed<seed>, made fresh)')
-    .option('-f, --force', 'allow an --out that already holds files (our three files in it are replaced)')
+    .option('-f, --force', 'allow an --out that already holds files (our three files in it are replaced, a report drawn from them removed; never a sweep\'s directory)')
     .option('-q, --quiet', 'print nothing on success')
     .addHelpText(
       'after',
@@ -42,7 +42,8 @@ Outputs, in the output directory:
 
 Without --out, results go to results/<scenario>-seed<seed> under the current directory,
 or to the next free -2, -3... : an earlier run is never overwritten. An --out that
-already holds files is refused unless --force is given.
+already holds files is refused unless --force is given, and a sweep's directory even
+with it.
 
 Ctrl-C or SIGTERM stops the run and keeps its timeline so far; manifest.json then says
 "status": "interrupted" and the tick reached. A world that would not fit in memory is
@@ -109,7 +110,7 @@ function sweepCommand() {
     .option('--shard <i/n>', 'run only the i-th of n parts of the sweep (i from 0); combine the parts with sapient merge')
     .option('--ticks <n>', 'the number of ticks of every run (as set: ticks: N in the sweep file)')
     .option('--set <path=value>', 'override a parameter of every run, as set: in the sweep file; repeatable', collect)
-    .option('-f, --force', 'start afresh in an --out that already holds files (replacing the sweep files in it)')
+    .option('-f, --force', 'start afresh in an --out that already holds files (replacing the sweep files in it, removing the indices and report drawn from them)')
     .option('-q, --quiet', 'print nothing but errors')
     .addHelpText(
       'after',
@@ -153,7 +154,7 @@ function mergeCommand() {
     .description('Combine the shard directories of one sweep (sapient sweep --shard i/n) into the files one machine would have written.')
     .argument('<dirs...>', 'the output directories of all n shards, each finished')
     .requiredOption('-o, --out <dir>', 'the directory for the merged sweep')
-    .option('-f, --force', 'write into an --out that already holds files (replacing the sweep files in it)')
+    .option('-f, --force', 'write into an --out that already holds files (replacing the sweep files in it, removing the indices and report drawn from them)')
     .option('-q, --quiet', 'print nothing but errors')
     .addHelpText(
       'after',

@@ -1,5 +1,7 @@
-import { existsSync, readdirSync, rmdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { sweepMarkers } from '../batch/sweep-directory.js';
+import { REPORT_FILE } from '../batch/tables.js';
 import { InputError } from '../config/problems.js';
 import { scenarioNotes } from '../config/scenario.js';
 import type { Scenario } from '../config/schema.js';
@@ -24,9 +26,10 @@ export async function runScenario(argument: string | undefined, options: RunFlag
   const { loaded, overrides, notes } = loadScenarioFile(argument, file, options);
   const { scenario, name } = loaded;
   checkRunMemory(scenario, shownPath(file));
+  const dir = options.out !== undefined ? outDirectory(options.out) : freshDirectory(resolve('results', `${name}-seed${scenario.seed}`));
+  refuseSweepDirectory(dir);
   if (!options.quiet) for (const note of [...notes, ...scenarioNotes(scenario), timelineNote(scenario) ?? []].flat()) process.stderr.write(`sapient: note: ${note}\n`);
   // Everything the user gave has been checked; only now may anything be created.
-  const dir = options.out !== undefined ? outDirectory(options.out) : freshDirectory(resolve('results', `${name}-seed${scenario.seed}`));
   const existed = existsSync(dir);
   // Listening before the directory is made: a signal from then on ends in a clean stop,
   // never in the default death that would leave a half-made directory behind.
@@ -36,6 +39,8 @@ export async function runScenario(argument: string | undefined, options: RunFlag
   const headline = new Headline(scenario);
   try {
     prepareOutputDir(dir, options.force === true, options.out !== undefined ? '--out' : 'the default output directory');
+    // A report drawn from the run being replaced would describe other results.
+    if (options.force) rmSync(join(dir, REPORT_FILE), { force: true });
     progress = startProgress({ label: `${name} (seed ${scenario.seed})`, unit: 'ticks', total: scenario.ticks, quiet: options.quiet });
     const bar = progress;
     record = await writeRun({
@@ -67,6 +72,23 @@ export async function runScenario(argument: string | undefined, options: RunFlag
     return;
   }
   if (!options.quiet) process.stdout.write(`${report(record, name, scenario, headline)}\n`);
+}
+
+/**
+ * A run's three files written over a sweep's would leave a directory nothing can read (the
+ * sweep's other tables beside one run's), so a sweep's directory is refused even with --force.
+ */
+function refuseSweepDirectory(dir: string): void {
+  const markers = existsSync(dir) && statSync(dir).isDirectory() ? sweepMarkers(dir) : [];
+  if (markers.length === 0) return;
+  throw new InputError([
+    {
+      source: '--out',
+      path: '',
+      expected: "a run's output directory or an empty one (a run never replaces a sweep's results, even with --force)",
+      found: `${dir}, which holds a sweep (${markers.join(', ')})`,
+    },
+  ]);
 }
 
 /** The scenario with its flags; a sweep file given instead is refused as such. */

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../config/problems.js';
 
@@ -24,14 +24,37 @@ export function staleTemporaries(dir: string): string[] {
   });
 }
 
+/**
+ * Whether process `pid` is running on this machine. A zombie (killed, but not reaped by its
+ * parent; in a container whose init does not reap, never) still answers kill(pid, 0), and
+ * counts as ended: Linux says so in /proc. Where there is no /proc (macOS, Windows),
+ * kill(pid, 0) alone decides.
+ */
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     // EPERM: the process exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return true;
+  }
+  const state = processState(stat);
+  return state !== 'Z' && state !== 'X';
+}
+
+/**
+ * The state letter (R, S, D, Z...) of a process from its /proc/<pid>/stat line, "pid (comm)
+ * state ...". The command name may hold spaces and parentheses, so the state is read after
+ * the last ')'. Undefined for a line not of that form.
+ */
+export function processState(stat: string): string | undefined {
+  const close = stat.lastIndexOf(')');
+  return close < 0 ? undefined : /^ ([A-Za-z]) /.exec(stat.slice(close + 1))?.[1];
 }
 
 /**

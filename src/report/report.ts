@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { REPORT_FILE } from '../batch/tables.js';
 import { InputError } from '../config/problems.js';
 import { refusedWrite, writeFileAtomic } from '../io/files.js';
 import { provenance } from '../io/provenance.js';
@@ -13,8 +14,6 @@ import { sweepPage } from './sweep-report.js';
  * `sapient report`: one self-contained HTML page of figures and tables from a run's or a
  * sweep's directory (docs: README.md, section Reports).
  */
-
-export const DEFAULT_REPORT = 'report.html';
 
 export interface ReportOptions {
   /** The file to write; default report.html in the directory. */
@@ -41,7 +40,7 @@ export async function buildReport(dir: string, source: ReportSource = readSource
 }
 
 export async function writeReport(dir: string, options: ReportOptions = {}): Promise<ReportResult> {
-  const file = resolve(options.out ?? join(dir, DEFAULT_REPORT));
+  const file = resolve(options.out ?? join(dir, REPORT_FILE));
   const flag = options.out === undefined ? file : '--out';
   // The directory first: a report of a directory that is not one says so, wherever it was to go.
   const source = readSource(dir);

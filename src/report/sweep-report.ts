@@ -66,7 +66,7 @@ export async function sweepPage(sweep: SweepSource, generator: string): Promise<
   const lexicon = await render(lexiconBandFigure(sweep.points, names, bands.finish(), sweep.replicates, fraction));
   const survival = await render(runsDone > 0 ? survivalFigure(sweep.points, names, curves, horizon, runsDone) : null);
   const parameters = await render(runsDone > 0 ? parameterFigure(sweep.parameters, names, sweep.points, outcomes) : null);
-  const heatmap = await render(runsDone > 0 ? heatmapFigure(sweep.parameters, names, sweep.points, stats) : null);
+  const heatmap = await render(runsDone > 0 ? heatmapFigure(sweep.parameters, names, sweep.points, stats, fractions.size === 1 ? fraction : null) : null);
   const indices = await render(sensitivity && sensitivity.rows.length > 0 ? sensitivityFigure(sensitivity) : null);
 
   const sections: Page['sections'] = [

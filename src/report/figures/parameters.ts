@@ -77,9 +77,10 @@ export function parameterFigure(parameters: readonly SweepParameter[], names: re
 /**
  * When exactly two parameters are varied on a grid (and nothing is sampled): the phase
  * diagram of the paradox, the median stasis (t25) in each cell and how many runs took off
- * (reached L >= 0.75).
+ * (points.csv's took_off: lexicon_shared reached takeoffFraction * K, not L = 0.75).
+ * `takeoffFraction` is null when it differs between points.
  */
-export function heatmapFigure(parameters: readonly SweepParameter[], names: readonly string[], points: readonly SweepPoint[], stats: readonly PointStats[]): Figure | null {
+export function heatmapFigure(parameters: readonly SweepParameter[], names: readonly string[], points: readonly SweepPoint[], stats: readonly PointStats[], takeoffFraction: number | null): Figure | null {
   if (parameters.length !== 2 || parameters.some((p) => p.from !== 'vary')) return null;
   const levels = parameters.map((_, i) => [...new Set(points.map((p) => p.values[i]))].sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b)))));
   const statsById = new Map(stats.map((s) => [s.id, s]));
@@ -95,7 +96,7 @@ export function heatmapFigure(parameters: readonly SweepParameter[], names: read
       yi: levels[1].indexOf(point.values[1]),
       median,
       shade: median === null || hi === lo ? 0 : (median - lo) / (hi - lo),
-      text: `${median === null ? `> ${readableNumber(s.horizon)}` : readableNumber(median)}\n${s.reachedT75} of ${s.runs} took off`,
+      text: `${median === null ? `> ${readableNumber(s.horizon)}` : readableNumber(median)}\n${s.tookOff} of ${s.runs} took off`,
     };
   });
   // Without a single median there is nothing to colour (vega would warn of an empty scale).
@@ -114,7 +115,7 @@ export function heatmapFigure(parameters: readonly SweepParameter[], names: read
     title: `The stasis over ${names[0]} and ${names[1]}`,
     caption:
       'Each cell is a point of the grid: the Kaplan-Meier median of its stasis, the years until L = lexicon_shared / K first reached 0.25 (the colour and the first line), ' +
-      'and how many of its runs took off (reached L = 0.75) within their length. ' +
+      `and how many of its runs took off within their length (L first reached ${takeoffFraction === null ? 'the takeoff threshold, takeoffFraction' : readableNumber(takeoffFraction)}: took_off in points.csv). ` +
       'A cell in grey: fewer than half of its runs ended their stasis within their length (shown after ">"), so the median is beyond it.',
     spec: {
       data: { values },
