@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { closest, InputError, type Problem } from '../config/problems.js';
 import { fromUnit, saltelliBlock, unitDesign } from '../batch/design.js';
 import { committedTableProblem, Ledger } from '../batch/ledger.js';
-import { readManifest, type SweepManifest } from '../batch/manifest.js';
+import { readManifest, resumeCommand, type SweepManifest } from '../batch/manifest.js';
 import { POINT_FIGURES } from '../batch/points.js';
 import { unitDesignOf } from '../batch/sweep-sample.js';
 import { ANALYSIS_FILES, RUN_KEY_COLUMNS, SWEEP_FILES } from '../batch/tables.js';
@@ -76,7 +76,7 @@ function openSweep(dir: string): { manifest: SweepManifest; summaryBytes: number
     throw problem(dir, 'a whole sweep (merge the shards first: sapient merge <the shard directories> --out <dir>)', `shard ${manifest.shard.index}/${manifest.shard.count}`);
   }
   if (!state || !state.complete) {
-    throw problem(dir, 'a finished sweep', `${state?.committed ?? 0} of its ${manifest.runs} runs done (finish it with: sapient sweep ${manifest.sweepFile.file} --out ${dir} --resume)`);
+    throw problem(dir, 'a finished sweep', `${state?.committed ?? 0} of its ${manifest.runs} runs done (finish it with: ${resumeCommand(manifest.sweepFile.file, manifest.overrides ?? [], manifest.shard, dir)})`);
   }
   const missing = committedTableProblem(join(dir, SWEEP_FILES.summary), state.bytes.summary ?? 0, `a finished sweep's ${SWEEP_FILES.summary}`);
   if (missing) throw new InputError([missing]);

@@ -4,7 +4,7 @@ import { InputError, type Problem } from '../config/problems.js';
 import { prepareOutputDir } from '../io/files.js';
 import { LineReader, leadingInteger, splitCsvLine } from './csv.js';
 import { committedTableProblem, Ledger, type LedgerState, removeSweepFiles } from './ledger.js';
-import { readManifest, type SweepManifest, writeManifest } from './manifest.js';
+import { readManifest, resumeCommand, type SweepManifest, writeManifest } from './manifest.js';
 import { PointTally } from './points.js';
 import { POINT_TABLES, SWEEP_FILES, type TableName, tableHeader } from './tables.js';
 
@@ -56,7 +56,7 @@ export function readShards(dirs: readonly string[]): ShardDir[] {
       add(
         dir,
         'a finished shard',
-        `${state.committed} of its ${manifest.shard.runs} run${manifest.shard.runs === 1 ? '' : 's'} done (finish it with: sapient sweep ${manifest.sweepFile.file} --shard ${manifest.shard.index}/${manifest.shard.count} --out ${dir} --resume)`,
+        `${state.committed} of its ${manifest.shard.runs} run${manifest.shard.runs === 1 ? '' : 's'} done (finish it with: ${resumeCommand(manifest.sweepFile.file, manifest.overrides ?? [], manifest.shard, dir)})`,
       );
       continue;
     }
