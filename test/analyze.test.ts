@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sobolIndices } from '../src/analysis/sobol-indices.js';
@@ -176,6 +176,62 @@ describe('sapient analyze refuses bad input with code 2 and one line', () => {
       refused(['grid', '--output', 'wall_seconds'], 'sapient: --output wall_seconds: expected an output that does not depend on the machine, found wall_seconds, a wall-clock figure'),
       refused(['grid', '--bootstrap', 'many'], "sapient: --bootstrap many: expected an integer from 2 to 100,000, found 'many'"),
     ]);
+  });
+
+  /** A copy of the grid sweep with summary.csv changed by `edit`, and its entries before analyze. */
+  const gridCopy = (name: string, edit: (summary: string) => void) => {
+    cpSync(join(dir, 'grid'), join(dir, name), { recursive: true });
+    for (const file of ['sensitivity.csv', 'sensitivity-outputs.csv']) rmSync(join(dir, name, file), { force: true });
+    edit(join(dir, name, 'summary.csv'));
+    return readdirSync(join(dir, name)).sort();
+  };
+  /**
+   * summary.csv with the cell of `column` in its row `row` (1 the first after the header)
+   * replaced. The row keeps its length (wall_seconds, which analyze does not read, gets
+   * trailing zeros or loses digits): the file is then as long as sweep-state.jsonl records,
+   * as it would be had the sweep written that value.
+   */
+  const setCell = (file: string, row: number, column: string, value: string) => {
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const header = lines[0].split(',');
+    const fields = lines[row].split(',');
+    const wall = header.indexOf('wall_seconds');
+    const change = value.length - fields[header.indexOf(column)].length;
+    fields[header.indexOf(column)] = value;
+    fields[wall] = change > 0 ? fields[wall].slice(0, -change) : fields[wall].padEnd(fields[wall].length - change, '0');
+    lines[row] = fields.join(',');
+    writeFileSync(file, lines.join('\n'));
+  };
+
+  it('refuses a sweep without summary.csv, naming the file, with nothing written', async () => {
+    const before = gridCopy('no-summary', (file) => rmSync(file));
+    await refused(['no-summary'], /^sapient: .*no-summary\/summary\.csv: expected a finished sweep's summary\.csv of at least the \d+ bytes recorded in sweep-state\.jsonl, found no such file\n$/);
+    expect(readdirSync(join(dir, 'no-summary')).sort()).toEqual(before);
+  });
+
+  it('refuses a cell that is not a number as report does, and takes an empty one as a missing value', async () => {
+    const before = gridCopy('not-a-number', (file) => setCell(file, 3, 't25_year', 'zz'));
+    const line = `sapient: ${join(dir, 'not-a-number', 'summary.csv')}:4:1: t25_year: expected a number or an empty cell, found 'zz'`;
+    await refused(['not-a-number'], line);
+    expect(readdirSync(join(dir, 'not-a-number')).sort()).toEqual(before);
+    const report = await sapient(['report', 'not-a-number'], dir);
+    expect(report.code).toBe(2);
+    expect(report.stderr).toBe(`${line}\n`);
+
+    // An empty cell is a run without that value: one run fewer for that output, and no other
+    // change; a time to an event left empty (no run of 300 ticks takes off) counts at the run's length.
+    gridCopy('empty-cell', (file) => setCell(file, 3, 'final_mean_level', ''));
+    const result = await sapient(['analyze', 'empty-cell', '--output', 'final_mean_level', '--output', 'final_skills_present', '--output', 'takeoff_year', '--quiet'], dir);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const outputs = table('empty-cell', 'sensitivity-outputs.csv');
+    const runsUsed = outputs.slice(1).map((r) => [r[0], r[outputs[0].indexOf('runs_used')]]);
+    expect(runsUsed).toEqual([
+      ['final_mean_level', '17'],
+      ['final_skills_present', '18'],
+      ['takeoff_year', '18'],
+    ]);
+    const summary = table('grid', 'summary.csv');
+    expect(summary.slice(1).filter((r) => r[summary[0].indexOf('takeoff_year')] === '')).toHaveLength(18);
   });
 
   it('refuses an unfinished sweep, with the command that finishes it', async () => {

@@ -16,6 +16,9 @@ function workspace(): string {
   const dir = tempDir();
   writeFile(dir, 'small.yaml', SMALL);
   writeFile(dir, 'malformed.yaml', 'ticks: 100\npopulation: [1,\n  bands: 2\n');
+  writeFile(dir, 'twice.json', '{\n  "ticks": 100,\n  "population": { "bands": 2,\n    "bands": 3 }\n}\n');
+  writeFile(dir, 'twice.yaml', 'ticks: 100\nticks: 200\n');
+  writeFile(dir, 'twice-sweep.json', '{\n  "scenario": "small.yaml",\n  "replicates": 2,\n  "replicates": 3\n}\n');
   writeFile(dir, 'wrong-type.yaml', 'ticks: 100\npopulation:\n  bands: many\n');
   writeFile(dir, 'out-of-range.yaml', 'ticks: 100\nimitation:\n  alpha: -1\n');
   writeFile(dir, 'unknown-key.yaml', 'ticks: 100\npopulation:\n  bandSise: 10\n');
@@ -54,6 +57,21 @@ const cases: Case[] = [
     name: 'malformed YAML',
     args: ['run', 'malformed.yaml', '--out', OUT],
     lines: [/^sapient: malformed\.yaml:\d+:\d+: expected valid YAML, found malformed YAML \(.+\)$/],
+  },
+  {
+    name: 'a key given twice in JSON, said in JSON terms with its path',
+    args: ['run', 'twice.json', '--out', OUT],
+    lines: ["sapient: twice.json:4:5: population.bands: expected valid JSON (no key given twice), found 'bands' twice"],
+  },
+  {
+    name: 'a key given twice in YAML',
+    args: ['validate', 'twice.yaml'],
+    lines: ["sapient: twice.yaml:2:1: ticks: expected valid YAML (no key given twice), found 'ticks' twice"],
+  },
+  {
+    name: 'a key given twice in a JSON sweep file',
+    args: ['sweep', 'twice-sweep.json', '--out', OUT],
+    lines: ["sapient: twice-sweep.json:4:3: replicates: expected valid JSON (no key given twice), found 'replicates' twice"],
   },
   {
     name: 'a top level that is not a mapping',

@@ -10,7 +10,7 @@ import { readSensitivity } from '../src/report/sources/sensitivity.js';
 import { sensitivityFigure } from '../src/report/figures/sensitivity.js';
 import { readSweepSummary } from '../src/report/sources/summary.js';
 import { readSurvival } from '../src/report/sources/survival.js';
-import { CsvTable } from '../src/report/sources/table.js';
+import { CsvTable } from '../src/io/csv-table.js';
 import { streamTimeline } from '../src/report/sources/timeline.js';
 import { scopeIds } from '../src/report/svg.js';
 import { curveMedian, estimateCurve } from '../src/report/sweep-stats.js';

@@ -299,6 +299,10 @@ describe('what sapient report refuses', () => {
       `--out: expected a file in an existing directory, found ${join(work, 'no-such-dir', 'r.html')}, whose directory does not exist`,
     );
     expect(await refusal(grid, { out: work })).toBe(`--out: expected a file name for the report, found ${work}, which is a directory`);
+    // An empty --out is a slip (--out "$FILE" with FILE unset), not the working directory.
+    const empty = await sapient(['report', grid, '--out', ''], work);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toBe("sapient: --out '': expected a file name for the report, found an empty value\n");
     expect([tree(work), tree(plain)]).toEqual(before);
     expect(tree(broken).some((f) => f.includes('report') || f.endsWith('.tmp'))).toBe(false);
   });

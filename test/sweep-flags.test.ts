@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { committedRuns, ROOT, sapient, start, waitFor, workspace, removeTemporaries } from './fixtures/sweeps/support.js';
+import { BIN, outputOf } from './helpers/cli.js';
 
 /**
  * A sweep takes --ticks and --set like a run, applied as entries of its set: and recorded
@@ -72,6 +74,46 @@ describe('sweep --ticks and --set', () => {
     expect(resumed).toMatchObject({ code: 0, stderr: '' });
     expect(manifestOf('slow-flags').status).toBe('complete');
     expect(readFileSync(join(out, 'summary.csv'), 'utf8').trimEnd().split('\n')).toHaveLength(1 + 24);
+  });
+});
+
+describe('the command that finishes a sweep, as merge and analyze print it', () => {
+  /** The line run by a shell as it is printed, with `sapient` the built command. */
+  const asPrinted = (command: string) =>
+    outputOf(spawn('sh', ['-c', command.replace(/^sapient /, `'${process.execPath}' '${BIN}' `)], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }));
+
+  it('repeats the sweep\'s --ticks and --set, quoted for the shell, and finishes it as printed', async () => {
+    // Six runs of a tenth of a second or more: time to interrupt a sweep after its first.
+    writeFileSync(join(dir, 'short.yaml'), 'scenario:\n  ticks: 40000\n  sampleEvery: 1000\n  population: { bands: 2, bandSize: 10 }\nreplicates: 3\nvary:\n  population.bandSize: [8, 12]\n');
+    // A value with a space, which only a quoted word passes whole.
+    const flags = ['--ticks', '15000', '--set', 'imitation.alpha= 0.5'];
+    const interrupted = async (out: string, shard: string[]) => {
+      const sweep = start(['sweep', 'short.yaml', ...flags, ...shard, '--workers', '1', '--out', out, '--quiet'], dir);
+      await waitFor(() => committedRuns(join(dir, out)) >= 1, 60_000, 'a committed run');
+      sweep.child.kill('SIGINT');
+      expect((await sweep.done).code).toBe(130);
+    };
+    const [finished] = await Promise.all([
+      sapient(['sweep', 'short.yaml', ...flags, '--shard', '0/2', '--workers', '1', '--out', 'finished-0', '--quiet'], dir),
+      interrupted('unfinished-1', ['--shard', '1/2']),
+      interrupted('unfinished', []),
+    ]);
+    expect(finished.code).toBe(0);
+
+    const merge = await sapient(['merge', 'finished-0', 'unfinished-1', '--out', 'merged-flags'], dir);
+    expect(merge.code).toBe(2);
+    const shardCommand = /\(finish it with: (sapient sweep .*)\)\n$/.exec(merge.stderr)?.[1];
+    expect(shardCommand).toBe("sapient sweep short.yaml --set 'imitation.alpha= 0.5' --ticks 15000 --shard 1/2 --out unfinished-1 --resume");
+    const analyze = await sapient(['analyze', 'unfinished'], dir);
+    expect(analyze.code).toBe(2);
+    const sweepCommand = /\(finish it with: (sapient sweep .*)\)\n$/.exec(analyze.stderr)?.[1];
+    expect(sweepCommand).toBe(`sapient sweep short.yaml --set 'imitation.alpha= 0.5' --ticks 15000 --out ${join(dir, 'unfinished')} --resume`);
+
+    const [shard, whole] = await Promise.all([asPrinted(shardCommand as string), asPrinted(sweepCommand as string)]);
+    expect(shard).toMatchObject({ code: 0 });
+    expect(whole).toMatchObject({ code: 0 });
+    expect((await sapient(['merge', 'finished-0', 'unfinished-1', '--out', 'merged-flags', '--quiet'], dir)).code).toBe(0);
+    expect(manifestOf('unfinished').status).toBe('complete');
   });
 });
 

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failing, removeTemporaries, sapient, tables, workspace } from './fixtures/sweeps/support.js';
@@ -80,5 +80,46 @@ describe('--shard and merge', () => {
     expect(odd.stderr).toBe("sapient: nowhere: expected a sweep's output directory, found no such directory\nsapient: not-a-sweep: expected a sweep's output directory, found a file\n");
 
     for (const out of ['no1', 'no2', 'no3', 'no4', 'no5']) expect(existsSync(join(dir, out))).toBe(false);
+  });
+
+  it('refuses a shard without one of its tables, or with one cut short, before writing anything', async () => {
+    const broken = (name: string, damage: (shard: string) => void) => {
+      cpSync(join(dir, 'part1'), join(dir, name), { recursive: true });
+      damage(join(dir, name));
+      return name;
+    };
+    const bytes = (table: string) => statSync(join(dir, 'part1', table)).size;
+    const cases = [
+      { shard: broken('no-summary', (d) => rmSync(join(d, 'summary.csv'))), table: 'summary.csv', found: 'no such file' },
+      { shard: broken('no-timeline', (d) => rmSync(join(d, 'timeline.csv'))), table: 'timeline.csv', found: 'no such file' },
+      { shard: broken('short-failures', (d) => truncateSync(join(d, 'failures.csv'), 10)), table: 'failures.csv', found: '10 bytes (was it edited, or did the machine crash?)' },
+    ];
+    for (const { shard, table, found } of cases) {
+      const result = await sapient(['merge', 'part0', shard, 'part2', '--out', `merged-${shard}`], dir);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(`sapient: ${shard}/${table}: expected a finished shard's ${table} of at least the ${bytes(table)} bytes recorded in sweep-state.jsonl, found ${found}\n`);
+      expect(existsSync(join(dir, `merged-${shard}`))).toBe(false);
+    }
+    // Nothing was left in the way of the merge that follows the repair.
+    const repaired = await sapient(['merge', 'part0', 'part1', 'part2', '--out', 'merged-no-summary'], dir);
+    expect(repaired.code).toBe(0);
+    expect(tables(join(dir, 'merged-no-summary'))).toEqual(tables(join(dir, 'whole')));
+  });
+
+  it('refuses shards whose headers differ, and one without scenario.json, before writing anything', async () => {
+    cpSync(join(dir, 'part0'), join(dir, 'no-scenario'), { recursive: true });
+    rmSync(join(dir, 'no-scenario', 'scenario.json'));
+    cpSync(join(dir, 'part2'), join(dir, 'other-header'), { recursive: true });
+    const summary = join(dir, 'other-header', 'summary.csv');
+    // The same length, so that only the header tells.
+    writeFileSync(summary, readFileSync(summary, 'utf8').replace('run_id', 'run_ix'));
+    const result = await sapient(['merge', 'no-scenario', 'part1', 'other-header', '--out', 'merged-odd'], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'sapient: other-header/summary.csv: expected the header of no-scenario/summary.csv, found another header\n' +
+        'sapient: no-scenario/scenario.json: expected a finished shard\'s scenario.json (the scenario every run starts from), found no such file\n',
+    );
+    expect(existsSync(join(dir, 'merged-odd'))).toBe(false);
   });
 });

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { closest, InputError, type Problem } from '../config/problems.js';
-import { LineReader, splitCsvLine } from '../batch/csv.js';
 import { fromUnit, saltelliBlock, unitDesign } from '../batch/design.js';
-import { Ledger } from '../batch/ledger.js';
-import { readManifest, type SweepManifest } from '../batch/manifest.js';
+import { committedTableProblem, Ledger } from '../batch/ledger.js';
+import { readManifest, resumeCommand, type SweepManifest } from '../batch/manifest.js';
 import { POINT_FIGURES } from '../batch/points.js';
 import { unitDesignOf } from '../batch/sweep-sample.js';
 import { ANALYSIS_FILES, RUN_KEY_COLUMNS, SWEEP_FILES } from '../batch/tables.js';
+import { CsvTable } from '../io/csv-table.js';
 import { refusedWrite, writeFileAtomic } from '../io/files.js';
 import { csvLine } from '../io/records.js';
 import { stream } from '../sim/rng.js';
@@ -76,8 +76,10 @@ function openSweep(dir: string): { manifest: SweepManifest; summaryBytes: number
     throw problem(dir, 'a whole sweep (merge the shards first: sapient merge <the shard directories> --out <dir>)', `shard ${manifest.shard.index}/${manifest.shard.count}`);
   }
   if (!state || !state.complete) {
-    throw problem(dir, 'a finished sweep', `${state?.committed ?? 0} of its ${manifest.runs} runs done (finish it with: sapient sweep ${manifest.sweepFile.file} --out ${dir} --resume)`);
+    throw problem(dir, 'a finished sweep', `${state?.committed ?? 0} of its ${manifest.runs} runs done (finish it with: ${resumeCommand(manifest.sweepFile.file, manifest.overrides ?? [], manifest.shard, dir)})`);
   }
+  const missing = committedTableProblem(join(dir, SWEEP_FILES.summary), state.bytes.summary ?? 0, `a finished sweep's ${SWEEP_FILES.summary}`);
+  if (missing) throw new InputError([missing]);
   return { manifest, summaryBytes: state.bytes.summary ?? Infinity };
 }
 
@@ -133,10 +135,16 @@ export function analyzeSweep(dir: string, options: AnalyzeOptions = {}): Analysi
     const found = parameters.length === 0 ? 'a design of one point (replicates only)' : `no numeric parameter that takes two values or more (${parameters.map((p) => p.column).join(', ')})`;
     throw problem(dir, 'a sweep whose design varies or samples numeric parameters: a Saltelli design (Sobol indices), Morris trajectories (elementary effects), or a Latin hypercube, Sobol or grid design (partial rank correlations)', found);
   }
-  const summaryFile = join(dir, SWEEP_FILES.summary);
-  const header = readHeader(summaryFile);
-  const outputs = chooseOutputs(header, manifest, options.outputs);
-  const tallies = readPointOutputs(summaryFile, summaryBytes, outputs, manifest.points.length);
+  // Read as `sapient report` reads it: every cell an output takes is checked to be a number or empty.
+  const summary = CsvTable.open(join(dir, SWEEP_FILES.summary), ['point_id'], summaryBytes);
+  let outputs: OutputColumn[];
+  let tallies: PointOutputs;
+  try {
+    outputs = chooseOutputs(summary.header, manifest, options.outputs);
+    tallies = readPointOutputs(summary, outputs, manifest.points.length);
+  } finally {
+    summary.close();
+  }
 
   const names = method === 'prcc' ? ranked.map((r) => r.column) : parameters.map((p) => p.column);
   const rows: string[] = [];
@@ -181,15 +189,6 @@ export function analyzeSweep(dir: string, options: AnalyzeOptions = {}): Analysi
     csvLine(HEADERS.outputs) + noise.map((x) => csvLine([x.output, x.pointsUsed, x.pointsDropped, x.runsUsed, x.mean, x.variance, x.replicateVariance, x.noiseShare])).join('');
   writeFiles(dir, files, options.force === true);
   return { dir, method, outputs: outputs.map((o) => o.column), parameters: names, files: Object.keys(files), bootstrap, seed, noise };
-}
-
-function readHeader(file: string): string[] {
-  const reader = new LineReader(file);
-  try {
-    return splitCsvLine(reader.take() ?? '');
-  } finally {
-    reader.close();
-  }
 }
 
 /** Sobol indices of one output from the complete base rows of the Saltelli design (every point of the row's block has a value). */

@@ -1,4 +1,4 @@
-import { LineReader, numberCell, splitCsvLine } from '../batch/csv.js';
+import type { CsvTable } from '../io/csv-table.js';
 
 /**
  * The outputs of a sweep, point by point, as `sapient analyze` needs them: each output's
@@ -21,33 +21,35 @@ export interface PointOutputs {
   squares: Float64Array[];
 }
 
-/** Reads summary.csv (up to `limit` bytes, its committed length) into per-point tallies of each output. */
-export function readPointOutputs(file: string, limit: number, outputs: readonly OutputColumn[], points: number): PointOutputs {
-  const reader = new LineReader(file, limit);
+/**
+ * Reads summary.csv, opened as `table` (up to its committed length), into per-point tallies
+ * of each output. A cell of an output that is not a number, or empty, is refused with its
+ * line and column, as `sapient report` refuses it: a value left out silently would change
+ * the indices without a word.
+ */
+export function readPointOutputs(table: CsvTable, outputs: readonly OutputColumn[], points: number): PointOutputs {
   const tallies: PointOutputs = {
     counts: outputs.map(() => new Int32Array(points)),
     means: outputs.map(() => new Float64Array(points)),
     squares: outputs.map(() => new Float64Array(points)),
   };
-  try {
-    const header = splitCsvLine(reader.take() ?? '');
-    const at = (column: string) => header.indexOf(column);
-    const pointColumn = at('point_id');
-    const columns = outputs.map((o) => ({ value: at(o.column), censored: o.censoredAt === undefined ? -1 : at(o.censoredAt) }));
-    for (let line = reader.take(); line !== null; line = reader.take()) {
-      const fields = splitCsvLine(line);
-      const point = Number(fields[pointColumn]);
-      columns.forEach(({ value, censored }, o) => {
-        const x = numberCell(fields[value] ?? '') ?? (censored >= 0 ? numberCell(fields[censored] ?? '') : null);
-        if (x === null || !Number.isFinite(x)) return;
-        const n = ++tallies.counts[o][point];
-        const delta = x - tallies.means[o][point];
-        tallies.means[o][point] += delta / n;
-        tallies.squares[o][point] += delta * (x - tallies.means[o][point]);
-      });
+  const pointColumn = table.index('point_id');
+  // A column the summary lacks (an output added by a later sapient) has no values.
+  const columns = outputs.map((o) => ({ value: table.index(o.column), censored: o.censoredAt === undefined ? -1 : table.index(o.censoredAt) }));
+  const cell = (fields: readonly string[], column: number) => (column < 0 ? null : table.number(fields, column, true));
+  for (let fields = table.next(); fields !== null; fields = table.next()) {
+    const point = table.number(fields, pointColumn, false) as number;
+    if (!Number.isInteger(point) || point < 0 || point >= points) {
+      throw table.problem('point_id', `a point of the sweep's design (an integer from 0 to ${points - 1})`, `'${fields[pointColumn]}'`);
     }
-  } finally {
-    reader.close();
+    columns.forEach(({ value, censored }, o) => {
+      const x = cell(fields, value) ?? cell(fields, censored);
+      if (x === null) return;
+      const n = ++tallies.counts[o][point];
+      const delta = x - tallies.means[o][point];
+      tallies.means[o][point] += delta / n;
+      tallies.squares[o][point] += delta * (x - tallies.means[o][point]);
+    });
   }
   return tallies;
 }

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../config/problems.js';
+import { InputError, type Problem } from '../config/problems.js';
 import { writeFileAtomic } from '../io/files.js';
 import { ANALYSIS_FILES, REPORT_FILE, SWEEP_FILES, type TableName } from './tables.js';
 
@@ -81,18 +81,9 @@ export class Ledger {
   static reopen(dir: string, state: LedgerState): Ledger {
     for (const [table, length] of Object.entries(state.bytes) as [TableName, number][]) {
       const file = join(dir, SWEEP_FILES[table]);
-      const size = existsSync(file) ? statSync(file).size : -1;
-      if (size < length) {
-        throw new InputError([
-          {
-            source: file,
-            path: '',
-            expected: `a table of at least the ${length} bytes recorded in ${SWEEP_FILES.state}`,
-            found: size < 0 ? 'no such file' : `${size} bytes (was it edited, or did the machine crash?); start over with --force`,
-          },
-        ]);
-      }
-      if (size > length) truncateSync(file, length);
+      const problem = committedTableProblem(file, length, 'a table');
+      if (problem) throw new InputError([{ ...problem, found: problem.found === 'no such file' ? problem.found : `${problem.found}; start over with --force` }]);
+      if (statSync(file).size > length) truncateSync(file, length);
     }
     const logFile = join(dir, SWEEP_FILES.state);
     const valid = readLog(logFile)?.validBytes ?? 0;
@@ -180,6 +171,18 @@ function readLog(file: string): { state: LedgerState; validBytes: number } | und
     }
   }
   throw new InputError([{ source: file, path: '', expected: 'the state of a sweep, as sapient writes it (one JSON record per line)', found: 'no readable record' }]);
+}
+
+/**
+ * A committed table of a sweep directory that is not there, or shorter than the length
+ * recorded for it (`what` names it in the message): what reads the table (resume, merge,
+ * analyze) checks it with this before it writes anything.
+ */
+export function committedTableProblem(file: string, length: number, what: string): Problem | undefined {
+  const size = existsSync(file) && statSync(file).isFile() ? statSync(file).size : -1;
+  if (size >= length) return undefined;
+  const found = size >= 0 ? `${size} bytes (was it edited, or did the machine crash?)` : existsSync(file) ? 'a directory' : 'no such file';
+  return { source: file, path: '', expected: `${what} of at least the ${length} bytes recorded in ${SWEEP_FILES.state}`, found };
 }
 
 /** Removes the files a sweep writes, and the indices and the report drawn from them (before starting afresh with --force). */

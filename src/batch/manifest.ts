@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { InputError } from '../config/problems.js';
 import { writeFileAtomic } from '../io/files.js';
 import { type Provenance, provenance } from '../io/provenance.js';
+import { flagWords, shellWords } from '../io/shell.js';
 import { runSeed } from './seeds.js';
 import type { SampleDesign, Sweep, SweepParameter } from './sweep-file.js';
 import { SWEEP_FILES } from './tables.js';
@@ -129,6 +130,16 @@ export function buildManifest(sweep: Sweep, shard: Shard, command: readonly stri
     finished: null,
     sessions: [],
   };
+}
+
+/**
+ * The command that finishes the sweep in `dir`: the same sweep file with the same `--set`
+ * and `--ticks` (they are part of its design, which --resume must find unchanged), its
+ * shard, and --resume. `sweep`, `merge` and `analyze` print it.
+ */
+export function resumeCommand(sweepFile: string, overrides: readonly { source: string }[], shard: Shard, dir: string): string {
+  const shardFlag = shard.count > 1 ? ['--shard', `${shard.index}/${shard.count}`] : [];
+  return shellWords(['sapient', 'sweep', sweepFile, ...overrides.flatMap((o) => flagWords(o.source)), ...shardFlag, '--out', dir, '--resume']);
 }
 
 export function writeManifest(dir: string, manifest: SweepManifest): void {

@@ -1,10 +1,10 @@
-import { closeSync, copyFileSync, existsSync, openSync, realpathSync, statSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, openSync, readdirSync, realpathSync, rmdirSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError, type Problem } from '../config/problems.js';
 import { prepareOutputDir } from '../io/files.js';
 import { LineReader, leadingInteger, splitCsvLine } from './csv.js';
-import { Ledger, type LedgerState, removeSweepFiles } from './ledger.js';
-import { readManifest, type SweepManifest, writeManifest } from './manifest.js';
+import { committedTableProblem, Ledger, type LedgerState, removeSweepFiles } from './ledger.js';
+import { readManifest, resumeCommand, type SweepManifest, writeManifest } from './manifest.js';
 import { PointTally } from './points.js';
 import { POINT_TABLES, SWEEP_FILES, type TableName, tableHeader } from './tables.js';
 
@@ -56,9 +56,13 @@ export function readShards(dirs: readonly string[]): ShardDir[] {
       add(
         dir,
         'a finished shard',
-        `${state.committed} of its ${manifest.shard.runs} run${manifest.shard.runs === 1 ? '' : 's'} done (finish it with: sapient sweep ${manifest.sweepFile.file} --shard ${manifest.shard.index}/${manifest.shard.count} --out ${dir} --resume)`,
+        `${state.committed} of its ${manifest.shard.runs} run${manifest.shard.runs === 1 ? '' : 's'} done (finish it with: ${resumeCommand(manifest.sweepFile.file, manifest.overrides ?? [], manifest.shard, dir)})`,
       );
       continue;
+    }
+    for (const table of SHARD_TABLES) {
+      const problem = committedTableProblem(join(dir, SWEEP_FILES[table]), state.bytes[table] ?? 0, `a finished shard's ${SWEEP_FILES[table]}`);
+      if (problem) problems.push(problem);
     }
     shards.push({ dir, manifest, state });
   }
@@ -90,7 +94,33 @@ export function readShards(dirs: readonly string[]): ShardDir[] {
     }
   }
   if (problems.length > 0) throw new InputError(problems);
-  return Array.from({ length: count }, (_, i) => byIndex.get(i) as ShardDir);
+  const ordered = Array.from({ length: count }, (_, i) => byIndex.get(i) as ShardDir);
+  problems.push(...headerProblems(ordered));
+  const scenario = join(ordered[0].dir, SWEEP_FILES.scenario);
+  if (!existsSync(scenario)) add(scenario, `a finished shard's ${SWEEP_FILES.scenario} (the scenario every run starts from)`, 'no such file');
+  if (problems.length > 0) throw new InputError(problems);
+  return ordered;
+}
+
+/** The tables a shard writes, which merge interleaves. */
+const SHARD_TABLES = ['timeline', 'summary', 'failures'] as const;
+
+/** Each table's header, which must be the same in every shard: checked before the merge writes a byte. */
+function headerProblems(shards: readonly ShardDir[]): Problem[] {
+  const header = (s: ShardDir, table: TableName) => {
+    const reader = new LineReader(join(s.dir, SWEEP_FILES[table]), s.state.bytes[table]);
+    try {
+      return reader.take();
+    } finally {
+      reader.close();
+    }
+  };
+  return SHARD_TABLES.flatMap((table) => {
+    const first = header(shards[0], table);
+    return shards.slice(1).flatMap((s) =>
+      header(s, table) === first ? [] : [{ source: join(s.dir, SWEEP_FILES[table]), path: '', expected: `the header of ${join(shards[0].dir, SWEEP_FILES[table])}`, found: 'another header' }],
+    );
+  });
 }
 
 /** Buffered appends to a new file. */
@@ -130,10 +160,8 @@ function interleave(table: TableName, shards: readonly ShardDir[], runs: number,
   const readers = shards.map((s) => new LineReader(join(s.dir, SWEEP_FILES[table]), s.state.bytes[table]));
   const writer = new TableWriter(join(out, SWEEP_FILES[table]));
   try {
+    // The headers are the same in every shard (readShards checked them).
     const headers = readers.map((r) => r.take());
-    headers.forEach((h, i) => {
-      if (h !== headers[0]) throw new InputError([{ source: join(shards[i].dir, SWEEP_FILES[table]), path: '', expected: `the header of ${join(shards[0].dir, SWEEP_FILES[table])}`, found: 'another header' }]);
-    });
     writer.write(`${headers[0]}\n`);
     const n = shards.length;
     for (let run = 0; run < runs; run++) {
@@ -153,7 +181,8 @@ function interleave(table: TableName, shards: readonly ShardDir[], runs: number,
 }
 
 /** points.csv and the survival tables from the merged summary and failures tables, point by point; their byte lengths. */
-function writePoints(out: string, manifest: SweepManifest): Partial<Record<TableName, number>> {
+function writePoints(out: string, shards: readonly ShardDir[]): Partial<Record<TableName, number>> {
+  const manifest = shards[0].manifest;
   const summaries = new LineReader(join(out, SWEEP_FILES.summary));
   const failures = new LineReader(join(out, SWEEP_FILES.failures));
   const writers = new Map(POINT_TABLES.map((table) => [table, new TableWriter(join(out, SWEEP_FILES[table]))]));
@@ -170,7 +199,10 @@ function writePoints(out: string, manifest: SweepManifest): Partial<Record<Table
       else if (f !== null && leadingInteger(f) === run) {
         failures.take();
         tally.addFailure();
-      } else throw new Error(`run ${run} is in neither summary.csv nor failures.csv of the shards`);
+      } else {
+        const shard = shards[run % shards.length].dir;
+        throw new InputError([{ source: join(shard, SWEEP_FILES.summary), path: '', expected: `a row of run ${run} (here or in ${SWEEP_FILES.failures}), as in every finished shard`, found: 'none' }]);
+      }
       if (run % replicates === replicates - 1) {
         const point = Math.floor(run / replicates);
         const values = manifest.parameters.map((p) => manifest.points[point].parameters[p.path]);
@@ -190,13 +222,25 @@ export function mergeShards(dirs: readonly string[], out: string, options: { for
   const target = existsSync(out) ? realpathSync(out) : resolve(out);
   const inside = shards.find((s) => realpathSync(s.dir) === target);
   if (inside) throw new InputError([{ source: '--out', path: '', expected: 'a directory other than the shards being merged', found: `${out}, which is the shard ${inside.dir}` }]);
+  const existed = existsSync(out);
   prepareOutputDir(out, options.force === true);
   if (options.force) removeSweepFiles(out);
+  try {
+    return writeMerged(shards, out, options.command);
+  } catch (e) {
+    // A shard that reads wrong midway leaves no partial merge behind, which would block the next one.
+    removeSweepFiles(out);
+    if (!existed && readdirSync(out).length === 0) rmdirSync(out);
+    throw e;
+  }
+}
+
+function writeMerged(shards: readonly ShardDir[], out: string, command: readonly string[] | undefined): MergeResult {
   const first = shards[0].manifest;
   const runs = first.runs;
   const bytes: LedgerState['bytes'] = {};
-  for (const table of ['timeline', 'summary', 'failures'] as const) bytes[table] = interleave(table, shards, runs, out);
-  Object.assign(bytes, writePoints(out, first));
+  for (const table of SHARD_TABLES) bytes[table] = interleave(table, shards, runs, out);
+  Object.assign(bytes, writePoints(out, shards));
   copyFileSync(join(shards[0].dir, SWEEP_FILES.scenario), join(out, SWEEP_FILES.scenario));
 
   const failed = shards.reduce((n, s) => n + s.state.failed, 0);
@@ -204,7 +248,7 @@ export function mergeShards(dirs: readonly string[], out: string, options: { for
   const finished = shards.map((s) => s.manifest.finished ?? '').sort().at(-1) ?? null;
   const manifest: SweepManifest = {
     ...first,
-    command: options.command ?? first.command,
+    command: command ?? first.command,
     shard: { index: 0, count: 1, runs, assignment: first.shard.assignment },
     status: 'complete',
     started,

@@ -1,7 +1,7 @@
-import type { PathKey, SourceDocument } from '../config/document.js';
+import { dotted, type PathKey, type SourceDocument } from '../config/document.js';
 import { timelineBytes, worldMemory } from '../config/memory.js';
 import { describeValue, formatProblem, InputError, type Problem } from '../config/problems.js';
-import { dotted, type Override, stopRule, validateScenario } from '../config/scenario.js';
+import { type Override, stopRule, validateScenario } from '../config/scenario.js';
 import type { Scenario } from '../config/schema.js';
 import type { ScenarioSource, SweepParameter } from './sweep-file.js';
 import { RUN_KEY_COLUMNS } from './tables.js';

@@ -1,6 +1,5 @@
-import type { PathKey, SourceDocument } from '../config/document.js';
+import { dotted, type PathKey, type SourceDocument } from '../config/document.js';
 import { closest, describeValue, type Problem } from '../config/problems.js';
-import { dotted } from '../config/scenario.js';
 import type { Interval } from './design.js';
 import { checkPath } from './parameters.js';
 

@@ -36,12 +36,18 @@ export function action<A extends unknown[]>(run: (...args: A) => void | Promise<
   };
 }
 
-/**
- * The directory an `--out` names, resolved. An empty value is refused: resolve('') is the
- * working directory, which a slip (`--out "$DIR"` with DIR unset) should not turn into.
- */
+/** The directory an `--out` names, resolved (see `outPath`). */
 export function outDirectory(text: string): string {
-  if (text.trim() === '') throw new InputError([{ source: `--out '${text}'`, path: '', expected: 'a directory for the results (. for the current one)', found: 'an empty value' }]);
+  return outPath(text, 'a directory for the results (. for the current one)');
+}
+
+/**
+ * What an `--out` names, resolved; `expected` says what it should be. An empty value is
+ * refused: resolve('') is the working directory, which a slip (`--out "$DIR"` with DIR
+ * unset) should not turn into.
+ */
+export function outPath(text: string, expected: string): string {
+  if (text.trim() === '') throw new InputError([{ source: `--out '${text}'`, path: '', expected, found: 'an empty value' }]);
   return resolve(text);
 }
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { writeReport } from '../report/report.js';
-import { counted, shownPath } from './common.js';
+import { counted, outPath, shownPath } from './common.js';
 
 export interface ReportFlags {
   out?: string;
@@ -10,7 +10,8 @@ export interface ReportFlags {
 
 /** `sapient report`: one HTML page of figures and tables from an output directory. */
 export async function report(dir: string, options: ReportFlags): Promise<void> {
-  const result = await writeReport(resolve(dir), { out: options.out, force: options.force === true });
+  const out = options.out === undefined ? undefined : outPath(options.out, 'a file name for the report');
+  const result = await writeReport(resolve(dir), { out, force: options.force === true });
   for (const warning of options.quiet ? [] : result.warnings) process.stderr.write(`sapient report: note: ${warning}\n`);
   if (!options.quiet) {
     process.stdout.write(`sapient report: ${result.kind} report with ${counted(result.figures, 'figure')} in ${shownPath(result.file)}\n`);

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { InputError } from '../config/problems.js';
-import { type Shard, shardRuns } from '../batch/manifest.js';
+import { resumeCommand, type Shard, shardRuns } from '../batch/manifest.js';
 import { runSweep, type SweepResult } from '../batch/sweep.js';
 import { loadSweep, type Sweep } from '../batch/sweep-file.js';
 import { SWEEP_FILES } from '../batch/tables.js';
@@ -95,11 +95,8 @@ function report(sweep: Sweep, result: SweepResult, quiet: boolean, argument: str
   const where = shownPath(result.dir);
   const part = result.shard.count > 1 ? `, shard ${result.shard.index}/${result.shard.count}` : '';
   if (result.status === 'interrupted') {
-    const shardFlag = result.shard.count > 1 ? ` --shard ${result.shard.index}/${result.shard.count}` : '';
-    // The same overrides, or the sweep to resume is not the same sweep.
-    const overrides = sweep.overrides.map((o) => ` ${o.source.split(' ')[0]} ${shellWord(o.source.slice(o.source.indexOf(' ') + 1))}`).join('');
     process.stderr.write(
-      `sapient: interrupted: ${readable(result.committed)} of ${counted(result.runs, 'run')} ${result.committed === 1 ? 'is' : 'are'} on disk in ${where}/; finish them with: sapient sweep ${shellWord(argument)}${overrides}${shardFlag} --out ${shellWord(where)} --resume\n`,
+      `sapient: interrupted: ${readable(result.committed)} of ${counted(result.runs, 'run')} ${result.committed === 1 ? 'is' : 'are'} on disk in ${where}/; finish them with: ${resumeCommand(argument, sweep.overrides, result.shard, where)}\n`,
     );
     process.exitCode = stop.exitCode();
     return;
@@ -117,9 +114,4 @@ function report(sweep: Sweep, result: SweepResult, quiet: boolean, argument: str
     process.stderr.write(`sapient: ${readable(result.failed)} of ${counted(result.runs, 'run')} failed; their point, replicate, seed and error are in ${where}/${SWEEP_FILES.failures}\n`);
     process.exitCode = EXIT.failedRuns;
   }
-}
-
-/** A word as a shell reads it back: quoted when it holds anything but plain characters. */
-export function shellWord(text: string): string {
-  return /^[\w.,:=/+@%-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isScalar, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { describeValue, excerpt, InputError, type Problem } from './problems.js';
 
 export type PathKey = string | number;
@@ -72,7 +72,11 @@ export function parseText(text: string, source: string, json = false): SourceDoc
     throw new InputError(
       doc.errors.map((e): Problem => {
         const pos = e.linePos?.[0];
-        return { source, line: pos?.line, column: pos?.col, path: '', expected: 'valid YAML', found: `malformed YAML (${firstLine(e.message)})` };
+        const at = { source, line: pos?.line, column: pos?.col };
+        // JSON.parse takes a key given twice (the last wins); the YAML parser, rightly, does not.
+        const key = e.code === 'DUPLICATE_KEY' ? keyAt(doc.contents, e.pos[0], []) : undefined;
+        if (key) return { ...at, path: dotted(key), expected: `valid ${json ? 'JSON' : 'YAML'} (no key given twice)`, found: `${describeValue(String(key.at(-1)))} twice` };
+        return { ...at, path: '', expected: 'valid YAML', found: `malformed YAML (${firstLine(e.message)})` };
       }),
     );
   }
@@ -101,6 +105,31 @@ export function parseText(text: string, source: string, json = false): SourceDoc
     return isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
   };
   return { source, data: empty ? undefined : data, locate, written };
+}
+
+/** A parameter path as problems name it: `population.bands`, `events[2].at`. */
+export function dotted(path: readonly PathKey[]): string {
+  let s = '';
+  for (const k of path) s += typeof k === 'number' ? `[${k}]` : s ? `.${k}` : k;
+  return s;
+}
+
+/** The path of the key that starts at `offset` in the file, under `node` (at `path`). */
+function keyAt(node: unknown, offset: number, path: PathKey[]): PathKey[] | undefined {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const name = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      if (isScalar(pair.key) && pair.key.range?.[0] === offset) return [...path, name];
+      const inner = keyAt(pair.value, offset, [...path, name]);
+      if (inner) return inner;
+    }
+  } else if (isSeq(node)) {
+    for (const [i, item] of node.items.entries()) {
+      const inner = keyAt(item, offset, [...path, i]);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
 }
 
 /** A document's top level must be a mapping. */

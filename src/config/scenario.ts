@@ -1,7 +1,7 @@
 import { basename, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type * as z from 'zod/mini';
-import { expectMapping, parseText, type PathKey, readDocument, type SourceDocument } from './document.js';
+import { dotted, expectMapping, parseText, type PathKey, readDocument, type SourceDocument } from './document.js';
 import { closest, describeValue, InputError, type Problem } from './problems.js';
 import { PARAMS, paramSpec, type Scenario, scenarioSchema, SECTIONS, setParameter } from './schema.js';
 
@@ -95,12 +95,6 @@ export function validateScenario(doc: SourceDocument, overrides: readonly Overri
   problems.push(...crossChecks(scenario, doc, bySource));
   if (problems.length > 0) throw new InputError(problems);
   return scenario;
-}
-
-export function dotted(path: readonly PathKey[]): string {
-  let s = '';
-  for (const k of path) s += typeof k === 'number' ? `[${k}]` : s ? `.${k}` : k;
-  return s;
 }
 
 function where(path: readonly PathKey[], doc: SourceDocument, overrides: Map<string, Override>): Pick<Problem, 'source' | 'line' | 'column'> {

@@ -1,4 +1,4 @@
-import type { CsvTable } from './sources/table.js';
+import type { CsvTable } from '../io/csv-table.js';
 import type { SweepPoint } from './sources/manifest.js';
 
 /**

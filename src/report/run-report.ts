@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { RUN_FILES } from '../io/run-output.js';
+import { flagWords, shellWords } from '../io/shell.js';
 import { escapeHtml, readableNumber } from './figures/figure.js';
 import { runFigures } from './figures/run.js';
 import { code, htmlTable, type Page } from './page.js';
@@ -64,20 +65,9 @@ function runProvenance(run: RunSource): string {
       ['overrides', run.overrides.length === 0 ? 'none' : code(run.overrides.join(' '))],
       ...originRows(run.origin),
       ['wall time', `${readableNumber(run.wallSeconds)} s`],
-      ['to repeat it', code(shellWords(['sapient', 'run', run.scenario.file, ...run.overrides.filter((o) => !o.startsWith('--seed ')).flatMap((o) => splitFlag(o)), '--seed', String(run.seed)]))],
+      ['to repeat it', code(shellWords(['sapient', 'run', run.scenario.file, ...run.overrides.filter((o) => !o.startsWith('--seed ')).flatMap((o) => flagWords(o)), '--seed', String(run.seed)]))],
     ],
   );
-}
-
-/** An override's source as it was typed (`--set a=1`), as words. */
-function splitFlag(source: string): string[] {
-  const space = source.indexOf(' ');
-  return source.startsWith('--') && space > 0 ? [source.slice(0, space), source.slice(space + 1)] : [source];
-}
-
-/** Words as a shell reads them back: quoted where they hold anything but plain characters. */
-export function shellWords(command: readonly string[]): string {
-  return command.map((a) => (/^[\w./=:,+-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(' ');
 }
 
 export function originRows(origin: Origin): [string, string | { html: string }][] {

@@ -14,7 +14,7 @@ import type { SweepSource } from './sources/manifest.js';
 import { METHODS, type PlainTable, readPlainTable, readSensitivity, type Sensitivity } from './sources/sensitivity.js';
 import { readSweepSummary } from './sources/summary.js';
 import { readSurvival } from './sources/survival.js';
-import { CsvTable } from './sources/table.js';
+import { CsvTable } from '../io/csv-table.js';
 import { streamTimeline } from './sources/timeline.js';
 import { renderSvg } from './svg.js';
 import { type PointStats, pointStats, sweepCurves } from './sweep-stats.js';

@@ -8,7 +8,7 @@ import { InputError } from '../../config/problems.js';
 import { loadScenario } from '../../config/scenario.js';
 import type { Scenario } from '../../config/schema.js';
 import { RUN_FILES } from '../../io/run-output.js';
-import { problem } from './table.js';
+import { problem } from '../../io/csv-table.js';
 
 /**
  * What a report is made from: a run's or a sweep's directory, recognised by its

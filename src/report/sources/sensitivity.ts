@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { CsvTable } from './table.js';
+import { CsvTable } from '../../io/csv-table.js';
 
 /**
  * sensitivity.csv, written by `sapient analyze`: one row per output and parameter, with the

@@ -1,4 +1,4 @@
-import { CsvTable } from './table.js';
+import { CsvTable } from '../../io/csv-table.js';
 
 /**
  * summary.csv, one row per run: the times to the paradox's events, read column by column.

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventName } from './summary.js';
-import { CsvTable } from './table.js';
+import { CsvTable } from '../../io/csv-table.js';
 
 /**
  * The Kaplan-Meier curves that `sapient sweep` and `merge` write once they estimate them

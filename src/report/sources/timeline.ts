@@ -1,5 +1,5 @@
 import { splitCsvLine } from '../../batch/csv.js';
-import { CsvTable } from './table.js';
+import { CsvTable } from '../../io/csv-table.js';
 
 /**
  * timeline.csv, streamed: one row at a time, only the named columns, as numbers. Nothing

@@ -1,11 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
-import { LineReader, splitCsvLine } from '../../batch/csv.js';
-import { InputError } from '../../config/problems.js';
+import { LineReader, splitCsvLine } from '../batch/csv.js';
+import { InputError } from '../config/problems.js';
 
 /**
- * A CSV table read line by line for the report: columns are found by name in the header,
- * so a table with more columns than the report knows (a newer sapient's) reads the same.
- * Every problem names the file, the line and the column.
+ * A CSV table read line by line, checked as it is read (by `sapient report` and `sapient
+ * analyze`): columns are found by name in the header, so a table with more columns than
+ * the reader knows (a newer sapient's) reads the same. Every problem names the file, the
+ * line and the column.
  */
 export class CsvTable {
   readonly header: readonly string[];
