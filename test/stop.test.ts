@@ -87,3 +87,21 @@ describe('stop: { when, after }', () => {
     expect(bad.stderr).toBe("sapient: --set stop.when=lunch: stop.when: expected one of 'never', 'takeoff', 't25', 't75', found 'lunch'\n");
   });
 });
+
+describe('takeoff: the first sample at which L = lexicon_shared / K reaches takeoffFraction', () => {
+  // Fractions whose product with K is not exact in floating point (0.07 * 100 is
+  // 7.000000000000001): the takeoff must still be the sample where L first reaches them.
+  const QUICK = { ticks: 400, sampleEvery: 1, skills: { count: 100 }, population: { bands: 4, bandSize: 30 }, innovation: { innovationRate: 0.05 }, distillation: { distillRate: 0.2 } };
+  for (const takeoffFraction of [0.07, 0.14, 0.28, 0.55]) {
+    it(`at ${takeoffFraction} of 100 skills`, () => {
+      const shared: [number, number][] = [];
+      const summary = simulate(defineScenario({ ...QUICK, takeoffFraction }), { onSample: (s) => shared.push([s.tick, s.lexicon_shared]) });
+      const first = shared.find(([, n]) => n / 100 >= takeoffFraction);
+      // The run must reach the threshold, or the test shows nothing.
+      expect(first).toBeDefined();
+      expect(summary.takeoff_tick).toBe(first?.[0]);
+      // Exactly at the threshold somewhere: the case the floating-point product misses.
+      expect(shared.some(([, n]) => n === Math.round(takeoffFraction * 100))).toBe(true);
+    });
+  }
+});

@@ -37,7 +37,7 @@ export interface Summary extends Record<`final_${SeriesName}` | `peak_${SeriesNa
   /** First tick at which any band distilled a skill, or null. */
   first_distill_tick: number | null;
   first_distill_year: number | null;
-  /** First sample with lexicon_shared >= takeoffFraction * K, or null. */
+  /** First sample with L = lexicon_shared / K >= takeoffFraction, or null. */
   takeoff_tick: number | null;
   takeoff_year: number | null;
   /**
@@ -94,7 +94,6 @@ class RunInProgress {
   /** The last tick: `ticks`, or earlier once the stop condition (scenario.stop) has held. */
   private end: number;
   private readonly started = performance.now();
-  private readonly takeoffAt: number;
   private readonly progressEvery: number;
   private readonly totals = zeroCounts();
   private readonly final = {} as Record<SeriesName, number>;
@@ -109,7 +108,6 @@ class RunInProgress {
     private readonly options: RunOptions,
   ) {
     this.world = foundWorld(scenario, options.seed ?? scenario.seed);
-    this.takeoffAt = scenario.takeoffFraction * this.world.catalogue.size;
     this.progressEvery = options.progressEvery ?? Math.max(1, Math.floor(scenario.ticks / 200));
     this.end = scenario.ticks;
     this.sample();
@@ -139,9 +137,11 @@ class RunInProgress {
       this.final[name] = s[name];
       this.peak[name] = world.tick === 0 ? s[name] : Math.max(this.peak[name], s[name]);
     }
-    if (this.takeoff === null && s.lexicon_shared >= this.takeoffAt) this.takeoff = world.tick;
-    // L >= 0.25 as 4 * shared >= K: exact in integers, where shared / K >= 0.25 need not be.
     const K = world.catalogue.size;
+    // L itself against the fraction: shared >= fraction * K would miss 7 of 100 at 0.07, as
+    // 0.07 * 100 is 7.000000000000001 in floating point.
+    if (this.takeoff === null && s.lexicon_shared / K >= this.scenario.takeoffFraction) this.takeoff = world.tick;
+    // L >= 0.25 and 0.75 in integers, 4 * shared >= K, exactly.
     if (this.t25 === null && 4 * s.lexicon_shared >= K) this.t25 = world.tick;
     if (this.t75 === null && 4 * s.lexicon_shared >= 3 * K) this.t75 = world.tick;
     // The stop condition holds for the first time at this sample: the run ends `after` ticks on.

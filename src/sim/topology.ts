@@ -40,7 +40,9 @@ export function buildNeighbours(topology: Topology, bands: number, migration: Sc
     case 'small-world': {
       // Watts-Strogatz: a ring lattice with `neighbours` on each side, each edge rewired
       // to a uniformly chosen band with probability `rewire` (no self-loops, no duplicates).
-      const k = Math.min(migration.neighbours, Math.floor((bands - 1) / 2));
+      // With few bands the two sides meet (at bands / 2, for an even number): every band is
+      // then a neighbour of every other, and there is nothing to rewire.
+      const k = Math.min(migration.neighbours, Math.floor(bands / 2));
       for (let b = 0; b < bands; b++) for (let j = 1; j <= k; j++) link(b, (b + j) % bands);
       for (let j = 1; j <= k; j++) {
         for (let a = 0; a < bands; a++) {

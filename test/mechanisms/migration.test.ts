@@ -61,6 +61,16 @@ describe('topologies', () => {
     for (let b = 0; b < 8; b++) expect(n[b]).toEqual([(b + 6) % 8, (b + 7) % 8, (b + 1) % 8, (b + 2) % 8].sort((x, y) => x - y));
   });
 
+  it('small-world with few bands: every band within `neighbours` of another around the ring is its neighbour, two bands included', () => {
+    for (const [B, k] of [[2, 1], [2, 3], [3, 1], [4, 2], [5, 2], [6, 3], [7, 5]]) {
+      const n = lists(buildNeighbours('small-world', B, settings({ neighbours: k, rewire: 0 }), new Rng('t')));
+      for (let a = 0; a < B; a++) {
+        const within = Array.from({ length: B }, (_, b) => b).filter((b) => b !== a && Math.min(Math.abs(a - b), B - Math.abs(a - b)) <= k);
+        expect(n[a], `${B} bands, ${k} on each side: band ${a}`).toEqual(within);
+      }
+    }
+  });
+
   it('small-world with rewiring: undirected, no self-loops, the lattice edge count kept, some edges long', () => {
     const B = 60;
     const k = 3;
