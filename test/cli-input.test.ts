@@ -31,6 +31,10 @@ function workspace(): string {
   writeFile(dir, 'binary-value.yaml', 'seed: !!binary aGVsbG8=\n');
   writeFile(dir, 'huge-seed.yaml', 'seed: 9007199254740993\n');
   writeFile(dir, 'first-prerequisite.yaml', 'skills:\n  list:\n    - { difficulty: 0.5, prerequisites: [0] }\n');
+  writeFile(dir, 'domain-boost.yaml', 'skills:\n  list:\n    - { name: a, difficulty: 0.5, boosts: { innovate: 1 } }\n');
+  writeFile(dir, 'same-names.yaml', 'skills:\n  list:\n    - { name: fire, difficulty: 0.5 }\n    - { name: fire, difficulty: 0.6 }\n    - { name: skill3, difficulty: 0.7 }\n    - { difficulty: 0.8 }\n');
+  writeFile(dir, 'same-prerequisite.yaml', 'skills:\n  list:\n    - { difficulty: 0.5 }\n    - { difficulty: 0.6, prerequisites: [0, 0] }\n');
+  writeFile(dir, 'long-list.yaml', `skills:\n  list:\n${'    - { difficulty: 0.5 }\n'.repeat(5000)}`);
   writeFile(dir, 'a-sweep.yaml', 'scenario: small.yaml\nvary:\n  population.bandSize: [5, 10]\n');
   mkdirSync(join(dir, 'full'));
   writeFile(join(dir, 'full'), 'keep.txt', 'earlier results\n');
@@ -220,6 +224,29 @@ const cases: Case[] = [
     name: 'a prerequisite of the first skill',
     args: ['validate', 'first-prerequisite.yaml'],
     lines: [/^sapient: first-prerequisite\.yaml:3:\d+: skills\.list\[0\]\.prerequisites\[0\]: expected no prerequisites for the first skill .*, found 0$/],
+  },
+  {
+    name: 'a boost on a skill without kind: cognitive',
+    args: ['validate', 'domain-boost.yaml'],
+    lines: ['sapient: domain-boost.yaml:3:43: skills.list[0].boosts: expected boosts only on a skill of kind: cognitive (without kind:, a skill is a domain skill, which boosts nothing), found innovate: 1 on a domain skill'],
+  },
+  {
+    name: "a skill's name given twice, or taken from an unnamed skill",
+    args: ['validate', 'same-names.yaml'],
+    lines: [
+      "sapient: same-names.yaml:4:15: skills.list[1].name: expected a name no other skill has, found 'fire', the name of skills.list[0] too",
+      "sapient: same-names.yaml:5:15: skills.list[2].name: expected a name no other skill has, found 'skill3', the default name of skills.list[3] (unnamed)",
+    ],
+  },
+  {
+    name: 'a prerequisite given twice',
+    args: ['validate', 'same-prerequisite.yaml'],
+    lines: ['sapient: same-prerequisite.yaml:4:45: skills.list[1].prerequisites[1]: expected each prerequisite once, found 0 again (prerequisites[0] is 0)'],
+  },
+  {
+    name: 'a skills.list longer than 4096',
+    args: ['validate', 'long-list.yaml'],
+    lines: ['sapient: long-list.yaml:3:5: skills.list: expected a list of at most 4096 skills, found a list of 5000'],
   },
   {
     name: 'an empty --out',

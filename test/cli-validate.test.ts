@@ -61,6 +61,18 @@ describe('sapient validate', () => {
     expect(withEvent.stderr).toBe('sapient: note: events[0] at tick 50000 comes after the last tick (20000) and will not happen\n');
   });
 
+  it('accepts a listed cognitive skill without a boost, with a note; one with a boost has none', async () => {
+    const dir = tempDir();
+    const list = (boosts: string) => `skills:\n  list:\n    - { name: fire, difficulty: 0.5 }\n    - { name: planning, difficulty: 0.7, prerequisites: [0], kind: cognitive${boosts} }\n`;
+    writeFile(dir, 'unboosted.yaml', list(''));
+    writeFile(dir, 'boosted.yaml', list(', boosts: { language: 0.3 }'));
+    const [unboosted, boosted] = await Promise.all([sapient(['validate', 'unboosted.yaml'], dir), sapient(['validate', 'boosted.yaml'], dir)]);
+    expect(unboosted.code).toBe(0);
+    expect(unboosted.stderr).toBe('sapient: note: skills.list[1] (planning) is cognitive but boosts no channel (a boost not given is 0): give it boosts: { innovate, imitate, language, distill }\n');
+    expect(boosted.code).toBe(0);
+    expect(boosted.stderr).toBe('');
+  });
+
   it('sapient run says too that a shortened run ends before an event, unless --quiet', async () => {
     const dir = tempDir();
     writeFile(dir, 'small.yaml', SMALL);

@@ -34,8 +34,13 @@ export interface Catalogue {
   cognitiveSkills: Int32Array;
 }
 
+/** The skills as listed in the scenario or drawn from the seed, boosts before boostScale. */
+function sourceEntries(scenario: Scenario, seed: number): SkillEntry[] {
+  return scenario.skills.list ?? generateEntries(scenario, seed);
+}
+
 export function buildCatalogue(scenario: Scenario, seed: number): Catalogue {
-  const entries = scenario.skills.list ?? generateEntries(scenario, seed);
+  const entries = sourceEntries(scenario, seed);
   const K = entries.length;
   const W = wordsFor(K);
   const scale = scenario.skills.boostScale;
@@ -130,20 +135,22 @@ function generateEntries(scenario: Scenario, seed: number): SkillEntry[] {
   return entries;
 }
 
-/** The catalogue as a scenario `skills.list`, for the manifest: a run can be repeated from it alone. */
-export function catalogueEntries(cat: Catalogue, scale: number): SkillEntry[] {
-  const out: SkillEntry[] = [];
-  for (let k = 0; k < cat.size; k++) {
-    const prerequisites: number[] = [];
-    for (let p = 0; p < k; p++) if (cat.prerequisites[k * cat.words + (p >>> 5)] & (1 << (p & 31))) prerequisites.push(p);
-    const b = (c: number) => (scale > 0 ? cat.boosts[k * CHANNELS + c] / scale : 0);
-    out.push({
-      name: cat.names[k],
-      difficulty: cat.difficulty[k],
-      prerequisites,
-      kind: cat.cognitive[k] ? 'cognitive' : 'domain',
-      boosts: { innovate: b(INNOVATE), imitate: b(IMITATE), language: b(LANGUAGE), distill: b(DISTILL) },
-    });
-  }
-  return out;
+/**
+ * The catalogue as a scenario `skills.list`, for the manifest: every skill named, its
+ * prerequisites in order, and its boosts as listed or drawn, before `boostScale` (which
+ * the manifest's parameters hold beside it). So the manifest's parameters with this list as
+ * `skills.list` repeat the run, whatever the boostScale, 0 included; and a catalogue shown
+ * with its boosts scaled could not be told from one listed so, nor undone at boostScale 0.
+ */
+export function catalogueEntries(scenario: Scenario, seed: number): SkillEntry[] {
+  return sourceEntries(scenario, seed).map((e, k) => ({
+    name: e.name ?? `skill${k}`,
+    difficulty: e.difficulty,
+    prerequisites: [...new Set(e.prerequisites)].sort((a, b) => a - b),
+    kind: e.kind,
+    // A domain skill boosts nothing (the scenario's check refuses a boost on one).
+    boosts: e.kind === 'cognitive'
+      ? { innovate: e.boosts.innovate, imitate: e.boosts.imitate, language: e.boosts.language, distill: e.boosts.distill }
+      : { innovate: 0, imitate: 0, language: 0, distill: 0 },
+  }));
 }

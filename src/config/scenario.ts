@@ -2,8 +2,8 @@ import { basename, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type * as z from 'zod/mini';
 import { dotted, expectMapping, parseText, type PathKey, readDocument, type SourceDocument } from './document.js';
-import { closest, describeValue, InputError, type Problem } from './problems.js';
-import { PARAMS, paramSpec, type Scenario, scenarioSchema, SECTIONS, setParameter } from './schema.js';
+import { closest, describeValue, excerpt, InputError, type Problem } from './problems.js';
+import { PARAMS, paramSpec, type Scenario, scenarioSchema, SECTIONS, setParameter, type SkillEntry } from './schema.js';
 
 /** A parameter set from outside the file: `--set path=value`, or a flag such as `--seed`. */
 export interface Override {
@@ -127,8 +127,20 @@ function issueProblems(issue: z.core.$ZodIssue, doc: SourceDocument, overrides: 
     return [{ ...where(path, doc, overrides), path: dotted(path), expected: String(issue.params.expected), found: String(issue.params.found) }];
   }
   const spec = paramSpec(dotted(path));
-  return [{ ...where(path, doc, overrides), path: dotted(path), expected: spec?.expected ?? expectedFromIssue(issue), found: foundValue(issue.input, path, doc, overrides) }];
+  // A list of the wrong length: its bound, which the parameter's description does not give.
+  const expected = listLength(issue) ?? spec?.expected ?? expectedFromIssue(issue);
+  return [{ ...where(path, doc, overrides), path: dotted(path), expected, found: foundValue(issue.input, path, doc, overrides) }];
 }
+
+/** The length a list must have, counted in its items (`skills.list`: skills), if that is what the issue is about. */
+function listLength(issue: z.core.$ZodIssue): string | undefined {
+  if ((issue.code !== 'too_big' && issue.code !== 'too_small') || issue.origin !== 'array') return undefined;
+  const bound = Number(issue.code === 'too_big' ? issue.maximum : issue.minimum);
+  const [one, many] = LIST_ITEMS[dotted(issue.path as PathKey[])] ?? ['item', 'items'];
+  return `a list of ${issue.code === 'too_big' ? 'at most' : 'at least'} ${bound} ${bound === 1 ? one : many}`;
+}
+
+const LIST_ITEMS: Record<string, [string, string]> = { 'skills.list': ['skill', 'skills'] };
 
 /**
  * A value found in the file as the user wrote it, when reading it changed it: a number
@@ -194,13 +206,7 @@ function crossChecks(s: Scenario, doc: SourceDocument, overrides: Map<string, Ov
   if (agents > MAX_AGENTS) add(['population', 'bandSize'], `at most ${MAX_AGENTS.toLocaleString('en-US')} agents in all (bands x bandSize)`, `${agents.toLocaleString('en-US')} agents`);
   else if (agents * K > MAX_PROFICIENCIES) add(['skills', 'count'], `at most ${MAX_PROFICIENCIES.toLocaleString('en-US')} agent-skills in all (bands x bandSize x skills, about 8 bytes each)`, `${(agents * K).toLocaleString('en-US')}`);
   if (s.skills.difficultyMin > s.skills.difficultyMax) add(['skills', 'difficultyMin'], `a number no greater than skills.difficultyMax (${s.skills.difficultyMax})`, s.skills.difficultyMin);
-  s.skills.list?.forEach((entry, k) =>
-    entry.prerequisites.forEach((p, j) => {
-      if (p < k) return;
-      const expected = k === 0 ? 'no prerequisites for the first skill (skills.list[0]): a prerequisite is an earlier skill' : `the index of an earlier skill (0 to ${k - 1}): prerequisites form a DAG over lower-numbered skills`;
-      add(['skills', 'list', k, 'prerequisites', j], expected, p);
-    }),
-  );
+  if (s.skills.list) problems.push(...skillListChecks(s.skills.list, doc, overrides));
   if (s.population.initialSkills !== 'all') {
     s.population.initialSkills.forEach((k, j) => {
       if (k >= K) add(['population', 'initialSkills', j], `a skill index from 0 to ${K - 1}`, k);
@@ -211,6 +217,42 @@ function crossChecks(s: Scenario, doc: SourceDocument, overrides: Map<string, Ov
   const shortened = overrides.has('ticks');
   s.events.forEach((event, e) => {
     if (event.at > s.ticks && !shortened) add(['events', e, 'at'], `a tick from 1 to ticks (${s.ticks})`, event.at);
+  });
+  return problems;
+}
+
+const CHANNEL_NAMES = ['innovate', 'imitate', 'language', 'distill'] as const;
+
+/**
+ * A listed catalogue that would run otherwise than written: a prerequisite that is not an
+ * earlier skill, or given twice; a name given twice; a boost on a domain skill, which has
+ * none (docs/MODEL.md 2: only cognitive skills carry boosts), e.g. a forgotten kind.
+ */
+function skillListChecks(list: readonly SkillEntry[], doc: SourceDocument, overrides: Map<string, Override>): Problem[] {
+  const problems: Problem[] = [];
+  const add = (path: PathKey[], expected: string, found: string) => problems.push({ ...where(path, doc, overrides), path: dotted(path), expected, found });
+  const named = new Map<string, number>();
+  list.forEach((entry, k) => {
+    const first = new Map<number, number>();
+    entry.prerequisites.forEach((p, j) => {
+      const path: PathKey[] = ['skills', 'list', k, 'prerequisites', j];
+      if (p >= k) {
+        const expected = k === 0 ? 'no prerequisites for the first skill (skills.list[0]): a prerequisite is an earlier skill' : `the index of an earlier skill (0 to ${k - 1}): prerequisites form a DAG over lower-numbered skills`;
+        add(path, expected, describeValue(p));
+      } else if (first.has(p)) {
+        add(path, 'each prerequisite once', `${p} again (prerequisites[${first.get(p)}] is ${p})`);
+      } else first.set(p, j);
+    });
+    // An unnamed skill is called skill<k> (the manifest names it so): a given name may take it.
+    const name = entry.name ?? `skill${k}`;
+    const earlier = named.get(name);
+    if (earlier === undefined) named.set(name, k);
+    else if (entry.name !== undefined) add(['skills', 'list', k, 'name'], 'a name no other skill has', `'${excerpt(name, 60)}', the name of skills.list[${earlier}] too`);
+    else add(['skills', 'list', earlier, 'name'], 'a name no other skill has', `'${excerpt(name, 60)}', the default name of skills.list[${k}] (unnamed)`);
+    const boosted = CHANNEL_NAMES.filter((c) => entry.boosts[c] !== 0);
+    if (entry.kind === 'domain' && boosted.length > 0) {
+      add(['skills', 'list', k, 'boosts'], 'boosts only on a skill of kind: cognitive (without kind:, a skill is a domain skill, which boosts nothing)', `${boosted.map((c) => `${c}: ${entry.boosts[c]}`).join(', ')} on a domain skill`);
+    }
   });
   return problems;
 }
@@ -236,9 +278,18 @@ export function winsOver(later: Override, earlier: string): string {
   return `${later.source} wins over ${earlier}${why}`;
 }
 
-/** What a user should know of a valid scenario: events a shortened run ends before. */
+/**
+ * What a user should know of a valid scenario: events a shortened run ends before, and
+ * listed cognitive skills without a boost (a boost not given is 0), likely forgotten.
+ */
 export function scenarioNotes(s: Scenario): string[] {
-  return s.events.flatMap((event, e) => (event.at > s.ticks ? [`events[${e}] at tick ${event.at} comes after the last tick (${s.ticks}) and will not happen`] : []));
+  const late = s.events.flatMap((event, e) => (event.at > s.ticks ? [`events[${e}] at tick ${event.at} comes after the last tick (${s.ticks}) and will not happen`] : []));
+  const unboosted = (s.skills.list ?? []).flatMap((entry, k) =>
+    entry.kind === 'cognitive' && CHANNEL_NAMES.every((c) => entry.boosts[c] === 0)
+      ? [`skills.list[${k}]${entry.name !== undefined ? ` (${excerpt(entry.name, 60)})` : ''} is cognitive but boosts no channel (a boost not given is 0): give it boosts: { innovate, imitate, language, distill }`]
+      : [],
+  );
+  return [...late, ...unboosted];
 }
 
 /** A scenario from a plain object, as in a scenario file: for library users and tests. */

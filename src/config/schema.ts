@@ -174,8 +174,8 @@ const skills = section('skills', {
   boostScale: num(1, { min: 0, max: 100, unit: '-', description: 'Multiplies every boost, generated or listed; 0 switches cognitive feedback off without changing the catalogue.', fixed: true }),
   boostCap: num(4, { min: 0, max: 1e6, unit: 'proficiency', description: 'cap in B_c = 1 + sum_k min(x[k], cap) * b_k,c.', fixed: true }),
   list: custom(z.optional(z.array(skillEntry).check(z.minLength(1), z.maxLength(4096))), {
-    defaultText: '(generated)', unit: '-', expected: 'a list of skills { difficulty, prerequisites, kind, boosts }',
-    description: 'An explicit catalogue; replaces the generated one (count is then its length).', mutable: false,
+    defaultText: '(generated)', unit: '-', expected: 'a list of skills { name, difficulty, prerequisites, kind, boosts }',
+    description: 'An explicit catalogue of at most 4096 skills; replaces the generated one (count is then its length). Names and the prerequisites of a skill are each given once; boosts only on a skill of kind: cognitive, a channel not given is 0.', mutable: false,
   }),
 });
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { buildCatalogue, catalogueEntries } from '../agents/catalogue.js';
+import { catalogueEntries } from '../agents/catalogue.js';
 import type { LoadedScenario, Override } from '../config/scenario.js';
 import type { Scenario, SkillEntry } from '../config/schema.js';
 import type { Sample } from '../sim/observe.js';
@@ -83,6 +83,10 @@ export interface RunManifest extends Provenance {
   overrides: { source: string; path: string; value: unknown }[];
   seed: number;
   parameters: LoadedScenario['scenario'];
+  /**
+   * The skills the run used, as a `skills.list`: boosts as listed (or drawn), before
+   * `parameters.skills.boostScale`; the run applied each times that scale.
+   */
   catalogue: SkillEntry[];
   started: string;
   finished: string;
@@ -105,7 +109,7 @@ export async function writeRun(request: RunRequest): Promise<RunRecord> {
   const id = runId(loaded.name, scenario);
   // git's status runs while the run does.
   const gathering = provenanceLater();
-  const catalogue = catalogueEntries(buildCatalogue(scenario, seed), scenario.skills.boostScale);
+  const catalogue = catalogueEntries(scenario, seed);
   const started = new Date();
   const clock = performance.now();
   const manifestOf = (origin: Provenance, files: RunManifest['files'], ending: Pick<RunManifest, 'status' | 'interrupted'>): RunManifest => ({

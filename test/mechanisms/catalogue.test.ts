@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCatalogue, CHANNELS } from '../../src/agents/catalogue.js';
+import { buildCatalogue, catalogueEntries, CHANNELS } from '../../src/agents/catalogue.js';
 import { hasSkill } from '../../src/agents/skillset.js';
 import { scenarioOf } from './support.js';
 
@@ -62,5 +62,44 @@ describe('the generated catalogue', () => {
     expect(basic.difficulty).toEqual(any.difficulty);
     expect(basic.cognitive).toEqual(any.cognitive);
     expect(basic.boosts).toEqual(any.boosts);
+  });
+});
+
+/** The catalogue in the manifest (README, Outputs): boosts as listed or drawn, before boostScale. */
+describe("the manifest's catalogue", () => {
+  const listed = [
+    { name: 'fire', difficulty: 0.5 },
+    { name: 'planning', difficulty: 0.7, prerequisites: [0], kind: 'cognitive', boosts: { innovate: 0.3, imitate: 0.3, language: 0.3, distill: 0.3 } },
+    { name: 'talk', difficulty: 0.6, prerequisites: [1, 0], kind: 'cognitive', boosts: { language: 0.7 } },
+  ];
+
+  it('shows a listed catalogue as listed for every boostScale, 0 included, while the run applies the scale', () => {
+    const at = (scale: number) => scenarioOf({ skills: { list: listed, boostScale: scale } });
+    const shown = catalogueEntries(at(1), 1);
+    expect(shown[1].boosts).toEqual({ innovate: 0.3, imitate: 0.3, language: 0.3, distill: 0.3 });
+    expect(shown[2]).toEqual({ name: 'talk', difficulty: 0.6, prerequisites: [0, 1], kind: 'cognitive', boosts: { innovate: 0, imitate: 0, language: 0.7, distill: 0 } });
+    expect(shown[0].boosts).toEqual({ innovate: 0, imitate: 0, language: 0, distill: 0 });
+    for (const scale of [0, 0.5, 2, 3]) {
+      expect(catalogueEntries(at(scale), 1)).toEqual(shown);
+      const applied = buildCatalogue(at(scale), 1).boosts;
+      expect(applied[1 * CHANNELS + 2]).toBe(0.3 * scale);
+      expect(applied[2 * CHANNELS + 2]).toBe(0.7 * scale);
+    }
+  });
+
+  it('shows a generated catalogue with its drawn boosts at boostScale 0 and 2, and as a skills.list with that scale repeats it', () => {
+    const generated = (scale: number) => scenarioOf({ skills: { count: 40, cognitiveShare: 0.3, maxPrerequisites: 2, boostScale: scale } });
+    const shown = catalogueEntries(generated(1), 5);
+    const cognitive = shown.filter((e) => e.kind === 'cognitive');
+    expect(cognitive).toHaveLength(12);
+    for (const e of cognitive) for (const b of Object.values(e.boosts)) expect(b).toBeGreaterThan(0);
+    for (const scale of [0, 2]) {
+      expect(catalogueEntries(generated(scale), 5)).toEqual(shown);
+      const repeated = buildCatalogue(scenarioOf({ skills: { list: shown, boostScale: scale } }), 5);
+      const original = buildCatalogue(generated(scale), 5);
+      expect(repeated.boosts).toEqual(original.boosts);
+      expect(repeated.prerequisites).toEqual(original.prerequisites);
+      expect(repeated.difficulty).toEqual(original.difficulty);
+    }
   });
 });
