@@ -39,6 +39,14 @@ export const SERIES = [
   'lexicon_mean', 'lexicon_union', 'lexicon_shared', 'mean_boost',
 ] as const satisfies readonly (keyof Sample)[];
 
+/**
+ * The years of `ticks` ticks, to 15 significant digits: what was meant, where the product
+ * of two decimals is not (3 ticks of 0.1 year are 0.30000000000000004 in floating point).
+ */
+export function yearsOf(ticks: number, yearsPerTick: number): number {
+  return Number((ticks * yearsPerTick).toPrecision(15));
+}
+
 export function observe(world: World): Sample {
   const { pop, lexicon } = world;
   const K = pop.catalogue.size;
@@ -94,7 +102,7 @@ export function observe(world: World): Sample {
   const c = world.counts;
   return {
     tick: world.tick,
-    year: world.tick * world.params.yearsPerTick,
+    year: yearsOf(world.tick, world.params.yearsPerTick),
     population: n,
     mean_mastered: n > 0 ? mastered / n : 0,
     max_mastered: maxMastered,

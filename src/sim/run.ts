@@ -5,7 +5,7 @@ import { scenarioEvents } from './events.js';
 import { found } from './founding.js';
 import { learning } from './learning.js';
 import { migration } from './migration.js';
-import { observe, type Sample, SERIES } from './observe.js';
+import { observe, type Sample, SERIES, yearsOf } from './observe.js';
 import { type ChannelCounts, createWorld, type World, zeroCounts } from './world.js';
 
 /** One tick, in the order of MODEL.md section 3. */
@@ -157,19 +157,19 @@ class RunInProgress {
     // What was run: a stop condition may have ended the run before `ticks`.
     const ticks = world.tick;
     const seconds = (performance.now() - this.started) / 1000;
-    const year = (t: number | null) => (t === null ? null : t * yearsPerTick);
+    const year = (t: number | null) => (t === null ? null : yearsOf(t, yearsPerTick));
     const firstDistill = world.firstDistillTick < 0 ? null : world.firstDistillTick;
     const summary = {
       seed: world.seed,
       ticks,
-      years: ticks * yearsPerTick,
+      years: yearsOf(ticks, yearsPerTick),
       first_distill_tick: firstDistill,
       first_distill_year: year(firstDistill),
       takeoff_tick: takeoff,
       takeoff_year: year(takeoff),
       t25_year: year(this.t25),
       t75_year: year(this.t75),
-      rise_years: this.t25 === null || this.t75 === null ? null : (this.t75 - this.t25) * yearsPerTick,
+      rise_years: this.t25 === null || this.t75 === null ? null : yearsOf(this.t75 - this.t25, yearsPerTick),
       stopped_by: ticks < this.scenario.ticks ? this.scenario.stop.when : 'horizon',
       innovate_events: totals.innovateEvents,
       innovate_gains: totals.innovateGains,

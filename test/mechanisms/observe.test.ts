@@ -77,3 +77,12 @@ describe('observables', () => {
     expect(events).toBeGreaterThan(0);
   });
 });
+
+describe('years', () => {
+  it('are the years meant where a tick is a decimal fraction of a year (0.1 x 3 is 0.3, not 0.30000000000000004)', () => {
+    const years: number[] = [];
+    const summary = simulate(scenarioOf({ ticks: 7, sampleEvery: 1, yearsPerTick: 0.1, population: { bands: 2, bandSize: 5 } }), { onSample: (s) => years.push(s.year) });
+    expect(years).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]);
+    expect(summary.years).toBe(0.7);
+  });
+});
