@@ -79,6 +79,18 @@ describe('the headline', () => {
     const { text } = headlineOf({ ticks: 100, population: { bands: 2, bandSize: 5 } });
     expect(text).toBe('stasis throughout (L = lexicon shared / skills stayed below 0.25 for 100 years); final lexicon 0 shared of 32 skills (0 per band)');
   });
+
+  it('paradox: in generations where a tick is one, whatever the years per tick; singular for one', () => {
+    const { text, summary } = headlineOf({ ticks: 1, population: { bands: 2, bandSize: 5, demography: 'generational' }, yearsPerTick: 25 });
+    expect(text).toBe('stasis throughout (L = lexicon shared / skills stayed below 0.25 for 1 generation); final lexicon 0 shared of 32 skills (0 per band)');
+    // A stasis and a rise (times in the summary are years: ticks * 25) read as generations.
+    const headline = new Headline(defineScenario({ ticks: 100, population: { demography: 'generational' }, yearsPerTick: 25 }));
+    const risen = headline.text({ ...summary, ticks: 100, years: 2500, t25_year: 25 * 40, t75_year: 25 * 41, rise_years: 25 }, 32);
+    expect(risen).toMatch(/^stasis 40 generations \(L >= 0\.25 in generation 40\), then a rise of 1 generation to L >= 0\.75; /);
+    expect(risen).not.toMatch(/year/);
+    const overlapping = new Headline(defineScenario({ ticks: 100 })).text({ ...summary, ticks: 100, years: 100, t25_year: 1, t75_year: null }, 32);
+    expect(overlapping).toMatch(/^stasis 1 year \(L >= 0\.25 in year 1\), L below 0\.75 at the end; /);
+  });
 });
 
 describe('sapient run', () => {
@@ -90,5 +102,13 @@ describe('sapient run', () => {
     ]);
     expect(henrich.stdout).toMatch(/^henrich-2004 \(seed 1\): mean skill changed by [-+]\d\.\d{3} per generation \(generation 1 to 20: .*; Henrich's -alpha \+ beta \(0\.5772 \+ ln N\): \+0\.296\); 20 generations in .* Results in h\/\n$/);
     expect(powell.stdout).toMatch(/^powell-2009 \(seed 1\): the skill was lost: nobody masters it from generation \d+ on \(.*\); 300 generations in .*\(7,500 years\)\. Results in p\/\n$/);
+  });
+
+  it('counts a generational baseline in generations, never in years', async () => {
+    const dir = tempDir();
+    const run = await sapient(['run', 'baseline', '--out', 'g', '--ticks', '300', '--set', 'population.demography=generational', '--set', 'population.bands=4'], dir);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^baseline \(seed 1\): stasis throughout \(L = lexicon shared \/ skills stayed below 0\.25 for 300 generations\); .*; 300 generations in /);
+    expect(run.stdout).not.toMatch(/year/);
   });
 });

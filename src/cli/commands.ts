@@ -218,14 +218,15 @@ function reportCommand() {
     .addHelpText(
       'after',
       `
-A run's report: L(t) = lexicon_shared / K with the 0.25 and 0.75 lines and the years of
+A run's report: L(t) = lexicon_shared / K with the 0.25 and 0.75 lines and the times of
 the stasis' end, the takeoff and L = 0.75; mean mastered and skills present; each
-channel's events per gain over time.
+channel's events per gain over time. Time is in years, or in generations where a tick
+is one (demography: generational).
 
 A sweep's report: per point, the median and 10-90% band of L(t) over replicates; the
 Kaplan-Meier curves of the takeoff and of the end of the stasis (from survival.csv and
-survival-t25.csv, or estimated from summary.csv when they are absent); takeoff year and
-stasis against each parameter; a heatmap of the median takeoff when two parameters are
+survival-t25.csv, or estimated from summary.csv when they are absent); takeoff time and
+stasis against each parameter; a heatmap of the median stasis when two parameters are
 varied on a grid; the sensitivity indices of sensitivity.csv (sapient analyze) with their
 intervals and the outputs' replicate noise; the provenance (version, commit, sweep file,
 seeds, the command that repeats one run).

@@ -38,7 +38,7 @@ export class Headline {
     const s = this.scenario;
     switch (s.headline) {
       case 'paradox':
-        return `${shape(summary.t25_year, summary.t75_year, summary.years)}; final lexicon ${readable(summary.final_lexicon_shared)} shared of ${counted(skills, 'skill')} (${readable(summary.final_lexicon_mean)} per band)`;
+        return `${this.shape(summary)}; final lexicon ${readable(summary.final_lexicon_shared)} shared of ${counted(skills, 'skill')} (${readable(summary.final_lexicon_mean)} per band)`;
       case 'skill-change':
         return this.skillChange();
       case 'skills-present':
@@ -46,6 +46,16 @@ export class Headline {
       case 'skill-kept':
         return this.skillKept(summary, skills);
     }
+  }
+
+  /**
+   * The paradox's stasis and rise, in years, or in generations where a tick is one (the
+   * summary's times are years: tick * yearsPerTick).
+   */
+  private shape(summary: Summary): string {
+    if (this.scenario.population.demography !== 'generational') return shape(summary.t25_year, summary.t75_year, summary.years, 'year');
+    const tick = (years: number | null) => (years === null ? null : Math.round(years / this.scenario.yearsPerTick));
+    return shape(tick(summary.t25_year), tick(summary.t75_year), summary.ticks, 'generation');
   }
 
   private skillChange(): string {
@@ -89,12 +99,15 @@ function henrichExpectation(s: Scenario): number | undefined {
   return henrich ? -i.alpha + i.beta * (0.5772156649015329 + Math.log(p.bandSize)) : undefined;
 }
 
-/** The paradox's shape on L = lexicon_shared / K: the stasis (until L >= 0.25) and the rise (to L >= 0.75). */
-function shape(t25: number | null, t75: number | null, years: number): string {
-  if (t25 === null) return `stasis throughout (L = lexicon shared / skills stayed below 0.25 for ${counted(years, 'year')})`;
-  const stasis = `stasis ${counted(t25, 'year')} (L >= 0.25 in year ${readable(t25)})`;
+/**
+ * The paradox's shape on L = lexicon_shared / K: the stasis (until L >= 0.25) and the rise
+ * (to L >= 0.75); times and the run's length `span` in `unit`s (years or generations).
+ */
+function shape(t25: number | null, t75: number | null, span: number, unit: 'year' | 'generation'): string {
+  if (t25 === null) return `stasis throughout (L = lexicon shared / skills stayed below 0.25 for ${counted(span, unit)})`;
+  const stasis = `stasis ${counted(t25, unit)} (L >= 0.25 in ${unit} ${readable(t25)})`;
   if (t75 === null) return `${stasis}, L below 0.75 at the end`;
-  return `${stasis}, then a rise of ${counted(t75 - t25, 'year')} to L >= 0.75`;
+  return `${stasis}, then a rise of ${counted(t75 - t25, unit)} to L >= 0.75`;
 }
 
 function fixed(x: number, digits: number): string {

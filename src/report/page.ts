@@ -6,11 +6,12 @@ import { escapeHtml } from './figures/figure.js';
  * disk, a mail attachment or an archive, years later.
  */
 
+/** A figure drawn (svg), or in its place a sentence saying why there is nothing to draw (svg null, the caption says why). */
 export interface RenderedFigure {
   id: string;
   title: string;
   caption: string;
-  svg: string;
+  svg: string | null;
   warnings: readonly string[];
 }
 
@@ -52,6 +53,7 @@ th, td { border-bottom: 1px solid #e3e3e3; padding: 3px 10px 3px 0; text-align: 
 th { font-weight: 600; border-bottom: 1px solid #bbb; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 td code, p code { font-size: 0.82rem; background: #f4f4f4; padding: 1px 4px; border-radius: 3px; word-break: break-all; }
+p.absent { font-size: 0.88rem; color: #444; margin: 16px 0 24px; }
 .note { font-size: 0.88rem; color: #7a4b00; background: #fff6e5; padding: 6px 10px; border-left: 3px solid #e0a030; }
 footer { margin-top: 40px; font-size: 0.8rem; color: #777; }
 `;
@@ -59,8 +61,10 @@ footer { margin-top: 40px; font-size: 0.8rem; color: #777; }
 export function renderPage(page: Page): string {
   const nav = page.sections.map((s) => `<a href="#${s.id}">${escapeHtml(s.title)}</a>`).join('');
   const sections = page.sections.map((s) => {
-    const figures = (s.figures ?? []).map(
-      (f) => `<figure id="${f.id}" class="figure">\n${f.svg}\n<figcaption><b>${escapeHtml(f.title)}.</b> ${f.caption}</figcaption>\n</figure>`,
+    const figures = (s.figures ?? []).map((f) =>
+      f.svg === null
+        ? `<p id="${f.id}" class="absent"><b>${escapeHtml(f.title)}:</b> no figure. ${f.caption}</p>`
+        : `<figure id="${f.id}" class="figure">\n${f.svg}\n<figcaption><b>${escapeHtml(f.title)}.</b> ${f.caption}</figcaption>\n</figure>`,
     );
     return `<section id="${s.id}">\n<h2>${escapeHtml(s.title)}</h2>\n${s.intro ?? ''}\n${figures.join('\n')}\n${s.after ?? ''}\n</section>`;
   });

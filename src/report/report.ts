@@ -25,6 +25,7 @@ export interface ReportOptions {
 export interface ReportResult {
   file: string;
   kind: 'run' | 'sweep';
+  /** Figures drawn (not those replaced by a sentence saying why there is nothing to draw). */
   figures: number;
   /** What vega-lite and vega warned about while drawing the figures (none for figures as intended). */
   warnings: string[];
@@ -36,7 +37,7 @@ export async function buildReport(dir: string, source: ReportSource = readSource
   const generator = escapeHtml(`Made by sapient report ${software.version}${software.git ? ` (commit ${software.git.short}${software.git.dirty ? ', with uncommitted changes' : ''})` : ''} from ${dir}.`);
   const page = source.kind === 'run' ? await runPage(source, generator) : await sweepPage(source, generator);
   const figures = page.sections.flatMap((s) => s.figures ?? []);
-  return { html: renderPage(page), kind: source.kind, figures: figures.length, warnings: figures.flatMap((f) => f.warnings.map((w) => `${f.id}: ${w}`)) };
+  return { html: renderPage(page), kind: source.kind, figures: figures.filter((f) => f.svg !== null).length, warnings: figures.flatMap((f) => f.warnings.map((w) => `${f.id}: ${w}`)) };
 }
 
 export async function writeReport(dir: string, options: ReportOptions = {}): Promise<ReportResult> {

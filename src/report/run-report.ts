@@ -7,7 +7,8 @@ import { code, htmlTable, type Page } from './page.js';
 import { readRunSeries } from './run-series.js';
 import type { Origin, RunSource } from './sources/manifest.js';
 import { readRunSummary } from './sources/summary.js';
-import { renderSvg } from './svg.js';
+import { renderFigure } from './svg.js';
+import { countedNumber, timeUnit } from './time.js';
 
 /** The report of one run (`sapient run`'s directory). */
 export async function runPage(run: RunSource, generator: string): Promise<Page> {
@@ -18,25 +19,29 @@ export async function runPage(run: RunSource, generator: string): Promise<Page> 
     return typeof x === 'number' ? x : null;
   };
   const windows = readRunSeries(join(run.dir, RUN_FILES.timeline), run.skills, run.timelineRows);
-  const figures = runFigures(windows, { skills: run.skills, takeoffFraction: run.takeoffFraction, t25: num('t25_year'), takeoff: num('takeoff_year'), t75: num('t75_year') });
-  const rendered = await Promise.all(figures.map(async (f) => ({ ...f, ...(await renderSvg(f.spec, f.id)) })));
+  // Every time in the tables is in years; the page counts generations where a tick is one.
+  const time = timeUnit(run.generational, run.yearsPerTick);
+  const figures = runFigures(windows, { skills: run.skills, takeoffFraction: run.takeoffFraction, time, t25: num('t25_year'), takeoff: num('takeoff_year'), t75: num('t75_year') });
+  const rendered = await Promise.all(figures.map(renderFigure));
 
   const years = run.interrupted ? run.interrupted.sampledTick * run.yearsPerTick : num('years');
+  const span = years === null ? '' : time.count(years);
   const when = (column: string) => {
     if (!summary.has(column)) return 'not in summary.csv (written by an earlier sapient)';
     const x = num(column);
-    return x === null ? `not reached in ${readableNumber(years)} years` : `year ${readableNumber(x)}`;
+    return x === null ? `not reached in ${span}` : time.at(x);
   };
+  const rise = num('rise_years');
   const facts = htmlTable(
     ['', ''],
     [
       ['end of the stasis (L first at 0.25: t25_year)', when('t25_year')],
       [`takeoff (L first at ${run.takeoffFraction}: takeoff_year)`, when('takeoff_year')],
       ['L first at 0.75 (t75_year)', when('t75_year')],
-      ['rise, from 0.25 to 0.75 (rise_years)', num('rise_years') === null ? '' : `${readableNumber(num('rise_years'))} years`],
+      ['rise, from 0.25 to 0.75 (rise_years)', rise === null ? '' : time.count(rise)],
       ['final lexicon: shared, of K skills', `${readableNumber(num('final_lexicon_shared'))} of ${run.skills}`],
       ['final mean mastered per agent', readableNumber(num('final_mean_mastered'))],
-      ['years run', readableNumber(years)],
+      [`${time.noun}s run`, readableNumber(years === null ? null : time.of(years))],
       ...(summary.has('stopped_by') ? [['stopped by', String(summary.get('stopped_by') ?? '')]] : []),
     ],
   );
@@ -45,7 +50,7 @@ export async function runPage(run: RunSource, generator: string): Promise<Page> 
     : '';
   return {
     title: `sapient report: run ${run.runId}${run.interrupted ? ' (interrupted)' : ''}`,
-    subtitle: `Scenario ${escapeHtml(run.scenario.name)}, seed ${run.seed}, K = ${run.skills} skills, ${readableNumber(years)} years${run.interrupted ? ', interrupted' : ''}.`,
+    subtitle: `Scenario ${escapeHtml(run.scenario.name)}, seed ${run.seed}, K = ${countedNumber(run.skills, 'skill')}${span === '' ? '' : `, ${span}`}${run.interrupted ? ', interrupted' : ''}.`,
     sections: [
       { id: 'paradox', title: 'The shared lexicon', intro: run.interrupted ? stopped : facts, figures: rendered.slice(0, 1) },
       { id: 'skills', title: 'Skills and channels', figures: rendered.slice(1) },

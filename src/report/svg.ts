@@ -1,5 +1,7 @@
 import { type LoggerInterface, parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import type { AbsentFigure, Figure } from './figures/figure.js';
+import type { RenderedFigure } from './page.js';
 
 /**
  * A vega-lite figure drawn as SVG in Node, by vega's headless renderer: no browser, no
@@ -32,6 +34,12 @@ export async function renderSvg(spec: TopLevelSpec, id: string): Promise<Rendere
   } finally {
     view.finalize();
   }
+}
+
+/** A figure drawn, or the sentence that stands in its place when it has nothing to draw. */
+export async function renderFigure(f: Figure | AbsentFigure): Promise<RenderedFigure> {
+  if ('absent' in f) return { id: f.id, title: f.title, caption: f.absent, svg: null, warnings: [] };
+  return { id: f.id, title: f.title, caption: f.caption, ...(await renderSvg(f.spec, f.id)) };
 }
 
 /** A logger that keeps warnings (the libraries would print them on stderr, under the command's own output) and throws errors. */

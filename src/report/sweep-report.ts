@@ -18,6 +18,7 @@ import { CsvTable } from '../io/csv-table.js';
 import { streamTimeline } from './sources/timeline.js';
 import { renderSvg } from './svg.js';
 import { type PointStats, pointStats, sweepCurves } from './sweep-stats.js';
+import { countedNumber, type TimeUnit, timeUnit } from './time.js';
 
 /** Files `sapient analyze` adds to a sweep's directory. */
 export const ANALYSIS_FILES = { sensitivity: 'sensitivity.csv', secondOrder: 'sensitivity-s2.csv', outputs: 'sensitivity-outputs.csv' } as const;
@@ -49,6 +50,8 @@ export async function sweepPage(sweep: SweepSource, generator: string): Promise<
   const secondOrder = readPlainTable(join(sweep.dir, ANALYSIS_FILES.secondOrder));
   const noise = readPlainTable(join(sweep.dir, ANALYSIS_FILES.outputs));
 
+  // Every time in the tables is in years; the page counts generations where a tick is one.
+  const time = timeUnit(sweep.generational, sweep.yearsPerTick);
   const names = shortNames(sweep.parameters);
   const horizon = outcomes.years.reduce((m, y) => Math.max(m, y), 0);
   const fractions = new Set(sweep.points.map((p) => p.takeoffFraction));
@@ -59,19 +62,19 @@ export async function sweepPage(sweep: SweepSource, generator: string): Promise<
   const notes: string[] = [];
   const failed = countRows(join(sweep.dir, SWEEP_FILES.failures));
   if (failed > 0) notes.push(`${readableNumber(failed)} run${failed === 1 ? '' : 's'} failed and ${failed === 1 ? 'is' : 'are'} not shown: failures.csv lists ${failed === 1 ? 'it' : 'them'} with the error.`);
-  if (runsDone + failed < sweep.runs && sweep.shard.count === 1) notes.push(`This sweep is ${sweep.status}: ${readableNumber(runsDone)} of its ${readableNumber(sweep.runs)} runs are on disk, and the report shows those.`);
+  if (runsDone + failed < sweep.runs && sweep.shard.count === 1) notes.push(`This sweep is ${sweep.status}: ${readableNumber(runsDone)} of its ${countedNumber(sweep.runs, 'run')} ${runsDone === 1 ? 'is' : 'are'} on disk, and the report shows those.`);
   if (sweep.shard.count > 1 && !sweep.merged) notes.push(`This directory is shard ${sweep.shard.index}/${sweep.shard.count} of the sweep: it holds one run in ${sweep.shard.count} only. Merge the shards (sapient merge) for the whole sweep.`);
   if (fractions.size > 1) notes.push('The takeoff threshold varies between points; the dashed line shows L = 0.5.');
 
-  const lexicon = await render(lexiconBandFigure(sweep.points, names, bands.finish(), sweep.replicates, fraction));
-  const survival = await render(runsDone > 0 ? survivalFigure(sweep.points, names, curves, horizon, runsDone) : null);
-  const parameters = await render(runsDone > 0 ? parameterFigure(sweep.parameters, names, sweep.points, outcomes) : null);
-  const heatmap = await render(runsDone > 0 ? heatmapFigure(sweep.parameters, names, sweep.points, stats, fractions.size === 1 ? fraction : null) : null);
+  const lexicon = await render(lexiconBandFigure(sweep.points, names, bands.finish(), sweep.replicates, fraction, time));
+  const survival = await render(runsDone > 0 ? survivalFigure(sweep.points, names, curves, horizon, runsDone, time) : null);
+  const parameters = await render(runsDone > 0 ? parameterFigure(sweep.parameters, names, sweep.points, outcomes, time) : null);
+  const heatmap = await render(runsDone > 0 ? heatmapFigure(sweep.parameters, names, sweep.points, stats, fractions.size === 1 ? fraction : null, time) : null);
   const indices = await render(sensitivity && sensitivity.rows.length > 0 ? sensitivityFigure(sensitivity) : null);
 
   const sections: Page['sections'] = [
     { id: 'lexicon', title: 'The shared lexicon over time', intro: notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('\n'), figures: lexicon },
-    { id: 'takeoff', title: 'Stasis and takeoff', figures: [...survival, ...heatmap], after: pointTable(sweep, names, stats) },
+    { id: 'takeoff', title: 'Stasis and takeoff', figures: [...survival, ...heatmap], after: pointTable(sweep, names, stats, time) },
     ...(sweep.parameters.length > 0 ? [{ id: 'parameters', title: 'What the takeoff depends on', figures: parameters }] : []),
     {
       id: 'sensitivity',
@@ -90,16 +93,18 @@ export async function sweepPage(sweep: SweepSource, generator: string): Promise<
   ];
   return {
     title: `sapient report: sweep ${sweep.name}`,
-    subtitle: `${escapeHtml(sweep.description)}<br>${escapeHtml(sweep.design)}; ${readableNumber(runsDone)} runs in this directory.`,
+    subtitle: `${escapeHtml(sweep.description)}<br>${escapeHtml(sweep.design)}; ${countedNumber(runsDone, 'run')} in this directory.`,
     sections,
     footer: generator,
   };
 }
 
-function pointTable(sweep: SweepSource, names: readonly string[], stats: readonly PointStats[]): string {
+function pointTable(sweep: SweepSource, names: readonly string[], stats: readonly PointStats[], time: TimeUnit): string {
   const stopped = stats.some((s) => s.stoppedBy !== null);
-  const header = ['point', ...names, 'runs', 'took off', 'median takeoff year', 'median end of stasis (t25)', 'reached L = 0.75', 'median rise (t25 to t75), years', ...(stopped ? ['stopped by'] : [])];
-  const beyond = (x: number | null, s: PointStats) => (x === null ? (s.runs > 0 ? `> ${readableNumber(s.horizon)}` : '') : readableNumber(x));
+  const { noun } = time;
+  const header = ['point', ...names, 'runs', 'took off', `median takeoff ${noun}`, 'median end of stasis (t25)', 'reached L = 0.75', `median rise (t25 to t75), ${noun}s`, ...(stopped ? ['stopped by'] : [])];
+  const shown = (x: number | null) => readableNumber(x === null ? null : time.of(x));
+  const beyond = (x: number | null, s: PointStats) => (x === null ? (s.runs > 0 ? `> ${shown(s.horizon)}` : '') : shown(x));
   const rows: Cell[][] = stats.slice(0, MAX_POINT_ROWS).map((s, i) => [
     s.id,
     ...sweep.points[i].values.map(valueText),
@@ -108,14 +113,14 @@ function pointTable(sweep: SweepSource, names: readonly string[], stats: readonl
     beyond(s.takeoffMedian, s),
     beyond(s.t25Median, s),
     s.reachedT75,
-    readableNumber(s.riseMedian),
+    shown(s.riseMedian),
     ...(stopped ? [[...(s.stoppedBy ?? new Map()).entries()].map(([why, n]) => `${why} ${n}`).join(', ')] : []),
   ]);
   const numeric = header.map((_, i) => i > names.length && i < header.length - (stopped ? 1 : 0));
   const more = stats.length > MAX_POINT_ROWS ? `<p>The first ${MAX_POINT_ROWS} of ${stats.length} points; points.csv has them all.</p>` : '';
   return (
-    `<h3>Per point</h3>\n<p>Medians of the takeoff and of the stasis are Kaplan-Meier medians, as R's quantile.survfit gives them (the first year at which half of the runs ` +
-    `have reached the event, or the middle of a stretch where exactly half have); "&gt; N" when fewer than half did within their N years. ` +
+    `<h3>Per point</h3>\n<p>Medians of the takeoff and of the stasis are Kaplan-Meier medians, as R's quantile.survfit gives them (the first ${noun} at which half of the runs ` +
+    `have reached the event, or the middle of a stretch where exactly half have); "&gt; N" when fewer than half did within their N ${noun}s. ` +
     `The rise is the median over the runs that reached L = 0.75.</p>\n${htmlTable(header, rows, numeric)}\n${more}`
   );
 }

@@ -10,6 +10,17 @@ export interface Figure {
   spec: TopLevelSpec;
 }
 
+/**
+ * A figure with nothing to draw (no sample, no gain): the page says why in its place, rather
+ * than draw empty axes (vega would warn of empty or infinite scales).
+ */
+export interface AbsentFigure {
+  id: string;
+  title: string;
+  /** Why there is nothing to draw, as HTML (already escaped). */
+  absent: string;
+}
+
 /** Width of a figure of one panel, in pixels. */
 export const WIDTH = 640;
 

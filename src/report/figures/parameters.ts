@@ -2,6 +2,7 @@ import type { SweepParameter, SweepPoint } from '../sources/manifest.js';
 import type { RunOutcomes } from '../sources/summary.js';
 import type { PointStats } from '../sweep-stats.js';
 import { plainMedian, runsByPoint } from '../sweep-stats.js';
+import { countedNumber, type TimeUnit } from '../time.js';
 import { type Figure, readableNumber } from './figure.js';
 import { valueText } from './labels.js';
 
@@ -12,19 +13,19 @@ const REACHED = 'reached';
 const CENSORED = 'not reached (at the run’s length)';
 
 /**
- * The takeoff year and the end of the stasis against each varied or sampled parameter:
- * one panel per parameter, one mark per run (or per point, for large sweeps).
+ * The time of the takeoff and of the end of the stasis against each varied or sampled
+ * parameter: one panel per parameter, one mark per run (or per point, for large sweeps).
  */
-export function parameterFigure(parameters: readonly SweepParameter[], names: readonly string[], points: readonly SweepPoint[], outcomes: RunOutcomes): Figure | null {
+export function parameterFigure(parameters: readonly SweepParameter[], names: readonly string[], points: readonly SweepPoint[], outcomes: RunOutcomes, time: TimeUnit): Figure | null {
   if (parameters.length === 0) return null;
   const perRun = outcomes.point.length <= MAX_RUN_MARKS;
   const pointById = new Map(points.map((p) => [p.id, p]));
   const values: Record<string, unknown>[] = [];
-  const add = (pointId: number, event: string, time: number, horizon: number) => {
+  const add = (pointId: number, event: string, at: number, horizon: number) => {
     const point = pointById.get(pointId);
     if (!point) return;
     parameters.forEach((_, i) => {
-      values.push({ parameter: i, x: point.values[i], label: valueText(point.values[i]), event, year: Number.isNaN(time) ? horizon : time, status: Number.isNaN(time) ? CENSORED : REACHED });
+      values.push({ parameter: i, x: point.values[i], label: valueText(point.values[i]), event, t: time.of(Number.isNaN(at) ? horizon : at), status: Number.isNaN(at) ? CENSORED : REACHED });
     });
   };
   if (perRun) {
@@ -52,16 +53,16 @@ export function parameterFigure(parameters: readonly SweepParameter[], names: re
       x: p.numeric
         ? { field: 'x', type: 'quantitative', title: names[i], scale: p.scale === 'log' ? { type: 'log' } : { zero: false } }
         : { field: 'label', type: 'nominal', title: names[i] },
-      y: { field: 'year', type: 'quantitative', title: 'year' },
+      y: { field: 't', type: 'quantitative', title: time.noun },
       color: { field: 'event', type: 'nominal', title: 'event', legend: { labelLimit: 300 }, scale: { domain: ['end of stasis (L = 0.25)', 'takeoff'], range: ['#e08214', '#1f5f99'] } },
       shape: { field: 'status', type: 'nominal', title: null, legend: { labelLimit: 300 }, scale: { domain: [REACHED, CENSORED], range: ['circle', 'triangle-up'] } },
     },
   }));
   return {
     id: 'sweep-parameters',
-    title: 'Takeoff year and end of the stasis against each parameter',
+    title: `Takeoff ${time.noun} and end of the stasis against each parameter`,
     caption:
-      (perRun ? 'One mark per run and event. ' : `The sweep has ${readableNumber(outcomes.point.length)} runs: one mark per point and event, the median over its runs (a run without the event counting at its length). `) +
+      (perRun ? 'One mark per run and event. ' : `The sweep has ${countedNumber(outcomes.point.length, 'run')}: one mark per point and event, the median over its runs (a run without the event counting at its length). `) +
       'Triangles: the event did not happen within the run, plotted at the run’s length. ' +
       (parameters.some((p) => p.scale === 'log') ? 'Parameters spread on a log scale are drawn on one. ' : '') +
       'Each panel mixes the other parameters’ values: look for a trend, not a curve.',
@@ -80,15 +81,22 @@ export function parameterFigure(parameters: readonly SweepParameter[], names: re
  * (points.csv's took_off: lexicon_shared reached takeoffFraction * K, not L = 0.75).
  * `takeoffFraction` is null when it differs between points.
  */
-export function heatmapFigure(parameters: readonly SweepParameter[], names: readonly string[], points: readonly SweepPoint[], stats: readonly PointStats[], takeoffFraction: number | null): Figure | null {
+export function heatmapFigure(
+  parameters: readonly SweepParameter[],
+  names: readonly string[],
+  points: readonly SweepPoint[],
+  stats: readonly PointStats[],
+  takeoffFraction: number | null,
+  time: TimeUnit,
+): Figure | null {
   if (parameters.length !== 2 || parameters.some((p) => p.from !== 'vary')) return null;
   const levels = parameters.map((_, i) => [...new Set(points.map((p) => p.values[i]))].sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b)))));
   const statsById = new Map(stats.map((s) => [s.id, s]));
-  const medians = stats.map((s) => s.t25Median).filter((m): m is number => m !== null);
+  const medians = stats.flatMap((s) => (s.t25Median === null ? [] : [time.of(s.t25Median)]));
   const [lo, hi] = [Math.min(...medians), Math.max(...medians)];
   const values = points.map((point) => {
     const s = statsById.get(point.id) as PointStats;
-    const median = s.t25Median;
+    const median = s.t25Median === null ? null : time.of(s.t25Median);
     return {
       x: valueText(point.values[0]),
       xi: levels[0].indexOf(point.values[0]),
@@ -96,7 +104,7 @@ export function heatmapFigure(parameters: readonly SweepParameter[], names: read
       yi: levels[1].indexOf(point.values[1]),
       median,
       shade: median === null || hi === lo ? 0 : (median - lo) / (hi - lo),
-      text: `${median === null ? `> ${readableNumber(s.horizon)}` : readableNumber(median)}\n${s.tookOff} of ${s.runs} took off`,
+      text: `${median === null ? `> ${readableNumber(time.of(s.horizon))}` : readableNumber(median)}\n${s.tookOff} of ${s.runs} took off`,
     };
   });
   // Without a single median there is nothing to colour (vega would warn of an empty scale).
@@ -107,14 +115,14 @@ export function heatmapFigure(parameters: readonly SweepParameter[], names: read
           {
             transform: [{ filter: 'datum.median !== null' }],
             mark: { type: 'rect' as const },
-            encoding: { color: { field: 'median', type: 'quantitative' as const, title: 'median stasis, years', scale: { scheme: 'blues', reverse: true }, legend: { titleLimit: 300 } } },
+            encoding: { color: { field: 'median', type: 'quantitative' as const, title: `median stasis, ${time.noun}s`, scale: { scheme: 'blues', reverse: true }, legend: { titleLimit: 300 } } },
           },
         ];
   return {
     id: 'sweep-heatmap',
     title: `The stasis over ${names[0]} and ${names[1]}`,
     caption:
-      'Each cell is a point of the grid: the Kaplan-Meier median of its stasis, the years until L = lexicon_shared / K first reached 0.25 (the colour and the first line), ' +
+      'Each cell is a point of the grid: the Kaplan-Meier median of its stasis, the ${time.noun}s until L = lexicon_shared / K first reached 0.25 (the colour and the first line), ' +
       `and how many of its runs took off within their length (L first reached ${takeoffFraction === null ? 'the takeoff threshold, takeoffFraction' : readableNumber(takeoffFraction)}: took_off in points.csv). ` +
       'A cell in grey: fewer than half of its runs ended their stasis within their length (shown after ">"), so the median is beyond it.',
     spec: {

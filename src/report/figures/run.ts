@@ -2,13 +2,16 @@ import type { Field } from 'vega-lite/types_unstable/channeldef.js';
 import type { LayerSpec } from 'vega-lite/types_unstable/spec/layer.js';
 import type { RunWindow } from '../run-series.js';
 import { CHANNELS } from '../run-series.js';
-import { type Figure, readableNumber, WIDTH } from './figure.js';
+import type { TimeUnit } from '../time.js';
+import { type AbsentFigure, type Figure, WIDTH } from './figure.js';
 
 /** The figures of a single run: the shared lexicon, the skills, and how efficient each channel is, over time. */
 
 export interface RunMarks {
   skills: number;
   takeoffFraction: number;
+  /** How the page counts time (the times here and in the windows are years, as in the tables). */
+  time: TimeUnit;
   /** The years of the paradox's events, null when not reached. */
   t25: number | null;
   takeoff: number | null;
@@ -24,29 +27,49 @@ export function thresholdRules(takeoffFraction: number) {
   ];
 }
 
-export function runFigures(windows: readonly RunWindow[], marks: RunMarks): Figure[] {
-  // Labels at three heights: the three years are often close together.
+/** Up to this many windows, the lines are drawn with a dot at each window: a run of one or a few samples still shows them. */
+const DOTTED = 50;
+
+export function runFigures(windows: readonly RunWindow[], marks: RunMarks): (Figure | AbsentFigure)[] {
+  const { time } = marks;
+  const titles = {
+    lexicon: 'L(t): the share of skills in the lexicon of at least half the bands',
+    skills: 'Skills: mastered per agent, and present in the population',
+    channels: "Each channel's events per gain",
+  };
+  if (windows.length === 0) {
+    const absent = 'The timeline has no sample (the run was interrupted before its first).';
+    return [
+      { id: 'run-lexicon', title: titles.lexicon, absent },
+      { id: 'run-skills', title: titles.skills, absent },
+      { id: 'run-channels', title: titles.channels, absent },
+    ];
+  }
+  const x = { field: 't', type: 'quantitative', title: time.noun } as const;
+  const point = windows.length <= DOTTED ? { size: 20 } : false;
+  // Labels at three heights: the three times are often close together.
   const events = [
-    { year: marks.t25, what: 'end of stasis', at: 0.98 },
-    { year: marks.takeoff, what: 'takeoff', at: 0.91 },
-    { year: marks.t75, what: 'L = 0.75', at: 0.84 },
-  ].filter((e) => e.year !== null);
+    { t: marks.t25, what: 'end of stasis', at: 0.98 },
+    { t: marks.takeoff, what: 'takeoff', at: 0.91 },
+    { t: marks.t75, what: 'L = 0.75', at: 0.84 },
+  ].flatMap((e) => (e.t === null ? [] : [{ ...e, t: time.of(e.t), when: time.at(e.t) }]));
   const lexicon: Figure = {
     id: 'run-lexicon',
-    title: 'L(t): the share of skills in the lexicon of at least half the bands',
+    title: titles.lexicon,
     caption:
       `L = lexicon_shared / K with K = ${marks.skills}. Dotted lines: L = 0.25 (the stasis ends when L first reaches it) and L = 0.75; ` +
-      `dashed: the takeoff threshold (takeoffFraction = ${marks.takeoffFraction}). Vertical lines: the years at which the run first reached them` +
-      (events.length === 0 ? ' (none in this run).' : ` (${events.map((e) => `${e.what}: year ${readableNumber(e.year)}`).join('; ')}).`),
+      `dashed: the takeoff threshold (takeoffFraction = ${marks.takeoffFraction}). Vertical lines: the ${time.noun}s in which the run first reached them` +
+      (events.length === 0 ? ' (none in this run).' : ` (${events.map((e) => `${e.what}: ${e.when}`).join('; ')}).`) +
+      oneSample(windows, time),
     spec: {
       width: WIDTH,
       height: 260,
       layer: [
         {
-          data: { values: windows.map((w) => ({ year: w.year, L: w.shared })) },
-          mark: { type: 'line', color: '#1f5f99' },
+          data: { values: windows.map((w) => ({ t: time.of(w.year), L: w.shared })) },
+          mark: { type: 'line', color: '#1f5f99', point: point && { ...point, color: '#1f5f99' } },
           encoding: {
-            x: { field: 'year', type: 'quantitative', title: 'year' },
+            x,
             y: { field: 'L', type: 'quantitative', title: 'L = lexicon_shared / K', scale: { domain: [0, 1] } },
           },
         },
@@ -66,41 +89,45 @@ export function runFigures(windows: readonly RunWindow[], marks: RunMarks): Figu
 
   const skills: Figure = {
     id: 'run-skills',
-    title: 'Skills: mastered per agent, and present in the population',
-    caption: `Mean number of skills an agent masters, and the number of skills mastered by anyone (of K = ${marks.skills}).`,
+    title: titles.skills,
+    caption: `Mean number of skills an agent masters, and the number of skills mastered by anyone (of K = ${marks.skills}).${oneSample(windows, time)}`,
     spec: {
       width: WIDTH,
       height: 220,
       data: {
         values: windows.flatMap((w) => [
-          { year: w.year, series: 'mean mastered per agent', value: w.meanMastered },
-          { year: w.year, series: 'skills present', value: w.skillsPresent },
+          { t: time.of(w.year), series: 'mean mastered per agent', value: w.meanMastered },
+          { t: time.of(w.year), series: 'skills present', value: w.skillsPresent },
         ]),
       },
-      mark: { type: 'line' },
+      mark: { type: 'line', point },
       encoding: {
-        x: { field: 'year', type: 'quantitative', title: 'year' },
+        x,
         y: { field: 'value', type: 'quantitative', title: 'skills', scale: { domain: [0, marks.skills] } },
         color: { field: 'series', type: 'nominal', title: null, scale: { range: ['#1f5f99', '#e08214'] }, legend: { orient: 'top-left', labelLimit: 300 } },
       },
     },
   };
 
+  const ratios = windows.flatMap((w) => CHANNELS.map((c) => ({ t: time.of(w.year), channel: c, ratio: w.eventsPerGain[c] }))).filter((r) => r.ratio !== null);
+  // Without a gain there is no cost of one to draw (vega would warn of an empty log scale).
+  if (ratios.length === 0) {
+    const absent = 'No skill was newly mastered through any channel in this run, so there is no cost of a gain to show.';
+    return [lexicon, skills, { id: 'run-channels', title: titles.channels, absent }];
+  }
   const efficiency: Figure = {
     id: 'run-channels',
-    title: "Each channel's events per gain",
+    title: titles.channels,
     caption:
       'Learning events per skill newly mastered, per channel (innovation counts attempts), over windows of consecutive samples: ' +
       'the cost of a gain. Lower is more efficient; a window without any gain through a channel leaves a gap. Log scale.',
     spec: {
       width: WIDTH,
       height: 220,
-      data: {
-        values: windows.flatMap((w) => CHANNELS.map((c) => ({ year: w.year, channel: c, ratio: w.eventsPerGain[c] }))).filter((r) => r.ratio !== null),
-      },
-      mark: { type: 'line', strokeWidth: 1.2 },
+      data: { values: ratios },
+      mark: { type: 'line', strokeWidth: 1.2, point },
       encoding: {
-        x: { field: 'year', type: 'quantitative', title: 'year' },
+        x,
         y: { field: 'ratio', type: 'quantitative', title: 'events per gain', scale: { type: 'log' } },
         color: { field: 'channel', type: 'nominal', title: 'channel', sort: [...CHANNELS], scale: { range: ['#7b3294', '#008837', '#1f5f99'] } },
       },
@@ -109,15 +136,20 @@ export function runFigures(windows: readonly RunWindow[], marks: RunMarks): Figu
   return [lexicon, skills, efficiency];
 }
 
-/** Vertical lines at the years of the paradox's events, each labelled. */
-function eventLayer(events: { year: number | null; what: string; at: number }[]): LayerSpec<Field> {
+/** Said under a figure of a run with a single sample: its lines are one dot each. */
+function oneSample(windows: readonly RunWindow[], time: TimeUnit): string {
+  return windows.length === 1 ? ` The run has a single sample (${time.at(windows[0].year)}): each line is one dot.` : '';
+}
+
+/** Vertical lines at the times of the paradox's events, each labelled. */
+function eventLayer(events: { t: number; what: string; at: number }[]): LayerSpec<Field> {
   return {
     data: { values: events },
     layer: [
-      { mark: { type: 'rule', color: '#c0392b', strokeWidth: 1 }, encoding: { x: { field: 'year', type: 'quantitative' } } },
+      { mark: { type: 'rule', color: '#c0392b', strokeWidth: 1 }, encoding: { x: { field: 't', type: 'quantitative' } } },
       {
         mark: { type: 'text', align: 'left', dx: 3, baseline: 'top', color: '#c0392b', fontSize: 11 },
-        encoding: { x: { field: 'year', type: 'quantitative' }, y: { field: 'at', type: 'quantitative' }, text: { field: 'what' } },
+        encoding: { x: { field: 't', type: 'quantitative' }, y: { field: 'at', type: 'quantitative' }, text: { field: 'what' } },
       },
     ],
   };

@@ -1,19 +1,23 @@
 import type { BandRow, SweepBands } from '../bands.js';
 import type { SweepPoint } from '../sources/manifest.js';
+import type { TimeUnit } from '../time.js';
 import { type Figure, readableNumber, thinned } from './figure.js';
 import { pointLabel } from './labels.js';
 
 /** Points drawn one panel each; a design with more is shown by its pooled band only. */
 export const MAX_PANELS = 36;
 /** Samples drawn per panel. */
-const MAX_YEARS = 300;
+const MAX_SAMPLES = 300;
 
-const BAND_METHOD =
-  'At each sampled year, the median and the 10% and 90% quantiles of L over the runs (type 7, as R and numpy compute them), exact: ' +
-  'lexicon_shared is an integer from 0 to K, so the report streams timeline.csv keeping one count per value and year, ' +
-  'and its memory does not grow with the number of runs.';
+function bandMethod(noun: string): string {
+  return (
+    `At each sampled ${noun}, the median and the 10% and 90% quantiles of L over the runs (type 7, as R and numpy compute them), exact: ` +
+    `lexicon_shared is an integer from 0 to K, so the report streams timeline.csv keeping one count per value and ${noun}, ` +
+    'and its memory does not grow with the number of runs.'
+  );
+}
 
-export function lexiconBandFigure(points: readonly SweepPoint[], names: readonly string[], bands: SweepBands, replicates: number, takeoffFraction: number): Figure | null {
+export function lexiconBandFigure(points: readonly SweepPoint[], names: readonly string[], bands: SweepBands, replicates: number, takeoffFraction: number, time: TimeUnit): Figure | null {
   const panels: { label: string; order: number; rows: BandRow[] }[] = [];
   const perPoint = points.length <= MAX_PANELS;
   if (perPoint) {
@@ -27,16 +31,16 @@ export function lexiconBandFigure(points: readonly SweepPoint[], names: readonly
   if (panels.length === 0) return null;
   const columns = panels.length === 1 ? 1 : panels.length <= 4 ? 2 : 3;
   const width = columns === 1 ? 640 : columns === 2 ? 320 : 210;
-  const values = panels.flatMap((p) => thinned(p.rows, MAX_YEARS).map((r) => ({ panel: p.label, order: p.order, ...r })));
+  const values = panels.flatMap((p) => thinned(p.rows, MAX_SAMPLES).map(({ year, ...r }) => ({ panel: p.label, order: p.order, t: time.of(year), ...r })));
   const few = replicates < 10 ? ` With ${replicates} replicate${replicates === 1 ? '' : 's'} per point the band is close to the range of the runs.` : '';
   return {
     id: 'sweep-lexicon',
     title: perPoint ? 'L(t) per point: median and 10-90% band over replicates' : 'L(t) over all runs: median and 10-90% band',
     caption:
-      `L = lexicon_shared / K. Line: the median; shaded: the 10-90% band. ${BAND_METHOD}${few} ` +
+      `L = lexicon_shared / K. Line: the median; shaded: the 10-90% band. ${bandMethod(time.noun)}${few} ` +
       `Dotted lines: L = 0.25 (the end of the stasis) and 0.75; dashed: the takeoff threshold (L = ${readableNumber(takeoffFraction)}).` +
       (perPoint ? '' : ` The design has ${points.length} points, more than the ${MAX_PANELS} drawn one by one: the band pools every run.`) +
-      ' Where runs stop early (a stop condition), the band at later years covers the runs still going.',
+      ` Where runs stop early (a stop condition), the band at later ${time.noun}s covers the runs still going.`,
     spec: {
       data: { values },
       facet: { field: 'panel', type: 'nominal', title: null, sort: { field: 'order', op: 'min' } },
@@ -48,12 +52,12 @@ export function lexiconBandFigure(points: readonly SweepPoint[], names: readonly
           {
             mark: { type: 'area', color: '#1f5f99', opacity: 0.25 },
             encoding: {
-              x: { field: 'year', type: 'quantitative', title: 'year' },
+              x: { field: 't', type: 'quantitative', title: time.noun },
               y: { field: 'q10', type: 'quantitative', title: 'L', scale: { domain: [0, 1] } },
               y2: { field: 'q90' },
             },
           },
-          { mark: { type: 'line', color: '#1f5f99', strokeWidth: 1.5 }, encoding: { x: { field: 'year', type: 'quantitative' }, y: { field: 'q50', type: 'quantitative' } } },
+          { mark: { type: 'line', color: '#1f5f99', strokeWidth: 1.5 }, encoding: { x: { field: 't', type: 'quantitative' }, y: { field: 'q50', type: 'quantitative' } } },
           {
             // One row per panel, then one per line: a rule of `datum` alone would be drawn once per data row.
             transform: [

@@ -34,7 +34,13 @@ const runManifest = z.looseObject({
   overrides: z.array(z.looseObject({ source: z.string() })),
   seed: z.number(),
   catalogue: z.array(z.unknown()),
-  parameters: z.looseObject({ takeoffFraction: z.number(), ticks: z.number(), sampleEvery: z.number(), yearsPerTick: z.optional(z.number()) }),
+  parameters: z.looseObject({
+    takeoffFraction: z.number(),
+    ticks: z.number(),
+    sampleEvery: z.number(),
+    yearsPerTick: z.optional(z.number()),
+    population: z.optional(z.looseObject({ demography: z.optional(z.string()) })),
+  }),
   started: z.string(),
   finished: z.string(),
   wallSeconds: z.number(),
@@ -87,6 +93,8 @@ export interface RunSource {
   skills: number;
   takeoffFraction: number;
   yearsPerTick: number;
+  /** A tick is a generation (demography: generational): the report counts time in generations. */
+  generational: boolean;
   timelineRows: number;
   wallSeconds: number;
   /** Null for a finished run; else where a signal stopped it (`tick`) and the last sample written (`sampledTick`). */
@@ -133,6 +141,12 @@ export interface SweepSource {
   rerun: string;
   /** The committed length of each table when sweep-state.jsonl records it (a sweep still running or cut short). */
   committedBytes: { timeline?: number; summary?: number };
+  yearsPerTick: number;
+  /**
+   * Every point's tick is a generation (demography: generational): the report counts time in
+   * generations. A sweep that varies the demography is counted in years.
+   */
+  generational: boolean;
   origin: Origin;
 }
 
@@ -188,6 +202,7 @@ function runSource(dir: string, file: string, json: unknown): RunSource {
     skills: m.catalogue.length,
     takeoffFraction: m.parameters.takeoffFraction,
     yearsPerTick: m.parameters.yearsPerTick ?? 1,
+    generational: m.parameters.population?.demography === 'generational',
     interrupted: m.interrupted ?? null,
     timelineRows: m.files.find((f) => f.name === RUN_FILES.timeline)?.rows ?? 0,
     wallSeconds: m.wallSeconds,
@@ -236,6 +251,8 @@ function sweepSource(dir: string, file: string, json: unknown): SweepSource {
     status: m.status,
     rerun: m.rerun,
     committedBytes: { timeline: state?.bytes.timeline, summary: state?.bytes.summary },
+    yearsPerTick: scenario.yearsPerTick,
+    generational: m.points.every((point) => (point.parameters['population.demography'] ?? scenario.population.demography) === 'generational'),
     origin: origin(m),
   };
 }
