@@ -120,7 +120,7 @@ export function runFigures(windows: readonly RunWindow[], marks: RunMarks): (Fig
     title: titles.channels,
     caption:
       'Learning events per skill newly mastered, per channel (innovation counts attempts), over windows of consecutive samples: ' +
-      'the cost of a gain. Lower is more efficient; a window without any gain through a channel leaves a gap. Log scale.',
+      'the cost of a gain. Lower is more efficient; a window without any gain through a channel has no point, and the line joins the windows either side. Log scale.',
     spec: {
       width: WIDTH,
       height: 220,
