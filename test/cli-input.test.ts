@@ -35,6 +35,9 @@ function workspace(): string {
   writeFile(dir, 'same-names.yaml', 'skills:\n  list:\n    - { name: fire, difficulty: 0.5 }\n    - { name: fire, difficulty: 0.6 }\n    - { name: skill3, difficulty: 0.7 }\n    - { difficulty: 0.8 }\n');
   writeFile(dir, 'same-prerequisite.yaml', 'skills:\n  list:\n    - { difficulty: 0.5 }\n    - { difficulty: 0.6, prerequisites: [0, 0] }\n');
   writeFile(dir, 'long-list.yaml', `skills:\n  list:\n${'    - { difficulty: 0.5 }\n'.repeat(5000)}`);
+  // 20 bands of 50 at first; an event makes them 20 bands of 1,000,000.
+  writeFile(dir, 'event-grows.yaml', 'events:\n  - at: 3\n    set: { population.bandSize: 1000000 }\n');
+  writeFile(dir, 'initial-skills.yaml', 'ticks: 10\npopulation:\n  initialSkills: [0, 3]\n');
   writeFile(dir, 'a-sweep.yaml', 'scenario: small.yaml\nvary:\n  population.bandSize: [5, 10]\n');
   mkdirSync(join(dir, 'full'));
   writeFile(join(dir, 'full'), 'keep.txt', 'earlier results\n');
@@ -257,6 +260,36 @@ const cases: Case[] = [
     name: 'merge with an empty --out',
     args: ['merge', 'full', '--out', ' '],
     lines: ["sapient: --out ' ': expected a directory for the results (. for the current one), found an empty value"],
+  },
+  {
+    name: 'an event that raises the population above the limit, to validate',
+    args: ['validate', 'event-grows.yaml'],
+    lines: ["sapient: event-grows.yaml:3:33: events[0].set.population.bandSize: expected at most 10,000,000 agents in all (bands x bandSize), found '20,000,000 agents' (from tick 3)"],
+  },
+  {
+    name: 'an event that raises the population above the limit, to run',
+    args: ['run', 'event-grows.yaml', '--out', OUT],
+    lines: ["sapient: event-grows.yaml:3:33: events[0].set.population.bandSize: expected at most 10,000,000 agents in all (bands x bandSize), found '20,000,000 agents' (from tick 3)"],
+  },
+  {
+    name: 'an event given by --set that raises the population above the limit',
+    args: ['validate', 'event-grows.yaml', '--set', 'events=[{at: 2, set: {population.bandSize: 900000}}]'],
+    lines: ["sapient: --set events=[{at: 2, set: {population.bandSize: 900000}}]: events[0].set.population.bandSize: expected at most 10,000,000 agents in all (bands x bandSize), found '18,000,000 agents' (from tick 2)"],
+  },
+  {
+    name: 'a --set that makes the population too large with the file\'s bandSize: the --set is blamed',
+    args: ['validate', 'small.yaml', '--set', 'population.bands=100000', '--set', 'population.bandSize=100'],
+    lines: ["sapient: --set population.bands=100000: skills.count: expected at most 200,000,000 agent-skills in all (bands x bandSize x skills, about 8 bytes each), found '320,000,000'"],
+  },
+  {
+    name: 'a --set that contradicts a value of the file: the --set is blamed, with its value',
+    args: ['validate', 'baseline', '--set', 'skills.difficultyMax=0'],
+    lines: ['sapient: --set skills.difficultyMax=0: skills.difficultyMin: expected a number no greater than skills.difficultyMax (0, from --set skills.difficultyMax=0), found 0.2'],
+  },
+  {
+    name: 'a --set of skills.count that leaves an initial skill of the file out of the catalogue',
+    args: ['run', 'initial-skills.yaml', '--set', 'skills.count=2', '--out', OUT],
+    lines: ['sapient: --set skills.count=2: population.initialSkills[1]: expected a skill index from 0 to 1 (skills.count: 2, from --set skills.count=2), found 3'],
   },
   {
     name: 'a shipped sweep given to run',

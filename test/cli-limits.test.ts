@@ -39,6 +39,27 @@ describe.concurrent('memory', () => {
     expect((await sapient(['validate', 'small.yaml', ...big], dir, { SAPIENT_MEMORY: '8G' })).code).toBe(0);
   });
 
+  it('run and validate refuse a world that an event makes larger than the memory sapient may use, naming the event', async () => {
+    const dir = tempDir();
+    // 100 agents at tick 0; from tick 1, 10 bands of 100,000: a million agents.
+    writeFile(dir, 'grows.yaml', 'ticks: 5\nsampleEvery: 1\npopulation: { bands: 10, bandSize: 10, birthRate: 1 }\nevents:\n  - at: 1\n    set: { population.bandSize: 100000 }\n');
+    const before = tree(dir);
+    for (const args of [['run', 'grows.yaml', '--out', 'out'], ['validate', 'grows.yaml']]) {
+      const r = await sapient(args, dir, { SAPIENT_MEMORY: '100M' });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(
+        /^sapient: grows\.yaml:6:33: events\[0\]\.set\.population\.bandSize: expected a world that fits in memory \(at most 100 MB here: SAPIENT_MEMORY=100M\), found one that needs about [\d.]+ [MG]B \(agents x skills [\d.]+ [MG]B, bands [\d.]+ MB\) once events\[0\] \(tick 1\) sets population\.bandSize to 100,000\n$/,
+      );
+    }
+    expect(tree(dir)).toEqual(before);
+    // A sweep of that scenario is refused alike, with the event in its message.
+    writeFile(dir, 'sweep.yaml', 'scenario: grows.yaml\nreplicates: 1\n');
+    const sweep = await sapient(['validate', 'sweep.yaml'], dir, { SAPIENT_MEMORY: '100M' });
+    expect(sweep.code).toBe(2);
+    expect(sweep.stderr).toMatch(/^sapient: sweep\.yaml: .*expected a sweep that fits in memory .*once events\[0\] \(tick 1\) sets population\.bandSize to 100,000\).*\n$/);
+  });
+
   it('a sweep is refused when its largest run, once per worker, does not fit; the message says how many workers would', async () => {
     const dir = tempDir();
     writeFile(dir, 'sweep.yaml', `${TINY_SWEEP}vary:\n  population.bandSize: [5, 200000]\n`);

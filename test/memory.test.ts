@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bytesText, memoryBudget, MEMORY_SHARE, parseBytes, runMemoryProblem, sweepMemoryProblem, timelineBytes, timelineRows, worldMemory } from '../src/config/memory.js';
 import { defineScenario } from '../src/config/scenario.js';
 import { csvLine, timelineValues } from '../src/io/records.js';
-import { simulate } from '../src/sim/run.js';
+import { foundWorld, simulate, step } from '../src/sim/run.js';
 import { createWorld } from '../src/sim/world.js';
 
 /** Bytes of every typed array reachable from `root`, each buffer counted once: what a world allocates outside the heap. */
@@ -47,6 +47,26 @@ describe('the memory a world needs', () => {
       expect(estimate, JSON.stringify(shape)).toBeGreaterThanOrEqual(actual);
       expect(estimate, JSON.stringify(shape)).toBeLessThanOrEqual(1.2 * actual + 64 * 1024);
     }
+  });
+
+  it('is that of the world at its largest when an event raises bandSize: at least what the grown world allocates', () => {
+    const grown = defineScenario({
+      ticks: 8,
+      population: { bands: 4, bandSize: 10, birthRate: 1 },
+      skills: { count: 40 },
+      events: [{ at: 1, set: { 'population.bandSize': 400 } }],
+    });
+    const world = foundWorld(grown);
+    for (let t = 0; t < grown.ticks; t++) step(world);
+    // The bands have refilled to about the new size: the arrays grew several times.
+    expect(world.pop.capacity).toBeGreaterThanOrEqual(8 * 4 * 10);
+    const actual = arrayBytes(world);
+    const estimate = worldMemory(grown).arrays;
+    expect(estimate).toBeGreaterThanOrEqual(actual);
+    // Above: the arrays the last growth replaced, alive while they were copied (half the final ones).
+    expect(estimate).toBeLessThanOrEqual(1.7 * actual + 64 * 1024);
+    // Without the event, the estimate is that of the small world at tick 0.
+    expect(worldMemory({ ...grown, events: [] }).arrays).toBeLessThan(estimate / 10);
   });
 
   it('the issue\'s world: 100,000 bands of 60 on a complete graph needs a few GB, not the terabytes of a listed graph', () => {

@@ -58,10 +58,13 @@ export function validatePoints(
     const origin = origins.get(p.source);
     if (origin) {
       const at = sweepDoc.locate(origin.at);
-      // A problem inside the value (events[0].at of a `set: events:`) keeps its place in it.
+      // A problem inside the value (events[0].at of a `set: events:`) keeps its place in it;
+      // one of another parameter that this value contradicts (difficultyMin above a varied
+      // difficultyMax) keeps its own path, at the line of the value.
       const parameter = String(origin.at.at(-1));
-      const inside = p.path.startsWith(parameter) ? p.path.slice(parameter.length) : '';
-      return { source: sweepDoc.source, line: at?.line, column: at?.column, path: `${dotted(origin.at)}${inside}`, expected: p.expected, found: `${p.found}${context}` };
+      const own = p.path === parameter || p.path.startsWith(`${parameter}.`) || p.path.startsWith(`${parameter}[`);
+      const path = own ? `${dotted(origin.at)}${p.path.slice(parameter.length)}` : p.path;
+      return { source: sweepDoc.source, line: at?.line, column: at?.column, path, expected: p.expected, found: `${p.found}${context}` };
     }
     // A problem in an inline scenario is named by its path in the sweep file.
     const path = scenario.file === null && p.source === sweepDoc.source && p.path ? `scenario.${p.path}` : p.path;

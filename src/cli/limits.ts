@@ -1,5 +1,7 @@
 import { bytesText, type MemoryBudget, memoryBudget, runMemoryProblem, timelineBytes, timelineRows } from '../config/memory.js';
+import type { PathKey } from '../config/document.js';
 import { InputError } from '../config/problems.js';
+import type { LoadedScenario } from '../config/scenario.js';
 import type { Scenario } from '../config/schema.js';
 import { readable } from './common.js';
 
@@ -16,9 +18,16 @@ export function budget(): MemoryBudget {
   throw new InputError([b]);
 }
 
-/** Refuses a run whose world would not fit in memory (`source` names the scenario). */
-export function checkRunMemory(scenario: Scenario, source: string): void {
-  const problem = runMemoryProblem(scenario, source, budget());
+/**
+ * Refuses a run whose world would not fit in memory (`source` names the scenario file as
+ * shown; an event that grows the world is pointed at by `loaded.locate`).
+ */
+export function checkRunMemory(loaded: LoadedScenario, source: string): void {
+  const locate = (path: PathKey[]) => {
+    const at = loaded.locate(path);
+    return at.source === loaded.file ? { ...at, source } : at;
+  };
+  const problem = runMemoryProblem(loaded.scenario, source, budget(), locate);
   if (problem) throw new InputError([problem]);
 }
 

@@ -25,7 +25,7 @@ export async function runScenario(argument: string | undefined, options: RunFlag
   const file = locateScenario(argument);
   const { loaded, overrides, notes } = loadScenarioFile(argument, file, options);
   const { scenario, name } = loaded;
-  checkRunMemory(scenario, shownPath(file));
+  checkRunMemory(loaded, shownPath(file));
   const dir = options.out !== undefined ? outDirectory(options.out) : freshDirectory(resolve('results', `${name}-seed${scenario.seed}`));
   refuseSweepDirectory(dir);
   if (!options.quiet) for (const note of [...notes, ...scenarioNotes(scenario), timelineNote(scenario) ?? []].flat()) process.stderr.write(`sapient: note: ${note}\n`);

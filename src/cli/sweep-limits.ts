@@ -18,7 +18,7 @@ export function checkSweepMemory(sweep: Sweep, workers: number, shard: Shard = {
   const values = sweep.points[point] ?? [];
   const context = sweep.parameters.map((p, i) => `${p.path}=${describeValue(values[i])}`).join(', ');
   const timeline = timelineBytes(scenario, RUN_KEY_COLUMNS.length + sweep.parameters.length);
-  const largest = { point, context, need: worldMemory(scenario), timeline };
+  const largest = { point, context, need: worldMemory(scenario), timeline, scenario };
   const problem = sweepMemoryProblem(largest, Math.max(1, Math.min(workers, runs)), Math.min(defaultWindow(workers), runs), sweep.file, budget(), constants.MAX_STRING_LENGTH);
   if (problem) throw new InputError([problem]);
 }

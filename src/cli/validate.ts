@@ -32,7 +32,7 @@ export function validate(argument: string, flags: ScenarioFlags): void {
     return;
   }
   const { loaded, notes } = loadWithFlags(file, flags);
-  checkRunMemory(loaded.scenario, shownPath(file));
+  checkRunMemory(loaded, shownPath(file));
   process.stdout.write(`${shownPath(file)}: valid (${outline(loaded.scenario)})\n`);
   for (const note of [...notes, ...scenarioNotes(loaded.scenario), timelineNote(loaded.scenario) ?? []].flat()) process.stderr.write(`sapient: note: ${note}\n`);
 }

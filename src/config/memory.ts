@@ -3,8 +3,10 @@ import { getHeapStatistics } from 'node:v8';
 import { CHANNELS } from '../agents/catalogue.js';
 import { wordsFor } from '../agents/skillset.js';
 import { TIMELINE_COLUMNS } from '../io/records.js';
+import { dotted, type PathKey } from './document.js';
 import type { Problem } from './problems.js';
 import type { Scenario } from './schema.js';
+import { largestWorld, raiseText, topologies } from './sizes.js';
 
 /**
  * What a run will need in memory, estimated before anything is built, so that a world too
@@ -46,12 +48,30 @@ export function initialCapacity(s: Scenario): number {
   return Math.max(16, Math.ceil(s.population.bands * s.population.bandSize * 1.25));
 }
 
-/** The memory of one world of this scenario, as made at tick 0. */
+/**
+ * The slots the population has at its largest, and the slots of the arrays a growth
+ * replaces (alive while they are copied). An event that raises bandSize makes the
+ * population double its arrays (src/agents/population.ts, grow) when they are full, until
+ * they hold the new size: births refill bands only up to bandSize, so no more agents live.
+ */
+function largestCapacity(s: Scenario, largest: Scenario): { capacity: number; replaced: number } {
+  const initial = initialCapacity(s);
+  const needed = largest.population.bands * largest.population.bandSize;
+  let capacity = initial;
+  while (capacity < needed) capacity *= 2;
+  return { capacity, replaced: capacity > initial ? capacity / 2 : 0 };
+}
+
+/**
+ * The memory of one world of this scenario at its largest: as made at tick 0, or as grown
+ * once the events that raise its size (population.bandSize) have happened.
+ */
 export function worldMemory(s: Scenario): MemoryNeed {
-  const K = s.skills.list?.length ?? s.skills.count;
+  const largest = largestWorld(s).scenario;
+  const K = s.skills.list?.length ?? largest.skills.count;
   const W = wordsFor(K);
-  const B = s.population.bands;
-  const capacity = initialCapacity(s);
+  const B = largest.population.bands;
+  const { capacity, replaced } = largestCapacity(s, largest);
   // A population (src/agents/population.ts): per slot alive, band, born, x, mastered,
   // masteredCount, frontier, capability, boost, free, memberIndex; per band a member list
   // (twice the mean size), its count, masters, bandSkills, bestLevel, bestSlot, bestStale,
@@ -65,8 +85,8 @@ export function worldMemory(s: Scenario): MemoryNeed {
   // at most twice the living), the lexicons, the best teachers, the contact graph.
   const worldPerSlot = 4 + 4 + 16;
   const lexiconPerBand = 4 * W + 4 + 8 * K + 4 * K;
-  const graphPerBand = 4 + 4 + 4 * degree(s);
-  const agents = capacity * (populations * perSlot + worldPerSlot);
+  const graphPerBand = 4 + 4 + 4 * Math.max(...topologies(s).map((topology) => degree(topology, largest.migration.neighbours)));
+  const agents = capacity * (populations * perSlot + worldPerSlot) + replaced * perSlot;
   const bands = B * (populations * perBand + lexiconPerBand + graphPerBand);
   // The catalogue (difficulties, boosts, prerequisites and their dependents) and what the
   // world keeps per skill; fixed scratch buffers and the order of births' first arrays.
@@ -76,15 +96,14 @@ export function worldMemory(s: Scenario): MemoryNeed {
 }
 
 /** Mean neighbours per band on the contact graph (the complete graph shares one list: see src/sim/topology.ts). */
-function degree(s: Scenario): number {
-  const m = s.migration;
-  switch (m.topology) {
+function degree(topology: Scenario['migration']['topology'], neighbours: number): number {
+  switch (topology) {
     case 'ring':
       return 2;
     case 'grid':
       return 4;
     case 'small-world':
-      return 2 * m.neighbours;
+      return 2 * neighbours;
     case 'complete':
       return 1;
   }
@@ -159,6 +178,15 @@ function parts(need: MemoryNeed): string {
   return `agents x skills ${bytesText(need.agents)}, bands ${bytesText(need.bands)}`;
 }
 
+/** Where a value of the scenario comes from: its file and line, or the flag that set it. */
+export type Locate = (path: PathKey[]) => Pick<Problem, 'source' | 'line' | 'column'>;
+
+/** When events make the world larger than at tick 0: which, for the message. */
+function grownBy(s: Scenario): string {
+  const { raises } = largestWorld(s);
+  return raises.length === 0 ? '' : ` once ${raises.map(raiseText).join(' and ')}`;
+}
+
 /** The parameters a world's size follows: named by every memory problem. */
 export const SIZE_PATHS = 'population.bands, population.bandSize, skills.count';
 
@@ -166,18 +194,19 @@ export const SIZE_PATHS = 'population.bands, population.bandSize, skills.count';
  * A problem when one run of `s` would not fit in the budget; `source` names the scenario
  * (its file, or the sweep file).
  */
-export function runMemoryProblem(s: Scenario, source: string, budget: MemoryBudget): Problem | undefined {
+export function runMemoryProblem(s: Scenario, source: string, budget: MemoryBudget, locate?: Locate): Problem | undefined {
   const need = worldMemory(s);
   const total = PROCESS_BYTES + need.arrays + need.heap;
   if (total <= budget.total && need.heap <= budget.heap) return undefined;
   const heapBound = need.heap > budget.heap;
+  const raise = largestWorld(s).raises[0];
   return {
-    source,
-    path: SIZE_PATHS,
+    ...(raise && locate ? locate(raise.path) : { source }),
+    path: raise ? dotted(raise.path) : SIZE_PATHS,
     expected: heapBound
       ? `a world whose objects fit in the JavaScript heap (at most ${bytesText(budget.heap)}: ${Math.round(MEMORY_SHARE * 100)}% of its limit; fewer bands)`
       : `a world that fits in memory (at most ${bytesText(budget.total)} here: ${budget.source})`,
-    found: `one that needs about ${bytesText(heapBound ? need.heap : total)} (${parts(need)})`,
+    found: `one that needs about ${bytesText(heapBound ? need.heap : total)} (${parts(need)})${grownBy(s)}`,
   };
 }
 
@@ -187,7 +216,7 @@ export function runMemoryProblem(s: Scenario, source: string, budget: MemoryBudg
  * until their turn to be written (at most `window` of them).
  */
 export function sweepMemoryProblem(
-  largest: { point: number; context: string; need: MemoryNeed; timeline: number },
+  largest: { point: number; context: string; need: MemoryNeed; timeline: number; scenario?: Scenario },
   concurrent: number,
   window: number,
   source: string,
@@ -195,7 +224,8 @@ export function sweepMemoryProblem(
   maxString: number,
 ): Problem | undefined {
   const { need, timeline, context } = largest;
-  const at = context ? ` (the largest run, at point ${largest.point}: ${context})` : '';
+  const grown = largest.scenario ? grownBy(largest.scenario) : '';
+  const at = context || grown ? ` (the largest run${context ? `, at point ${largest.point}: ${context}` : ''}${grown})` : '';
   // A worker builds the timeline as one string, and copies it into the message to the main thread.
   if (timeline > maxString) {
     return {

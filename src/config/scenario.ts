@@ -4,6 +4,7 @@ import type * as z from 'zod/mini';
 import { dotted, expectMapping, parseText, type PathKey, readDocument, type SourceDocument } from './document.js';
 import { closest, describeValue, excerpt, InputError, type Problem } from './problems.js';
 import { PARAMS, paramSpec, type Scenario, scenarioSchema, SECTIONS, setParameter, type SkillEntry } from './schema.js';
+import { largestWorld } from './sizes.js';
 
 /** A parameter set from outside the file: `--set path=value`, or a flag such as `--seed`. */
 export interface Override {
@@ -18,6 +19,8 @@ export interface LoadedScenario {
   /** The file's base name without extension: names the run (run_id) and the scenario list. */
   name: string;
   file: string;
+  /** Where a value comes from: the file and its line, or the flag that set it (for problems found later, such as memory). */
+  locate(path: PathKey[]): Pick<Problem, 'source' | 'line' | 'column'>;
 }
 
 /** When a run stops, in words: 'at t75', '5,000 ticks after t75' (scenario.stop, unless `never`). */
@@ -28,7 +31,9 @@ export function stopRule(stop: { when: string; after: number }): string {
 /** Reads, overrides and validates a scenario file. Throws an InputError listing every problem. */
 export function loadScenario(file: string, overrides: readonly Override[] = []): LoadedScenario {
   const doc = readDocument(file);
-  return { scenario: validateScenario(doc, overrides), name: basename(file, extname(file)), file };
+  const scenario = validateScenario(doc, overrides);
+  const byPath = new Map(overrides.map((o) => [o.path, o]));
+  return { scenario, name: basename(file, extname(file)), file, locate: (path) => where(path, doc, byPath) };
 }
 
 /**
@@ -195,28 +200,55 @@ function expectedFromIssue(issue: z.core.$ZodIssue): string {
 const MAX_AGENTS = 10_000_000;
 const MAX_PROFICIENCIES = 200_000_000;
 
-/** Rules that involve several parameters, checked once each parameter is valid on its own. */
+/**
+ * Rules that involve several parameters, checked once each parameter is valid on its own.
+ * A problem is placed at its parameter, unless that comes from the file and another
+ * parameter of the rule comes from an override (--set, a sweep's set: or vary:): the
+ * override is then the change to look at, and it is named, with the value it gave.
+ */
 function crossChecks(s: Scenario, doc: SourceDocument, overrides: Map<string, Override>): Problem[] {
   const problems: Problem[] = [];
-  const add = (path: PathKey[], expected: string, found: unknown) =>
-    problems.push({ ...where(path, doc, overrides), path: dotted(path), expected, found: describeValue(found) });
+  const overridden = (path: PathKey[]) => where(path, doc, overrides).source !== doc.source;
+  const add = (path: PathKey[], expected: string, found: unknown, others: PathKey[][] = []) => {
+    const blamed = overridden(path) ? path : (others.find(overridden) ?? path);
+    problems.push({ ...where(blamed, doc, overrides), path: dotted(path), expected, found: typeof found === 'string' ? found : describeValue(found) });
+  };
+  /** A value another parameter of the rule has, said with the override that gave it. */
+  const valueOf = (path: PathKey[], value: unknown) => {
+    const from = where(path, doc, overrides).source;
+    return from === doc.source ? describeValue(value) : `${describeValue(value)}, from ${overrideName(from)}`;
+  };
   const K = s.skills.list?.length ?? s.skills.count;
-  // Memory grows with agents times skills (a Float64 proficiency each): refuse what cannot fit.
-  const agents = s.population.bands * s.population.bandSize;
-  if (agents > MAX_AGENTS) add(['population', 'bandSize'], `at most ${MAX_AGENTS.toLocaleString('en-US')} agents in all (bands x bandSize)`, `${agents.toLocaleString('en-US')} agents`);
-  else if (agents * K > MAX_PROFICIENCIES) add(['skills', 'count'], `at most ${MAX_PROFICIENCIES.toLocaleString('en-US')} agent-skills in all (bands x bandSize x skills, about 8 bytes each)`, `${(agents * K).toLocaleString('en-US')}`);
-  if (s.skills.difficultyMin > s.skills.difficultyMax) add(['skills', 'difficultyMin'], `a number no greater than skills.difficultyMax (${s.skills.difficultyMax})`, s.skills.difficultyMin);
+  const countPath: PathKey[] = s.skills.list ? ['skills', 'list'] : ['skills', 'count'];
+  const bands: PathKey[] = ['population', 'bands'];
+  const bandSize: PathKey[] = ['population', 'bandSize'];
+  // Memory grows with agents times skills (a Float64 proficiency each): refuse what cannot
+  // fit, at the largest size the run reaches (an event may raise bandSize).
+  const { scenario: largest, raises } = largestWorld(s);
+  const raise = raises.find((r) => r.parameter === 'population.bandSize');
+  const raised = raise ? ` (from tick ${raise.at.toLocaleString('en-US')})` : '';
+  const agents = largest.population.bands * largest.population.bandSize;
+  if (agents > MAX_AGENTS) {
+    const path = raise?.path ?? (overridden(bands) && !overridden(bandSize) ? bands : bandSize);
+    add(path, `at most ${MAX_AGENTS.toLocaleString('en-US')} agents in all (bands x bandSize)`, `'${agents.toLocaleString('en-US')} agents'${raised}`, [bands, bandSize]);
+  } else if (agents * K > MAX_PROFICIENCIES) {
+    add(raise?.path ?? countPath, `at most ${MAX_PROFICIENCIES.toLocaleString('en-US')} agent-skills in all (bands x bandSize x skills, about 8 bytes each)`, `'${(agents * K).toLocaleString('en-US')}'${raised}`, [bands, bandSize, countPath]);
+  }
+  if (s.skills.difficultyMin > s.skills.difficultyMax) {
+    const max: PathKey[] = ['skills', 'difficultyMax'];
+    add(['skills', 'difficultyMin'], `a number no greater than skills.difficultyMax (${valueOf(max, s.skills.difficultyMax)})`, s.skills.difficultyMin, [max]);
+  }
   if (s.skills.list) problems.push(...skillListChecks(s.skills.list, doc, overrides));
   if (s.population.initialSkills !== 'all') {
     s.population.initialSkills.forEach((k, j) => {
-      if (k >= K) add(['population', 'initialSkills', j], `a skill index from 0 to ${K - 1}`, k);
+      if (k >= K) add(['population', 'initialSkills', j], `a skill index from 0 to ${K - 1}${overridden(countPath) ? ` (${dotted(countPath)}: ${valueOf(countPath, s.skills.list ?? K)})` : ''}`, k, [countPath]);
     });
   }
   // A run shortened from outside (--ticks, --set ticks, a sweep) just ends before its late
   // events; in the file itself, an event after the last tick is a mistake.
   const shortened = overrides.has('ticks');
   s.events.forEach((event, e) => {
-    if (event.at > s.ticks && !shortened) add(['events', e, 'at'], `a tick from 1 to ticks (${s.ticks})`, event.at);
+    if (event.at > s.ticks && !shortened) add(['events', e, 'at'], `a tick from 1 to ticks (${s.ticks})`, event.at, [['ticks']]);
   });
   return problems;
 }
@@ -255,6 +287,13 @@ function skillListChecks(list: readonly SkillEntry[], doc: SourceDocument, overr
     }
   });
   return problems;
+}
+
+/** An override as a message names it: `--set skills.difficultyMax=0`, or the part of a sweep file. */
+function overrideName(source: string): string {
+  const sweep = /^sweep:(set|vary|sample):/.exec(source);
+  if (!sweep) return source;
+  return sweep[1] === 'sample' ? "the sweep's sample: ranges" : `the sweep's ${sweep[1]}:`;
 }
 
 /**

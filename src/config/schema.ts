@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { closest, describeValue } from './problems.js';
+import { closest, describeValue, type Problem } from './problems.js';
 
 /**
  * The scenario schema: the single source of every parameter's type, default, unit, range
@@ -321,6 +321,16 @@ const byPath = new Map(registry.map((p) => [p.path, p]));
 
 export function paramSpec(path: string): ParamSpec | undefined {
   return byPath.get(path);
+}
+
+/**
+ * The schema's check of a seed (`seed:`, `--seed`), for a seed given apart from a scenario,
+ * as to the library's `simulate` and `foundWorld`: the same rule and the same words.
+ */
+export function seedProblem(seed: unknown, source: string): Problem | undefined {
+  const spec = byPath.get('seed') as ParamSpec;
+  if (spec.schema.safeParse(seed).success) return undefined;
+  return { source, path: 'seed', expected: spec.expected, found: describeValue(seed) };
 }
 
 /**

@@ -1,4 +1,5 @@
-import type { Scenario } from '../config/schema.js';
+import { InputError } from '../config/problems.js';
+import { type Scenario, seedProblem } from '../config/schema.js';
 import { demography } from './demography.js';
 import { distillation } from './distillation.js';
 import { scenarioEvents } from './events.js';
@@ -59,8 +60,13 @@ export interface Summary extends Record<`final_${SeriesName}` | `peak_${SeriesNa
   wall_agent_ticks_per_second: number;
 }
 
-/** The world at tick 0, founders in place: for callers that step it themselves. */
+/**
+ * The world at tick 0, founders in place: for callers that step it themselves. A seed
+ * outside the schema's range (NaN, -1, 1.5, 2^60, '7') is an InputError, as on the command line.
+ */
 export function foundWorld(scenario: Scenario, seed = scenario.seed): World {
+  const problem = seedProblem(seed, '(seed argument)');
+  if (problem) throw new InputError([problem]);
   const world = createWorld(scenario, seed);
   found(world);
   return world;
