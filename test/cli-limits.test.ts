@@ -31,12 +31,34 @@ describe.concurrent('memory', () => {
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(
-        /^sapient: small\.yaml: population\.bands, population\.bandSize, skills\.count: expected a world that fits in memory \(at most 200 MB here: SAPIENT_MEMORY=200M\), found one that needs about [\d.]+ MB \(agents x skills [\d.]+ MB, bands [\d.]+ MB\)\n$/,
+        // The sizes come from --set: the first of them is named, as the population limit names it.
+        /^sapient: --set population\.bands=2000: population\.bands, population\.bandSize, skills\.count: expected a world that fits in memory \(at most 200 MB here: SAPIENT_MEMORY=200M\), found one that needs about [\d.]+ MB \(agents x skills [\d.]+ MB, bands [\d.]+ MB\)\n$/,
       );
     }
     expect(tree(dir)).toEqual(before);
     // The same world within the budget is valid.
     expect((await sapient(['validate', 'small.yaml', ...big], dir, { SAPIENT_MEMORY: '8G' })).code).toBe(0);
+  });
+
+  it('the refusal names the scenario file when the sizes are the file\'s, and the --set of a size when one gave it', async () => {
+    const dir = tempDir();
+    writeFile(dir, 'big.yaml', 'ticks: 10\npopulation: { bands: 2000, bandSize: 500 }\n');
+    const env = { SAPIENT_MEMORY: '200M' };
+    const refusal = (source: string) =>
+      new RegExp(`^sapient: ${source}: population\\.bands, population\\.bandSize, skills\\.count: expected a world that fits in memory \\(at most 200 MB here: SAPIENT_MEMORY=200M\\), found one that needs about [\\d.]+ MB .*\\n$`);
+    const fromFile = await sapient(['validate', 'big.yaml'], dir, env);
+    expect(fromFile.code).toBe(2);
+    expect(fromFile.stderr).toMatch(refusal('big\\.yaml'));
+    // A --set of another parameter leaves the file's sizes to blame.
+    const other = await sapient(['validate', 'big.yaml', '--set', 'imitation.alpha=2'], dir, env);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(refusal('big\\.yaml'));
+    // The file's world fits; the --set of the skill count makes it too large.
+    writeFile(dir, 'fits.yaml', 'ticks: 10\npopulation: { bands: 200, bandSize: 50 }\nskills: { count: 32 }\n');
+    expect((await sapient(['validate', 'fits.yaml'], dir, env)).code).toBe(0);
+    const fromSet = await sapient(['validate', 'fits.yaml', '--set', 'skills.count=4000'], dir, env);
+    expect(fromSet.code).toBe(2);
+    expect(fromSet.stderr).toMatch(refusal('--set skills\\.count=4000'));
   });
 
   it('run and validate refuse a world that an event makes larger than the memory sapient may use, naming the event', async () => {

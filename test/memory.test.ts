@@ -124,6 +124,15 @@ describe('refusals', () => {
     expect(runMemoryProblem(defineScenario({ population: { bands: 100, bandSize: 50 } }), 'small.yaml', budget)).toBeUndefined();
   });
 
+  it('a run: the refusal is placed at the --set that gave a size, else at the scenario file', () => {
+    const big = defineScenario({ population: { bands: 20000, bandSize: 200 } });
+    const fromFile = (path: (string | number)[]) => ({ source: 'big.yaml', line: path.length, column: 3 });
+    expect(runMemoryProblem(big, 'big.yaml', budget, fromFile)).toMatchObject({ source: 'big.yaml', path: 'population.bands, population.bandSize, skills.count' });
+    expect(runMemoryProblem(big, 'big.yaml', budget, fromFile)?.line).toBeUndefined();
+    const bandSizeSet = (path: (string | number)[]) => (path.join('.') === 'population.bandSize' ? { source: '--set population.bandSize=200' } : fromFile(path));
+    expect(runMemoryProblem(big, 'big.yaml', budget, bandSizeSet)).toMatchObject({ source: '--set population.bandSize=200', path: 'population.bands, population.bandSize, skills.count' });
+  });
+
   it('a sweep: the largest run times the runs at once, with the number of workers that would fit', () => {
     const scenario = defineScenario({ ticks: 100000, population: { bands: 100, bandSize: 1000 } });
     const need = worldMemory(scenario);

@@ -191,8 +191,23 @@ function grownBy(s: Scenario): string {
 export const SIZE_PATHS = 'population.bands, population.bandSize, skills.count';
 
 /**
+ * Where a memory problem is placed: at the event that grows the world, if one does; else at
+ * the first override (`--set`) of a size parameter, as the population limit blames it
+ * (src/config/scenario.ts, crossChecks): the change to look at; else at the scenario.
+ */
+function memorySource(s: Scenario, source: string, locate?: Locate): Pick<Problem, 'source' | 'line' | 'column'> {
+  if (!locate) return { source };
+  const raise = largestWorld(s).raises[0];
+  if (raise) return locate(raise.path);
+  const sizes: PathKey[][] = [['population', 'bands'], ['population', 'bandSize'], s.skills.list ? ['skills', 'list'] : ['skills', 'count']];
+  const overridden = sizes.map(locate).find((at) => at.source !== source);
+  return overridden ?? { source };
+}
+
+/**
  * A problem when one run of `s` would not fit in the budget; `source` names the scenario
- * (its file, or the sweep file).
+ * (its file, or the sweep file), and `locate` says where a value comes from (its file's
+ * line, or the flag that set it), to name the event or the --set that made the world large.
  */
 export function runMemoryProblem(s: Scenario, source: string, budget: MemoryBudget, locate?: Locate): Problem | undefined {
   const need = worldMemory(s);
@@ -201,7 +216,7 @@ export function runMemoryProblem(s: Scenario, source: string, budget: MemoryBudg
   const heapBound = need.heap > budget.heap;
   const raise = largestWorld(s).raises[0];
   return {
-    ...(raise && locate ? locate(raise.path) : { source }),
+    ...memorySource(s, source, locate),
     path: raise ? dotted(raise.path) : SIZE_PATHS,
     expected: heapBound
       ? `a world whose objects fit in the JavaScript heap (at most ${bytesText(budget.heap)}: ${Math.round(MEMORY_SHARE * 100)}% of its limit; fewer bands)`
