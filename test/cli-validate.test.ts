@@ -73,6 +73,35 @@ describe('sapient validate', () => {
     expect(boosted.stderr).toBe('');
   });
 
+  it('accepts a Moran scenario whose deaths per tick reach the population, with a note that every agent dies each tick', async () => {
+    const dir = tempDir();
+    const moran = (deaths: number, events = '') => `ticks: 10\nsampleEvery: 5\npopulation: { bands: 10, bandSize: 100, demography: moran, deathsPerTick: ${deaths} }\n${events}`;
+    writeFile(dir, 'more.yaml', moran(5000));
+    writeFile(dir, 'whole.yaml', moran(1000));
+    writeFile(dir, 'fewer.yaml', moran(999, 'events:\n  - at: 5\n    set: { population.deathsPerTick: 1500 }\n'));
+    const [more, whole, fewer, run] = await Promise.all([
+      sapient(['validate', 'more.yaml'], dir),
+      sapient(['validate', 'whole.yaml'], dir),
+      sapient(['validate', 'fewer.yaml'], dir),
+      sapient(['run', 'more.yaml', '--out', 'out'], dir),
+    ]);
+    const capped = 'sapient: note: population.deathsPerTick (5,000) is more than the population (bands x bandSize: 1,000 agents): deaths are capped at the population, so every agent dies each tick and is replaced by a newborn\n';
+    expect(more.code).toBe(0);
+    expect(more.stderr).toBe(capped);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(capped);
+    expect(whole.code).toBe(0);
+    expect(whole.stderr).toBe('sapient: note: population.deathsPerTick (1,000) is the whole population (bands x bandSize: 1,000 agents): every agent dies each tick and is replaced by a newborn\n');
+    // 999 deaths of 1,000 agents leave a survivor each tick; the event that raises them to 1,500 is noted.
+    expect(fewer.code).toBe(0);
+    expect(fewer.stderr).toBe(
+      'sapient: note: events[0] (tick 5) sets population.deathsPerTick to 1,500, more than the population (bands x bandSize: 1,000 agents): deaths are capped at the population, so every agent dies each tick and is replaced by a newborn\n',
+    );
+    // Other demographies ignore deathsPerTick: no note.
+    writeFile(dir, 'overlapping.yaml', moran(5000).replace('moran', 'overlapping'));
+    expect((await sapient(['validate', 'overlapping.yaml'], dir)).stderr).toBe('');
+  });
+
   it('sapient run says too that a shortened run ends before an event, unless --quiet', async () => {
     const dir = tempDir();
     writeFile(dir, 'small.yaml', SMALL);

@@ -328,7 +328,29 @@ export function scenarioNotes(s: Scenario): string[] {
       ? [`skills.list[${k}]${entry.name !== undefined ? ` (${excerpt(entry.name, 60)})` : ''} is cognitive but boosts no channel (a boost not given is 0): give it boosts: { innovate, imitate, language, distill }`]
       : [],
   );
-  return [...late, ...unboosted];
+  return [...late, ...unboosted, ...moranNotes(s)];
+}
+
+/**
+ * A Moran scenario whose deaths per tick reach its population: deaths are capped at the
+ * living (src/sim/demography.ts), so every agent dies each tick and nobody lives to teach
+ * what it learnt. The population stays at bands x bandSize (every death is replaced).
+ */
+function moranNotes(s: Scenario): string[] {
+  if (s.population.demography !== 'moran') return [];
+  const agents = s.population.bands * s.population.bandSize;
+  const population = `(bands x bandSize: ${agents.toLocaleString('en-US')} agents)`;
+  const consequence = (deaths: number) =>
+    deaths > agents
+      ? `more than the population ${population}: deaths are capped at the population, so every agent dies each tick and is replaced by a newborn`
+      : `the whole population ${population}: every agent dies each tick and is replaced by a newborn`;
+  const deaths = s.population.deathsPerTick;
+  const notes = deaths >= agents ? [`population.deathsPerTick (${deaths.toLocaleString('en-US')}) is ${consequence(deaths)}`] : [];
+  s.events.forEach((event, e) => {
+    const set = event.set?.['population.deathsPerTick'];
+    if (typeof set === 'number' && set >= agents) notes.push(`events[${e}] (tick ${event.at.toLocaleString('en-US')}) sets population.deathsPerTick to ${set.toLocaleString('en-US')}, ${consequence(set)}`);
+  });
+  return notes;
 }
 
 /** A scenario from a plain object, as in a scenario file: for library users and tests. */
