@@ -18,6 +18,10 @@ function workspace(): string {
   writeFile(dir, 'malformed.yaml', 'ticks: 100\npopulation: [1,\n  bands: 2\n');
   writeFile(dir, 'twice.json', '{\n  "ticks": 100,\n  "population": { "bands": 2,\n    "bands": 3 }\n}\n');
   writeFile(dir, 'twice.yaml', 'ticks: 100\nticks: 200\n');
+  // bandSize indented one space too far: the parser reports two errors for this one mistake.
+  writeFile(dir, 'over-indented.yaml', 'population:\n  bands: 2\n   bandSize: 3\n');
+  // Two separate mistakes: that one, and an unclosed list three lines below.
+  writeFile(dir, 'two-mistakes.yaml', 'population:\n  bands: 2\n   bandSize: 3\nimitation:\n  alpha: 2\nseed: [1\n');
   writeFile(dir, 'twice-sweep.json', '{\n  "scenario": "small.yaml",\n  "replicates": 2,\n  "replicates": 3\n}\n');
   writeFile(dir, 'wrong-type.yaml', 'ticks: 100\npopulation:\n  bands: many\n');
   writeFile(dir, 'out-of-range.yaml', 'ticks: 100\nimitation:\n  alpha: -1\n');
@@ -64,6 +68,19 @@ const cases: Case[] = [
     name: 'malformed YAML',
     args: ['run', 'malformed.yaml', '--out', OUT],
     lines: [/^sapient: malformed\.yaml:\d+:\d+: expected valid YAML, found malformed YAML \(.+\)$/],
+  },
+  {
+    name: 'malformed YAML that the parser reports twice: one line for the one mistake',
+    args: ['validate', 'over-indented.yaml'],
+    lines: ['sapient: over-indented.yaml:2:10: expected valid YAML, found malformed YAML (Nested mappings are not allowed in compact mappings)'],
+  },
+  {
+    name: 'malformed YAML with two separate mistakes: a line for each',
+    args: ['validate', 'two-mistakes.yaml'],
+    lines: [
+      'sapient: two-mistakes.yaml:2:10: expected valid YAML, found malformed YAML (Nested mappings are not allowed in compact mappings)',
+      'sapient: two-mistakes.yaml:7:1: expected valid YAML, found malformed YAML (Flow sequence in block collection must be sufficiently indented and end with a ])',
+    ],
   },
   {
     name: 'a key given twice in JSON, said in JSON terms with its path',

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { describeValue, excerpt, InputError, type Problem } from './problems.js';
 
 export type PathKey = string | number;
@@ -70,7 +70,7 @@ export function parseText(text: string, source: string, json = false): SourceDoc
   }
   if (doc.errors.length > 0) {
     throw new InputError(
-      doc.errors.map((e): Problem => {
+      distinctMistakes(doc.errors, lines).map((e): Problem => {
         const pos = e.linePos?.[0];
         const at = { source, line: pos?.line, column: pos?.col };
         // JSON.parse takes a key given twice (the last wins); the YAML parser, rightly, does not.
@@ -105,6 +105,26 @@ export function parseText(text: string, source: string, json = false): SourceDoc
     return isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
   };
   return { source, data: empty ? undefined : data, locate, written };
+}
+
+/**
+ * The parser's errors, one per mistake. A mistake often makes several errors (a line
+ * indented one space too far: "nested mappings are not allowed in compact mappings", then
+ * "implicit keys need to be on a single line"), each starting on a line that an earlier one
+ * spans; only the first is kept. Errors that start beyond the lines of
+ * those before them are separate mistakes, each kept; so is every key given twice, which
+ * names its own key.
+ */
+function distinctMistakes(errors: readonly YAMLError[], lines: LineCounter): YAMLError[] {
+  let covered = 0;
+  return [...errors].sort((a, b) => a.pos[0] - b.pos[0]).filter((e) => {
+    if (e.code === 'DUPLICATE_KEY') return true;
+    const first = lines.linePos(e.pos[0]).line;
+    const last = lines.linePos(Math.max(e.pos[0], e.pos[1] - 1)).line;
+    const follows = first <= covered;
+    covered = Math.max(covered, last);
+    return !follows;
+  });
 }
 
 /** A parameter path as problems name it: `population.bands`, `events[2].at`. */
