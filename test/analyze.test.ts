@@ -1,4 +1,4 @@
-import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sobolIndices } from '../src/analysis/sobol-indices.js';
@@ -202,6 +202,21 @@ describe('sapient analyze refuses bad input with code 2 and one line', () => {
     lines[row] = fields.join(',');
     writeFileSync(file, lines.join('\n'));
   };
+
+  it('report, like analyze, refuses a summary.csv or timeline.csv shorter than sweep-state.jsonl records: exit 2, one line', async () => {
+    for (const table of ['summary', 'timeline']) {
+      const name = `short-${table}`;
+      const file = join(dir, name, `${table}.csv`);
+      const state = read('grid', 'sweep-state.jsonl').trim().split('\n').at(-1) ?? '';
+      const committed: number = JSON.parse(state).bytes[table];
+      gridCopy(name, () => truncateSync(file, committed - 40));
+      const result = await sapient(['report', name], dir);
+      expect(result.code, table).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(`sapient: ${file}: expected a sweep's ${table}.csv of at least the ${committed} bytes recorded in sweep-state.jsonl, found ${committed - 40} bytes (was it edited, or did the machine crash?)\n`);
+      expect(existsSync(join(dir, name, 'report.html'))).toBe(false);
+    }
+  });
 
   it('refuses a sweep without summary.csv, naming the file, with nothing written', async () => {
     const before = gridCopy('no-summary', (file) => rmSync(file));
