@@ -1,4 +1,4 @@
-import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sobolIndices } from '../src/analysis/sobol-indices.js';
@@ -24,12 +24,15 @@ let sweeps: Finished[];
 beforeAll(async () => {
   dir = workspace('small.yaml', 'morris.yaml');
   writeFileSync(join(dir, 'one-point.yaml'), 'scenario: { ticks: 20, population: { bands: 1, bandSize: 5 } }\nreplicates: 2\n');
+  // Too short for any takeoff: takeoff_year is censored at the run's length, i.e. is ticks.
+  writeFileSync(join(dir, 'ticks.yaml'), 'scenario: { sampleEvery: 10, population: { bands: 1, bandSize: 5 } }\nreplicates: 1\nvary:\n  ticks: [20, 40, 60, 80]\n');
   sweeps = await Promise.all([
     sapient(['sweep', HENRICH, '--workers', '2', '--out', 'henrich', '--quiet'], dir),
     ...[0, 1].map((i) => sapient(['sweep', HENRICH, '--shard', `${i}/2`, '--workers', '1', '--out', `henrich-${i}`, '--quiet'], dir)),
     sapient(['sweep', 'small.yaml', '--workers', '1', '--out', 'grid', '--quiet'], dir),
     sapient(['sweep', 'morris.yaml', '--workers', '1', '--out', 'morris', '--quiet'], dir),
     sapient(['sweep', 'one-point.yaml', '--workers', '1', '--out', 'one-point', '--quiet'], dir),
+    sapient(['sweep', 'ticks.yaml', '--workers', '1', '--out', 'ticks', '--quiet'], dir),
   ]);
 });
 
@@ -202,6 +205,30 @@ describe('sapient analyze refuses bad input with code 2 and one line', () => {
     lines[row] = fields.join(',');
     writeFileSync(file, lines.join('\n'));
   };
+
+  it('says why an output that follows one parameter exactly has no partial rank correlations', async () => {
+    const result = await sapient(['analyze', 'ticks', '--output', 'takeoff_year'], dir);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      "sapient: note: takeoff_year: no indices: its ranks follow scenario.ticks exactly (a time to an event that never happens is censored at the run's length): the partial correlations are undefined\n",
+    );
+    expect(table('ticks', 'sensitivity.csv')).toEqual([['output', 'parameter', 'prcc', 'prcc_ci_low', 'prcc_ci_high', 'p_value'], ['takeoff_year', 'scenario.ticks', '', '', '', '']]);
+  });
+
+  it('report, like analyze, refuses a summary.csv or timeline.csv shorter than sweep-state.jsonl records: exit 2, one line', async () => {
+    for (const table of ['summary', 'timeline']) {
+      const name = `short-${table}`;
+      const file = join(dir, name, `${table}.csv`);
+      const state = read('grid', 'sweep-state.jsonl').trim().split('\n').at(-1) ?? '';
+      const committed: number = JSON.parse(state).bytes[table];
+      gridCopy(name, () => truncateSync(file, committed - 40));
+      const result = await sapient(['report', name], dir);
+      expect(result.code, table).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(`sapient: ${file}: expected a sweep's ${table}.csv of at least the ${committed} bytes recorded in sweep-state.jsonl, found ${committed - 40} bytes (was it edited, or did the machine crash?)\n`);
+      expect(existsSync(join(dir, name, 'report.html'))).toBe(false);
+    }
+  });
 
   it('refuses a sweep without summary.csv, naming the file, with nothing written', async () => {
     const before = gridCopy('no-summary', (file) => rmSync(file));

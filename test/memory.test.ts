@@ -1,9 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { bytesText, memoryBudget, MEMORY_SHARE, parseBytes, runMemoryProblem, sweepMemoryProblem, timelineBytes, timelineRows, worldMemory } from '../src/config/memory.js';
-import { defineScenario } from '../src/config/scenario.js';
+import { defineScenario, loadScenario } from '../src/config/scenario.js';
 import { csvLine, timelineValues } from '../src/io/records.js';
 import { foundWorld, simulate, step } from '../src/sim/run.js';
 import { createWorld } from '../src/sim/world.js';
+import { cleanup, ROOT, sapient, tempDir } from './helpers/cli.js';
+
+afterAll(cleanup);
 
 /** Bytes of every typed array reachable from `root`, each buffer counted once: what a world allocates outside the heap. */
 function arrayBytes(root: unknown): number {
@@ -86,6 +91,49 @@ describe('the memory a world needs', () => {
     const written = Buffer.byteLength(text);
     expect(timelineBytes(scenario)).toBeGreaterThanOrEqual(written);
     expect(timelineBytes(scenario)).toBeLessThanOrEqual(4 * written);
+  });
+
+  /** A shipped scenario as `sapient run baseline --set ...` resolves it. */
+  const baseline = (sets: Record<string, number>) =>
+    loadScenario(join(ROOT, 'scenarios', 'baseline.yaml'), Object.entries(sets).map(([path, value]) => ({ path, value, source: `--set ${path}=${value}` }))).scenario;
+
+  it('a row of the timeline as the world makes it: within a quarter of the bytes of a real run, for one agent and for the baseline', async () => {
+    const dir = tempDir();
+    const worlds: { name: string; sets: Record<string, number> }[] = [
+      { name: 'one agent', sets: { 'population.bands': 1, 'population.bandSize': 1, ticks: 2000, sampleEvery: 1 } },
+      // Long enough for the rows of a world that knows something: tick 0's, where nobody does, are short.
+      { name: 'baseline', sets: { ticks: 2000, sampleEvery: 10 } },
+    ];
+    await Promise.all(
+      worlds.map(async ({ name, sets }, i) => {
+        const args = Object.entries(sets).flatMap(([path, value]) => ['--set', `${path}=${value}`]);
+        const r = await sapient(['run', 'baseline', ...args, '--out', `w${i}`, '--quiet'], dir);
+        expect(r.stderr, name).toBe('');
+        const text = readFileSync(join(dir, `w${i}`, 'timeline.csv'), 'utf8');
+        const rows = text.split('\n').slice(1, -1);
+        const scenario = baseline(sets);
+        expect(rows.length, name).toBe(timelineRows(scenario));
+        const real = (Buffer.byteLength(text) - Buffer.byteLength(text.slice(0, text.indexOf('\n') + 1))) / rows.length;
+        const estimate = timelineBytes(scenario) / rows.length;
+        expect(estimate / real, `${name}: ${estimate.toFixed(1)} bytes a row estimated, ${real.toFixed(1)} written`).toBeGreaterThan(0.75);
+        expect(estimate / real, `${name}: ${estimate.toFixed(1)} bytes a row estimated, ${real.toFixed(1)} written`).toBeLessThan(1.25);
+      }),
+    );
+  });
+
+  it("the note before a huge timeline gives that estimate: a world of one agent's rows are about half the baseline's", async () => {
+    const dir = tempDir();
+    const note = async (sets: Record<string, number>) => {
+      const args = Object.entries(sets).flatMap(([path, value]) => ['--set', `${path}=${value}`]);
+      const r = await sapient(['validate', 'baseline', ...args], dir);
+      expect(r.code).toBe(0);
+      return r.stderr;
+    };
+    const tiny = { 'population.bands': 1, 'population.bandSize': 1, ticks: 100_000_000, sampleEvery: 1 };
+    const about = (sets: Record<string, number>) => `about ${bytesText(timelineBytes(baseline(sets)))}`;
+    expect(await note(tiny)).toContain(`the timeline will have 100,000,001 rows (${about(tiny)})`);
+    expect(await note({ ticks: 100_000_000, sampleEvery: 1 })).toContain(`(${about({ ticks: 100_000_000, sampleEvery: 1 })})`);
+    expect(timelineBytes(baseline(tiny))).toBeLessThan(0.6 * timelineBytes(baseline({ ticks: 100_000_000, sampleEvery: 1 })));
   });
 });
 

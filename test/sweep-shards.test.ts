@@ -107,6 +107,26 @@ describe('--shard and merge', () => {
     expect(tables(join(dir, 'merged-no-summary'))).toEqual(tables(join(dir, 'whole')));
   });
 
+  it("refuses a shard's summary cell that is not a number, naming the file, line and column, with nothing written", async () => {
+    const shard = 'not-a-number';
+    cpSync(join(dir, 'part1'), join(dir, shard), { recursive: true });
+    const file = join(dir, shard, 'summary.csv');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const header = lines[0].split(',');
+    const fields = lines[3].split(',');
+    const column = header.indexOf('final_mean_level');
+    // As long as the number it replaces: the table stays as long as sweep-state.jsonl records.
+    const text = 'x'.repeat(fields[column].length);
+    fields[column] = text;
+    lines[3] = fields.join(',');
+    writeFileSync(file, lines.join('\n'));
+    const result = await sapient(['merge', 'part0', shard, 'part2', '--out', 'merged-not-a-number'], dir);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`sapient: ${shard}/summary.csv:4:1: final_mean_level: expected a number or an empty cell, found '${text}'\n`);
+    expect(existsSync(join(dir, 'merged-not-a-number'))).toBe(false);
+  });
+
   it('refuses shards whose headers differ, and one without scenario.json, before writing anything', async () => {
     cpSync(join(dir, 'part0'), join(dir, 'no-scenario'), { recursive: true });
     rmSync(join(dir, 'no-scenario', 'scenario.json'));

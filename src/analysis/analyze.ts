@@ -13,7 +13,7 @@ import { csvLine } from '../io/records.js';
 import { stream } from '../sim/rng.js';
 import { elementaryEffects, morrisStatistics } from './morris-effects.js';
 import { type OutputColumn, type OutputNoise, outputNoise, type PointOutputs, readPointOutputs } from './point-outputs.js';
-import { partialRankCorrelations } from './prcc.js';
+import { missingCorrelationsReason, partialRankCorrelations } from './prcc.js';
 import { sobolIndices } from './sobol-indices.js';
 import { DEFAULT_BOOTSTRAP } from './defaults.js';
 
@@ -48,8 +48,8 @@ export interface AnalysisResult {
   files: string[];
   bootstrap: number;
   seed: number;
-  /** Per output, what entered the indices. */
-  noise: (OutputNoise & { output: string; pointsDropped: number })[];
+  /** Per output, what entered the indices, and why there are none when that is not plain (PRCC). */
+  noise: (OutputNoise & { output: string; pointsDropped: number; noIndices?: string })[];
 }
 
 const HEADERS = {
@@ -155,6 +155,7 @@ export function analyzeSweep(dir: string, options: AnalyzeOptions = {}): Analysi
     const has = (p: number) => tallies.counts[o][p] > 0;
     const mean = (p: number) => tallies.means[o][p];
     let used: number[];
+    let noIndices: string | undefined;
     if (method === 'sobol') {
       const { indices, points } = saltelliIndices(manifest, tallies, o, rng, bootstrap);
       used = points;
@@ -177,10 +178,12 @@ export function analyzeSweep(dir: string, options: AnalyzeOptions = {}): Analysi
       stats.forEach((s, j) => rows.push(csvLine([output.column, names[j], s.mu, s.muStar, s.sigma, s.muStarConf])));
     } else {
       used = manifest.points.map((_, p) => p).filter(has);
-      const correlations = partialRankCorrelations(ranked.map((r) => used.map((p) => r.values[p])), used.map(mean));
+      const inputs = ranked.map((r) => used.map((p) => r.values[p]));
+      const correlations = partialRankCorrelations(inputs, used.map(mean));
       correlations.forEach((c, j) => rows.push(csvLine([output.column, names[j], c.prcc, c.low, c.high, c.pValue])));
+      noIndices = missingCorrelationsReason(inputs, used.map(mean), names);
     }
-    noise.push({ output: output.column, pointsDropped: manifest.points.length - used.length, ...outputNoise(tallies, o, used) });
+    noise.push({ output: output.column, pointsDropped: manifest.points.length - used.length, ...outputNoise(tallies, o, used), ...(noIndices ? { noIndices } : {}) });
   });
 
   const files: Record<string, string> = { [ANALYSIS_FILES.indices]: csvLine(HEADERS[method]) + rows.join('') };

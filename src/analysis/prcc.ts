@@ -90,3 +90,25 @@ export function partialRankCorrelations(inputs: readonly (readonly number[])[], 
   let next = 0;
   return varying.map((v) => (v ? results[next++] : none));
 }
+
+/**
+ * Why partialRankCorrelations gives no coefficient at all for an output that varies, in a
+ * few words for a note; undefined when it gives some (or the output does not vary, which
+ * the caller says otherwise). `names` are the inputs'.
+ */
+export function missingCorrelationsReason(inputs: readonly (readonly number[])[], output: readonly number[], names: readonly string[]): string | undefined {
+  const n = output.length;
+  if (!output.some((v) => v !== output[0])) return undefined;
+  if (partialRankCorrelations(inputs, output).some((c) => c.prcc !== null)) return undefined;
+  const varying = inputs.map((x, j) => ({ ranks: ranks(x), name: names[j], varies: x.some((v) => v !== x[0]) })).filter((x) => x.varies);
+  const k = varying.length;
+  if (n - k - 2 < 1) return `${n} points are too few for partial correlations on ${k} parameters (at least ${k + 3})`;
+  const y = ranks(output);
+  // An output that is a monotone function of one parameter leaves the others nothing to correlate with once it is removed.
+  const follows = varying.find((x) => x.ranks.every((r, i) => r === y[i]) || x.ranks.every((r, i) => r === n + 1 - y[i]));
+  if (follows) {
+    const censored = /(^|\.)ticks$/.test(follows.name) ? ' (a time to an event that never happens is censored at the run\'s length)' : '';
+    return `its ranks follow ${follows.name} exactly${censored}: the partial correlations are undefined`;
+  }
+  return 'the ranks of the parameters and of the output are linearly dependent: the partial correlations are undefined';
+}

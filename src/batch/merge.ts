@@ -192,10 +192,15 @@ function writePoints(out: string, shards: readonly ShardDir[]): Partial<Record<T
     const tally = new PointTally(splitCsvLine(header));
     for (const [table, writer] of writers) writer.write(tableHeader(table, manifest.parameters.map((p) => p.column)));
     const replicates = manifest.replicates;
+    // The line of each shard's summary.csv the next of its rows came from (the header is line 1), to name a bad cell where it is.
+    const shardLines = shards.map(() => 2);
     for (let run = 0; run < manifest.runs; run++) {
       const s = summaries.peek();
       const f = failures.peek();
-      if (s !== null && leadingInteger(s) === run) tally.addRun(summaries.take() as string);
+      if (s !== null && leadingInteger(s) === run) {
+        const shard = run % shards.length;
+        tally.addRun(summaries.take() as string, { file: join(shards[shard].dir, SWEEP_FILES.summary), line: shardLines[shard]++ });
+      }
       else if (f !== null && leadingInteger(f) === run) {
         failures.take();
         tally.addFailure();

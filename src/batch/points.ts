@@ -1,4 +1,5 @@
 import { kaplanMeier, type Observation, survivalMedian } from '../analysis/survival.js';
+import { InputError } from '../config/problems.js';
 import { csvLine } from '../io/records.js';
 import { numberCell, splitCsvLine } from './csv.js';
 import { mean, meanInterval, median, standardDeviation, wilsonInterval } from './statistics.js';
@@ -67,6 +68,11 @@ export const POINT_STATISTIC_COLUMNS: readonly string[] = [
   ...SURVIVAL_EVENTS.flatMap((e) => ['km_median', 'km_median_ci_low', 'km_median_ci_high'].map((s) => `${e.column}_${s}`)),
 ];
 
+/** Every summary column a tally reads, in the order of summary.csv's columns as sapient writes them. */
+const NUMBER_COLUMNS: readonly string[] = [
+  ...new Set([...POINT_FIGURES.flatMap((f) => (f.censoredAt ? [f.column, f.censoredAt] : [f.column])), ...SURVIVAL_EVENTS.map((e) => e.column), 'years']),
+];
+
 /** A point's rows: one of points.csv, and its curves' rows of the survival tables. */
 export type PointRows = { points: string } & Record<SurvivalTable, string>;
 
@@ -89,10 +95,24 @@ export class PointTally {
     if (!this.index.has('years')) throw new Error('summary.csv has no column years');
   }
 
-  /** A successful run, as its summary row. */
-  addRun(summaryLine: string): void {
+  /**
+   * A successful run, as its summary row. `at` is where a row read from disk comes from (a
+   * shard's summary.csv and line, in a merge): a cell the figures take that is not a number
+   * is then refused, as `sapient report` refuses it. A sweep's rows come from the simulator
+   * and are not checked.
+   */
+  addRun(summaryLine: string, at?: { file: string; line: number }): void {
     const fields = splitCsvLine(summaryLine.endsWith('\n') ? summaryLine.slice(0, -1) : summaryLine);
     const read = (column: string) => numberCell(fields[this.index.get(column) as number] ?? '');
+    if (at) {
+      for (const column of NUMBER_COLUMNS) {
+        const x = read(column);
+        if (x !== null && !Number.isFinite(x)) {
+          const text = fields[this.index.get(column) as number];
+          throw new InputError([{ source: at.file, line: at.line, path: column, expected: 'a number or an empty cell', found: `'${text}'` }]);
+        }
+      }
+    }
     this.runs++;
     if (read('takeoff_year') !== null) this.tookOff++;
     if (read('t75_year') !== null) this.reachedT75++;

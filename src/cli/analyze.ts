@@ -26,7 +26,8 @@ export function analyze(dir: string, options: AnalyzeFlags): void {
   for (const x of result.noise) {
     if (x.pointsUsed === 0) process.stderr.write(`sapient: note: ${x.output}: no run has a value: no indices\n`);
     else if (x.variance === null || x.variance === 0) process.stderr.write(`sapient: note: ${x.output} does not vary over the design: no indices\n`);
-    else if (x.pointsDropped > 0) process.stderr.write(`sapient: note: ${x.output}: ${readable(x.pointsDropped)} of ${counted(x.pointsUsed + x.pointsDropped, 'point')} left out (no run with a value there, or in their block or trajectory)\n`);
+    else if (x.noIndices) process.stderr.write(`sapient: note: ${x.output}: no indices: ${x.noIndices}\n`);
+    if (x.pointsUsed > 0 && x.variance !== null && x.variance !== 0 && x.pointsDropped > 0) process.stderr.write(`sapient: note: ${x.output}: ${readable(x.pointsDropped)} of ${counted(x.pointsUsed + x.pointsDropped, 'point')} left out (no run with a value there, or in their block or trajectory)\n`);
   }
   const resamples = result.method === 'prcc' ? '' : `, ${readable(result.bootstrap)} bootstrap resamples (seed ${result.seed})`;
   process.stdout.write(

@@ -38,8 +38,8 @@ export interface MemoryNeed {
 const PROCESS_BYTES = 96 * 2 ** 20;
 /** Heap per band: its member list's and neighbour list's objects, and the sets that build the contact graph. */
 const HEAP_PER_BAND = 1024;
-/** A timeline cell, written: most are small integers, a few are doubles of up to 20 characters. */
-const BYTES_PER_CELL = 12;
+/** A sweep's key or parameter cell in a timeline row: a run, point or replicate number, a seed, a value. */
+const BYTES_PER_KEY_CELL = 12;
 /** Of the machine's memory, the share a run or a sweep may take: the system and other programs need the rest. */
 export const MEMORY_SHARE = 0.75;
 
@@ -114,9 +114,107 @@ export function timelineRows(s: Scenario): number {
   return Math.floor(s.ticks / s.sampleEvery) + (s.ticks % s.sampleEvery === 0 ? 1 : 2);
 }
 
-/** A run's timeline as text, about: its rows times its columns (a sweep adds key and parameter columns). */
-export function timelineBytes(s: Scenario, extraColumns = 0): number {
-  return timelineRows(s) * (TIMELINE_COLUMNS.length + 2 + extraColumns) * BYTES_PER_CELL;
+/**
+ * A run's timeline as text, about: its rows times a row's bytes. `keyColumns`: a sweep's
+ * key and parameter columns, which replace a run's run_id and seed.
+ */
+export function timelineBytes(s: Scenario, keyColumns?: number): number {
+  const keys = keyColumns === undefined ? RUN_ID_BYTES + digits(s.seed) + 2 : keyColumns * (BYTES_PER_KEY_CELL + 1);
+  return timelineRows(s) * (keys + timelineValueBytes(s));
+}
+
+/** A run's run_id: its scenario's name, its seed and a hash of its parameters (baseline-1-1f216896). */
+const RUN_ID_BYTES = 20;
+
+/** Characters of a non-negative integer. */
+function digits(n: number): number {
+  return String(Math.max(0, Math.floor(n))).length;
+}
+
+/**
+ * Characters of a mean over the agents (a double, up to 18 characters as JavaScript writes
+ * it) in a world of `agents`: zero while nobody knows anything, which in a small world is
+ * most of the time, as skills are lost with the few who hold them. Measured (the mean
+ * characters of a column over a run's rows of 2,000 ticks; README, Outputs): 1 to 2 for up
+ * to 5 agents, 7 to 9 for 20, 15 for 50, 18 from about a hundred.
+ */
+function meanBytes(agents: number): number {
+  return 1 + 17 * Math.min(1, Math.max(0, (Math.log10(Math.max(1, agents)) - 0.7) / 1.3));
+}
+
+/**
+ * Characters of the best level and of the mean boost: simple fractions (1.5, 2.25) until
+ * skills deep enough to build on are kept, which takes hundreds of agents (measured as
+ * meanBytes: 1 to 3 up to 80 agents, 11 to 18 for the baseline's 1,000).
+ */
+function levelBytes(agents: number): number {
+  return 1 + 17 * Math.min(1, Math.max(0, Math.log10(Math.max(1, agents)) - 2));
+}
+
+/** The mean characters of the ticks sampled (0, every sampleEvery, the last), and of their years. */
+function tickBytes(s: Scenario): { tick: number; year: number } {
+  let total = 0;
+  for (let d = 1, low = 0; low <= s.ticks; d++, low = 10 ** (d - 1)) {
+    const high = Math.min(s.ticks, 10 ** d - 1);
+    // Multiples of sampleEvery in [low, high].
+    total += d * (Math.floor(high / s.sampleEvery) - Math.ceil(low / s.sampleEvery) + 1);
+  }
+  const tick = (total + (s.ticks % s.sampleEvery === 0 ? 0 : digits(s.ticks))) / timelineRows(s);
+  // A year is the tick times yearsPerTick: as many more characters as yearsPerTick has decimals (to 15 significant digits).
+  const fraction = String(Number(s.yearsPerTick.toPrecision(15))).split('.')[1]?.length ?? 0;
+  const year = Math.max(1, tick + Math.log10(Math.max(1, s.yearsPerTick))) + (fraction > 0 ? Math.min(17, fraction + 1) : 0);
+  return { tick, year };
+}
+
+/**
+ * The bytes of a timeline row's values (src/sim/observe.ts), each with its comma or newline,
+ * from the world's size: counts of agents as many digits as the population, counts of
+ * skills as K's, events since the previous sample as the agent-ticks between two samples
+ * (about one imitation per agent-tick, the rest fewer), means and levels as measured.
+ */
+function timelineValueBytes(s: Scenario): number {
+  const largest = largestWorld(s).scenario;
+  const agents = largest.population.bands * largest.population.bandSize;
+  const skills = digits(s.skills.list?.length ?? largest.skills.count);
+  const bands = largest.population.bands;
+  const { tick, year } = tickBytes(s);
+  const mean = meanBytes(agents);
+  const level = levelBytes(agents);
+  const events = digits(agents * s.sampleEvery);
+  const fewer = Math.max(1, events - 2);
+  const widths: Record<string, number> = {
+    tick,
+    year,
+    population: digits(agents),
+    mean_mastered: mean,
+    max_mastered: skills,
+    mean_level: mean,
+    max_level: level,
+    skills_present: skills,
+    // The lexicons' total over the bands: a few decimals when it divides by 2s and 5s.
+    lexicon_mean: bands === 1 ? skills : Math.min(18, skills + 1 + decimalsOf(bands)),
+    lexicon_union: skills,
+    lexicon_shared: skills,
+    mean_boost: level,
+    innovate_events: fewer,
+    innovate_gains: fewer,
+    imitate_events: events,
+    imitate_gains: fewer,
+    language_events: fewer,
+    language_gains: fewer,
+  };
+  // A column not listed here (one added to the timeline) counts as a key cell.
+  return TIMELINE_COLUMNS.reduce((sum, c) => sum + (widths[c] ?? BYTES_PER_KEY_CELL) + 1, 0);
+}
+
+/** The decimals of an integer divided by `n`: finite when n has no prime factor but 2 and 5, else a double's 17. */
+function decimalsOf(n: number): number {
+  let twos = 0;
+  let fives = 0;
+  let rest = n;
+  while (rest % 2 === 0) (rest /= 2), twos++;
+  while (rest % 5 === 0) (rest /= 5), fives++;
+  return rest === 1 ? Math.max(twos, fives) : 17;
 }
 
 /** What sapient may use on this machine, and how that was decided, for the messages. */

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
-import { Ledger } from '../../batch/ledger.js';
+import { committedTableProblem, Ledger } from '../../batch/ledger.js';
 import { SWEEP_FILES } from '../../batch/tables.js';
 import { InputError } from '../../config/problems.js';
 import { loadScenario } from '../../config/scenario.js';
@@ -233,6 +233,12 @@ function sweepSource(dir: string, file: string, json: unknown): SweepSource {
     };
   });
   const state = Ledger.read(dir);
+  // A table shorter than its committed length was edited or cut by a crash: its runs are gone, so no figure is drawn from it.
+  for (const table of ['summary', 'timeline'] as const) {
+    const length = state?.bytes[table];
+    const short = length === undefined ? undefined : committedTableProblem(join(dir, SWEEP_FILES[table]), length, `a sweep's ${SWEEP_FILES[table]}`);
+    if (short) throw new InputError([short]);
+  }
   return {
     kind: 'sweep',
     dir,
