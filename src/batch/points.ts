@@ -1,5 +1,5 @@
 import { kaplanMeier, type Observation, survivalMedian } from '../analysis/survival.js';
-import { InputError } from '../config/problems.js';
+import { problem } from '../io/csv-table.js';
 import { csvLine } from '../io/records.js';
 import { numberCell, splitCsvLine } from './csv.js';
 import { mean, meanInterval, median, standardDeviation, wilsonInterval } from './statistics.js';
@@ -109,7 +109,7 @@ export class PointTally {
         const x = read(column);
         if (x !== null && !Number.isFinite(x)) {
           const text = fields[this.index.get(column) as number];
-          throw new InputError([{ source: at.file, line: at.line, path: column, expected: 'a number or an empty cell', found: `'${text}'` }]);
+          throw problem(at.file, at.line, column, 'a number or an empty cell', `'${text}'`);
         }
       }
     }

@@ -6,7 +6,7 @@ import { TIMELINE_COLUMNS } from '../io/records.js';
 import { dotted, type PathKey } from './document.js';
 import type { Problem } from './problems.js';
 import type { Scenario } from './schema.js';
-import { largestWorld, raiseText, topologies } from './sizes.js';
+import { largestWorld, raiseText, type SizeRaise, topologies } from './sizes.js';
 
 /**
  * What a run will need in memory, estimated before anything is built, so that a world too
@@ -280,8 +280,7 @@ function parts(need: MemoryNeed): string {
 export type Locate = (path: PathKey[]) => Pick<Problem, 'source' | 'line' | 'column'>;
 
 /** When events make the world larger than at tick 0: which, for the message. */
-function grownBy(s: Scenario): string {
-  const { raises } = largestWorld(s);
+function grownBy(raises: readonly SizeRaise[]): string {
   return raises.length === 0 ? '' : ` once ${raises.map(raiseText).join(' and ')}`;
 }
 
@@ -293,9 +292,8 @@ export const SIZE_PATHS = 'population.bands, population.bandSize, skills.count';
  * the first override (`--set`) of a size parameter, as the population limit blames it
  * (src/config/scenario.ts, crossChecks): the change to look at; else at the scenario.
  */
-function memorySource(s: Scenario, source: string, locate?: Locate): Pick<Problem, 'source' | 'line' | 'column'> {
+function memorySource(s: Scenario, raise: SizeRaise | undefined, source: string, locate?: Locate): Pick<Problem, 'source' | 'line' | 'column'> {
   if (!locate) return { source };
-  const raise = largestWorld(s).raises[0];
   if (raise) return locate(raise.path);
   const sizes: PathKey[][] = [['population', 'bands'], ['population', 'bandSize'], s.skills.list ? ['skills', 'list'] : ['skills', 'count']];
   const overridden = sizes.map(locate).find((at) => at.source !== source);
@@ -312,14 +310,15 @@ export function runMemoryProblem(s: Scenario, source: string, budget: MemoryBudg
   const total = PROCESS_BYTES + need.arrays + need.heap;
   if (total <= budget.total && need.heap <= budget.heap) return undefined;
   const heapBound = need.heap > budget.heap;
-  const raise = largestWorld(s).raises[0];
+  const { raises } = largestWorld(s);
+  const raise = raises[0];
   return {
-    ...memorySource(s, source, locate),
+    ...memorySource(s, raise, source, locate),
     path: raise ? dotted(raise.path) : SIZE_PATHS,
     expected: heapBound
       ? `a world whose objects fit in the JavaScript heap (at most ${bytesText(budget.heap)}: ${Math.round(MEMORY_SHARE * 100)}% of its limit; fewer bands)`
       : `a world that fits in memory (at most ${bytesText(budget.total)} here: ${budget.source})`,
-    found: `one that needs about ${bytesText(heapBound ? need.heap : total)} (${parts(need)})${grownBy(s)}`,
+    found: `one that needs about ${bytesText(heapBound ? need.heap : total)} (${parts(need)})${grownBy(raises)}`,
   };
 }
 
@@ -337,7 +336,7 @@ export function sweepMemoryProblem(
   maxString: number,
 ): Problem | undefined {
   const { need, timeline, context } = largest;
-  const grown = largest.scenario ? grownBy(largest.scenario) : '';
+  const grown = largest.scenario ? grownBy(largestWorld(largest.scenario).raises) : '';
   const at = context || grown ? ` (the largest run${context ? `, at point ${largest.point}: ${context}` : ''}${grown})` : '';
   // A worker builds the timeline as one string, and copies it into the message to the main thread.
   if (timeline > maxString) {

@@ -159,6 +159,9 @@ function foundValue(input: unknown, path: readonly PathKey[], doc: SourceDocumen
   return written !== undefined && written !== shown ? written : shown;
 }
 
+/** The channels a listed skill's `boosts` name. */
+const CHANNEL_NAMES = ['innovate', 'imitate', 'language', 'distill'] as const;
+
 /** The keys allowed at a path of the scenario: for the suggestions of unknown keys. */
 function knownKeys(path: readonly PathKey[]): string[] {
   const prefix = dotted(path);
@@ -166,7 +169,7 @@ function knownKeys(path: readonly PathKey[]): string[] {
   if ((SECTIONS as readonly string[]).includes(prefix)) return PARAMS.filter((p) => p.path.startsWith(`${prefix}.`)).map((p) => p.path.slice(prefix.length + 1));
   if (/^events\[\d+\]$/.test(prefix)) return ['at', 'description', 'set', 'cull'];
   if (/^skills\.list\[\d+\]$/.test(prefix)) return ['name', 'difficulty', 'prerequisites', 'kind', 'boosts'];
-  if (/^skills\.list\[\d+\]\.boosts$/.test(prefix)) return ['innovate', 'imitate', 'language', 'distill'];
+  if (/^skills\.list\[\d+\]\.boosts$/.test(prefix)) return [...CHANNEL_NAMES];
   return [];
 }
 
@@ -252,8 +255,6 @@ function crossChecks(s: Scenario, doc: SourceDocument, overrides: Map<string, Ov
   });
   return problems;
 }
-
-const CHANNEL_NAMES = ['innovate', 'imitate', 'language', 'distill'] as const;
 
 /**
  * A listed catalogue that would run otherwise than written: a prerequisite that is not an
