@@ -16,7 +16,7 @@ import { readSweepSummary } from './sources/summary.js';
 import { readSurvival } from './sources/survival.js';
 import { CsvTable } from '../io/csv-table.js';
 import { streamTimeline } from './sources/timeline.js';
-import { renderSvg } from './svg.js';
+import { renderFigure } from './svg.js';
 import { type PointStats, pointStats, sweepCurves } from './sweep-stats.js';
 import { countedNumber, type TimeUnit, timeUnit } from './time.js';
 
@@ -56,7 +56,7 @@ export async function sweepPage(sweep: SweepSource, generator: string): Promise<
   const horizon = outcomes.years.reduce((m, y) => Math.max(m, y), 0);
   const fractions = new Set(sweep.points.map((p) => p.takeoffFraction));
   const fraction = fractions.size === 1 ? sweep.points[0].takeoffFraction : 0.5;
-  const render = async (f: Figure | null): Promise<RenderedFigure[]> => (f ? [{ ...f, ...(await renderSvg(f.spec, f.id)) }] : []);
+  const render = async (f: Figure | null): Promise<RenderedFigure[]> => (f ? [await renderFigure(f)] : []);
 
   const runsDone = outcomes.point.length;
   const notes: string[] = [];
