@@ -116,6 +116,11 @@ export function createPopulation(catalogue: Catalogue, bands: number, theta: num
   return pop;
 }
 
+/** A population without agents, made as `pop` was: for the generational mode's second generation object. */
+export function emptyLike(pop: Population): Population {
+  return createPopulation(pop.catalogue, pop.bands, pop.theta, pop.boostCap, pop.capacity, pop.countsFrontier);
+}
+
 /** New, larger arrays for every per-slot field at once. */
 export function grow(pop: Population, capacity: number): void {
   const K = pop.catalogue.size;

@@ -1,5 +1,5 @@
 import { renewGeneration } from '../agents/generation.js';
-import { addAgent, removeAgent } from '../agents/population.js';
+import { addAgent, emptyLike, removeAgent } from '../agents/population.js';
 import { binomial, geometricSkip, uniformInt } from './rng.js';
 import { orderBuffer, type World } from './world.js';
 
@@ -68,8 +68,9 @@ function overlapping(world: World): void {
  * from the teachers only.
  */
 function generational(world: World): void {
-  const next = world.cache.spare ?? world.teachers;
-  world.cache.spare = null;
+  // The first generation is born into a population made like the founders'; each later one
+  // into the generation before its teachers.
+  const next = world.teachers === world.pop ? emptyLike(world.pop) : world.teachers;
   renewGeneration(next, world.params.population.bandSize, world.tick);
   world.teachers = world.pop;
   world.pop = next;

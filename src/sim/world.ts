@@ -96,8 +96,6 @@ export interface Cache {
   innovating: Thinning;
   /** The agents in order of birth, for the overlapping demography's deaths of age. */
   births: BirthQueue;
-  /** Generational mode: the population object that becomes the next generation. */
-  spare: Population | null;
 }
 
 /** After any change of world.params: recomputes what is derived from them. */
@@ -117,8 +115,7 @@ export function createWorld(scenario: Scenario, seed: number): World {
   const capacity = Math.max(16, Math.ceil(bands * bandSize * 1.25));
   // Whether anyone could hear a lexicon in this run: only then do the bands count their learners of each skill.
   const hearing = params.language.enabled || params.events.some((e) => e.set !== undefined && 'language.enabled' in e.set);
-  const newPopulation = () => createPopulation(catalogue, bands, params.skills.theta, params.skills.boostCap, capacity, hearing);
-  const pop = newPopulation();
+  const pop = createPopulation(catalogue, bands, params.skills.theta, params.skills.boostCap, capacity, hearing);
   const rng: Streams = {
     demography: stream(seed, 'demography'),
     learning: stream(seed, 'learning'),
@@ -159,7 +156,6 @@ export function createWorld(scenario: Scenario, seed: number): World {
       copyAt: new Uint8Array(1001),
       innovating: new Thinning(),
       births: new BirthQueue(),
-      spare: params.population.demography === 'generational' ? newPopulation() : null,
     },
   };
   refreshDerived(world);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { removeAgent } from '../../src/agents/population.js';
+import { emptyLike, removeAgent } from '../../src/agents/population.js';
 import { rankTeachers } from '../../src/sim/imitation.js';
 import type { World } from '../../src/sim/world.js';
 import { emptyWorld, EULER_GAMMA, expectBinomial, expectFrequencies, expectMean, expectVariance, learnOnce, levelOf, place } from './support.js';
@@ -202,8 +202,7 @@ describe('imitation in generational mode', () => {
     place(world, 0, { 0: 4 });
     place(world, 1, { 1: 6 });
     world.teachers = world.pop;
-    world.pop = world.cache.spare!;
-    world.cache.spare = null;
+    world.pop = emptyLike(world.pop);
     const a = place(world, 0);
     const b = place(world, 1);
     rankTeachers(world);
