@@ -66,6 +66,14 @@ describe('the shape of src', () => {
     for (const f of files) visit(f);
   });
 
+  it("chooses the fast path in one place, run.ts's engineFor", () => {
+    const users = [...text].filter(([, source]) => /new FastGenerations\b/.test(source)).map(([file]) => relative(SRC, file));
+    expect(users).toEqual([join('sim', 'run.ts')]);
+    const run = text.get(join(SRC, 'sim', 'run.ts')) as string;
+    expect(run.match(/new FastGenerations\b/g)).toHaveLength(1);
+    expect(/export function engineFor[\s\S]*?new FastGenerations[\s\S]*?\n\}/.test(run)).toBe(true);
+  });
+
   it('runs the tick in the order of MODEL.md section 3, one mechanism module per step', () => {
     const run = text.get(join(SRC, 'sim', 'run.ts')) as string;
     const body = /export function step\(world: World\): void \{([\s\S]*?)\n\}/.exec(run);

@@ -1,7 +1,7 @@
 import type { SampleDesign, Sweep } from '../batch/sweep-file.js';
 import { describeValue } from '../config/problems.js';
 import type { Scenario } from '../config/schema.js';
-import { foundWorld, step } from '../sim/run.js';
+import { engineFor, foundWorld } from '../sim/run.js';
 import { readable } from './common.js';
 import { duration } from './progress.js';
 
@@ -64,13 +64,15 @@ export function measureRate(scenario: Scenario, ms = 800): { rate: number } | { 
   if (scenario.population.bands * scenario.population.bandSize > MEASURE_MAX_AGENTS) return { unmeasured: 'the largest world is too large to found for a measurement' };
   try {
     const world = foundWorld({ ...scenario, events: [] });
+    // Timed as the runs will go: by the engine that run.ts chooses for them.
+    const engine = engineFor(world, false, scenario);
     const start = performance.now();
     let agentTicks = 0;
     let half: { at: number; agentTicks: number } | undefined;
     for (let now = start; world.tick < scenario.ticks && now - start < ms; now = performance.now()) {
       if (!half && now - start >= ms / 2) half = { at: now, agentTicks };
-      step(world);
-      agentTicks += world.pop.size;
+      engine.step();
+      agentTicks += engine.population;
     }
     const from = half ?? { at: start, agentTicks: 0 };
     const seconds = (performance.now() - from.at) / 1000;

@@ -4,6 +4,7 @@ import { copyChance, hasDemonstrator, imitateBand, imitationEvent, plannedCopies
 import { innovationAttempts, innovationChance, innovationEvent } from './innovation.js';
 import { bandHears, languageEvent } from './language.js';
 import { binomial, chanceOfAny, type Rng, uniformInt } from './rng.js';
+import type { Scenario } from '../config/schema.js';
 import { eventsBuffer, orderBuffer, type World } from './world.js';
 
 /**
@@ -40,10 +41,16 @@ export function learning(world: World): void {
  * events for a newborn: that number. Otherwise -1, the turns need a plan.
  */
 export function newbornEvents(world: World): number {
-  const { population, language, innovation, imitation, learning } = world.params;
+  const { population, language, innovation, imitation } = world.params;
   if (population.demography !== 'generational' || world.teachers === world.pop) return -1;
   if (language.enabled || innovation.enabled || imitation.scope !== 'all') return -1;
-  const events = learning.learningAge > 0 ? learning.learningEvents : learning.learningEvents * learning.adultLearning;
+  return newbornEventsOf(world.params);
+}
+
+/** A newborn's learning events in generational mode, if a whole number; otherwise -1. */
+export function newbornEventsOf(params: Scenario): number {
+  const { learningAge, learningEvents, adultLearning } = params.learning;
+  const events = learningAge > 0 ? learningEvents : learningEvents * adultLearning;
   return Number.isInteger(events) ? events : -1;
 }
 

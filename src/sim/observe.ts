@@ -1,5 +1,5 @@
 import { popcount } from '../agents/skillset.js';
-import type { World } from './world.js';
+import type { ChannelCounts, World } from './world.js';
 
 /**
  * One row of the timeline: the observables of ../shared/MODEL.md section 5, as built in
@@ -113,6 +113,13 @@ export function observe(world: World): Sample {
     lexicon_union: union,
     lexicon_shared: shared,
     mean_boost: n === 0 ? 0 : boosted ? boosts / (4 * n) : 1,
+    ...countColumns(c),
+  };
+}
+
+/** A row's columns of channel counts, since the previous sample. */
+export function countColumns(c: ChannelCounts): Pick<Sample, `${'innovate' | 'imitate' | 'language'}_${'events' | 'gains'}`> {
+  return {
     innovate_events: c.innovateEvents,
     innovate_gains: c.innovateGains,
     imitate_events: c.imitateEvents,

@@ -3,6 +3,7 @@ import { type Scenario, seedProblem } from '../config/schema.js';
 import { demography } from './demography.js';
 import { distillation } from './distillation.js';
 import { scenarioEvents } from './events.js';
+import { FastGenerations, takesFastGenerations } from './fast-generations.js';
 import { found } from './founding.js';
 import { learning } from './learning.js';
 import { migration } from './migration.js';
@@ -27,6 +28,37 @@ export interface RunOptions {
   /** Called every `progressEvery` ticks. */
   onProgress?: (tick: number, ticks: number) => void;
   progressEvery?: number;
+  /**
+   * Steps the readable model (`step`) even where a fast path would take the run
+   * (fast-generations.ts): the reference that the fast path is checked against. The results
+   * are the same, bit for bit.
+   */
+  reference?: boolean;
+}
+
+/** What advances a run: the readable tick, or a fast path for the configurations it covers. */
+export interface Engine {
+  step(): void;
+  observe(): Sample;
+  /** Living agents now. */
+  readonly population: number;
+}
+
+/**
+ * The one place where a run's engine is chosen: the fast path of copy-the-best generations
+ * for the runs it covers from start to end (fast-generations.ts), else the readable model.
+ * `runOf`: the scenario whose run this is, when the world was founded from a part of it
+ * (cost.ts times a world without the scenario's events).
+ */
+export function engineFor(world: World, reference = false, runOf: Scenario = world.params): Engine {
+  if (!reference && takesFastGenerations(runOf, world.catalogue.cognitiveSkills.length)) return new FastGenerations(world);
+  return {
+    step: () => step(world),
+    observe: () => observe(world),
+    get population() {
+      return world.pop.size;
+    },
+  };
 }
 
 type SeriesName = (typeof SERIES)[number];
@@ -97,6 +129,7 @@ export async function simulateAsync(scenario: Scenario, options: RunOptions & { 
 /** A run being advanced: the tick loop, its samples and the running summary. */
 class RunInProgress {
   private readonly world: World;
+  private readonly engine: Engine;
   /** The last tick: `ticks`, or earlier once the stop condition (scenario.stop) has held. */
   private end: number;
   private readonly started = performance.now();
@@ -114,6 +147,7 @@ class RunInProgress {
     private readonly options: RunOptions,
   ) {
     this.world = foundWorld(scenario, options.seed ?? scenario.seed);
+    this.engine = engineFor(this.world, options.reference);
     this.progressEvery = options.progressEvery ?? Math.max(1, Math.floor(scenario.ticks / 200));
     this.end = scenario.ticks;
     this.sample();
@@ -121,12 +155,12 @@ class RunInProgress {
 
   /** Steps for about `ms` milliseconds (Infinity: to the end); true when the run is over. */
   advance(ms: number): boolean {
-    const { world, scenario, options } = this;
+    const { world, engine, scenario, options } = this;
     const { ticks, sampleEvery } = scenario;
     const until = performance.now() + ms;
     while (world.tick < this.end) {
-      step(world);
-      this.agentTicks += world.pop.size;
+      engine.step();
+      this.agentTicks += engine.population;
       if (world.tick % sampleEvery === 0 || world.tick === this.end) this.sample();
       if (options.onProgress && (world.tick % this.progressEvery === 0 || world.tick === this.end)) options.onProgress(world.tick, ticks);
       if (ms !== Infinity && performance.now() >= until) break;
@@ -136,7 +170,7 @@ class RunInProgress {
 
   private sample(): void {
     const { world, totals } = this;
-    const s = observe(world);
+    const s = this.engine.observe();
     for (const key of Object.keys(totals) as (keyof ChannelCounts)[]) totals[key] += world.counts[key];
     world.counts = zeroCounts();
     for (const name of SERIES) {

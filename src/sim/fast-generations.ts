@@ -1,0 +1,212 @@
+import type { Scenario } from '../config/schema.js';
+import { countColumns, observe, type Sample, yearsOf } from './observe.js';
+import { newbornEventsOf } from './learning.js';
+import { gumbel } from './rng.js';
+import type { World } from './world.js';
+
+/*
+ * A fast path for one family of configurations, beside the readable model (run.ts, step):
+ * Henrich's (2004) generations, in which every newborn copies all the skills of its band's
+ * best member of the previous generation with Gumbel errors, and nothing else happens. The
+ * readable model keeps each newborn's whole record (alive, band, birth, place in its band,
+ * boosts, mastery and its count, frontier, the band's aggregates) because other mechanisms
+ * read it. Here no other mechanism runs and each newborn copies once, so a generation is
+ * only its levels: mastery is a level at or above theta, capability the sum of the levels,
+ * every boost stays 1, the layout is band by band. The timeline's aggregates are made as
+ * each newborn finishes, in observe()'s order.
+ *
+ * It draws the same numbers in the same order as the readable model and does the same
+ * arithmetic, so a run gives the same timeline and summary, bit for bit
+ * (test/mechanisms/fast-generations.test.ts, on the shipped scenarios it takes and on random
+ * configurations). It is chosen in one place, run.ts's `engineFor`, and only for a whole run:
+ * a scenario with events, or any channel, bias, copy model or migration other than these,
+ * takes the readable model.
+ */
+
+/** Does this run qualify for the fast path, from its start to its end? */
+export function takesFastGenerations(params: Scenario, cognitiveSkills: number): boolean {
+  const { population, imitation, language, innovation, distillation, migration, events } = params;
+  return (
+    population.demography === 'generational' &&
+    events.length === 0 &&
+    imitation.enabled &&
+    imitation.scope === 'all' &&
+    imitation.copy === 'gumbel' &&
+    imitation.bias === 'best' &&
+    !language.enabled &&
+    !innovation.enabled &&
+    !distillation.enabled &&
+    !(migration.enabled && migration.migrationRate > 0) &&
+    // Without cognitive skills every boost is 1, as a newborn's.
+    cognitiveSkills === 0 &&
+    // One copy per newborn: its level of a skill is then that copy, or 0.
+    newbornEventsOf(params) === 1
+  );
+}
+
+/**
+ * The generations of a world founded for such a run (foundWorld), stepped here instead of by
+ * `step`. The world keeps its clock, random streams and counts; its population stays the
+ * founders', which this path reads once, for the first generation's teachers.
+ */
+export class FastGenerations {
+  private readonly K: number;
+  private readonly bands: number;
+  private readonly size: number;
+  /** Levels of the newborns and of their teachers, agent by agent, band by band: slot b * size + j. */
+  private x: Float64Array;
+  private teachersX: Float64Array;
+  /** Each band's best teacher: its slot in teachersX. */
+  private readonly best: Int32Array;
+  /** Each non-root skill's prerequisites, as a list: those of skill k are prerequisiteList[from[k]..from[k + 1]). */
+  private readonly from: Int32Array;
+  private readonly prerequisiteList: Int32Array;
+  /** The aggregates observe() reports, made as each newborn finishes learning. */
+  private level = 0;
+  private maxLevel = 0;
+  private mastered = 0;
+  private maxMastered = 0;
+  /** The founded world's row: its lexicons, which nothing changes on this path, are reported from it. */
+  private readonly founded: Sample;
+
+  constructor(private readonly world: World) {
+    const { catalogue, params } = world;
+    const K = catalogue.size;
+    this.K = K;
+    this.bands = params.population.bands;
+    this.size = params.population.bandSize;
+    const n = this.bands * this.size;
+    this.x = new Float64Array(n * K);
+    this.teachersX = new Float64Array(n * K);
+    this.best = new Int32Array(this.bands);
+    const W = catalogue.words;
+    const list: number[] = [];
+    this.from = new Int32Array(K + 1);
+    for (let k = 0; k < K; k++) {
+      const root = (catalogue.roots[k >>> 5] & (1 << (k & 31))) !== 0;
+      for (let p = 0; !root && p < K; p++) if (catalogue.prerequisites[k * W + (p >>> 5)] & (1 << (p & 31))) list.push(p);
+      this.from[k + 1] = list.length;
+    }
+    this.prerequisiteList = Int32Array.from(list);
+    this.founded = observe(world);
+    this.teachFromFounders();
+  }
+
+  /**
+   * The first generation's teachers: the founders (bandSize >= 1 in every band, founding.ts),
+   * each band's best (rankTeachers) copied in as its slot 0.
+   */
+  private teachFromFounders(): void {
+    const { pop } = this.world;
+    const { K } = this;
+    for (let b = 0; b < this.bands; b++) {
+      const list = pop.members[b];
+      let first = list[0];
+      for (let j = 1; j < pop.memberCount[b]; j++) if (pop.capability[list[j]] > pop.capability[first]) first = list[j];
+      this.best[b] = b * this.size;
+      this.x.set(pop.x.subarray(first * K, first * K + K), b * this.size * K);
+    }
+  }
+
+  /** One tick: a generation born, each newborn copying its band's best teacher once. */
+  step(): void {
+    const { world, K, size } = this;
+    const { alpha, beta } = world.params.imitation;
+    const theta = world.params.skills.theta;
+    const rng = world.rng.learning;
+    world.tick++;
+    [this.teachersX, this.x] = [this.x, this.teachersX];
+    const { x, teachersX, best, from, prerequisiteList } = this;
+    // The aggregates observe() reports, summed in its order: band by band, member by member.
+    let level = 0;
+    let maxLevel = 0;
+    let masteredSum = 0;
+    let maxMastered = 0;
+    for (let b = 0; b < this.bands; b++) {
+      const model = best[b] * K;
+      // The newborn most capable so far: the band's best teacher for the next generation.
+      let bandBest = -1;
+      let bestCapability = 0;
+      for (let i = b * size; i < (b + 1) * size; i++) {
+        let capability = 0;
+        let mastered = 0;
+        for (let k = 0; k < K; k++) {
+          const m = teachersX[model + k];
+          let v = 0;
+          if (m > 0 && mastersPrerequisites(x, i * K, from[k], from[k + 1], prerequisiteList, theta)) {
+            // Henrich's copy, model - alpha / B_imitate + beta * G with B_imitate = 1, kept
+            // if it beats the newborn's level of 0.
+            v = m - alpha + beta * gumbel(rng);
+            if (v <= 0) v = 0;
+          }
+          x[i * K + k] = v;
+          capability += v;
+          level += v;
+          if (v > maxLevel) maxLevel = v;
+          if (v >= theta) mastered++;
+        }
+        if (bandBest < 0 || capability > bestCapability) {
+          bandBest = i;
+          bestCapability = capability;
+        }
+        masteredSum += mastered;
+        if (mastered > maxMastered) maxMastered = mastered;
+      }
+      best[b] = bandBest;
+    }
+    this.level = level;
+    this.maxLevel = maxLevel;
+    this.mastered = masteredSum;
+    this.maxMastered = maxMastered;
+    // Every newborn's copies are one learning event; its gains are its masteries.
+    world.counts.imitateEvents += this.bands * size;
+    world.counts.imitateGains += masteredSum;
+  }
+
+  /** Living agents: the founders until the first generation is born. */
+  get population(): number {
+    return this.world.tick === 0 ? this.world.pop.size : this.bands * this.size;
+  }
+
+  /** The timeline's row, as observe(world) makes it; before the first generation, it is observe's. */
+  observe(): Sample {
+    const { world, founded } = this;
+    if (world.tick === 0) return observe(world);
+    const n = this.bands * this.size;
+    // A skill is present if some agent masters it: looked for agent by agent, which stops at
+    // the first master, at once for a skill nearly everyone masters.
+    const { x, K } = this;
+    let present = 0;
+    for (let k = 0; k < K; k++) {
+      for (let i = k; i < n * K; i += K) {
+        if (x[i] < world.params.skills.theta) continue;
+        present++;
+        break;
+      }
+    }
+    return {
+      tick: world.tick,
+      year: yearsOf(world.tick, world.params.yearsPerTick),
+      population: n,
+      mean_mastered: this.mastered / n,
+      max_mastered: this.maxMastered,
+      mean_level: this.level / (n * this.K),
+      max_level: this.maxLevel,
+      skills_present: present,
+      lexicon_mean: founded.lexicon_mean,
+      lexicon_union: founded.lexicon_union,
+      lexicon_shared: founded.lexicon_shared,
+      mean_boost: 1,
+      ...countColumns(world.counts),
+    };
+  }
+}
+
+/**
+ * Does the newborn whose levels start at x[at] master skills prerequisiteList[from..to)? A
+ * prerequisite is an earlier skill (the catalogue's rule), so the newborn has copied it already.
+ */
+function mastersPrerequisites(x: Float64Array, at: number, from: number, to: number, prerequisiteList: Int32Array, theta: number): boolean {
+  for (let p = from; p < to; p++) if (x[at + prerequisiteList[p]] < theta) return false;
+  return true;
+}

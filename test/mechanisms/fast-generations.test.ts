@@ -1,0 +1,101 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../src/config/scenario.js';
+import type { Scenario } from '../../src/config/schema.js';
+import { FastGenerations } from '../../src/sim/fast-generations.js';
+import type { Sample } from '../../src/sim/observe.js';
+import { Rng, uniformInt } from '../../src/sim/rng.js';
+import { engineFor, foundWorld, simulate, type Summary } from '../../src/sim/run.js';
+import { scenarioOf } from './support.js';
+
+/*
+ * The fast path of copy-the-best generations (src/sim/fast-generations.ts) against the
+ * readable model it stands in for (issue 14): every run it takes gives the readable model's
+ * timeline and summary, bit for bit, as it draws the same numbers in the same order.
+ */
+
+const SCENARIOS = fileURLToPath(new URL('../../scenarios', import.meta.url));
+
+/** A run's timeline and summary, without the wall-clock figures. */
+function runOf(scenario: Scenario, reference: boolean, seed?: number): { rows: Sample[]; summary: Partial<Summary> } {
+  const rows: Sample[] = [];
+  const { wall_seconds: _s, wall_agent_ticks_per_second: _r, ...summary } = simulate(scenario, { seed, reference, onSample: (r) => rows.push(r) });
+  return { rows, summary };
+}
+
+const takesFastPath = (scenario: Scenario, seed = scenario.seed) => engineFor(foundWorld(scenario, seed)) instanceof FastGenerations;
+
+/** Henrich's model, as henrich-2004.yaml sets it, with the given changes. */
+function henrich(over: Record<string, unknown> = {}): Scenario {
+  return scenarioOf({
+    ticks: 50,
+    population: { bands: 1, bandSize: 20, demography: 'generational', initialLevel: 20, initialSkills: 'all' },
+    skills: { count: 1, theta: 1, cognitiveShare: 0, maxPrerequisites: 0 },
+    learning: { learningEvents: 1, learningAge: 1, adultLearning: 0 },
+    imitation: { enabled: true, bias: 'best', scope: 'all', copy: 'gumbel', alpha: 1, beta: 0.25 },
+    ...over,
+  });
+}
+
+describe('the fast path of copy-the-best generations', () => {
+  it('gives the readable model’s timeline and summary on every shipped scenario it takes, seeds 1 and 2', () => {
+    const taken: string[] = [];
+    for (const file of readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml')).sort()) {
+      const scenario = loadScenario(join(SCENARIOS, file), [{ path: 'ticks', value: 400, source: 'test' }]).scenario;
+      if (!takesFastPath(scenario)) continue;
+      taken.push(file);
+      for (const seed of [1, 2]) expect(runOf(scenario, false, seed), `${file}, seed ${seed}`).toEqual(runOf(scenario, true, seed));
+    }
+    expect(taken).toEqual(['henrich-2004.yaml']);
+  });
+
+  it('gives the readable model’s timeline and summary on 40 random configurations it takes', () => {
+    const rng = new Rng('fast-generations');
+    const pick = <T>(values: readonly T[]): T => values[uniformInt(rng, values.length)];
+    let prerequisites = 0;
+    let lost = 0;
+    for (let c = 0; c < 40; c++) {
+      const count = pick([1, 1, 2, 5, 13, 40]);
+      const scenario = henrich({
+        seed: 1 + uniformInt(rng, 1000),
+        ticks: 1 + uniformInt(rng, 60),
+        sampleEvery: pick([1, 1, 3, 7]),
+        yearsPerTick: pick([1, 0.1, 25]),
+        population: { bands: 1 + uniformInt(rng, 4), bandSize: 1 + uniformInt(rng, 40), demography: 'generational', initialLevel: pick([0, 0.5, 2, 10, 50]), initialSkills: pick(['all', [0]]) },
+        skills: { count, theta: pick([0.5, 1, 3]), cognitiveShare: 0, maxPrerequisites: pick([0, 1, 3]) },
+        imitation: { enabled: true, bias: 'best', scope: 'all', copy: 'gumbel', alpha: pick([0, 0.5, 1, 2]), beta: pick([0.1, 0.25, 1, 3]) },
+        distillation: { enabled: false, initialLexicon: pick([false, true]) },
+      });
+      expect(takesFastPath(scenario), `configuration ${c}`).toBe(true);
+      const fast = runOf(scenario, false);
+      expect(fast, `configuration ${c}: ${JSON.stringify(scenario.population)} ${JSON.stringify(scenario.skills)}`).toEqual(runOf(scenario, true));
+      prerequisites += +(scenario.skills.maxPrerequisites > 0 && count > 1);
+      lost += +(fast.summary.final_mean_mastered === 0);
+    }
+    // The draws covered the cases that differ: skills that wait on others, and skill lost.
+    expect(prerequisites).toBeGreaterThan(5);
+    expect(lost).toBeGreaterThan(3);
+  });
+
+  it('is not taken where another mechanism, copy model, bias or event would act, nor with more than one copy per newborn', () => {
+    expect(takesFastPath(henrich())).toBe(true);
+    const others: Record<string, unknown>[] = [
+      { population: { bands: 1, bandSize: 20, demography: 'moran', deathsPerTick: 1 } },
+      { imitation: { enabled: true, bias: 'random', scope: 'all', copy: 'gumbel' } },
+      { imitation: { enabled: true, bias: 'best', scope: 'one', copy: 'gumbel' } },
+      { imitation: { enabled: true, bias: 'best', scope: 'all', copy: 'fidelity' } },
+      { learning: { learningEvents: 2, learningAge: 1, adultLearning: 0 } },
+      { innovation: { enabled: true } },
+      { language: { enabled: true } },
+      { distillation: { enabled: true } },
+      { migration: { enabled: true, migrationRate: 0.1 } },
+      { skills: { count: 8, theta: 1, cognitiveShare: 0.5, maxPrerequisites: 1 } },
+      { events: [{ at: 10, set: { 'imitation.alpha': 2 } }] },
+    ];
+    for (const over of others) expect(takesFastPath(henrich(over)), JSON.stringify(over)).toBe(false);
+    // The readable model is there on request, for the same results.
+    expect(engineFor(foundWorld(henrich(), 1), true)).not.toBeInstanceOf(FastGenerations);
+  });
+});
