@@ -1,10 +1,10 @@
 import { IMITATE, INNOVATE } from '../agents/catalogue.js';
+import type { Scenario } from '../config/schema.js';
 import { tightenBoostBound } from '../agents/population.js';
 import { copyChance, hasDemonstrator, imitateBand, imitationEvent, plannedCopies, startImitation } from './imitation.js';
 import { innovationAttempts, innovationChance, innovationEvent } from './innovation.js';
 import { bandHears, languageEvent } from './language.js';
 import { binomial, chanceOfAny, type Rng, uniformInt } from './rng.js';
-import type { Scenario } from '../config/schema.js';
 import { eventsBuffer, orderBuffer, type World } from './world.js';
 
 /**

@@ -47,11 +47,13 @@ export interface Engine {
 /**
  * The one place where a run's engine is chosen: the fast path of copy-the-best generations
  * for the runs it covers from start to end (fast-generations.ts), else the readable model.
+ * The fast path starts from the founders: a world already stepped takes the readable model.
  * `runOf`: the scenario whose run this is, when the world was founded from a part of it
  * (cost.ts times a world without the scenario's events).
  */
 export function engineFor(world: World, reference = false, runOf: Scenario = world.params): Engine {
-  if (!reference && takesFastGenerations(runOf, world.catalogue.cognitiveSkills.length)) return new FastGenerations(world);
+  const fast = !reference && world.tick === 0 && takesFastGenerations(runOf, world.catalogue.cognitiveSkills.length);
+  if (fast) return new FastGenerations(world);
   return {
     step: () => step(world),
     observe: () => observe(world),

@@ -7,7 +7,7 @@ import type { Scenario } from '../../src/config/schema.js';
 import { FastGenerations } from '../../src/sim/fast-generations.js';
 import type { Sample } from '../../src/sim/observe.js';
 import { Rng, uniformInt } from '../../src/sim/rng.js';
-import { engineFor, foundWorld, simulate, type Summary } from '../../src/sim/run.js';
+import { engineFor, foundWorld, simulate, step, type Summary } from '../../src/sim/run.js';
 import { scenarioOf } from './support.js';
 
 /*
@@ -95,7 +95,11 @@ describe('the fast path of copy-the-best generations', () => {
       { events: [{ at: 10, set: { 'imitation.alpha': 2 } }] },
     ];
     for (const over of others) expect(takesFastPath(henrich(over)), JSON.stringify(over)).toBe(false);
-    // The readable model is there on request, for the same results.
+    // The readable model is there on request, for the same results; and for a world already
+    // stepped, as the fast path starts from the founders.
     expect(engineFor(foundWorld(henrich(), 1), true)).not.toBeInstanceOf(FastGenerations);
+    const stepped = foundWorld(henrich(), 1);
+    step(stepped);
+    expect(engineFor(stepped)).not.toBeInstanceOf(FastGenerations);
   });
 });
