@@ -1,6 +1,7 @@
 import type { Scenario } from '../config/schema.js';
 import { countColumns, observe, type Sample, yearsOf } from './observe.js';
 import { newbornEventsOf } from './learning.js';
+import { scenarioEvents } from './events.js';
 import { gumbel } from './rng.js';
 import type { World } from './world.js';
 
@@ -19,16 +20,22 @@ import type { World } from './world.js';
  * arithmetic, so a run gives the same timeline and summary, bit for bit
  * (test/mechanisms/fast-generations.test.ts, on the shipped scenarios it takes and on random
  * configurations). It is chosen in one place, run.ts's `engineFor`, and only for a whole run:
- * a scenario with events, or any channel, bias, copy model or migration other than these,
- * takes the readable model.
+ * a scenario with any channel, bias, copy model or migration other than these, or an event
+ * that culls or sets another parameter, takes the readable model.
  */
+
+/**
+ * What a scenario event may set on this path: the parameters each generation reads afresh.
+ * A bottleneck (Henrich's Tasmania: fewer people, the same skill) is a change of bandSize.
+ */
+const SETTABLE = new Set(['population.bandSize', 'imitation.alpha', 'imitation.beta']);
 
 /** Does this run qualify for the fast path, from its start to its end? */
 export function takesFastGenerations(params: Scenario, cognitiveSkills: number): boolean {
   const { population, imitation, language, innovation, distillation, migration, events } = params;
   return (
     population.demography === 'generational' &&
-    events.length === 0 &&
+    events.every((e) => e.cull === undefined && Object.keys(e.set ?? {}).every((path) => SETTABLE.has(path))) &&
     imitation.enabled &&
     imitation.scope === 'all' &&
     imitation.copy === 'gumbel' &&
@@ -52,11 +59,12 @@ export function takesFastGenerations(params: Scenario, cognitiveSkills: number):
 export class FastGenerations {
   private readonly K: number;
   private readonly bands: number;
-  private readonly size: number;
+  /** The current generation's band size (scenario events may change bandSize). */
+  private size: number;
   /** Levels of the newborns and of their teachers, agent by agent, band by band: slot b * size + j. */
   private x: Float64Array;
   private teachersX: Float64Array;
-  /** Each band's best teacher: its slot in teachersX. */
+  /** Each band's best teacher: its slot in teachersX, whatever that generation's band size. */
   private readonly best: Int32Array;
   /** Each non-root skill's prerequisites, as a list: those of skill k are prerequisiteList[from[k]..from[k + 1]). */
   private readonly from: Int32Array;
@@ -108,14 +116,20 @@ export class FastGenerations {
     }
   }
 
-  /** One tick: a generation born, each newborn copying its band's best teacher once. */
+  /**
+   * One tick: a generation of bandSize newborns per band, each copying its band's best
+   * teacher once; then the scenario events due, which may set the parameters read here.
+   */
   step(): void {
-    const { world, K, size } = this;
+    const { world, K } = this;
     const { alpha, beta } = world.params.imitation;
     const theta = world.params.skills.theta;
     const rng = world.rng.learning;
+    const size = world.params.population.bandSize;
     world.tick++;
+    this.size = size;
     [this.teachersX, this.x] = [this.x, this.teachersX];
+    if (this.x.length < this.bands * size * K) this.x = new Float64Array(this.bands * size * K);
     const { x, teachersX, best, from, prerequisiteList } = this;
     // The aggregates observe() reports, summed in its order: band by band, member by member.
     let level = 0;
@@ -161,6 +175,7 @@ export class FastGenerations {
     // Every newborn's copies are one learning event; its gains are its masteries.
     world.counts.imitateEvents += this.bands * size;
     world.counts.imitateGains += masteredSum;
+    scenarioEvents(world);
   }
 
   /** Living agents: the founders until the first generation is born. */

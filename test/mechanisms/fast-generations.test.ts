@@ -56,31 +56,44 @@ describe('the fast path of copy-the-best generations', () => {
     const pick = <T>(values: readonly T[]): T => values[uniformInt(rng, values.length)];
     let prerequisites = 0;
     let lost = 0;
+    let events = 0;
+    // Up to three changes of the parameters a generation reads: a bottleneck and its end,
+    // a worse or better copy.
+    const randomEvents = (ticks: number) =>
+      Array.from({ length: pick([0, 0, 1, 3]) }, () => ({
+        at: 1 + uniformInt(rng, ticks),
+        set: pick([{ 'population.bandSize': 1 + uniformInt(rng, 30) }, { 'imitation.alpha': pick([0.2, 3]) }, { 'imitation.beta': pick([0.05, 2]), 'population.bandSize': 2 }]),
+      }));
     for (let c = 0; c < 40; c++) {
       const count = pick([1, 1, 2, 5, 13, 40]);
+      const ticks = 1 + uniformInt(rng, 60);
       const scenario = henrich({
         seed: 1 + uniformInt(rng, 1000),
-        ticks: 1 + uniformInt(rng, 60),
+        ticks,
         sampleEvery: pick([1, 1, 3, 7]),
         yearsPerTick: pick([1, 0.1, 25]),
         population: { bands: 1 + uniformInt(rng, 4), bandSize: 1 + uniformInt(rng, 40), demography: 'generational', initialLevel: pick([0, 0.5, 2, 10, 50]), initialSkills: pick(['all', [0]]) },
         skills: { count, theta: pick([0.5, 1, 3]), cognitiveShare: 0, maxPrerequisites: pick([0, 1, 3]) },
         imitation: { enabled: true, bias: 'best', scope: 'all', copy: 'gumbel', alpha: pick([0, 0.5, 1, 2]), beta: pick([0.1, 0.25, 1, 3]) },
         distillation: { enabled: false, initialLexicon: pick([false, true]) },
+        events: randomEvents(ticks),
       });
       expect(takesFastPath(scenario), `configuration ${c}`).toBe(true);
       const fast = runOf(scenario, false);
       expect(fast, `configuration ${c}: ${JSON.stringify(scenario.population)} ${JSON.stringify(scenario.skills)}`).toEqual(runOf(scenario, true));
       prerequisites += +(scenario.skills.maxPrerequisites > 0 && count > 1);
+      events += +(scenario.events.length > 0);
       lost += +(fast.summary.final_mean_mastered === 0);
     }
-    // The draws covered the cases that differ: skills that wait on others, and skill lost.
+    // The draws covered the cases that differ: skills that wait on others, skill lost, events.
     expect(prerequisites).toBeGreaterThan(5);
     expect(lost).toBeGreaterThan(3);
+    expect(events).toBeGreaterThan(5);
   });
 
   it('is not taken where another mechanism, copy model, bias or event would act, nor with more than one copy per newborn', () => {
     expect(takesFastPath(henrich())).toBe(true);
+    expect(takesFastPath(henrich({ events: [{ at: 10, set: { 'population.bandSize': 3, 'imitation.alpha': 2 } }] }))).toBe(true);
     const others: Record<string, unknown>[] = [
       { population: { bands: 1, bandSize: 20, demography: 'moran', deathsPerTick: 1 } },
       { imitation: { enabled: true, bias: 'random', scope: 'all', copy: 'gumbel' } },
@@ -92,7 +105,9 @@ describe('the fast path of copy-the-best generations', () => {
       { distillation: { enabled: true } },
       { migration: { enabled: true, migrationRate: 0.1 } },
       { skills: { count: 8, theta: 1, cognitiveShare: 0.5, maxPrerequisites: 1 } },
-      { events: [{ at: 10, set: { 'imitation.alpha': 2 } }] },
+      { events: [{ at: 10, cull: 0.5 }] },
+      { events: [{ at: 10, set: { 'imitation.alpha': 2, 'migration.enabled': true } }] },
+      { events: [{ at: 10, set: { 'learning.learningEvents': 2 } }] },
     ];
     for (const over of others) expect(takesFastPath(henrich(over)), JSON.stringify(over)).toBe(false);
     // The readable model is there on request, for the same results; and for a world already
