@@ -2,26 +2,30 @@ import type { Scenario } from '../config/schema.js';
 import { countColumns, observe, type Sample, yearsOf } from './observe.js';
 import { newbornEventsOf } from './learning.js';
 import { scenarioEvents } from './events.js';
-import { gumbel } from './rng.js';
+import { geometricSkip, gumbel, uniformInt } from './rng.js';
+import { neighbourAt, neighbourCount } from './topology.js';
 import type { World } from './world.js';
 
 /*
  * A fast path for one family of configurations, beside the readable model (run.ts, step):
  * Henrich's (2004) generations, in which every newborn copies all the skills of its band's
- * best member of the previous generation with Gumbel errors, and nothing else happens. The
- * readable model keeps each newborn's whole record (alive, band, birth, place in its band,
- * boosts, mastery and its count, frontier, the band's aggregates) because other mechanisms
- * read it. Here no other mechanism runs and each newborn copies once, so a generation is
- * only its levels: mastery is a level at or above theta, capability the sum of the levels,
- * every boost stays 1, the layout is band by band. The timeline's aggregates are made as
- * each newborn finishes, in observe()'s order.
+ * best member of the previous generation with Gumbel errors, and Powell's (2009), in which
+ * the newborns then migrate between bands; nothing else happens. The readable model keeps
+ * each newborn's whole record (alive, band, birth, place in its band, boosts, mastery and
+ * its count, frontier, the band's aggregates) because other mechanisms read it. Here no
+ * other mechanism runs and each newborn copies once, so a generation is only its levels:
+ * mastery is a level at or above theta, capability the sum of the levels, every boost stays
+ * 1, the layout is band by band. The timeline's aggregates are made as each newborn
+ * finishes, in observe()'s order; migration reorders the bands, and its class below keeps
+ * their lists as the readable model would.
  *
  * It draws the same numbers in the same order as the readable model and does the same
  * arithmetic, so a run gives the same timeline and summary, bit for bit
  * (test/mechanisms/fast-generations.test.ts, on the shipped scenarios it takes and on random
  * configurations). It is chosen in one place, run.ts's `engineFor`, and only for a whole run:
- * a scenario with any channel, bias, copy model or migration other than these, or an event
- * that culls or sets another parameter, takes the readable model.
+ * a scenario with any channel, bias or copy model other than these, migrants that could
+ * borrow a lexicon, or an event that culls or sets another parameter, takes the readable
+ * model.
  */
 
 /**
@@ -43,7 +47,8 @@ export function takesFastGenerations(params: Scenario, cognitiveSkills: number):
     !language.enabled &&
     !innovation.enabled &&
     !distillation.enabled &&
-    !(migration.enabled && migration.migrationRate > 0) &&
+    // A migrant may take entries of a lexicon with it: only the founders' lexicon could have any.
+    !(migration.enabled && migration.borrowRate > 0 && distillation.initialLexicon) &&
     // Without cognitive skills every boost is 1, as a newborn's.
     cognitiveSkills === 0 &&
     // One copy per newborn: its level of a skill is then that copy, or 0.
@@ -64,8 +69,11 @@ export class FastGenerations {
   /** Levels of the newborns and of their teachers, agent by agent, band by band: slot b * size + j. */
   private x: Float64Array;
   private teachersX: Float64Array;
-  /** Each band's best teacher: its slot in teachersX, whatever that generation's band size. */
+  /** Each band's best teacher: its slot in teachersX, whatever that generation's band size; -1 for none. */
   private readonly best: Int32Array;
+  /** Migration (Powell's model): each agent's capability, and the bands as migration leaves them. */
+  private capability = new Float64Array(0);
+  private readonly bandsOf = new Migrants();
   /** Each non-root skill's prerequisites, as a list: those of skill k are prerequisiteList[from[k]..from[k + 1]). */
   private readonly from: Int32Array;
   private readonly prerequisiteList: Int32Array;
@@ -74,6 +82,8 @@ export class FastGenerations {
   private maxLevel = 0;
   private mastered = 0;
   private maxMastered = 0;
+  /** Has migration reordered the bands this tick (so the levels are summed again, in the bands' order)? */
+  private moved = false;
   /** The founded world's row: its lexicons, which nothing changes on this path, are reported from it. */
   private readonly founded: Sample;
 
@@ -118,7 +128,8 @@ export class FastGenerations {
 
   /**
    * One tick: a generation of bandSize newborns per band, each copying its band's best
-   * teacher once; then the scenario events due, which may set the parameters read here.
+   * teacher once; then migration, if on; then the scenario events due, which may set the
+   * parameters read here.
    */
   step(): void {
     const { world, K } = this;
@@ -130,14 +141,18 @@ export class FastGenerations {
     this.size = size;
     [this.teachersX, this.x] = [this.x, this.teachersX];
     if (this.x.length < this.bands * size * K) this.x = new Float64Array(this.bands * size * K);
-    const { x, teachersX, best, from, prerequisiteList } = this;
+    if (this.capability.length < this.bands * size) this.capability = new Float64Array(this.bands * size);
+    const { x, teachersX, best, from, prerequisiteList, capability: capabilities } = this;
     // The aggregates observe() reports, summed in its order: band by band, member by member.
     let level = 0;
     let maxLevel = 0;
     let masteredSum = 0;
     let maxMastered = 0;
+    let learners = 0;
     for (let b = 0; b < this.bands; b++) {
+      // A band that migration emptied has no teacher: its newborns copy nothing.
       const model = best[b] * K;
+      if (model >= 0) learners += size;
       // The newborn most capable so far: the band's best teacher for the next generation.
       let bandBest = -1;
       let bestCapability = 0;
@@ -145,7 +160,7 @@ export class FastGenerations {
         let capability = 0;
         let mastered = 0;
         for (let k = 0; k < K; k++) {
-          const m = teachersX[model + k];
+          const m = model >= 0 ? teachersX[model + k] : 0;
           let v = 0;
           if (m > 0 && mastersPrerequisites(x, i * K, from[k], from[k + 1], prerequisiteList, theta)) {
             // Henrich's copy, model - alpha / B_imitate + beta * G with B_imitate = 1, kept
@@ -159,6 +174,7 @@ export class FastGenerations {
           if (v > maxLevel) maxLevel = v;
           if (v >= theta) mastered++;
         }
+        capabilities[i] = capability;
         if (bandBest < 0 || capability > bestCapability) {
           bandBest = i;
           bestCapability = capability;
@@ -172,9 +188,15 @@ export class FastGenerations {
     this.maxLevel = maxLevel;
     this.mastered = masteredSum;
     this.maxMastered = maxMastered;
-    // Every newborn's copies are one learning event; its gains are its masteries.
-    world.counts.imitateEvents += this.bands * size;
+    // Every taught newborn's copies are one learning event; its gains are its masteries.
+    world.counts.imitateEvents += learners;
     world.counts.imitateGains += masteredSum;
+    const m = world.params.migration;
+    this.moved = m.enabled && m.migrationRate > 0;
+    if (this.moved) {
+      this.bandsOf.migrate(world, this.bands, size);
+      this.bandsOf.bestOf(capabilities, best);
+    }
     scenarioEvents(world);
   }
 
@@ -188,6 +210,7 @@ export class FastGenerations {
     const { world, founded } = this;
     if (world.tick === 0) return observe(world);
     const n = this.bands * this.size;
+    const level = this.moved ? this.bandsOf.levelSum(this.x, this.K) : this.level;
     // A skill is present if some agent masters it: looked for agent by agent, which stops at
     // the first master, at once for a skill nearly everyone masters.
     const { x, K } = this;
@@ -205,7 +228,7 @@ export class FastGenerations {
       population: n,
       mean_mastered: this.mastered / n,
       max_mastered: this.maxMastered,
-      mean_level: this.level / (n * this.K),
+      mean_level: level / (n * this.K),
       max_level: this.maxLevel,
       skills_present: present,
       lexicon_mean: founded.lexicon_mean,
@@ -214,6 +237,90 @@ export class FastGenerations {
       mean_boost: 1,
       ...countColumns(world.counts),
     };
+  }
+}
+
+/**
+ * The bands as migration (migration.ts) leaves a generation: each band's member list, in
+ * the order population.ts's moveAgent keeps it (a leaver's place taken by the band's last
+ * member, a newcomer appended), since the next generation's best teacher and the
+ * timeline's sum of levels follow that order.
+ */
+class Migrants {
+  private lists: Int32Array[] = [];
+  private counts = new Int32Array(0);
+  private band = new Int32Array(0);
+  private place = new Int32Array(0);
+  private order = new Int32Array(0);
+
+  /** Migration of a generation laid out band by band, `size` per band, as migration.ts draws it. */
+  migrate(world: World, bands: number, size: number): void {
+    const n = bands * size;
+    if (this.band.length < n) {
+      this.band = new Int32Array(n);
+      this.place = new Int32Array(n);
+      this.order = new Int32Array(n);
+    }
+    if (this.counts.length !== bands) this.counts = new Int32Array(bands);
+    for (let b = 0; b < bands; b++) {
+      if ((this.lists[b]?.length ?? 0) < size) this.lists[b] = new Int32Array(Math.max(8, size));
+      for (let j = 0; j < size; j++) {
+        this.lists[b][j] = b * size + j;
+        this.band[b * size + j] = b;
+        this.place[b * size + j] = j;
+      }
+      this.counts[b] = size;
+    }
+    // The migrants, by geometric skips over the bands' lists taken as one sequence: fresh, in slot order.
+    const { migrationRate } = world.params.migration;
+    const rng = world.rng.migration;
+    const logStay = Math.log1p(-migrationRate);
+    let migrants = 0;
+    for (let next = geometricSkip(rng, migrationRate, logStay); next < n; next += 1 + geometricSkip(rng, migrationRate, logStay)) this.order[migrants++] = next;
+    for (let j = 0; j < migrants; j++) {
+      const i = this.order[j];
+      const from = this.band[i];
+      const around = world.neighbours[from];
+      const count = neighbourCount(around, from);
+      if (count === 0) continue;
+      this.move(i, neighbourAt(around, from, uniformInt(rng, count)));
+    }
+  }
+
+  private move(i: number, to: number): void {
+    const { lists, counts, band, place } = this;
+    const from = band[i];
+    const last = lists[from][--counts[from]];
+    lists[from][place[i]] = last;
+    place[last] = place[i];
+    if (counts[to] === lists[to].length) {
+      const bigger = new Int32Array(2 * lists[to].length);
+      bigger.set(lists[to]);
+      lists[to] = bigger;
+    }
+    lists[to][counts[to]] = i;
+    place[i] = counts[to]++;
+    band[i] = to;
+  }
+
+  /** Each band's most capable member, the first in list order (rankTeachers); -1 for an empty band. */
+  bestOf(capability: Float64Array, best: Int32Array): void {
+    for (let b = 0; b < best.length; b++) {
+      const list = this.lists[b];
+      let first = -1;
+      for (let j = 0; j < this.counts[b]; j++) if (first < 0 || capability[list[j]] > capability[first]) first = list[j];
+      best[b] = first;
+    }
+  }
+
+  /** The levels summed as observe() sums them: band by band, member by member. */
+  levelSum(x: Float64Array, K: number): number {
+    let level = 0;
+    for (let b = 0; b < this.counts.length; b++) {
+      const list = this.lists[b];
+      for (let j = 0; j < this.counts[b]; j++) for (let k = list[j] * K; k < list[j] * K + K; k++) level += x[k];
+    }
+    return level;
   }
 }
 

@@ -48,15 +48,16 @@ describe('the fast path of copy-the-best generations', () => {
       taken.push(file);
       for (const seed of [1, 2]) expect(runOf(scenario, false, seed), `${file}, seed ${seed}`).toEqual(runOf(scenario, true, seed));
     }
-    expect(taken).toEqual(['henrich-2004.yaml']);
+    expect(taken).toEqual(['henrich-2004.yaml', 'powell-2009.yaml']);
   });
 
-  it('gives the readable model’s timeline and summary on 40 random configurations it takes', () => {
+  it('gives the readable model’s timeline and summary on 60 random configurations it takes', () => {
     const rng = new Rng('fast-generations');
     const pick = <T>(values: readonly T[]): T => values[uniformInt(rng, values.length)];
     let prerequisites = 0;
     let lost = 0;
     let events = 0;
+    let migrating = 0;
     // Up to three changes of the parameters a generation reads: a bottleneck and its end,
     // a worse or better copy.
     const randomEvents = (ticks: number) =>
@@ -64,9 +65,10 @@ describe('the fast path of copy-the-best generations', () => {
         at: 1 + uniformInt(rng, ticks),
         set: pick([{ 'population.bandSize': 1 + uniformInt(rng, 30) }, { 'imitation.alpha': pick([0.2, 3]) }, { 'imitation.beta': pick([0.05, 2]), 'population.bandSize': 2 }]),
       }));
-    for (let c = 0; c < 40; c++) {
+    for (let c = 0; c < 60; c++) {
       const count = pick([1, 1, 2, 5, 13, 40]);
       const ticks = 1 + uniformInt(rng, 60);
+      const initialLexicon = pick([false, true]);
       const scenario = henrich({
         seed: 1 + uniformInt(rng, 1000),
         ticks,
@@ -75,7 +77,12 @@ describe('the fast path of copy-the-best generations', () => {
         population: { bands: 1 + uniformInt(rng, 4), bandSize: 1 + uniformInt(rng, 40), demography: 'generational', initialLevel: pick([0, 0.5, 2, 10, 50]), initialSkills: pick(['all', [0]]) },
         skills: { count, theta: pick([0.5, 1, 3]), cognitiveShare: 0, maxPrerequisites: pick([0, 1, 3]) },
         imitation: { enabled: true, bias: 'best', scope: 'all', copy: 'gumbel', alpha: pick([0, 0.5, 1, 2]), beta: pick([0.1, 0.25, 1, 3]) },
-        distillation: { enabled: false, initialLexicon: pick([false, true]) },
+        distillation: { enabled: false, initialLexicon },
+        // Migrants borrow nothing, as there is no lexicon to borrow from, or they do not borrow.
+        migration: pick([
+          { enabled: false },
+          { enabled: true, topology: pick(['complete', 'ring', 'grid', 'small-world']), migrationRate: pick([0.01, 0.3, 1]), borrowRate: initialLexicon ? 0 : pick([0, 0.5]) },
+        ]),
         events: randomEvents(ticks),
       });
       expect(takesFastPath(scenario), `configuration ${c}`).toBe(true);
@@ -83,12 +90,14 @@ describe('the fast path of copy-the-best generations', () => {
       expect(fast, `configuration ${c}: ${JSON.stringify(scenario.population)} ${JSON.stringify(scenario.skills)}`).toEqual(runOf(scenario, true));
       prerequisites += +(scenario.skills.maxPrerequisites > 0 && count > 1);
       events += +(scenario.events.length > 0);
+      migrating += +scenario.migration.enabled;
       lost += +(fast.summary.final_mean_mastered === 0);
     }
-    // The draws covered the cases that differ: skills that wait on others, skill lost, events.
+    // The draws covered the cases that differ: skills that wait on others, skill lost, events, migration.
     expect(prerequisites).toBeGreaterThan(5);
     expect(lost).toBeGreaterThan(3);
     expect(events).toBeGreaterThan(5);
+    expect(migrating).toBeGreaterThan(10);
   });
 
   it('is not taken where another mechanism, copy model, bias or event would act, nor with more than one copy per newborn', () => {
@@ -103,7 +112,7 @@ describe('the fast path of copy-the-best generations', () => {
       { innovation: { enabled: true } },
       { language: { enabled: true } },
       { distillation: { enabled: true } },
-      { migration: { enabled: true, migrationRate: 0.1 } },
+      { migration: { enabled: true, migrationRate: 0.1, borrowRate: 0.5 }, distillation: { enabled: false, initialLexicon: true } },
       { skills: { count: 8, theta: 1, cognitiveShare: 0.5, maxPrerequisites: 1 } },
       { events: [{ at: 10, cull: 0.5 }] },
       { events: [{ at: 10, set: { 'imitation.alpha': 2, 'migration.enabled': true } }] },
