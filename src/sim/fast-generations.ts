@@ -72,7 +72,7 @@ export class FastGenerations {
   /** Each band's best teacher: its slot in teachersX, whatever that generation's band size; -1 for none. */
   private readonly best: Int32Array;
   /** Migration (Powell's model): each agent's capability, and the bands as migration leaves them. */
-  private capability = new Float64Array(0);
+  private capabilities = new Float64Array(0);
   private readonly bandsOf = new Migrants();
   /** Each non-root skill's prerequisites, as a list: those of skill k are prerequisiteList[from[k]..from[k + 1]). */
   private readonly from: Int32Array;
@@ -141,8 +141,8 @@ export class FastGenerations {
     this.size = size;
     [this.teachersX, this.x] = [this.x, this.teachersX];
     if (this.x.length < this.bands * size * K) this.x = new Float64Array(this.bands * size * K);
-    if (this.capability.length < this.bands * size) this.capability = new Float64Array(this.bands * size);
-    const { x, teachersX, best, from, prerequisiteList, capability: capabilities } = this;
+    if (this.capabilities.length < this.bands * size) this.capabilities = new Float64Array(this.bands * size);
+    const { x, teachersX, best, from, prerequisiteList, capabilities } = this;
     // The aggregates observe() reports, summed in its order: band by band, member by member.
     let level = 0;
     let maxLevel = 0;
