@@ -43,6 +43,8 @@ function workspace(): string {
   writeFile(dir, 'event-grows.yaml', 'events:\n  - at: 3\n    set: { population.bandSize: 1000000 }\n');
   writeFile(dir, 'initial-skills.yaml', 'ticks: 10\npopulation:\n  initialSkills: [0, 3]\n');
   writeFile(dir, 'a-sweep.yaml', 'scenario: small.yaml\nvary:\n  population.bandSize: [5, 10]\n');
+  writeFile(dir, 'vary-rule.yaml', 'scenario: baseline\nreplicates: 1\nvary:\n  skills.difficultyMax: [0, 0.5]\n');
+  writeFile(dir, 'set-rule.yaml', 'scenario: baseline\nreplicates: 1\nset:\n  skills.difficultyMax: 0\nvary:\n  population.bandSize: [10, 20]\n');
   mkdirSync(join(dir, 'full'));
   writeFile(join(dir, 'full'), 'keep.txt', 'earlier results\n');
   writeFile(dir, 'a-file', 'not a directory\n');
@@ -302,6 +304,16 @@ const cases: Case[] = [
     name: 'a --set that contradicts a value of the file: the --set is blamed, with its value',
     args: ['validate', 'baseline', '--set', 'skills.difficultyMax=0'],
     lines: ['sapient: --set skills.difficultyMax=0: skills.difficultyMin: expected a number no greater than skills.difficultyMax (0, from --set skills.difficultyMax=0), found 0.2'],
+  },
+  {
+    name: "a sweep's vary: that contradicts a value of the scenario: the vary: entry is blamed, at its point",
+    args: ['validate', 'vary-rule.yaml'],
+    lines: ["sapient: vary-rule.yaml:4:25: skills.difficultyMin: expected a number no greater than skills.difficultyMax (0, from the sweep's vary:), found 0.2 (at point 0: skills.difficultyMax=0)"],
+  },
+  {
+    name: "a sweep's set: that contradicts a value of the scenario: the set: entry is blamed",
+    args: ['validate', 'set-rule.yaml'],
+    lines: ["sapient: set-rule.yaml:4:25: skills.difficultyMin: expected a number no greater than skills.difficultyMax (0, from the sweep's set:), found 0.2"],
   },
   {
     name: 'a --set of skills.count that leaves an initial skill of the file out of the catalogue',
