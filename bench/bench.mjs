@@ -6,9 +6,10 @@
 //                                       # baseline, startup, sweep
 //
 // Simulation times are of the library (dist/index.js) in this process: founding the world
-// and stepping it, without process start, sampling or files. A shared machine is slower
-// from one minute to the next, so figures compared with each other are taken in turns
-// (Henrich's model and its minimal loop, a run and `node -e 0`, one worker and two).
+// and stepping it with the engine its runs take (engineFor), without process start,
+// sampling or files. A shared machine is slower from one minute to the next, so figures
+// compared with each other are taken in turns (Henrich's model and its minimal loop, a run
+// and `node -e 0`, one worker and two).
 import { readdirSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { basename, join } from 'node:path';
@@ -69,7 +70,7 @@ function stepFor(s, ticks, { reference = false, seed = 1 } = {}) {
 console.log(`sapient benchmark: node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, load average ${fixed(loadavg()[0])}`);
 
 if (wanted('scenarios')) {
-  console.log('\nEvery shipped scenario, stepped from its founding for a fixed number of ticks (seed 1, one core):');
+  console.log('\nEvery shipped scenario, stepped from its founding for a fixed number of ticks on the engine its runs take (seed 1, one core):');
   const names = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml')).map((f) => basename(f, '.yaml')).sort();
   for (const name of names) {
     const ticks = SCENARIO_TICKS[name] ?? 2_000;
