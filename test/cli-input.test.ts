@@ -43,6 +43,7 @@ function workspace(): string {
   writeFile(dir, 'event-grows.yaml', 'events:\n  - at: 3\n    set: { population.bandSize: 1000000 }\n');
   writeFile(dir, 'initial-skills.yaml', 'ticks: 10\npopulation:\n  initialSkills: [0, 3]\n');
   writeFile(dir, 'a-sweep.yaml', 'scenario: small.yaml\nvary:\n  population.bandSize: [5, 10]\n');
+  writeFile(dir, 'noted.yaml', 'ticks: 5\nskills:\n  list:\n    - { name: a, difficulty: 0.5 }\n    - { name: b, difficulty: 0.5, kind: cognitive, prerequisites: [0] }\n');
   writeFile(dir, 'vary-rule.yaml', 'scenario: baseline\nreplicates: 1\nvary:\n  skills.difficultyMax: [0, 0.5]\n');
   writeFile(dir, 'set-rule.yaml', 'scenario: baseline\nreplicates: 1\nset:\n  skills.difficultyMax: 0\nvary:\n  population.bandSize: [10, 20]\n');
   mkdirSync(join(dir, 'full'));
@@ -304,6 +305,11 @@ const cases: Case[] = [
     name: 'a --set that contradicts a value of the file: the --set is blamed, with its value',
     args: ['validate', 'baseline', '--set', 'skills.difficultyMax=0'],
     lines: ['sapient: --set skills.difficultyMax=0: skills.difficultyMin: expected a number no greater than skills.difficultyMax (0, from --set skills.difficultyMax=0), found 0.2'],
+  },
+  {
+    name: 'a scenario with a note, to an --out that holds files: the refusal alone, no note before it',
+    args: ['run', 'noted.yaml', '--out', 'full'],
+    lines: [/^sapient: --out: expected an empty or new directory \(or --force to overwrite the results in it\), found .*full, which already holds 1 entry$/],
   },
   {
     name: "a sweep's vary: that contradicts a value of the scenario: the vary: entry is blamed, at its point",

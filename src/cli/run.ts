@@ -28,7 +28,6 @@ export async function runScenario(argument: string | undefined, options: RunFlag
   checkRunMemory(loaded, shownPath(file));
   const dir = options.out !== undefined ? outDirectory(options.out) : freshDirectory(resolve('results', `${name}-seed${scenario.seed}`));
   refuseSweepDirectory(dir);
-  if (!options.quiet) for (const note of [...notes, ...scenarioNotes(scenario), timelineNote(scenario) ?? []].flat()) process.stderr.write(`sapient: note: ${note}\n`);
   // Everything the user gave has been checked; only now may anything be created.
   const existed = existsSync(dir);
   // Listening before the directory is made: a signal from then on ends in a clean stop,
@@ -41,6 +40,8 @@ export async function runScenario(argument: string | undefined, options: RunFlag
     prepareOutputDir(dir, options.force === true, options.out !== undefined ? '--out' : 'the default output directory');
     // A report drawn from the run being replaced would describe other results.
     if (options.force) rmSync(join(dir, REPORT_FILE), { force: true });
+    // Notes once the run is sure to start: a refused --out gets its one line alone.
+    if (!options.quiet) for (const note of [...notes, ...scenarioNotes(scenario), timelineNote(scenario) ?? []].flat()) process.stderr.write(`sapient: note: ${note}\n`);
     progress = startProgress({ label: `${name} (seed ${scenario.seed})`, unit: 'ticks', total: scenario.ticks, quiet: options.quiet });
     const bar = progress;
     record = await writeRun({
