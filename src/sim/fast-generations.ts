@@ -1,7 +1,9 @@
+import { hasSkill } from '../agents/skillset.js';
 import type { Scenario } from '../config/schema.js';
-import { countColumns, observe, type Sample, yearsOf } from './observe.js';
-import { newbornEventsOf } from './learning.js';
 import { scenarioEvents } from './events.js';
+import { rankTeachers } from './imitation.js';
+import { newbornEventsOf } from './learning.js';
+import { countColumns, observe, type Sample, yearsOf } from './observe.js';
 import { geometricSkip, gumbel, uniformInt } from './rng.js';
 import { neighbourAt, neighbourCount } from './topology.js';
 import type { World } from './world.js';
@@ -97,12 +99,11 @@ export class FastGenerations {
     this.x = new Float64Array(n * K);
     this.teachersX = new Float64Array(n * K);
     this.best = new Int32Array(this.bands);
-    const W = catalogue.words;
+    // A prerequisite is an earlier skill (the catalogue's rule).
     const list: number[] = [];
     this.from = new Int32Array(K + 1);
     for (let k = 0; k < K; k++) {
-      const root = (catalogue.roots[k >>> 5] & (1 << (k & 31))) !== 0;
-      for (let p = 0; !root && p < K; p++) if (catalogue.prerequisites[k * W + (p >>> 5)] & (1 << (p & 31))) list.push(p);
+      for (let p = 0; p < k; p++) if (hasSkill(catalogue.prerequisites, k * catalogue.words, p)) list.push(p);
       this.from[k + 1] = list.length;
     }
     this.prerequisiteList = Int32Array.from(list);
@@ -112,17 +113,15 @@ export class FastGenerations {
 
   /**
    * The first generation's teachers: the founders (bandSize >= 1 in every band, founding.ts),
-   * each band's best (rankTeachers) copied in as its slot 0.
+   * each band's best, as imitation.ts ranks them, copied in as its slot 0.
    */
   private teachFromFounders(): void {
-    const { pop } = this.world;
-    const { K } = this;
+    const { world, K } = this;
+    rankTeachers(world);
     for (let b = 0; b < this.bands; b++) {
-      const list = pop.members[b];
-      let first = list[0];
-      for (let j = 1; j < pop.memberCount[b]; j++) if (pop.capability[list[j]] > pop.capability[first]) first = list[j];
+      const first = world.cache.bestTeacher[b];
       this.best[b] = b * this.size;
-      this.x.set(pop.x.subarray(first * K, first * K + K), b * this.size * K);
+      this.x.set(world.pop.x.subarray(first * K, first * K + K), b * this.size * K);
     }
   }
 
