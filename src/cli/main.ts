@@ -39,6 +39,11 @@ function reportBadCommandLine(command: CommandUnknownOpts): void {
   });
 }
 
+/** Resolves once everything written to `stream` so far has been passed to the system. */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((done) => stream.write('', () => done()));
+}
+
 reportBadCommandLine(program);
 for (const command of commands()) {
   program.addCommand(command);
@@ -47,6 +52,12 @@ for (const command of commands()) {
 
 try {
   await program.parseAsync(process.argv);
+  // The command has finished its work and awaited its files: end now, once what it printed
+  // has been handed to the system, rather than wait for Node to take down its heap piece by
+  // piece (about a tenth of a short run's time). process.exitCode, if a command set it, stands.
+  await flushed(process.stdout);
+  await flushed(process.stderr);
+  process.exit();
 } catch (e) {
   if (e instanceof CommanderError) {
     // Help and version end well; a bad flag or argument, or no command at all, is bad input.

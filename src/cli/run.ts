@@ -1,11 +1,11 @@
-import { existsSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { sweepMarkers } from '../batch/sweep-directory.js';
 import { REPORT_FILE } from '../batch/tables.js';
 import { InputError } from '../config/problems.js';
 import { scenarioNotes } from '../config/scenario.js';
 import type { Scenario } from '../config/schema.js';
-import { freshDirectory, prepareOutputDir } from '../io/files.js';
+import { freshDirectory, prepareOutputDir, removeFile } from '../io/files.js';
 import { type CompleteRun, RUN_FILES, type RunRecord, writeRun } from '../io/run-output.js';
 import { counted, listenForStop, outDirectory, readable, shownPath } from './common.js';
 import { loadWithFlags, type ScenarioFlags } from './flags.js';
@@ -39,7 +39,7 @@ export async function runScenario(argument: string | undefined, options: RunFlag
   try {
     prepareOutputDir(dir, options.force === true, options.out !== undefined ? '--out' : 'the default output directory');
     // A report drawn from the run being replaced would describe other results.
-    if (options.force) rmSync(join(dir, REPORT_FILE), { force: true });
+    if (options.force) removeFile(join(dir, REPORT_FILE));
     // Notes once the run is sure to start: a refused --out gets its one line alone.
     if (!options.quiet) for (const note of [...notes, ...scenarioNotes(scenario), timelineNote(scenario) ?? []].flat()) process.stderr.write(`sapient: note: ${note}\n`);
     progress = startProgress({ label: `${name} (seed ${scenario.seed})`, unit: 'ticks', total: scenario.ticks, quiet: options.quiet });

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { catalogueEntries } from '../agents/catalogue.js';
 import type { LoadedScenario, Override } from '../config/scenario.js';
 import type { Scenario, SkillEntry } from '../config/schema.js';
 import type { Sample } from '../sim/observe.js';
 import { simulateAsync, type Summary } from '../sim/run.js';
-import { writeFileAtomic } from './files.js';
+import { removeFile, writeFileAtomic } from './files.js';
 import { type Provenance, provenanceLater } from './provenance.js';
 import { csvLine, SUMMARY_COLUMNS, summaryValues, TIMELINE_COLUMNS, timelineValues } from './records.js';
 import { openTableFile } from './table-file.js';
@@ -157,7 +156,7 @@ export async function writeRun(request: RunRequest): Promise<RunRecord> {
     }
     // Stopped: what was simulated is kept, marked as such; a summary of another run must not stand beside it.
     const rows = timeline.commit();
-    rmSync(join(dir, RUN_FILES.summary), { force: true });
+    removeFile(join(dir, RUN_FILES.summary));
     const files = [{ name: RUN_FILES.timeline, rows }];
     const reason = request.signal.reason instanceof Error ? request.signal.reason.message : String(request.signal.reason);
     const manifest = manifestOf(await gathering, files, { status: 'interrupted', interrupted: { tick, sampledTick, reason } });

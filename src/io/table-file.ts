@@ -1,6 +1,6 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { syncDirectory, temporaryName } from './files.js';
+import { removeFile, syncDirectory, temporaryName } from './files.js';
 import { csvLine } from './records.js';
 
 /**
@@ -59,7 +59,7 @@ export function openTableFile(file: string, header: readonly string[]): TableFil
     },
     abandon() {
       close();
-      rmSync(temporary, { force: true });
+      removeFile(temporary);
     },
   };
 }
