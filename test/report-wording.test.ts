@@ -115,6 +115,9 @@ describe('time in a report', () => {
     const text = words(html);
     expect(text).toContain('median takeoff generation');
     expect(text).toContain('median rise (t25 to t75), generations');
+    // The heatmap's caption names its unit (it once printed its template, \${time.noun}, as it was).
+    expect(text).toContain('the generations until L = lexicon_shared / K first reached 0.25');
+    expect(html).not.toContain('${');
     // The horizon, 60 generations (1,500 years), beyond which no run ended its stasis.
     expect(text).toContain('&gt; 60');
     expect(text).not.toContain('1,500');

@@ -56,6 +56,8 @@ describe('the report of a sweep', () => {
     // One panel per point, labelled by its parameters; the heatmap's cells.
     for (const label of ['bandSize=25, migrationRate=0.0002', 'bandSize=100, migrationRate=0.02']) expect(svgs.get('sweep-lexicon')).toContain(label);
     expect(svgs.get('sweep-heatmap')).toMatch(/of 12 took off/);
+    expect(html).toContain('the years until L = lexicon_shared / K first reached 0.25');
+    expect(html).not.toContain('${');
     expect(html).toContain('No sensitivity.csv in this directory');
     expect(html).toContain('Curves of the takeoff: estimated by the report from summary.csv (the sweep has no table of these curves); of the end of stasis');
     expect(html).toMatch(/sapient run scenario\.json --seed \d+ --set population\.bandSize=25 --set migration\.migrationRate=0\.0002/);

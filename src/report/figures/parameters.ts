@@ -122,7 +122,7 @@ export function heatmapFigure(
     id: 'sweep-heatmap',
     title: `The stasis over ${names[0]} and ${names[1]}`,
     caption:
-      'Each cell is a point of the grid: the Kaplan-Meier median of its stasis, the ${time.noun}s until L = lexicon_shared / K first reached 0.25 (the colour and the first line), ' +
+      `Each cell is a point of the grid: the Kaplan-Meier median of its stasis, the ${time.noun}s until L = lexicon_shared / K first reached 0.25 (the colour and the first line), ` +
       `and how many of its runs took off within their length (L first reached ${takeoffFraction === null ? 'the takeoff threshold, takeoffFraction' : readableNumber(takeoffFraction)}: took_off in points.csv). ` +
       'A cell in grey: fewer than half of its runs ended their stasis within their length (shown after ">"), so the median is beyond it.',
     spec: {
