@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { closest, InputError, type Problem } from '../config/problems.js';
 import { fromUnit, saltelliBlock, unitDesign } from '../batch/design.js';
@@ -8,7 +8,7 @@ import { POINT_FIGURES } from '../batch/points.js';
 import { unitDesignOf } from '../batch/sweep-sample.js';
 import { ANALYSIS_FILES, RUN_KEY_COLUMNS, SWEEP_FILES } from '../batch/tables.js';
 import { CsvTable } from '../io/csv-table.js';
-import { refusedWrite, writeFileAtomic } from '../io/files.js';
+import { refusedWrite, removeFile, writeFileAtomic } from '../io/files.js';
 import { csvLine } from '../io/records.js';
 import { stream } from '../sim/rng.js';
 import { elementaryEffects, morrisStatistics } from './morris-effects.js';
@@ -179,9 +179,10 @@ export function analyzeSweep(dir: string, options: AnalyzeOptions = {}): Analysi
     } else {
       used = manifest.points.map((_, p) => p).filter(has);
       const inputs = ranked.map((r) => used.map((p) => r.values[p]));
-      const correlations = partialRankCorrelations(inputs, used.map(mean));
+      const means = used.map(mean);
+      const correlations = partialRankCorrelations(inputs, means);
       correlations.forEach((c, j) => rows.push(csvLine([output.column, names[j], c.prcc, c.low, c.high, c.pValue])));
-      noIndices = missingCorrelationsReason(inputs, used.map(mean), names);
+      noIndices = missingCorrelationsReason(correlations, inputs, means, names);
     }
     noise.push({ output: output.column, pointsDropped: manifest.points.length - used.length, ...outputNoise(tallies, o, used), ...(noIndices ? { noIndices } : {}) });
   });
@@ -248,7 +249,7 @@ function writeFiles(dir: string, files: Record<string, string>, force: boolean):
   }
   try {
     for (const [name, text] of Object.entries(files)) writeFileAtomic(join(dir, name), text);
-    for (const name of stale) if (files[name] === undefined) rmSync(join(dir, name), { force: true });
+    for (const name of stale) if (files[name] === undefined) removeFile(join(dir, name));
   } catch (e) {
     throw refusedWrite(e, dir, dir);
   }

@@ -92,14 +92,20 @@ export function partialRankCorrelations(inputs: readonly (readonly number[])[], 
 }
 
 /**
- * Why partialRankCorrelations gives no coefficient at all for an output that varies, in a
- * few words for a note; undefined when it gives some (or the output does not vary, which
- * the caller says otherwise). `names` are the inputs'.
+ * Why partialRankCorrelations gave no coefficient at all (`correlations`, its result for
+ * these inputs and output) for an output that varies, in a few words for a note; undefined
+ * when it gave some (or the output does not vary, which the caller says otherwise). `names`
+ * are the inputs'.
  */
-export function missingCorrelationsReason(inputs: readonly (readonly number[])[], output: readonly number[], names: readonly string[]): string | undefined {
+export function missingCorrelationsReason(
+  correlations: readonly PartialCorrelation[],
+  inputs: readonly (readonly number[])[],
+  output: readonly number[],
+  names: readonly string[],
+): string | undefined {
   const n = output.length;
   if (!output.some((v) => v !== output[0])) return undefined;
-  if (partialRankCorrelations(inputs, output).some((c) => c.prcc !== null)) return undefined;
+  if (correlations.some((c) => c.prcc !== null)) return undefined;
   const varying = inputs.map((x, j) => ({ ranks: ranks(x), name: names[j], varies: x.some((v) => v !== x[0]) })).filter((x) => x.varies);
   const k = varying.length;
   if (n - k - 2 < 1) return `${n} points are too few for partial correlations on ${k} parameters (at least ${k + 3})`;

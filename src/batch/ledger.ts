@@ -1,7 +1,7 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, type Problem } from '../config/problems.js';
-import { writeFileAtomic } from '../io/files.js';
+import { removeFile, writeFileAtomic } from '../io/files.js';
 import { ANALYSIS_FILES, REPORT_FILE, SWEEP_FILES, type TableName } from './tables.js';
 
 /**
@@ -187,5 +187,5 @@ export function committedTableProblem(file: string, length: number, what: string
 
 /** Removes the files a sweep writes, and the indices and the report drawn from them (before starting afresh with --force). */
 export function removeSweepFiles(dir: string): void {
-  for (const name of [...Object.values(SWEEP_FILES), ...Object.values(ANALYSIS_FILES), REPORT_FILE]) rmSync(join(dir, name), { force: true });
+  for (const name of [...Object.values(SWEEP_FILES), ...Object.values(ANALYSIS_FILES), REPORT_FILE]) removeFile(join(dir, name));
 }

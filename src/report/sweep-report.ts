@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SWEEP_FILES } from '../batch/tables.js';
+import { ANALYSIS_FILES, SWEEP_FILES } from '../batch/tables.js';
 import { SweepBandsBuilder } from './bands.js';
 import { escapeHtml, type Figure, readableNumber } from './figures/figure.js';
 import { shortNames, valueText } from './figures/labels.js';
@@ -19,9 +19,6 @@ import { streamTimeline } from './sources/timeline.js';
 import { renderFigure } from './svg.js';
 import { type PointStats, pointStats, sweepCurves } from './sweep-stats.js';
 import { countedNumber, type TimeUnit, timeUnit } from './time.js';
-
-/** Files `sapient analyze` adds to a sweep's directory. */
-export const ANALYSIS_FILES = { sensitivity: 'sensitivity.csv', secondOrder: 'sensitivity-s2.csv', outputs: 'sensitivity-outputs.csv' } as const;
 
 /** Rows of the per-point table shown in the page; the rest are in points.csv. */
 const MAX_POINT_ROWS = 200;
@@ -46,8 +43,8 @@ export async function sweepPage(sweep: SweepSource, generator: string): Promise<
   streamTimeline(join(sweep.dir, SWEEP_FILES.timeline), ['point_id', 'year', 'lexicon_shared'], (v, at) => bands.add(v[0], v[1], v[2], at), sweep.committedBytes.timeline);
   const curves = sweepCurves(sweep, outcomes, readSurvival(sweep.dir));
   const stats = pointStats(sweep, outcomes, curves);
-  const sensitivity = readSensitivity(join(sweep.dir, ANALYSIS_FILES.sensitivity));
-  const secondOrder = readPlainTable(join(sweep.dir, ANALYSIS_FILES.secondOrder));
+  const sensitivity = readSensitivity(join(sweep.dir, ANALYSIS_FILES.indices));
+  const secondOrder = readPlainTable(join(sweep.dir, ANALYSIS_FILES.second));
   const noise = readPlainTable(join(sweep.dir, ANALYSIS_FILES.outputs));
 
   // Every time in the tables is in years; the page counts generations where a tick is one.
@@ -85,9 +82,9 @@ export async function sweepPage(sweep: SweepSource, generator: string): Promise<
             after:
               sensitivityTable(sensitivity) +
               (noise ? `<h3>The outputs, and how much of their variance is replicate noise (${ANALYSIS_FILES.outputs})</h3>\n${plainTable(noise)}` : '') +
-              (secondOrder ? `<h3>Second-order indices (${ANALYSIS_FILES.secondOrder})</h3>\n${plainTable(secondOrder)}` : ''),
+              (secondOrder ? `<h3>Second-order indices (${ANALYSIS_FILES.second})</h3>\n${plainTable(secondOrder)}` : ''),
           }
-        : { intro: `<p>No ${ANALYSIS_FILES.sensitivity} in this directory: <code>sapient analyze ${escapeHtml(sweep.dir)}</code> computes the indices of the sweep's design, and a report made after it shows them here.</p>` }),
+        : { intro: `<p>No ${ANALYSIS_FILES.indices} in this directory: <code>sapient analyze ${escapeHtml(sweep.dir)}</code> computes the indices of the sweep's design, and a report made after it shows them here.</p>` }),
     },
     { id: 'provenance', title: 'Provenance', after: sweepProvenance(sweep, runsDone) },
   ];
