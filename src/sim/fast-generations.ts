@@ -142,6 +142,8 @@ export class FastGenerations {
     if (this.x.length < this.bands * size * K) this.x = new Float64Array(this.bands * size * K);
     if (this.capabilities.length < this.bands * size) this.capabilities = new Float64Array(this.bands * size);
     const { x, teachersX, best, from, prerequisiteList, capabilities } = this;
+    // Henrich's and Powell's catalogues have no prerequisites: then no copy waits on one.
+    const free = prerequisiteList.length === 0;
     // The aggregates observe() reports, summed in its order: band by band, member by member.
     let level = 0;
     let maxLevel = 0;
@@ -161,7 +163,7 @@ export class FastGenerations {
         for (let k = 0; k < K; k++) {
           const m = model >= 0 ? teachersX[model + k] : 0;
           let v = 0;
-          if (m > 0 && mastersPrerequisites(x, i * K, from[k], from[k + 1], prerequisiteList, theta)) {
+          if (m > 0 && (free || mastersPrerequisites(x, i * K, from[k], from[k + 1], prerequisiteList, theta))) {
             // Henrich's copy, model - alpha / B_imitate + beta * G with B_imitate = 1, kept
             // if it beats the newborn's level of 0.
             v = m - alpha + beta * gumbel(rng);
