@@ -6,10 +6,12 @@
 //                                       # baseline, startup, sweep
 //
 // Simulation times are of the library (dist/index.js) in this process: founding the world
-// and stepping it with the engine its runs take (engineFor), without process start,
-// sampling or files. A shared machine is slower from one minute to the next, so figures
-// compared with each other are taken in turns (Henrich's model and its minimal loop, a run
-// and `node -e 0`, one worker and two).
+// and stepping it with the engine its runs take (engineFor), without process start or
+// files. The shipped scenarios and Strimling's model are also sampled every sampleEvery
+// ticks, as a run samples its timeline; Henrich's model and its minimal loop are not. A
+// shared machine is slower from one minute to the next, so figures compared with each
+// other are taken in turns (Henrich's model and its minimal loop, a run and `node -e 0`,
+// one worker and two).
 import { readdirSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { basename, join } from 'node:path';
@@ -54,15 +56,18 @@ function scenario(name, set = {}) {
 /**
  * Founds the world and advances it `ticks` times with the engine a run of it takes (engineFor:
  * the readable model, or a fast path that gives the same results), or with the readable model
- * (`reference`); seconds, agent-ticks (living agents summed over ticks), the engine.
+ * (`reference`), and with `sampled` makes the timeline's rows a run would (tick 0 and every
+ * sampleEvery ticks); seconds, agent-ticks (living agents summed over ticks), the engine.
  */
-function stepFor(s, ticks, { reference = false, seed = 1 } = {}) {
+function stepFor(s, ticks, { reference = false, seed = 1, sampled = false } = {}) {
   const started = performance.now();
   const engine = engineFor(foundWorld(s, seed), reference);
+  if (sampled) engine.observe();
   let agentTicks = 0;
-  for (let t = 0; t < ticks; t++) {
+  for (let t = 1; t <= ticks; t++) {
     engine.step();
     agentTicks += engine.population;
+    if (sampled && t % s.sampleEvery === 0) engine.observe();
   }
   return { seconds: (performance.now() - started) / 1000, agentTicks, engine };
 }
@@ -70,12 +75,13 @@ function stepFor(s, ticks, { reference = false, seed = 1 } = {}) {
 console.log(`sapient benchmark: node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, load average ${fixed(loadavg()[0])}`);
 
 if (wanted('scenarios')) {
-  console.log('\nEvery shipped scenario, stepped from its founding for a fixed number of ticks on the engine its runs take (seed 1, one core):');
+  console.log('\nEvery shipped scenario, stepped from its founding for a fixed number of ticks on the engine its runs take,');
+  console.log('its timeline sampled every sampleEvery ticks as a run samples it (seed 1, one core):');
   const names = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml')).map((f) => basename(f, '.yaml')).sort();
   for (const name of names) {
     const ticks = SCENARIO_TICKS[name] ?? 2_000;
     const s = scenario(name);
-    const r = stepFor(s, ticks);
+    const r = stepFor(s, ticks, { sampled: true });
     const rate = r.agentTicks / r.seconds;
     console.log(`  ${name.padEnd(22)} ${grouped(ticks).padStart(7)} ticks of ${grouped(s.population.bands * s.population.bandSize).padStart(5)} agents: ${fixed(r.seconds)} s, ${perSecond(rate)} agent-ticks/s`);
     record(`${name}: agent-ticks/s (${grouped(ticks)} ticks)`, perSecond(rate));
@@ -130,12 +136,12 @@ if (wanted('henrich')) {
 }
 
 if (wanted('strimling')) {
-  console.log("\nStrimling's model (strimling-2009.yaml: Moran, one death a tick, faithful copies), seed 1, one core:");
+  console.log("\nStrimling's model (strimling-2009.yaml: Moran, one death a tick, faithful copies), sampled every 10 ticks, seed 1, one core:");
   for (const [N, ticks] of [
     [1_000, 40_000],
     [10_000, 5_000],
   ]) {
-    const r = stepFor(scenario('strimling-2009', { 'population.bandSize': N }), ticks);
+    const r = stepFor(scenario('strimling-2009', { 'population.bandSize': N }), ticks, { sampled: true });
     const rate = r.agentTicks / r.seconds;
     console.log(`  N = ${grouped(N)}, ${grouped(ticks)} ticks: ${fixed(r.seconds)} s, ${perSecond(rate)} agent-ticks/s`);
     record(`Strimling N = ${grouped(N)}: agent-ticks/s`, perSecond(rate));

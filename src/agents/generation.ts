@@ -23,6 +23,7 @@ export function renewGeneration(pop: Population, size: number, tick: number): vo
   pop.born.fill(tick, 0, n);
   pop.x.fill(0, 0, n * K);
   pop.mastered.fill(0, 0, n * W);
+  pop.held.fill(0, 0, n * W);
   pop.masteredCount.fill(0, 0, n);
   const { frontier, memberIndex, free } = pop;
   for (let w = 0; w < W; w++) {
@@ -77,6 +78,7 @@ export function raiseNewbornLevel(pop: Population, i: number, k: number, v: numb
   const K = pop.catalogue.size;
   const old = pop.x[i * K + k];
   pop.x[i * K + k] = v;
+  if (old === 0) pop.held[i * pop.catalogue.words + (k >>> 5)] |= 1 << (k & 31);
   pop.capability[i] += v - old;
   if (pop.catalogue.cognitive[k] && old < pop.boostCap) raiseBoosts(pop, i, k, Math.min(v, pop.boostCap) - old);
   if (old >= pop.theta || v < pop.theta) return 0;

@@ -29,6 +29,11 @@ export interface Population {
   x: Float64Array;
   /** Mastered skills (x >= theta), a mask at slot * W. */
   mastered: Uint32Array;
+  /**
+   * Skills the agent holds at a level above 0, a mask at slot * W: the timeline's sums of
+   * levels (observe.ts) read these levels only, as the others add nothing.
+   */
+  held: Uint32Array;
   /** How many skills the agent masters: the bits of its mastered mask, counted as they are set. */
   masteredCount: Int32Array;
   /**
@@ -93,6 +98,7 @@ export function createPopulation(catalogue: Catalogue, bands: number, theta: num
     born: new Int32Array(0),
     x: new Float64Array(0),
     mastered: new Uint32Array(0),
+    held: new Uint32Array(0),
     masteredCount: new Int32Array(0),
     frontier: new Uint32Array(0),
     capability: new Float64Array(0),
@@ -136,6 +142,7 @@ export function grow(pop: Population, capacity: number): void {
   pop.born = resize(pop.born, 1);
   pop.x = resize(pop.x, K);
   pop.mastered = resize(pop.mastered, W);
+  pop.held = resize(pop.held, W);
   pop.masteredCount = resize(pop.masteredCount, 1);
   pop.frontier = resize(pop.frontier, W);
   pop.capability = resize(pop.capability, 1);
@@ -161,9 +168,10 @@ export function addAgent(pop: Population, b: number, tick: number): number {
   pop.band[i] = b;
   pop.born[i] = tick;
   pop.x.fill(0, i * K, i * K + K);
-  const { mastered, frontier, boost } = pop;
+  const { mastered, held, frontier, boost } = pop;
   for (let w = 0; w < W; w++) {
     mastered[i * W + w] = 0;
+    held[i * W + w] = 0;
     frontier[i * W + w] = cat.roots[w];
   }
   pop.masteredCount[i] = 0;
@@ -282,6 +290,7 @@ export function raiseLevel(pop: Population, i: number, k: number, v: number): nu
   const x = pop.x;
   const old = x[idx];
   x[idx] = v;
+  if (old === 0) pop.held[i * cat.words + (k >>> 5)] |= 1 << (k & 31);
   pop.capability[i] += v - old;
   const bk = pop.band[i] * K + k;
   if (!pop.bestStale[bk] && v > pop.bestLevel[bk]) {

@@ -72,11 +72,11 @@ export function worldMemory(s: Scenario): MemoryNeed {
   const W = wordsFor(K);
   const B = largest.population.bands;
   const { capacity, replaced } = largestCapacity(s, largest);
-  // A population (src/agents/population.ts): per slot alive, band, born, x, mastered,
+  // A population (src/agents/population.ts): per slot alive, band, born, x, mastered, held,
   // masteredCount, frontier, capability, boost, free, memberIndex; per band a member list
   // (twice the mean size), its count, masters, bandSkills, bestLevel, bestSlot, bestStale,
   // frontierCount, openCount.
-  const perSlot = 1 + 4 + 4 + 8 * K + 4 * W + 4 + 4 * W + 8 + 8 * CHANNELS + 4 + 4;
+  const perSlot = 1 + 4 + 4 + 8 * K + 4 * W + 4 * W + 4 + 4 * W + 8 + 8 * CHANNELS + 4 + 4;
   const bandCapacity = Math.max(8, Math.ceil((2 * capacity) / B));
   const perBand = 4 * bandCapacity + 4 + 4 * K + 4 * W + 8 * K + 4 * K + K + 4 * K + 4;
   // The generational demography keeps a second population, the generation that teaches.

@@ -1,4 +1,4 @@
-import { popcount } from '../agents/skillset.js';
+import { lowestBit, popcount } from '../agents/skillset.js';
 import type { ChannelCounts, World } from './world.js';
 
 /**
@@ -51,7 +51,7 @@ export function observe(world: World): Sample {
   const { pop, lexicon } = world;
   const K = pop.catalogue.size;
   const W = pop.catalogue.words;
-  const { x, masteredCount, boost, members, memberCount } = pop;
+  const { x, held, masteredCount, boost, members, memberCount } = pop;
   // Boosts move only with cognitive skills: without any, every boost is 1.
   const boosted = pop.catalogue.cognitiveSkills.length > 0;
   let mastered = 0;
@@ -67,10 +67,14 @@ export function observe(world: World): Sample {
       const m = masteredCount[i];
       mastered += m;
       if (m > maxMastered) maxMastered = m;
-      for (let k = i * K; k < i * K + K; k++) {
-        const v = x[k];
-        level += v;
-        if (v > maxLevel) maxLevel = v;
+      // The levels above 0, skill by skill: a sum of all K levels in that order, as the
+      // zeros add nothing, at a read of the agent's mask instead of K levels.
+      for (let w = 0; w < W; w++) {
+        for (let bits = held[i * W + w]; bits !== 0; bits &= bits - 1) {
+          const v = x[i * K + (w << 5) + lowestBit(bits)];
+          level += v;
+          if (v > maxLevel) maxLevel = v;
+        }
       }
     }
     for (let j = 0; boosted && j < n; j++) {

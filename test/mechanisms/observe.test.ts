@@ -1,8 +1,33 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { addEntry } from '../../src/agents/lexicon.js';
+import { loadScenario } from '../../src/config/scenario.js';
 import { observe, SAMPLE_COLUMNS } from '../../src/sim/observe.js';
-import { simulate } from '../../src/sim/run.js';
+import { foundWorld, simulate, step } from '../../src/sim/run.js';
+import type { World } from '../../src/sim/world.js';
 import { emptyWorld, place, scenarioOf } from './support.js';
+
+const SCENARIOS = fileURLToPath(new URL('../../scenarios', import.meta.url));
+
+/** The sum and the highest of all K levels of every member, band by band, as a plain loop reads them. */
+function levelsByHand(world: World): { sum: number; max: number } {
+  const { pop } = world;
+  const K = pop.catalogue.size;
+  let sum = 0;
+  let max = 0;
+  for (let b = 0; b < pop.bands; b++) {
+    for (let j = 0; j < pop.memberCount[b]; j++) {
+      for (let k = 0; k < K; k++) {
+        const v = pop.x[pop.members[b][j] * K + k];
+        sum += v;
+        max = Math.max(max, v);
+      }
+    }
+  }
+  return { sum, max };
+}
 
 describe('observables', () => {
   it('every column of a constructed world, computed by hand', () => {
@@ -84,5 +109,30 @@ describe('years', () => {
     const summary = simulate(scenarioOf({ ticks: 7, sampleEvery: 1, yearsPerTick: 0.1, population: { bands: 2, bandSize: 5 } }), { onSample: (s) => years.push(s.year) });
     expect(years).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]);
     expect(summary.years).toBe(0.7);
+  });
+
+  it("the levels read through each agent's mask of held skills give the sum and highest of all its levels, bit for bit", () => {
+    // Every shipped scenario on the readable model, from its founding to well into its run:
+    // births, deaths, moves, copies, innovations and words all set levels.
+    const files = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThanOrEqual(5);
+    for (const file of files) {
+      for (const seed of [1, 2]) {
+        const world = foundWorld(loadScenario(join(SCENARIOS, file)).scenario, seed);
+        let nonzero = 0;
+        for (let t = 0; t <= 600; t++) {
+          if (t % 150 === 0) {
+            const { sum, max } = levelsByHand(world);
+            const s = observe(world);
+            const n = world.pop.size;
+            expect(s.mean_level, `${file} seed ${seed} tick ${t}`).toBe(n > 0 ? sum / (n * world.catalogue.size) : 0);
+            expect(s.max_level, `${file} seed ${seed} tick ${t}`).toBe(max);
+            if (sum > 0) nonzero++;
+          }
+          step(world);
+        }
+        expect(nonzero, `${file} seed ${seed}: some levels above 0`).toBeGreaterThan(0);
+      }
+    }
   });
 });

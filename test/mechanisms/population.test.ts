@@ -9,7 +9,7 @@ import { emptyWorld, scenarioOf } from './support.js';
 
 /**
  * The population's aggregates (masters per band, band skill masks, best levels, frontier
- * masks and their counts per band, skills mastered per agent, capability, boosts, member
+ * masks and their counts per band, skills mastered and held per agent, capability, boosts, member
  * lists, free list) are kept up to date incrementally by
  * four mutators. After many random births, deaths, moves and raises they must equal a
  * recomputation from the agents' proficiencies alone.
@@ -62,6 +62,7 @@ function checkInvariants(pop: Population): void {
       capability += x;
       const m = x >= pop.theta;
       if (m !== hasSkill(pop.mastered, i * W, k)) fail(`agent ${i} skill ${k}: x ${x}, mastered bit ${!m}`);
+      if (x > 0 !== hasSkill(pop.held, i * W, k)) fail(`agent ${i} skill ${k}: x ${x}, held bit ${!(x > 0)}`);
       if (m) masters[pop.band[i] * K + k]++;
       if (m) mastered++;
       best[pop.band[i] * K + k] = Math.max(best[pop.band[i] * K + k], x);
