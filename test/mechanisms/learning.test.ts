@@ -162,6 +162,60 @@ describe('quiet bands', () => {
   });
 });
 
+describe('adults without events', () => {
+  it('passing over the adults before the next candidate of a sampler takes the same turns and draws as looking at every member', () => {
+    // Only the young learn (adultLearning 0), every member is a trial (imitation of all
+    // skills), and innovation's sampler has candidates among young and old alike.
+    const only = (over: Record<string, unknown>) =>
+      scenarioOf({
+        population: { bands: 4, bandSize: 25, mortality: 0.04, maxAge: 40, oldAge: 30 },
+        skills: { count: 40, maxPrerequisites: 1, cognitiveShare: 0.2, basicShare: 0.4 },
+        learning: { learningEvents: 1, learningAge: 3, adultLearning: 0 },
+        innovation: { enabled: true, innovationRate: 0.05, innovationStep: 1 },
+        imitation: { enabled: true, scope: 'all', copy: 'fidelity', fidelity: 0.8, bias: 'random' },
+        language: { enabled: false },
+        distillation: { enabled: false },
+        migration: { enabled: true, migrationRate: 0.01 },
+        ...over,
+      });
+    const cases = [
+      [only({}), 1],
+      [only({ population: { bands: 1, bandSize: 100, demography: 'moran', deathsPerTick: 1 }, learning: { learningEvents: 1, learningAge: 1, adultLearning: 0 } }), 2],
+      [only({ imitation: { enabled: true, scope: 'all', copy: 'gumbel', bias: 'best' }, learning: { learningEvents: 1.5, learningAge: 5, adultLearning: 0 } }), 3],
+      [only({ language: { enabled: true }, distillation: { enabled: true, distillRate: 0.05, forgetRate: 0.2 } }), 4],
+    ] as const;
+    for (const [scenario, seed] of cases) {
+      const skipping = foundWorld(scenario, seed);
+      const looking = foundWorld(scenario, seed);
+      let adults = 0;
+      let learners = 0;
+      for (let t = 0; t < 1500; t++) {
+        for (const world of [skipping, looking]) {
+          world.tick++;
+          demography(world);
+        }
+        const n = planTurns(skipping);
+        expect(planTurns(looking, true), `seed ${seed}, tick ${t + 1}`).toBe(n);
+        expect(Array.from(skipping.cache.order.subarray(0, n))).toEqual(Array.from(looking.cache.order.subarray(0, n)));
+        expect(skipping.rng.learning.next(), `seed ${seed}, tick ${t + 1}`).toBe(looking.rng.learning.next());
+        for (const world of [skipping, looking]) {
+          learnInOrder(world, world.cache.order, n);
+          distillation(world);
+          migration(world);
+          scenarioEvents(world);
+        }
+        expect(skipping.counts).toEqual(looking.counts);
+        adults += skipping.pop.size - n;
+        learners += n;
+      }
+      expect(Array.from(skipping.pop.x)).toEqual(Array.from(looking.pop.x));
+      // Most members were adults passed over, and some learnt every tick or so.
+      expect(adults, `seed ${seed}`).toBeGreaterThan(10 * learners);
+      expect(learners, `seed ${seed}`).toBeGreaterThan(500);
+    }
+  });
+});
+
 describe('learning in generational mode', () => {
   const generation = (imitation: Record<string, unknown>, learning: Record<string, unknown> = {}) =>
     scenarioOf({
