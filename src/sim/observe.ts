@@ -44,7 +44,10 @@ export const SERIES = [
  * of two decimals is not (3 ticks of 0.1 year are 0.30000000000000004 in floating point).
  */
 export function yearsOf(ticks: number, yearsPerTick: number): number {
-  return Number((ticks * yearsPerTick).toPrecision(15));
+  const years = ticks * yearsPerTick;
+  // A whole number of at most 15 digits is its own rounding: the common case, without a string.
+  if (Number.isInteger(years) && Math.abs(years) < 1e15) return years;
+  return Number(years.toPrecision(15));
 }
 
 export function observe(world: World): Sample {

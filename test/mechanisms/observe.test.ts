@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { addEntry } from '../../src/agents/lexicon.js';
 import { loadScenario } from '../../src/config/scenario.js';
-import { observe, SAMPLE_COLUMNS } from '../../src/sim/observe.js';
+import { observe, SAMPLE_COLUMNS, yearsOf } from '../../src/sim/observe.js';
+import { Rng } from '../../src/sim/rng.js';
 import { foundWorld, simulate, step } from '../../src/sim/run.js';
 import type { World } from '../../src/sim/world.js';
 import { emptyWorld, place, scenarioOf } from './support.js';
@@ -111,6 +112,18 @@ describe('years', () => {
     expect(summary.years).toBe(0.7);
   });
 
+  it('are the product rounded to 15 significant digits, whether or not it is a whole number', () => {
+    const rng = new Rng('years');
+    const perTick = [1, 25, 0.1, 0.25, 1 / 3, 2.5, 1e-3, 7, 1e6];
+    for (let draw = 0; draw < 20_000; draw++) {
+      const ticks = draw < 1000 ? draw : rng.int32() >>> (draw % 24);
+      const y = perTick[draw % perTick.length] * (draw % 7 === 0 ? 1 + rng.next() : 1);
+      expect(yearsOf(ticks, y), `${ticks} ticks of ${y} years`).toBe(Number((ticks * y).toPrecision(15)));
+    }
+  });
+});
+
+describe('sums of levels', () => {
   it("the levels read through each agent's mask of held skills give the sum and highest of all its levels, bit for bit", () => {
     // Every shipped scenario on the readable model, from its founding to well into its run:
     // births, deaths, moves, copies, innovations and words all set levels.
