@@ -109,9 +109,10 @@ export function planTurns(world: World, memberByMember = false): number {
   const { copying, innovating, copiesPlanned } = cache;
   // Without a sampler of copies or attempts, a candidate's plan is its band's: no draw, no call.
   const sampled = copiesPlanned || innovation;
-  // Adults without events (only the young learn, as in Strimling's model) gain nothing and
-  // draw nothing unless a sampler's candidate falls on them. When every member is a trial,
-  // those before the next candidate are passed over at a look at their age alone.
+  // Adults without events (only the young learn, as in Strimling's model) gain nothing, and
+  // draw nothing unless innovation's next candidate falls on them. When every member is a
+  // trial (imitation of all skills, so no copy is sampled), the adults before that candidate
+  // are passed over at a look at their age alone.
   const idleAdults = !memberByMember && !skipDone && adultWhole === 0 && adultPart === 0;
   const W = lexicon.words;
   const { entries } = lexicon;
@@ -143,7 +144,7 @@ export function planTurns(world: World, memberByMember = false): number {
         }
         if (j === n) break;
       } else if (idleAdults) {
-        const next = Math.min(n, j + nextSampled(cache, trial, copiesPlanned, innovation) - trial);
+        const next = innovation && innovating.at >= trial ? Math.min(n, j + innovating.at - trial) : n;
         for (; j < next && born[list[j]] <= youngAfter; j++, trial++) passedAdults++;
         if (j === n) break;
       }
@@ -212,13 +213,6 @@ function nextCandidate(cache: World['cache'], from: number): number {
   const attempt = cache.innovating.at;
   if (copy < from) return attempt < from ? Infinity : attempt;
   return attempt < from ? copy : Math.min(copy, attempt);
-}
-
-/** The next trial, from `from` on, that is a candidate of a sampler in use: of copies (if planned), of attempts (if innovation is on). */
-function nextSampled(cache: World['cache'], from: number, copiesPlanned: boolean, innovation: boolean): number {
-  const copy = copiesPlanned && cache.copying.at >= from ? cache.copying.at : Infinity;
-  const attempt = innovation && cache.innovating.at >= from ? cache.innovating.at : Infinity;
-  return Math.min(copy, attempt);
 }
 
 /** An agent's learning events this tick: the whole part, and one more with the probability of the fraction. */

@@ -165,7 +165,8 @@ describe('quiet bands', () => {
 describe('adults without events', () => {
   it('passing over the adults before the next candidate of a sampler takes the same turns and draws as looking at every member', () => {
     // Only the young learn (adultLearning 0), every member is a trial (imitation of all
-    // skills), and innovation's sampler has candidates among young and old alike.
+    // skills), and innovation's sampler has candidates among young and old alike (or,
+    // innovation off, none: the founders' skills are then all there is to copy).
     const only = (over: Record<string, unknown>) =>
       scenarioOf({
         population: { bands: 4, bandSize: 25, mortality: 0.04, maxAge: 40, oldAge: 30 },
@@ -183,6 +184,7 @@ describe('adults without events', () => {
       [only({ population: { bands: 1, bandSize: 100, demography: 'moran', deathsPerTick: 1 }, learning: { learningEvents: 1, learningAge: 1, adultLearning: 0 } }), 2],
       [only({ imitation: { enabled: true, scope: 'all', copy: 'gumbel', bias: 'best' }, learning: { learningEvents: 1.5, learningAge: 5, adultLearning: 0 } }), 3],
       [only({ language: { enabled: true }, distillation: { enabled: true, distillRate: 0.05, forgetRate: 0.2 } }), 4],
+      [only({ innovation: { enabled: false }, population: { bands: 4, bandSize: 25, mortality: 0.04, maxAge: 40, oldAge: 30, initialLevel: 1 } }), 5],
     ] as const;
     for (const [scenario, seed] of cases) {
       const skipping = foundWorld(scenario, seed);
