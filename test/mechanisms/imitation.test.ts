@@ -193,6 +193,19 @@ describe('imitation: copy models', () => {
     for (const x of learnRepeatedly(world, n)) tally[(x[0] > 0 ? 1 : 0) + (x[1] > 0 ? 2 : 0)]++;
     expectFrequencies(tally, [0.25, 0.25, 0.25, 0.25], 'independent copies');
   });
+
+  it('fidelity, scope all: a copied cognitive skill raises the chance of the copies after it in the same event', () => {
+    // Fidelity 0.1. Skill 0 is cognitive and raises B_imitate from 1 to 1 + 2 * 1 = 3 once
+    // copied at level 3 (boostCap 2), so each later copy then has chance 0.3; skill 1 needs
+    // skill 0; skill 2 needs nothing, and without skill 0 is copied at 0.1.
+    const world = imitationWorld({ copy: 'fidelity', scope: 'all', fidelity: 0.1 }, [skill([], { imitate: 1 }), skill([0]), skill()]);
+    place(world, 0, { 0: 3, 1: 3, 2: 3 });
+    const tally = new Array(8).fill(0);
+    for (const x of learnRepeatedly(world, 40_000)) tally[(x[0] > 0 ? 1 : 0) + (x[1] > 0 ? 2 : 0) + (x[2] > 0 ? 4 : 0)]++;
+    // By the set copied: {}, {0}, {1}, {0,1}, {2}, {0,2}, {1,2}, {0,1,2}.
+    const p = [0.9 * 0.9, 0.1 * 0.7 * 0.7, 0, 0.1 * 0.3 * 0.7, 0.9 * 0.1, 0.1 * 0.7 * 0.3, 0, 0.1 * 0.3 * 0.3];
+    expectFrequencies(tally, p, 'skills copied');
+  });
 });
 
 describe('imitation in generational mode', () => {
