@@ -181,6 +181,7 @@ if (wanted('sweep')) {
   record('sweep of 8 runs: speedup on 2 workers', fixed(r.speedup), '>= 1.7', met);
   record('  the same runs as 2 processes, for comparison', fixed(r.processesSpeedup));
   record("  2 threads' ticks of the baseline / 1 thread's", fixed(r.ceiling));
+  record('  the same, once each thread has stepped 2,000 ticks', fixed(r.warmCeiling));
 }
 
 const width = Math.max(...results.map((r) => r.figure.length));

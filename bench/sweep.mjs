@@ -2,7 +2,8 @@
 // a second, with --workers 1 and --workers 2 (the compiled CLI, whole commands), and the
 // speedup. Beside it, what this machine allows: the same runs as two independent processes
 // of one worker each, and the ticks two threads stepping the baseline do at once against one
-// thread alone. Three turns of each, in a changing order; the best of each.
+// thread alone, from the founding (as a sweep's first runs) and once warm. Three turns of
+// each sweep, in a changing order; the best of each.
 // Used by bench/bench.mjs; `node bench/sweep.mjs` runs it alone.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,19 +19,35 @@ const BASELINE = join(ROOT, 'scenarios', 'baseline.yaml');
 
 /**
  * Ticks of the baseline that `threads` threads, each stepping its own world from the
- * founding, do in `ms` milliseconds, summed. Seed 1 for all: the same work in each thread.
+ * founding, do in `ms` milliseconds, summed; with `warm`, counted only after each thread
+ * has stepped that many ticks alone (once V8 has compiled the code they run). Seed 1 for
+ * all: the same work in each thread.
  */
-async function ticksOfThreads(threads, ms) {
+async function ticksOfThreads(threads, ms, warm = 0) {
   const code = `const { parentPort, workerData } = require('node:worker_threads');
     import(workerData.index).then((lib) => {
       const world = lib.foundWorld(lib.loadScenario(workerData.baseline).scenario, 1);
-      const end = Date.now() + workerData.ms;
-      while (Date.now() < end) lib.step(world);
-      parentPort.postMessage(world.tick);
+      for (let t = 0; t < workerData.warm; t++) lib.step(world);
+      parentPort.postMessage('warm');
+      parentPort.once('message', () => {
+        const end = Date.now() + workerData.ms;
+        const from = world.tick;
+        while (Date.now() < end) lib.step(world);
+        parentPort.postMessage(world.tick - from);
+      });
     });`;
+  const workers = Array.from({ length: threads }, () => new Worker(code, { eval: true, workerData: { index: INDEX, baseline: BASELINE, ms, warm } }));
+  const message = (w) => new Promise((resolve, reject) => w.once('message', resolve).once('error', reject));
+  // Every thread warm (or founded) before any is timed: the threads then start together.
+  await Promise.all(workers.map(message));
   const counts = await Promise.all(
-    Array.from({ length: threads }, () => new Promise((resolve, reject) => new Worker(code, { eval: true, workerData: { index: INDEX, baseline: BASELINE, ms } }).once('message', resolve).once('error', reject))),
+    workers.map((w) => {
+      const counted = message(w);
+      w.postMessage('go');
+      return counted;
+    }),
   );
+  await Promise.all(workers.map((w) => w.terminate()));
   return counts.reduce((a, b) => a + b, 0);
 }
 
@@ -84,11 +101,10 @@ export async function benchSweep({ runs = 8, log = console.log } = {}) {
     log(`${line(1, w1)}; the other turns ${other(one)} s`);
     log(`${line(2, w2)}; the other turns ${other(two)} s`);
     log(`two processes of --workers 1 at once, each half the runs (--shard 0/2, 1/2): ${p2.seconds.toFixed(2)} s, ${(w1.seconds / p2.seconds).toFixed(2)} times faster than one worker; the other turns ${other(processes)} s`);
-    const alone = await ticksOfThreads(1, 1500);
-    const together = await ticksOfThreads(2, 1500);
-    const ceiling = together / alone;
-    log(`this machine's ceiling: two threads stepping the baseline do ${ceiling.toFixed(2)} times the ticks of one`);
-    return { ticks, workers1Seconds: w1.seconds, workers2Seconds: w2.seconds, speedup: w1.seconds / w2.seconds, processesSpeedup: w1.seconds / p2.seconds, ceiling };
+    const ceiling = (await ticksOfThreads(2, 1500)) / (await ticksOfThreads(1, 1500));
+    const warmCeiling = (await ticksOfThreads(2, 1500, 2000)) / (await ticksOfThreads(1, 1500, 2000));
+    log(`this machine's ceiling: two threads stepping the baseline do ${ceiling.toFixed(2)} times the ticks of one from the founding, ${warmCeiling.toFixed(2)} times once each has stepped 2,000 ticks`);
+    return { ticks, workers1Seconds: w1.seconds, workers2Seconds: w2.seconds, speedup: w1.seconds / w2.seconds, processesSpeedup: w1.seconds / p2.seconds, ceiling, warmCeiling };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
