@@ -1,7 +1,7 @@
 // npm run bench: sapient's speed, measured here and now, against the targets of issue 14.
 // Nothing is asserted: the figures are printed, each target beside its figure.
 //
-//   npm run bench                       # everything (2 to 3 minutes on 2 cores)
+//   npm run bench                       # everything (about 4 minutes on 2 cores)
 //   npm run bench -- scenarios henrich  # some sections: scenarios, henrich, strimling,
 //                                       # baseline, startup, sweep
 //
