@@ -1,5 +1,6 @@
 import { CHANNELS } from './catalogue.js';
-import { countFrontier, grow, mastersPrerequisites, type Population, raiseBoosts } from './population.js';
+import { raiseBoosts } from './boosts.js';
+import { countFrontier, grow, mastersPrerequisites, type Population } from './population.js';
 
 /*
  * The generational mode's mutators (Henrich 2004; Powell et al. 2009): a population made

@@ -1,3 +1,4 @@
+import { raiseBoosts } from './boosts.js';
 import { CHANNELS, type Catalogue } from './catalogue.js';
 import { lowestBit } from './skillset.js';
 
@@ -303,16 +304,6 @@ export function raiseLevel(pop: Population, i: number, k: number, v: number): nu
   return 1;
 }
 
-/** Agent i's boosts, for a gain of `gain` (below the cap) in cognitive skill k. */
-export function raiseBoosts(pop: Population, i: number, k: number, gain: number): void {
-  const { boost, boostBound } = pop;
-  const { boosts } = pop.catalogue;
-  for (let c = 0; c < CHANNELS; c++) {
-    boost[i * CHANNELS + c] += gain * boosts[k * CHANNELS + c];
-    if (boost[i * CHANNELS + c] > boostBound[c]) boostBound[c] = boost[i * CHANNELS + c];
-  }
-}
-
 function gainMastery(pop: Population, i: number, k: number): void {
   const { size: K, words: W, dependentsFrom } = pop.catalogue;
   const b = pop.band[i];
@@ -353,17 +344,6 @@ function openDependents(pop: Population, i: number, k: number): number {
     opened++;
   }
   return opened;
-}
-
-/** Makes boostBound the highest B_c of the living (1 if nobody lives), channel by channel. */
-export function tightenBoostBound(pop: Population): void {
-  pop.boostBound.fill(1);
-  for (let b = 0; b < pop.bands; b++) {
-    const list = pop.members[b];
-    for (let j = 0; j < pop.memberCount[b]; j++) {
-      for (let c = 0; c < CHANNELS; c++) pop.boostBound[c] = Math.max(pop.boostBound[c], pop.boost[list[j] * CHANNELS + c]);
-    }
-  }
 }
 
 /** Has agent i a skill it could learn (a frontier that is not empty)? Without one, no channel teaches it a new skill. */

@@ -1,6 +1,6 @@
 import { IMITATE, INNOVATE } from '../agents/catalogue.js';
 import type { Scenario } from '../config/schema.js';
-import { tightenBoostBound } from '../agents/population.js';
+import { tightenBoostBound } from '../agents/boosts.js';
 import { copyChance, hasDemonstrator, imitateBand, imitationEvent, plannedCopies, startImitation } from './imitation.js';
 import { innovationAttempts, innovationChance, innovationEvent } from './innovation.js';
 import { bandHears, languageEvent } from './language.js';
