@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addEntry } from '../../src/agents/lexicon.js';
+import type { Scenario } from '../../src/config/schema.js';
 import { bandBestLevel } from '../../src/agents/population.js';
 import { demography } from '../../src/sim/demography.js';
 import { distillation } from '../../src/sim/distillation.js';
@@ -9,7 +10,7 @@ import { migration } from '../../src/sim/migration.js';
 import { plannedCopies, startImitation } from '../../src/sim/imitation.js';
 import { COPIES, learnInOrder, newbornEvents, planOf, planTurns } from '../../src/sim/learning.js';
 import { foundWorld, step } from '../../src/sim/run.js';
-import { refreshDerived } from '../../src/sim/world.js';
+import { refreshDerived, type World } from '../../src/sim/world.js';
 import { emptyWorld, expectFrequencies, place, scenarioOf } from './support.js';
 
 describe('the learning step', () => {
@@ -113,6 +114,36 @@ describe('planned faithful copies', () => {
   });
 });
 
+/**
+ * Steps two worlds of one scenario and seed side by side, one planning its turns with the
+ * skips, the other looking at every member (planTurns' reference), and checks every tick that
+ * both take the same turns, draw the same numbers and count the same events; at the end, the
+ * same levels. `onTick` sees the skipping world and its number of learners each tick.
+ */
+function skipsMatchLooking(scenario: Scenario, seed: number, ticks: number, onTick: (world: World, learners: number) => void): void {
+  const skipping = foundWorld(scenario, seed);
+  const looking = foundWorld(scenario, seed);
+  for (let t = 0; t < ticks; t++) {
+    for (const world of [skipping, looking]) {
+      world.tick++;
+      demography(world);
+    }
+    const n = planTurns(skipping);
+    onTick(skipping, n);
+    expect(planTurns(looking, true), `seed ${seed}, tick ${t + 1}`).toBe(n);
+    expect(Array.from(skipping.cache.order.subarray(0, n))).toEqual(Array.from(looking.cache.order.subarray(0, n)));
+    expect(skipping.rng.learning.next(), `seed ${seed}, tick ${t + 1}`).toBe(looking.rng.learning.next());
+    for (const world of [skipping, looking]) {
+      learnInOrder(world, world.cache.order, n);
+      distillation(world);
+      migration(world);
+      scenarioEvents(world);
+    }
+    expect(skipping.counts).toEqual(looking.counts);
+  }
+  expect(Array.from(skipping.pop.x)).toEqual(Array.from(looking.pop.x));
+}
+
 describe('quiet bands', () => {
   it('skipping through the bands where nobody can hear an entry takes the same turns and draws as looking at every member', () => {
     // Small bands with a lexicon that comes and goes: quiet and busy bands side by side.
@@ -130,32 +161,14 @@ describe('quiet bands', () => {
     // Language only from tick 500 on: the bands must have counted their learners all along.
     const late = scenarioOf({ ...bands, language: { enabled: false }, events: [{ at: 500, set: { 'language.enabled': true } }] });
     for (const [scenario, seed] of [[speaking, 1], [speaking, 2], [speaking, 3], [late, 4]] as const) {
-      const skipping = foundWorld(scenario, seed);
-      const looking = foundWorld(scenario, seed);
       let quiet = 0;
       let busy = 0;
-      for (let t = 0; t < 3000; t++) {
-        for (const world of [skipping, looking]) {
-          world.tick++;
-          demography(world);
-        }
-        const n = planTurns(skipping);
+      skipsMatchLooking(scenario, seed, 3000, (skipping) => {
         for (let b = 0; b < skipping.pop.bands; b++) {
           if (!skipping.cache.copiesPlanned || bandHears(skipping, b) || skipping.pop.openCount[b] < skipping.pop.memberCount[b]) busy++;
           else quiet++;
         }
-        expect(planTurns(looking, true), `seed ${seed}, tick ${t + 1}`).toBe(n);
-        expect(Array.from(skipping.cache.order.subarray(0, n))).toEqual(Array.from(looking.cache.order.subarray(0, n)));
-        expect(skipping.rng.learning.next(), `seed ${seed}, tick ${t + 1}`).toBe(looking.rng.learning.next());
-        for (const world of [skipping, looking]) {
-          learnInOrder(world, world.cache.order, n);
-          distillation(world);
-          migration(world);
-          scenarioEvents(world);
-        }
-        expect(skipping.counts).toEqual(looking.counts);
-      }
-      expect(Array.from(skipping.pop.x)).toEqual(Array.from(looking.pop.x));
+      });
       // Both kinds of band were met, many times.
       expect(Math.min(quiet, busy), `seed ${seed}: ${quiet} quiet and ${busy} busy band-ticks`).toBeGreaterThan(1000);
     }
@@ -187,30 +200,12 @@ describe('adults without events', () => {
       [only({ innovation: { enabled: false }, population: { bands: 4, bandSize: 25, mortality: 0.04, maxAge: 40, oldAge: 30, initialLevel: 1 } }), 5],
     ] as const;
     for (const [scenario, seed] of cases) {
-      const skipping = foundWorld(scenario, seed);
-      const looking = foundWorld(scenario, seed);
       let adults = 0;
       let learners = 0;
-      for (let t = 0; t < 1500; t++) {
-        for (const world of [skipping, looking]) {
-          world.tick++;
-          demography(world);
-        }
-        const n = planTurns(skipping);
-        expect(planTurns(looking, true), `seed ${seed}, tick ${t + 1}`).toBe(n);
-        expect(Array.from(skipping.cache.order.subarray(0, n))).toEqual(Array.from(looking.cache.order.subarray(0, n)));
-        expect(skipping.rng.learning.next(), `seed ${seed}, tick ${t + 1}`).toBe(looking.rng.learning.next());
-        for (const world of [skipping, looking]) {
-          learnInOrder(world, world.cache.order, n);
-          distillation(world);
-          migration(world);
-          scenarioEvents(world);
-        }
-        expect(skipping.counts).toEqual(looking.counts);
+      skipsMatchLooking(scenario, seed, 1500, (skipping, n) => {
         adults += skipping.pop.size - n;
         learners += n;
-      }
-      expect(Array.from(skipping.pop.x)).toEqual(Array.from(looking.pop.x));
+      });
       // Most members were adults passed over, and some learnt every tick or so.
       expect(adults, `seed ${seed}`).toBeGreaterThan(10 * learners);
       expect(learners, `seed ${seed}`).toBeGreaterThan(500);
