@@ -9,8 +9,8 @@ export const LANGUAGE = 2;
 export const DISTILL = 3;
 export const CHANNELS = 4;
 
-/** The skill catalogue, as flat arrays indexed by skill (and channel). */
-export interface Catalogue {
+/** The skill catalogue, as flat arrays indexed by skill (and channel); a class for the reason given at `Population`. */
+export class Catalogue {
   /** K, the number of skills. */
   size: number;
   /** Words of a skill mask. */
@@ -32,6 +32,37 @@ export interface Catalogue {
   roots: Uint32Array;
   /** Cognitive skills, for the boost recomputation. */
   cognitiveSkills: Int32Array;
+
+  constructor(entries: SkillEntry[], boostScale: number) {
+    const K = entries.length;
+    const W = wordsFor(K);
+    this.size = K;
+    this.words = W;
+    this.names = entries.map((e, k) => e.name ?? `skill${k}`);
+    this.difficulty = Float64Array.from(entries, (e) => e.difficulty);
+    this.cognitive = Uint8Array.from(entries, (e) => (e.kind === 'cognitive' ? 1 : 0));
+    this.boosts = new Float64Array(K * CHANNELS);
+    this.prerequisites = new Uint32Array(K * W);
+    this.roots = new Uint32Array(W);
+    const dependents: number[][] = Array.from({ length: K }, () => []);
+    entries.forEach((e, k) => {
+      if (e.kind === 'cognitive') {
+        this.boosts[k * CHANNELS + INNOVATE] = e.boosts.innovate * boostScale;
+        this.boosts[k * CHANNELS + IMITATE] = e.boosts.imitate * boostScale;
+        this.boosts[k * CHANNELS + LANGUAGE] = e.boosts.language * boostScale;
+        this.boosts[k * CHANNELS + DISTILL] = e.boosts.distill * boostScale;
+      }
+      for (const p of e.prerequisites) {
+        addSkill(this.prerequisites, k * W, p);
+        dependents[p].push(k);
+      }
+      if (e.prerequisites.length === 0) addSkill(this.roots, 0, k);
+    });
+    this.dependents = Int32Array.from(dependents.flat());
+    this.dependentsFrom = new Int32Array(K + 1);
+    for (let k = 0; k < K; k++) this.dependentsFrom[k + 1] = this.dependentsFrom[k] + dependents[k].length;
+    this.cognitiveSkills = Int32Array.from(entries.flatMap((e, k) => (e.kind === 'cognitive' ? [k] : [])));
+  }
 }
 
 /** The skills as listed in the scenario or drawn from the seed, boosts before boostScale. */
@@ -40,45 +71,7 @@ function sourceEntries(scenario: Scenario, seed: number): SkillEntry[] {
 }
 
 export function buildCatalogue(scenario: Scenario, seed: number): Catalogue {
-  const entries = sourceEntries(scenario, seed);
-  const K = entries.length;
-  const W = wordsFor(K);
-  const scale = scenario.skills.boostScale;
-  const cat: Catalogue = {
-    size: K,
-    words: W,
-    names: entries.map((e, k) => e.name ?? `skill${k}`),
-    difficulty: new Float64Array(K),
-    cognitive: new Uint8Array(K),
-    boosts: new Float64Array(K * CHANNELS),
-    prerequisites: new Uint32Array(K * W),
-    dependents: new Int32Array(0),
-    dependentsFrom: new Int32Array(K + 1),
-    roots: new Uint32Array(W),
-    cognitiveSkills: new Int32Array(0),
-  };
-  const dependents: number[][] = Array.from({ length: K }, () => []);
-  const cognitive: number[] = [];
-  entries.forEach((e, k) => {
-    cat.difficulty[k] = e.difficulty;
-    if (e.kind === 'cognitive') {
-      cat.cognitive[k] = 1;
-      cognitive.push(k);
-      cat.boosts[k * CHANNELS + INNOVATE] = e.boosts.innovate * scale;
-      cat.boosts[k * CHANNELS + IMITATE] = e.boosts.imitate * scale;
-      cat.boosts[k * CHANNELS + LANGUAGE] = e.boosts.language * scale;
-      cat.boosts[k * CHANNELS + DISTILL] = e.boosts.distill * scale;
-    }
-    for (const p of e.prerequisites) {
-      addSkill(cat.prerequisites, k * W, p);
-      dependents[p].push(k);
-    }
-    if (e.prerequisites.length === 0) addSkill(cat.roots, 0, k);
-  });
-  cat.dependents = Int32Array.from(dependents.flat());
-  for (let k = 0; k < K; k++) cat.dependentsFrom[k + 1] = cat.dependentsFrom[k] + dependents[k].length;
-  cat.cognitiveSkills = Int32Array.from(cognitive);
-  return cat;
+  return new Catalogue(sourceEntries(scenario, seed), scenario.skills.boostScale);
 }
 
 /**

@@ -3,7 +3,7 @@
  * band), each entry's encoded level q_k, and the last tick the band had a master of it
  * (someone who uses the entry).
  */
-export interface Lexicon {
+export class Lexicon {
   readonly bands: number;
   readonly skills: number;
   readonly words: number;
@@ -14,18 +14,17 @@ export interface Lexicon {
   /** q_k of band b at b * K + k. */
   level: Float64Array;
   lastUsed: Int32Array;
-}
 
-export function createLexicon(bands: number, skills: number, words: number): Lexicon {
-  return {
-    bands,
-    skills,
-    words,
-    entries: new Uint32Array(bands * words),
-    size: new Int32Array(bands),
-    level: new Float64Array(bands * skills),
-    lastUsed: new Int32Array(bands * skills),
-  };
+  /** Empty lexicons; a class, not a literal, for the reason given at `Population`. */
+  constructor(bands: number, skills: number, words: number) {
+    this.bands = bands;
+    this.skills = skills;
+    this.words = words;
+    this.entries = new Uint32Array(bands * words);
+    this.size = new Int32Array(bands);
+    this.level = new Float64Array(bands * skills);
+    this.lastUsed = new Int32Array(bands * skills);
+  }
 }
 
 export function inLexicon(lex: Lexicon, b: number, k: number): boolean {

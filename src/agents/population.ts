@@ -10,56 +10,60 @@ import { lowestBit } from './skillset.js';
  *
  * Slots are recycled through a free list. Each band keeps a dense list of its members with
  * swap-remove (the dense/sparse pattern of bitECS), so a random band member is one draw.
+ *
+ * A class, as are the other records of a world's state, not an object literal: V8 widens the
+ * field types it recorded for a literal when the literal is evaluated a second time (the
+ * next run's world, in a sweep's worker), and drops the code it compiled for the first run.
  */
-export interface Population {
+export class Population {
   readonly catalogue: Catalogue;
   readonly bands: number;
   readonly theta: number;
   readonly boostCap: number;
-  capacity: number;
+  capacity = 0;
   /** Living agents. */
-  size: number;
+  size = 0;
   /** Agents ever added: a step that keeps its own index of the agents sees additions made elsewhere. */
-  added: number;
+  added = 0;
 
-  alive: Uint8Array;
-  band: Int32Array;
+  alive = new Uint8Array(0);
+  band = new Int32Array(0);
   /** Tick of birth: age is tick - born, so ageing costs nothing. */
-  born: Int32Array;
+  born = new Int32Array(0);
   /** Proficiency x[k] at slot * K + k. */
-  x: Float64Array;
+  x = new Float64Array(0);
   /** Mastered skills (x >= theta), a mask at slot * W. */
-  mastered: Uint32Array;
+  mastered = new Uint32Array(0);
   /**
    * Skills the agent holds at a level above 0, a mask at slot * W: the timeline's sums of
    * levels (observe.ts) read these levels only, as the others add nothing.
    */
-  held: Uint32Array;
+  held = new Uint32Array(0);
   /** How many skills the agent masters: the bits of its mastered mask, counted as they are set. */
-  masteredCount: Int32Array;
+  masteredCount = new Int32Array(0);
   /**
    * The agent's frontier, a mask at slot * W: the skills whose prerequisites it masters and
    * which it does not master yet, the only ones a channel can teach it. Empty once it masters
    * every skill.
    */
-  frontier: Uint32Array;
+  frontier = new Uint32Array(0);
   /** Sum of proficiencies: what the best and payoff biases rank by. */
-  capability: Float64Array;
+  capability = new Float64Array(0);
   /** Channel multipliers B_c at slot * CHANNELS + c. */
-  boost: Float64Array;
+  boost = new Float64Array(0);
   /**
    * Per channel, at least the highest B_c of the living: raised with any boost, made tight
    * again by tightenBoostBound (a death never lowers it). Samplers of rare events thin by it.
    */
-  boostBound: Float64Array;
+  boostBound = new Float64Array(CHANNELS).fill(1);
 
-  free: Int32Array;
-  freeCount: number;
+  free = new Int32Array(0);
+  freeCount = 0;
 
   members: Int32Array[];
   memberCount: Int32Array;
   /** Position of a slot in its band's member list. */
-  memberIndex: Int32Array;
+  memberIndex = new Int32Array(0);
 
   /** m_k: masters of skill k in band b, at b * K + k. */
   masters: Int32Array;
@@ -80,45 +84,29 @@ export interface Population {
   bestSlot: Int32Array;
   /** Set when the holder of a best level left the band; recomputed on demand. */
   bestStale: Uint8Array;
+
+  /** An empty population; its per-slot arrays are sized by `grow`. */
+  constructor(catalogue: Catalogue, bands: number, theta: number, boostCap: number, countsFrontier: boolean, bandCapacity: number) {
+    const K = catalogue.size;
+    this.catalogue = catalogue;
+    this.bands = bands;
+    this.theta = theta;
+    this.boostCap = boostCap;
+    this.members = Array.from({ length: bands }, () => new Int32Array(bandCapacity));
+    this.memberCount = new Int32Array(bands);
+    this.masters = new Int32Array(bands * K);
+    this.frontierCount = new Int32Array(bands * K);
+    this.countsFrontier = countsFrontier;
+    this.openCount = new Int32Array(bands);
+    this.bandSkills = new Uint32Array(bands * catalogue.words);
+    this.bestLevel = new Float64Array(bands * K);
+    this.bestSlot = new Int32Array(bands * K).fill(-1);
+    this.bestStale = new Uint8Array(bands * K);
+  }
 }
 
 export function createPopulation(catalogue: Catalogue, bands: number, theta: number, boostCap: number, capacity: number, countsFrontier = true): Population {
-  const K = catalogue.size;
-  const W = catalogue.words;
-  const bandCapacity = Math.max(8, Math.ceil((2 * capacity) / bands));
-  const pop: Population = {
-    catalogue,
-    bands,
-    theta,
-    boostCap,
-    capacity: 0,
-    size: 0,
-    added: 0,
-    alive: new Uint8Array(0),
-    band: new Int32Array(0),
-    born: new Int32Array(0),
-    x: new Float64Array(0),
-    mastered: new Uint32Array(0),
-    held: new Uint32Array(0),
-    masteredCount: new Int32Array(0),
-    frontier: new Uint32Array(0),
-    capability: new Float64Array(0),
-    boost: new Float64Array(0),
-    boostBound: new Float64Array(CHANNELS).fill(1),
-    free: new Int32Array(0),
-    freeCount: 0,
-    members: Array.from({ length: bands }, () => new Int32Array(bandCapacity)),
-    memberCount: new Int32Array(bands),
-    memberIndex: new Int32Array(0),
-    masters: new Int32Array(bands * K),
-    frontierCount: new Int32Array(bands * K),
-    countsFrontier,
-    openCount: new Int32Array(bands),
-    bandSkills: new Uint32Array(bands * W),
-    bestLevel: new Float64Array(bands * K),
-    bestSlot: new Int32Array(bands * K).fill(-1),
-    bestStale: new Uint8Array(bands * K),
-  };
+  const pop = new Population(catalogue, bands, theta, boostCap, countsFrontier, Math.max(8, Math.ceil((2 * capacity) / bands)));
   grow(pop, capacity);
   return pop;
 }

@@ -11,8 +11,11 @@ import { geometricSkip, type Rng } from './rng.js';
  *   for (each trial t, in order) if (t === sequence.at && sequence.keep(rng, chanceOf(t))) ...;
  */
 export class Thinning {
-  private bound = 0;
-  private logMiss = 0;
+  // NaN until `start`: no bound yet. (A number that is not a small integer also keeps these
+  // fields' representation in V8 from changing at the first start, which would discard the
+  // code compiled around the objects that hold a Thinning.)
+  private bound = Number.NaN;
+  private logMiss = Number.NaN;
   /** Position in the sequence of the next candidate. */
   at = 0;
 

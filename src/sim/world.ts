@@ -1,6 +1,6 @@
 import { canonicalChoices, type Scenario } from '../config/schema.js';
 import { buildCatalogue, type Catalogue } from '../agents/catalogue.js';
-import { createLexicon, type Lexicon } from '../agents/lexicon.js';
+import { Lexicon } from '../agents/lexicon.js';
 import { BirthQueue } from '../agents/birth-queue.js';
 import { createPopulation, type Population } from '../agents/population.js';
 import { type Rng, stream } from './rng.js';
@@ -22,22 +22,31 @@ export function zeroCounts(): ChannelCounts {
 }
 
 /** One stream per mechanism: see `stream`. */
-export interface Streams {
-  demography: Rng;
-  learning: Rng;
-  distillation: Rng;
-  migration: Rng;
-  events: Rng;
-  topology: Rng;
+export class Streams {
+  readonly demography: Rng;
+  readonly learning: Rng;
+  readonly distillation: Rng;
+  readonly migration: Rng;
+  readonly events: Rng;
+  readonly topology: Rng;
+
+  constructor(seed: number) {
+    this.demography = stream(seed, 'demography');
+    this.learning = stream(seed, 'learning');
+    this.distillation = stream(seed, 'distillation');
+    this.migration = stream(seed, 'migration');
+    this.events = stream(seed, 'events');
+    this.topology = stream(seed, 'topology');
+  }
 }
 
 /**
  * The model's state: everything `step(world)` advances, and nothing else. Parameters (which
  * events may change), seed, clock, the agents, the lexicons, the contact graph and the
  * random streams. What the mechanisms compute from these to go faster lives apart, in
- * `world.cache`.
+ * `world.cache`. Classes, not object literals, for the reason given at `Population`.
  */
-export interface World {
+export class World {
   /** The parameters in force: a private copy that scenario events modify. */
   params: Scenario;
   readonly seed: number;
@@ -59,6 +68,30 @@ export interface World {
   /** First tick at which any band distilled any skill, or -1. */
   firstDistillTick: number;
   readonly cache: Cache;
+
+  /** The world a scenario founds at tick 0, before its founders are placed (founding.ts). */
+  constructor(scenario: Scenario, seed: number) {
+    const params = structuredClone(scenario);
+    params.events.sort((a, b) => a.at - b.at);
+    const catalogue = buildCatalogue(params, seed);
+    const { bands, bandSize } = params.population;
+    const capacity = Math.max(16, Math.ceil(bands * bandSize * 1.25));
+    // Whether anyone could hear a lexicon in this run: only then do the bands count their learners of each skill.
+    const hearing = params.language.enabled || params.events.some((e) => e.set !== undefined && 'language.enabled' in e.set);
+    this.params = params;
+    this.seed = seed;
+    this.tick = 0;
+    this.catalogue = catalogue;
+    this.pop = createPopulation(catalogue, bands, params.skills.theta, params.skills.boostCap, capacity, hearing);
+    this.teachers = this.pop;
+    this.lexicon = new Lexicon(bands, catalogue.size, catalogue.words);
+    this.rng = new Streams(seed);
+    this.neighbours = buildNeighbours(params.migration.topology, bands, params.migration, this.rng.topology);
+    this.counts = zeroCounts();
+    this.nextEvent = 0;
+    this.firstDistillTick = -1;
+    this.cache = new Cache(catalogue, bands, capacity);
+  }
 }
 
 /**
@@ -68,7 +101,7 @@ export interface World {
  * model state: dropped and rebuilt, it would give a run of the same model (not the same
  * draws: the order of the birth queue and the samplers' positions would differ).
  */
-export interface Cache {
+export class Cache {
   /** Success probability (1 - d_k)^difficultyExponent of an innovation attempt on k. */
   innovateSuccess: Float64Array;
   /** The tick's learners in learning order, and each slot's learning events and plan this tick (learning.ts). */
@@ -96,6 +129,27 @@ export interface Cache {
   innovating: Thinning;
   /** The agents in order of birth, for the overlapping demography's deaths of age. */
   births: BirthQueue;
+
+  constructor(catalogue: Catalogue, bands: number, capacity: number) {
+    this.innovateSuccess = new Float64Array(catalogue.size);
+    this.order = new Int32Array(capacity);
+    this.events = new Int32Array(capacity);
+    this.plan = new Uint8Array(capacity);
+    this.skills = new Uint32Array(catalogue.words);
+    this.picks = new Int32Array(1024);
+    this.tally = new Int32Array(catalogue.size);
+    // One slot per learning event of an agent in a tick (learningEvents is at most 1000).
+    this.attempts = new Int32Array(1001);
+    this.bestTeacher = new Int32Array(bands).fill(-1);
+    this.secondTeacher = new Int32Array(bands).fill(-1);
+    this.forgetting = new Thinning();
+    this.distilling = new Thinning();
+    this.copiesPlanned = false;
+    this.copying = new Thinning();
+    this.copyAt = new Uint8Array(1001);
+    this.innovating = new Thinning();
+    this.births = new BirthQueue();
+  }
 }
 
 /** After any change of world.params: recomputes what is derived from them. */
@@ -108,56 +162,7 @@ export function refreshDerived(world: World): void {
 }
 
 export function createWorld(scenario: Scenario, seed: number): World {
-  const params = structuredClone(scenario);
-  params.events.sort((a, b) => a.at - b.at);
-  const catalogue = buildCatalogue(params, seed);
-  const { bands, bandSize } = params.population;
-  const capacity = Math.max(16, Math.ceil(bands * bandSize * 1.25));
-  // Whether anyone could hear a lexicon in this run: only then do the bands count their learners of each skill.
-  const hearing = params.language.enabled || params.events.some((e) => e.set !== undefined && 'language.enabled' in e.set);
-  const pop = createPopulation(catalogue, bands, params.skills.theta, params.skills.boostCap, capacity, hearing);
-  const rng: Streams = {
-    demography: stream(seed, 'demography'),
-    learning: stream(seed, 'learning'),
-    distillation: stream(seed, 'distillation'),
-    migration: stream(seed, 'migration'),
-    events: stream(seed, 'events'),
-    topology: stream(seed, 'topology'),
-  };
-  const world: World = {
-    params,
-    seed,
-    tick: 0,
-    catalogue,
-    pop,
-    teachers: pop,
-    lexicon: createLexicon(bands, catalogue.size, catalogue.words),
-    neighbours: buildNeighbours(params.migration.topology, bands, params.migration, rng.topology),
-    rng,
-    counts: zeroCounts(),
-    nextEvent: 0,
-    firstDistillTick: -1,
-    cache: {
-      innovateSuccess: new Float64Array(catalogue.size),
-      order: new Int32Array(capacity),
-      events: new Int32Array(capacity),
-      plan: new Uint8Array(capacity),
-      skills: new Uint32Array(catalogue.words),
-      picks: new Int32Array(1024),
-      tally: new Int32Array(catalogue.size),
-      // One slot per learning event of an agent in a tick (learningEvents is at most 1000).
-      attempts: new Int32Array(1001),
-      bestTeacher: new Int32Array(bands).fill(-1),
-      secondTeacher: new Int32Array(bands).fill(-1),
-      forgetting: new Thinning(),
-      distilling: new Thinning(),
-      copiesPlanned: false,
-      copying: new Thinning(),
-      copyAt: new Uint8Array(1001),
-      innovating: new Thinning(),
-      births: new BirthQueue(),
-    },
-  };
+  const world = new World(scenario, seed);
   refreshDerived(world);
   return world;
 }
