@@ -48,11 +48,17 @@ describe('--resume', () => {
     appendFileSync(join(out, 'summary.csv'), '999,9,9');
     appendFileSync(join(out, 'sweep-state.jsonl'), '{"format":1,"committed":23,"fai');
     const before = readFileSync(join(out, 'summary.csv'), 'utf8').split('\n').slice(0, committed + 1);
+    // A report of the runs done so far, which the resumed sweep makes out of date.
+    expect((await sapient(['report', 'killed'], dir)).code).toBe(0);
+    expect(existsSync(join(out, 'report.html'))).toBe(true);
 
     const resumed = await sapient(['sweep', 'slow.yaml', '--workers', '2', '--out', 'killed', '--resume'], dir);
-    // Nothing on stderr but the progress lines a sweep prints off a terminal every 5 s,
-    // which a slow machine gives it time for.
-    expect(resumed.stderr.split('\n').filter((line) => line !== '' && !/^sapient: slow \(\d+ runs done before\): \d+\/\d+ runs /.test(line))).toEqual([]);
+    // Nothing on stderr but the note that the report is gone, and the progress lines a sweep
+    // prints off a terminal every 5 s, which a slow machine gives it time for.
+    expect(resumed.stderr.split('\n').filter((line) => line !== '' && !/^sapient: slow \(\d+ runs done before\): \d+\/\d+ runs /.test(line))).toEqual([
+      `sapient: note: removed killed/report.html, drawn from the ${committed} runs done before; draw it again once the sweep is done: sapient report killed`,
+    ]);
+    expect(existsSync(join(out, 'report.html'))).toBe(false);
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toContain(`${committed} of them done before this session`);
     expect(tables(out)).toEqual(tables(join(dir, 'reference')));

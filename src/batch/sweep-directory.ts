@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../config/problems.js';
-import { prepareOutputDir, staleTemporaries, writeFileAtomic } from '../io/files.js';
+import { prepareOutputDir, removeFile, staleTemporaries, writeFileAtomic } from '../io/files.js';
 import { VERSION } from '../version.js';
 import { LineReader, leadingInteger, splitCsvLine } from './csv.js';
 import { designChange } from './design-change.js';
@@ -11,7 +11,7 @@ import { readManifest, type Shard, type SweepManifest, writeManifest } from './m
 import { PointTally } from './points.js';
 import type { Sweep } from './sweep-file.js';
 import type { SweepOptions } from './sweep.js';
-import { POINT_TABLES, SWEEP_FILES, type TableName, tableHeader } from './tables.js';
+import { POINT_TABLES, REPORT_FILE, SWEEP_FILES, type TableName, tableHeader } from './tables.js';
 
 /**
  * A sweep's output directory, made ready before any run: started afresh (refused if it
@@ -59,7 +59,7 @@ export function openDirectory(
   fresh: SweepManifest,
   options: Pick<SweepOptions, 'resume' | 'force'>,
   onLockLost: (message: string) => void,
-): { ledger: Ledger; manifest: SweepManifest; lock: DirectoryLock } {
+): { ledger: Ledger; manifest: SweepManifest; lock: DirectoryLock; removedReport: boolean } {
   if (options.resume && options.force) {
     throw new InputError([{ source: '--resume', path: '', expected: 'either --resume (finish the sweep in --out) or --force (start it afresh), not both', found: 'both' }]);
   }
@@ -75,13 +75,17 @@ export function openDirectory(
 }
 
 /** Checks the directory for this sweep and starts or reopens its state; `lock` is called once the directory exists, before anything is written. */
-function prepareDirectory(dir: string, sweep: Sweep, shard: Shard, fresh: SweepManifest, options: Pick<SweepOptions, 'resume' | 'force'>, lock: () => void): { ledger: Ledger; manifest: SweepManifest } {
+function prepareDirectory(dir: string, sweep: Sweep, shard: Shard, fresh: SweepManifest, options: Pick<SweepOptions, 'resume' | 'force'>, lock: () => void): { ledger: Ledger; manifest: SweepManifest; removedReport: boolean } {
   if (options.resume && existsSync(dir)) {
     const state = Ledger.read(dir);
     const manifest = readManifest(dir);
     if (state && manifest) {
       checkSameSweep(dir, manifest, fresh, shard, sweep);
-      return { ledger: Ledger.reopen(dir, state), manifest };
+      // A report drawn from the runs done so far would not show those this session adds.
+      const report = join(dir, REPORT_FILE);
+      const removedReport = !state.complete && existsSync(report);
+      if (removedReport) removeFile(report);
+      return { ledger: Ledger.reopen(dir, state), manifest, removedReport };
     }
     // A directory the sweep created but did not get to record anything in yet is started afresh.
     const entries = readdirSync(dir).filter((e) => e !== LOCK_FILE);
@@ -119,7 +123,7 @@ function prepareDirectory(dir: string, sweep: Sweep, shard: Shard, fresh: SweepM
     if (POINT_TABLES.includes(table) && shard.count > 1) continue;
     headers[table] = tableHeader(table, columns);
   }
-  return { ledger: Ledger.create(dir, fresh.fingerprint, shard, headers), manifest: fresh };
+  return { ledger: Ledger.create(dir, fresh.fingerprint, shard, headers), manifest: fresh, removedReport: false };
 }
 
 function checkSameSweep(dir: string, recorded: SweepManifest, fresh: SweepManifest, shard: Shard, sweep: Sweep): void {

@@ -37,8 +37,11 @@ export interface SweepOptions {
   signal?: AbortSignal;
   /** The command line, for the manifest. */
   command?: readonly string[];
-  /** Called once the directory is ready: the runs this session has to do, and those done before. */
-  onStart?: (info: { total: number; resumedFrom: number }) => void;
+  /**
+   * Called once the directory is ready: the runs this session has to do, those done before,
+   * and whether a report drawn from those was removed (resume).
+   */
+  onStart?: (info: { total: number; resumedFrom: number; removedReport: boolean }) => void;
   /** Called after every commit. */
   onProgress?: (progress: SweepProgress) => void;
   /** Most runs between the oldest uncommitted and the newest handed out (default max(64, 16 * workers)). */
@@ -87,7 +90,7 @@ export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<Swe
   const total = shardRuns(sweep.runs, shard);
   // Until the pool runs, losing the lock has nothing to stop; then it fails the sweep.
   let lockLost: (message: string) => void = () => {};
-  const { ledger, manifest, lock } = openDirectory(dir, sweep, shard, buildManifest(sweep, shard, options.command ?? []), options, (m) => lockLost(m));
+  const { ledger, manifest, lock, removedReport } = openDirectory(dir, sweep, shard, buildManifest(sweep, shard, options.command ?? []), options, (m) => lockLost(m));
   // No more threads than runs left to do: an idle thread costs its start and its memory.
   const workers = Math.max(1, Math.min(requested, total - ledger.committed));
   try {
@@ -101,7 +104,7 @@ export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<Swe
     const clock = performance.now();
     const resumedFrom = ledger.committed;
     const tally = shard.count > 1 ? undefined : restoreTally(dir, sweep, ledger);
-    options.onStart?.({ total: total - resumedFrom, resumedFrom });
+    options.onStart?.({ total: total - resumedFrom, resumedFrom, removedReport });
 
     let busy: MainThreadClock | undefined;
     const finishSession = (status: 'complete' | 'interrupted'): SweepResult => {

@@ -3,7 +3,7 @@ import { InputError } from '../config/problems.js';
 import { resumeCommand, type Shard, shardRuns } from '../batch/manifest.js';
 import { runSweep, type SweepResult } from '../batch/sweep.js';
 import { loadSweep, type Sweep } from '../batch/sweep-file.js';
-import { SWEEP_FILES } from '../batch/tables.js';
+import { REPORT_FILE, SWEEP_FILES } from '../batch/tables.js';
 import { freshDirectory } from '../io/files.js';
 import { defaultWorkers } from '../workers/threads.js';
 import { counted, EXIT, listenForStop, outDirectory, readable, shownPath, type StopListener } from './common.js';
@@ -51,7 +51,10 @@ export async function sweep(argument: string, options: SweepFlags): Promise<void
       force: options.force,
       signal: stop.signal,
       command: ['sapient', ...process.argv.slice(2)],
-      onStart: ({ total, resumedFrom }) => {
+      onStart: ({ total, resumedFrom, removedReport }) => {
+        if (removedReport && !options.quiet) {
+          process.stderr.write(`sapient: note: removed ${shownPath(dir)}/${REPORT_FILE}, drawn from the ${counted(resumedFrom, 'run')} done before; draw it again once the sweep is done: sapient report ${shownPath(dir)}\n`);
+        }
         const label = resumedFrom > 0 ? `${sweep.name} (${readable(resumedFrom)} runs done before)` : sweep.name;
         progress = startProgress({ label, unit: 'runs', total, quiet: options.quiet, plainEvery: PLAIN_EVERY_MS });
       },
