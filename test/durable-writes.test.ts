@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -21,7 +21,7 @@ vi.mock('node:fs', async (importOriginal) => {
 });
 
 const { writeFileAtomic } = await import('../src/io/files.js');
-const { openTableFile } = await import('../src/io/table-file.js');
+const { openDurableFile, openTableFile } = await import('../src/io/table-file.js');
 
 const dir = mkdtempSync(join(tmpdir(), 'sapient-durable-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -56,5 +56,18 @@ describe('durable writes', () => {
     expect(table.commit()).toBe(1);
     expect(calls).toEqual(['fsync', 'close', 'rename', 'fsync', 'close']);
     expect(readFileSync(join(dir, 'timeline.csv'), 'utf8')).toBe('tick\n1\n');
+  });
+
+  it("a merged table (sapient merge): under its name only once whole and on the disk; its length in bytes, which the merge's state records", () => {
+    const file = join(dir, 'summary.csv');
+    const table = openDurableFile(file);
+    table.write('run_id,name\n');
+    table.write('0,Müller\n');
+    expect(existsSync(file)).toBe(false);
+    calls.length = 0;
+    expect(table.commit()).toBe(Buffer.byteLength('run_id,name\n0,Müller\n'));
+    expect(calls).toEqual(['fsync', 'close', 'rename', 'fsync', 'close']);
+    expect(readFileSync(file, 'utf8')).toBe('run_id,name\n0,Müller\n');
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
-import { closeSync, copyFileSync, existsSync, openSync, readdirSync, realpathSync, rmdirSync, statSync, writeSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, rmdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError, type Problem } from '../config/problems.js';
-import { prepareOutputDir } from '../io/files.js';
+import { prepareOutputDir, writeFileAtomic } from '../io/files.js';
+import { openDurableFile } from '../io/table-file.js';
 import { LineReader, leadingInteger, splitCsvLine } from './csv.js';
 import { committedTableProblem, Ledger, type LedgerState, removeSweepFiles } from './ledger.js';
 import { readManifest, resumeCommand, type SweepManifest, writeManifest } from './manifest.js';
@@ -123,42 +124,10 @@ function headerProblems(shards: readonly ShardDir[]): Problem[] {
   });
 }
 
-/** Buffered appends to a new file. */
-class TableWriter {
-  private readonly fd: number;
-  private chunks: string[] = [];
-  private size = 0;
-  bytes = 0;
-
-  constructor(file: string) {
-    this.fd = openSync(file, 'w');
-  }
-
-  write(line: string): void {
-    this.chunks.push(line);
-    this.size += line.length;
-    if (this.size >= 1 << 20) this.flush();
-  }
-
-  flush(): void {
-    if (this.chunks.length === 0) return;
-    const data = Buffer.from(this.chunks.join(''));
-    for (let written = 0; written < data.length; ) written += writeSync(this.fd, data, written);
-    this.bytes += data.length;
-    this.chunks = [];
-    this.size = 0;
-  }
-
-  close(): void {
-    this.flush();
-    closeSync(this.fd);
-  }
-}
-
 /** Interleaves one table of the shards run by run into `out`; returns its byte length. */
 function interleave(table: TableName, shards: readonly ShardDir[], runs: number, out: string): number {
   const readers = shards.map((s) => new LineReader(join(s.dir, SWEEP_FILES[table]), s.state.bytes[table]));
-  const writer = new TableWriter(join(out, SWEEP_FILES[table]));
+  const writer = openDurableFile(join(out, SWEEP_FILES[table]));
   try {
     // The headers are the same in every shard (readShards checked them).
     const headers = readers.map((r) => r.take());
@@ -173,11 +142,11 @@ function interleave(table: TableName, shards: readonly ShardDir[], runs: number,
         throw new InputError([{ source: join(shards[i].dir, SWEEP_FILES[table]), path: '', expected: `rows of this shard's runs in run order`, found: `a row out of place: ${(r.peek() as string).slice(0, 60)}` }]);
       }
     });
+    return writer.commit();
   } finally {
     readers.forEach((r) => r.close());
-    writer.close();
+    writer.abandon();
   }
-  return writer.bytes;
 }
 
 /** points.csv and the survival tables from the merged summary and failures tables, point by point; their byte lengths. */
@@ -185,7 +154,7 @@ function writePoints(out: string, shards: readonly ShardDir[]): Partial<Record<T
   const manifest = shards[0].manifest;
   const summaries = new LineReader(join(out, SWEEP_FILES.summary));
   const failures = new LineReader(join(out, SWEEP_FILES.failures));
-  const writers = new Map(POINT_TABLES.map((table) => [table, new TableWriter(join(out, SWEEP_FILES[table]))]));
+  const writers = new Map(POINT_TABLES.map((table) => [table, openDurableFile(join(out, SWEEP_FILES[table]))]));
   try {
     const header = summaries.take() as string;
     failures.take();
@@ -214,12 +183,12 @@ function writePoints(out: string, shards: readonly ShardDir[]): Partial<Record<T
         for (const [table, text] of Object.entries(tally.rows(point, values))) writers.get(table as TableName)?.write(text);
       }
     }
+    return Object.fromEntries([...writers].map(([table, writer]) => [table, writer.commit()]));
   } finally {
     summaries.close();
     failures.close();
-    for (const writer of writers.values()) writer.close();
+    for (const writer of writers.values()) writer.abandon();
   }
-  return Object.fromEntries([...writers].map(([table, writer]) => [table, writer.bytes]));
 }
 
 export function mergeShards(dirs: readonly string[], out: string, options: { force?: boolean; command?: readonly string[] } = {}): MergeResult {
@@ -246,7 +215,7 @@ function writeMerged(shards: readonly ShardDir[], out: string, command: readonly
   const bytes: LedgerState['bytes'] = {};
   for (const table of SHARD_TABLES) bytes[table] = interleave(table, shards, runs, out);
   Object.assign(bytes, writePoints(out, shards));
-  copyFileSync(join(shards[0].dir, SWEEP_FILES.scenario), join(out, SWEEP_FILES.scenario));
+  writeFileAtomic(join(out, SWEEP_FILES.scenario), readFileSync(join(shards[0].dir, SWEEP_FILES.scenario), 'utf8'));
 
   const failed = shards.reduce((n, s) => n + s.state.failed, 0);
   const started = shards.map((s) => s.manifest.started).sort()[0];

@@ -18,48 +18,75 @@ export interface TableFile {
 }
 
 /**
- * Writes go straight to the file descriptor, in chunks: the simulation loop is synchronous,
- * so a stream's asynchronous writes would only be flushed after the run, holding the whole
- * table in memory.
+ * A file written in pieces under a temporary name, and renamed into place by `commit` once
+ * on the disk. Writes go straight to the file descriptor, in chunks: the simulation loop is
+ * synchronous, so a stream's asynchronous writes would only be flushed after the run,
+ * holding the whole table in memory.
  */
+export interface DurableFile {
+  readonly file: string;
+  write(text: string): void;
+  /** Moves the finished file into place; returns its length in bytes. */
+  commit(): number;
+  /** Removes the partial file (after a failure); safe to call after commit. */
+  abandon(): void;
+}
+
 const CHUNK = 1 << 16;
 
-export function openTableFile(file: string, header: readonly string[]): TableFile {
+export function openDurableFile(file: string): DurableFile {
   const temporary = temporaryName(file);
   const fd = openSync(temporary, 'w');
   let open = true;
   let pending = '';
-  let rows = 0;
+  let bytes = 0;
 
   const flush = () => {
-    if (pending.length > 0) writeSync(fd, pending);
+    const data = Buffer.from(pending);
+    for (let written = 0; written < data.length; ) written += writeSync(fd, data, written);
+    bytes += data.length;
     pending = '';
   };
   const close = () => {
     if (open) closeSync(fd);
     open = false;
   };
-
-  pending = csvLine(header);
   return {
     file,
-    append(values) {
-      pending += csvLine(values);
-      rows++;
+    write(text) {
+      pending += text;
       if (pending.length >= CHUNK) flush();
     },
     commit() {
       flush();
-      // On the disk before it takes the real name: a crash must not leave a timeline.csv cut short.
+      // On the disk before it takes the real name: a crash must not leave a table cut short.
       if (open) fsyncSync(fd);
       close();
       renameSync(temporary, file);
       syncDirectory(dirname(file));
-      return rows;
+      return bytes;
     },
     abandon() {
       close();
       removeFile(temporary);
     },
+  };
+}
+
+export function openTableFile(file: string, header: readonly string[]): TableFile {
+  const out = openDurableFile(file);
+  let rows = 0;
+  out.write(csvLine(header));
+  return {
+    file,
+    append(values) {
+      out.write(csvLine(values));
+      rows++;
+    },
+    commit() {
+      out.commit();
+      return rows;
+    },
+    abandon: () => out.abandon(),
   };
 }
