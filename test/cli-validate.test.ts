@@ -97,6 +97,18 @@ describe('sapient validate', () => {
     expect(fewer.stderr).toBe(
       'sapient: note: events[0] (tick 5) sets population.deathsPerTick to 1,500, more than the population (bands x bandSize: 1,000 agents): deaths are capped at the population, so every agent dies each tick and is replaced by a newborn\n',
     );
+    // Moran mode does not replace a cull's agents: after one, fewer deaths reach the population.
+    // Of 10 bands of 100 agents, a cull of 0.5 leaves at most 1,000 - (500 - 10) = 510 (each
+    // band loses at least the whole part of its share; with migration, band sizes differ).
+    writeFile(dir, 'culled.yaml', moran(600, 'events:\n  - at: 5\n    cull: 0.5\n'));
+    writeFile(dir, 'raised.yaml', moran(100, 'events:\n  - at: 8\n    set: { population.deathsPerTick: 520 }\n  - at: 5\n    cull: 0.5\n'));
+    writeFile(dir, 'below.yaml', moran(509, 'events:\n  - at: 5\n    cull: 0.5\n'));
+    const [culled, raised, below] = await Promise.all([sapient(['validate', 'culled.yaml'], dir), sapient(['validate', 'raised.yaml'], dir), sapient(['validate', 'below.yaml'], dir)]);
+    const afterCull = (e: number) => `more than the population (at most 510 agents after the cull of events[${e}], which Moran mode does not replace): deaths are capped at the population, so every agent dies each tick and is replaced by a newborn`;
+    expect(culled).toMatchObject({ code: 0, stderr: `sapient: note: events[0] (tick 5) culls 0.5 of every band: population.deathsPerTick (600) is then ${afterCull(0)}\n` });
+    // The events in the order they happen: the cull listed second comes first.
+    expect(raised).toMatchObject({ code: 0, stderr: `sapient: note: events[0] (tick 8) sets population.deathsPerTick to 520, ${afterCull(1)}\n` });
+    expect(below).toMatchObject({ code: 0, stderr: '' });
     // Other demographies ignore deathsPerTick: no note.
     writeFile(dir, 'overlapping.yaml', moran(5000).replace('moran', 'overlapping'));
     expect((await sapient(['validate', 'overlapping.yaml'], dir)).stderr).toBe('');

@@ -335,22 +335,38 @@ export function scenarioNotes(s: Scenario): string[] {
 /**
  * A Moran scenario whose deaths per tick reach its population: deaths are capped at the
  * living (src/sim/demography.ts), so every agent dies each tick and nobody lives to teach
- * what it learnt. The population stays at bands x bandSize (every death is replaced).
+ * what it learnt. Every death is replaced, so the population stays at bands x bandSize, but
+ * a cull's agents are not: after one, fewer deaths reach it. The events are taken in the
+ * order they happen, each setting deathsPerTick before it culls (src/sim/events.ts).
  */
 function moranNotes(s: Scenario): string[] {
   if (s.population.demography !== 'moran') return [];
-  const agents = s.population.bands * s.population.bandSize;
-  const population = `(bands x bandSize: ${agents.toLocaleString('en-US')} agents)`;
+  const bands = s.population.bands;
+  let most = bands * s.population.bandSize;
+  let population = `(bands x bandSize: ${most.toLocaleString('en-US')} agents)`;
   const consequence = (deaths: number) =>
-    deaths > agents
+    deaths > most
       ? `more than the population ${population}: deaths are capped at the population, so every agent dies each tick and is replaced by a newborn`
       : `the whole population ${population}: every agent dies each tick and is replaced by a newborn`;
-  const deaths = s.population.deathsPerTick;
-  const notes = deaths >= agents ? [`population.deathsPerTick (${deaths.toLocaleString('en-US')}) is ${consequence(deaths)}`] : [];
-  s.events.forEach((event, e) => {
+  let deaths = s.population.deathsPerTick;
+  const notes = deaths >= most ? [`population.deathsPerTick (${deaths.toLocaleString('en-US')}) is ${consequence(deaths)}`] : [];
+  const events = s.events.map((event, e) => ({ event, e })).sort((a, b) => a.event.at - b.event.at);
+  for (const { event, e } of events) {
+    const before = most;
+    if (event.cull !== undefined) {
+      // Each band loses at least the whole part of its share (cull in src/sim/events.ts), so at least ceil(share x N - bands) in all.
+      most -= Math.max(0, Math.ceil(event.cull * most - bands));
+      population = `(at most ${most.toLocaleString('en-US')} agents after the cull of events[${e}], which Moran mode does not replace)`;
+    }
     const set = event.set?.['population.deathsPerTick'];
-    if (typeof set === 'number' && set >= agents) notes.push(`events[${e}] (tick ${event.at.toLocaleString('en-US')}) sets population.deathsPerTick to ${set.toLocaleString('en-US')}, ${consequence(set)}`);
-  });
+    const at = `events[${e}] (tick ${event.at.toLocaleString('en-US')})`;
+    if (typeof set === 'number') {
+      deaths = set;
+      if (deaths >= most) notes.push(`${at} sets population.deathsPerTick to ${deaths.toLocaleString('en-US')}, ${consequence(deaths)}`);
+    } else if (deaths >= most && deaths < before) {
+      notes.push(`${at} culls ${event.cull} of every band: population.deathsPerTick (${deaths.toLocaleString('en-US')}) is then ${consequence(deaths)}`);
+    }
+  }
   return notes;
 }
 
