@@ -53,14 +53,24 @@ export interface Engine {
  */
 export function engineFor(world: World, reference = false, runOf: Scenario = world.params): Engine {
   const fast = !reference && world.tick === 0 && takesFastGenerations(runOf, world.catalogue.cognitiveSkills.length);
-  if (fast) return new FastGenerations(world);
-  return {
-    step: () => step(world),
-    observe: () => observe(world),
-    get population() {
-      return world.pop.size;
-    },
-  };
+  return fast ? new FastGenerations(world) : new ReadableModel(world);
+}
+
+/** The readable model as an engine: `step` and `observe` on the world. */
+class ReadableModel implements Engine {
+  constructor(private readonly world: World) {}
+
+  step(): void {
+    step(this.world);
+  }
+
+  observe(): Sample {
+    return observe(this.world);
+  }
+
+  get population(): number {
+    return this.world.pop.size;
+  }
 }
 
 type SeriesName = (typeof SERIES)[number];
