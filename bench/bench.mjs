@@ -180,6 +180,7 @@ if (wanted('sweep')) {
   console.log(`  speedup ${fixed(r.speedup)} (target >= 1.7: ${met ? 'met' : 'not met'})`);
   record('sweep of 8 runs: speedup on 2 workers', fixed(r.speedup), '>= 1.7', met);
   record('  the same runs as 2 processes, for comparison', fixed(r.processesSpeedup));
+  record('  the speedup from the middle turns of each', fixed(r.middleSpeedup));
   record("  2 threads' ticks of the baseline / 1 thread's", fixed(r.ceiling));
   record('  the same, once each thread has stepped 2,000 ticks', fixed(r.warmCeiling));
 }

@@ -3,7 +3,7 @@
 // speedup. Beside it, what this machine allows: the same runs as two independent processes
 // of one worker each, and the ticks two threads stepping the baseline do at once against one
 // thread alone, from the founding (as a sweep's first runs) and once warm. Three turns of
-// each sweep, in a changing order; the best of each.
+// each sweep, in a changing order; the best of each, and the middle one of each beside.
 // Used by bench/bench.mjs; `node bench/sweep.mjs` runs it alone.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -97,14 +97,18 @@ export async function benchSweep({ runs = 8, log = console.log } = {}) {
     const best = (xs) => xs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
     const other = (xs) => xs.map((r) => r.seconds).sort((a, b) => a - b).slice(1).map((x) => x.toFixed(2)).join(' and ');
     const [w1, w2, p2] = [best(one), best(two), best(processes)];
+    // The middle turn of each too: on a machine whose speed moves from one minute to the
+    // next, the best turns may come from unlike moments.
+    const middle = (xs) => [...xs].map((r) => r.seconds).sort((a, b) => a - b)[1];
     const line = (w, r) => `--workers ${w}: ${r.seconds.toFixed(2)} s (of which the sweep ${r.session.wallSeconds.toFixed(2)} s; the runs ${r.session.runSeconds.toFixed(2)} s of thread time; threads started in ${r.session.poolStartMs.toFixed(0)} ms)`;
     log(`${line(1, w1)}; the other turns ${other(one)} s`);
     log(`${line(2, w2)}; the other turns ${other(two)} s`);
     log(`two processes of --workers 1 at once, each half the runs (--shard 0/2, 1/2): ${p2.seconds.toFixed(2)} s, ${(w1.seconds / p2.seconds).toFixed(2)} times faster than one worker; the other turns ${other(processes)} s`);
+    log(`from the middle turns instead of the best: --workers 2 ${(middle(one) / middle(two)).toFixed(2)} times faster than --workers 1, two processes ${(middle(one) / middle(processes)).toFixed(2)} times`);
     const ceiling = (await ticksOfThreads(2, 1500)) / (await ticksOfThreads(1, 1500));
     const warmCeiling = (await ticksOfThreads(2, 1500, 2000)) / (await ticksOfThreads(1, 1500, 2000));
     log(`this machine's ceiling: two threads stepping the baseline do ${ceiling.toFixed(2)} times the ticks of one from the founding, ${warmCeiling.toFixed(2)} times once each has stepped 2,000 ticks`);
-    return { ticks, workers1Seconds: w1.seconds, workers2Seconds: w2.seconds, speedup: w1.seconds / w2.seconds, processesSpeedup: w1.seconds / p2.seconds, ceiling, warmCeiling };
+    return { ticks, workers1Seconds: w1.seconds, workers2Seconds: w2.seconds, speedup: w1.seconds / w2.seconds, processesSpeedup: w1.seconds / p2.seconds, middleSpeedup: middle(one) / middle(two), ceiling, warmCeiling };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
