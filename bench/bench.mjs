@@ -17,7 +17,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { engineFor, foundWorld, loadScenario, simulate } from '../dist/index.js';
-import { minimalHenrich, recordKeepingHenrich } from './minimal-henrich.mjs';
+import { minimalHenrich, recordKeepingHenrich, rowKeepingHenrich } from './minimal-henrich.mjs';
 import { benchStartup } from './startup.mjs';
 import { benchSweep } from './sweep.mjs';
 
@@ -62,6 +62,7 @@ function scenario(name, set = {}) {
 function stepFor(s, ticks, { reference = false, seed = 1, sampled = false } = {}) {
   const started = performance.now();
   const engine = engineFor(foundWorld(s, seed), reference);
+  const foundSeconds = (performance.now() - started) / 1000;
   if (sampled) engine.observe();
   let agentTicks = 0;
   for (let t = 1; t <= ticks; t++) {
@@ -69,7 +70,7 @@ function stepFor(s, ticks, { reference = false, seed = 1, sampled = false } = {}
     agentTicks += engine.population;
     if (sampled && t % s.sampleEvery === 0) engine.observe();
   }
-  return { seconds: (performance.now() - started) / 1000, agentTicks, engine };
+  return { seconds: (performance.now() - started) / 1000, foundSeconds, agentTicks, engine };
 }
 
 console.log(`sapient benchmark: node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, load average ${fixed(loadavg()[0])}`);
@@ -100,15 +101,18 @@ if (wanted('henrich')) {
   ]) {
     const s = scenario('henrich-2004', { 'population.bandSize': N, ticks: generations });
     const fast = [];
+    const founding = [];
     const readable = [];
     const minimal = [];
     const keeping = [];
+    const row = [];
     let fastMean = 0;
     let readableMean = 0;
     let minimalMean = 0;
     for (let turn = 0; turn < 5; turn++) {
       const f = stepFor(s, generations);
       fast.push(f.seconds);
+      founding.push(f.foundSeconds);
       fastMean = f.engine.observe().mean_level;
       const r = stepFor(s, generations, { reference: true });
       readable.push(r.seconds);
@@ -119,18 +123,23 @@ if (wanted('henrich')) {
       const keepingStarted = performance.now();
       recordKeepingHenrich({ N, generations });
       keeping.push((performance.now() - keepingStarted) / 1000);
+      const rowStarted = performance.now();
+      rowKeepingHenrich({ N, generations });
+      row.push((performance.now() - rowStarted) / 1000);
     }
     const ratio = median(minimal) / median(fast);
     const met = ratio >= 1;
     const perGeneration = (mean) => `${mean - 200 >= 0 ? '+' : ''}${fixed((mean - 200) / generations, 3)}`;
     console.log(
-      `  N = ${grouped(N)}, ${grouped(generations)} generations: sapient ${fixed(median(fast), 3)} s, minimal loop ${fixed(median(minimal), 3)} s; ratio ${fixed(ratio)} (target >= 1.0: ${met ? 'met' : 'not met'})`,
+      `  N = ${grouped(N)}, ${grouped(generations)} generations: sapient ${fixed(median(fast), 3)} s (founding ${fixed(median(founding) * 1000, 1)} ms), minimal loop ${fixed(median(minimal), 3)} s; ratio ${fixed(ratio)} (target >= 1.0: ${met ? 'met' : 'not met'})`,
     );
     console.log(`    the readable model: ${fixed(median(readable), 3)} s, ratio ${fixed(median(minimal) / median(readable))}; the minimal loop keeping its record of each agent: ${fixed(median(keeping), 3)} s`);
+    console.log(`    the minimal loop making the timeline's row (rowKeepingHenrich): ${fixed(median(row), 3)} s; its time / sapient's ${fixed(median(row) / median(fast))}`);
     if (fastMean !== readableMean) console.log('    THE FAST PATH AND THE READABLE MODEL DISAGREE: see test/mechanisms/fast-generations.test.ts');
     console.log(`    mean skill per generation: sapient ${perGeneration(fastMean)}, minimal loop ${perGeneration(minimalMean)}; Henrich's -alpha + beta (0.5772 + ln N): +${fixed(-1 + 0.25 * (0.5772 + Math.log(N)), 3)}`);
     record(`Henrich N = ${grouped(N)}: minimal loop's time / sapient's`, fixed(ratio), '>= 1.0', met);
     record(`  the same, sapient's readable model`, fixed(median(minimal) / median(readable)));
+    record(`  the same against the minimal loop making the row`, fixed(median(row) / median(fast)));
     record(`Henrich N = ${grouped(N)}: agent-ticks/s`, perSecond((N * generations) / median(fast)));
   }
 }
