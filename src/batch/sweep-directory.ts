@@ -82,9 +82,7 @@ function prepareDirectory(dir: string, sweep: Sweep, shard: Shard, fresh: SweepM
     if (state && manifest) {
       checkSameSweep(dir, manifest, fresh, shard, sweep);
       // A report drawn from the runs done so far would not show those this session adds.
-      const report = join(dir, REPORT_FILE);
-      const removedReport = !state.complete && existsSync(report);
-      if (removedReport) removeFile(report);
+      const removedReport = !state.complete && removeFile(join(dir, REPORT_FILE));
       return { ledger: Ledger.reopen(dir, state), manifest, removedReport };
     }
     // A directory the sweep created but did not get to record anything in yet is started afresh.

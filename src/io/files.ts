@@ -86,14 +86,17 @@ export function writeFileAtomic(file: string, content: string, { replace = true 
 }
 
 /**
- * Removes a file if it is there. For a single file, rather than rmSync(file, { force: true }),
- * whose first use loads Node's recursive remover: a few milliseconds of every short command.
+ * Removes a file if it is there; whether it was. For a single file, rather than
+ * rmSync(file, { force: true }), whose first use loads Node's recursive remover: a few
+ * milliseconds of every short command.
  */
-export function removeFile(file: string): void {
+export function removeFile(file: string): boolean {
   try {
     unlinkSync(file);
+    return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    return false;
   }
 }
 
