@@ -6,7 +6,7 @@ import { countFrontier, grow, mastersPrerequisites, type Population } from './po
  * The generational mode's mutators (Henrich 2004; Powell et al. 2009): a population made
  * anew each generation, whose newborns learn only from the previous one. They keep the same
  * state as population.ts's mutators, a generation or a band at a time instead of an agent
- * or a copy at a time.
+ * or a copy at a time. Founding (founding.ts) makes the founders of every mode with them.
  */
 
 /**

@@ -1,5 +1,5 @@
 import { addEntry } from '../agents/lexicon.js';
-import { addAgent, raiseLevel } from '../agents/population.js';
+import { raiseNewbornLevel, renewGeneration, settleBand } from '../agents/generation.js';
 import { geometricSkip, type Rng, stream } from './rng.js';
 import type { World } from './world.js';
 
@@ -7,6 +7,10 @@ import type { World } from './world.js';
  * The founding population at tick 0: every band at its target size, ages drawn from the
  * stationary age distribution of the demography mode, proficiency initialLevel in the
  * initial skills (prerequisites not required), and optionally those skills in every lexicon.
+ * The founders are made as a generation is (generation.ts), all at once and band by band in
+ * the slots addAgent would give them, their levels raised before their bands' aggregates are
+ * made once: the state the mutators of population.ts would leave, agent by agent, at a
+ * fraction of the cost for a large population.
  */
 export function found(world: World): void {
   const { pop, params } = world;
@@ -15,13 +19,12 @@ export function found(world: World): void {
   const K = world.catalogue.size;
   const skills = p.initialSkills === 'all' ? Array.from({ length: K }, (_, k) => k) : p.initialSkills;
   const drawAge = ageSampler(world);
-  for (let b = 0; b < pop.bands; b++) {
-    for (let s = 0; s < p.bandSize; s++) {
-      const i = addAgent(pop, b, 0);
-      pop.born[i] = -drawAge(rng);
-      if (p.initialLevel > 0) for (const k of skills) raiseLevel(pop, i, k, p.initialLevel);
-    }
+  renewGeneration(pop, p.bandSize, 0);
+  for (let i = 0; i < pop.size; i++) {
+    pop.born[i] = -drawAge(rng);
+    if (p.initialLevel > 0) for (const k of skills) raiseNewbornLevel(pop, i, k, p.initialLevel);
   }
+  for (let b = 0; b < pop.bands; b++) settleBand(pop, b);
   if (params.distillation.initialLexicon && p.initialLevel >= params.skills.theta) {
     for (let b = 0; b < pop.bands; b++) for (const k of skills) addEntry(world.lexicon, b, k, p.initialLevel, 0);
   }

@@ -5,6 +5,7 @@ import { addAgent, bandBestLevel, hasFrontier, mastersPrerequisites, moveAgent, 
 import { hasSkill, selectBit, skillAtRank } from '../../src/agents/skillset.js';
 import { exponential, Rng, uniformInt } from '../../src/sim/rng.js';
 import { foundWorld, step } from '../../src/sim/run.js';
+import { createWorld } from '../../src/sim/world.js';
 import { emptyWorld, scenarioOf } from './support.js';
 
 /**
@@ -190,6 +191,53 @@ describe('population state', () => {
     expect(emptied).toBeGreaterThan(20);
     // The run grew the arrays beyond their first capacity.
     expect(pop.size).toBeGreaterThan(30);
+  });
+
+  it('founding, made all at once, leaves the state addAgent and raiseLevel leave founder by founder', () => {
+    // Random founders: any demography, prerequisites and cognitive skills, a level below or
+    // above theta, initial skills in any order and not only roots (a founder may master a
+    // skill off its frontier). The state found() makes must be the one the agent-by-agent
+    // mutators make, given the same ages; best levels as bandBestLevel reports them.
+    const rng = new Rng('founding');
+    const demographies = ['overlapping', 'moran', 'generational'] as const;
+    for (let r = 0; r < 40; r++) {
+      const count = 1 + uniformInt(rng, 70);
+      const skills = Array.from({ length: count }, (_, k) => k).filter(() => rng.next() < 0.5);
+      for (let j = skills.length - 1; j > 0; j--) {
+        const m = uniformInt(rng, j + 1);
+        [skills[j], skills[m]] = [skills[m], skills[j]];
+      }
+      const scenario = scenarioOf({
+        population: {
+          bands: 1 + uniformInt(rng, 4),
+          bandSize: 1 + uniformInt(rng, 30),
+          demography: demographies[r % 3],
+          initialLevel: [0, 0.5, 1, 3][uniformInt(rng, 4)],
+          initialSkills: r % 2 === 0 ? 'all' : skills,
+        },
+        skills: { count, theta: 1, maxPrerequisites: uniformInt(rng, 4), cognitiveShare: rng.next() / 2, boostScale: 1, boostCap: 2 },
+      });
+      const founded = foundWorld(scenario, r + 1).pop;
+      const byHand = createWorld(scenario, r + 1).pop;
+      const K = founded.catalogue.size;
+      const levels = r % 2 === 0 ? Array.from({ length: K }, (_, k) => k) : skills;
+      for (let b = 0; b < founded.bands; b++) {
+        for (let j = 0; j < scenario.population.bandSize; j++) {
+          const i = addAgent(byHand, b, 0);
+          byHand.born[i] = founded.born[i];
+          if (scenario.population.initialLevel > 0) for (const k of levels) raiseLevel(byHand, i, k, scenario.population.initialLevel);
+        }
+      }
+      checkInvariants(founded);
+      for (const field of ['alive', 'band', 'born', 'x', 'mastered', 'held', 'masteredCount', 'frontier', 'capability', 'boost', 'boostBound', 'memberIndex', 'free', 'memberCount', 'masters', 'frontierCount', 'openCount', 'bandSkills'] as const) {
+        expect(Array.from(founded[field]), `${field}, configuration ${r}`).toEqual(Array.from(byHand[field]));
+      }
+      expect([founded.size, founded.added, founded.freeCount, founded.capacity]).toEqual([byHand.size, byHand.added, byHand.freeCount, byHand.capacity]);
+      for (let b = 0; b < founded.bands; b++) {
+        expect(Array.from(founded.members[b].subarray(0, founded.memberCount[b]))).toEqual(Array.from(byHand.members[b].subarray(0, byHand.memberCount[b])));
+        for (let k = 0; k < K; k++) expect(bandBestLevel(founded, b, k)).toBe(bandBestLevel(byHand, b, k));
+      }
+    }
   });
 
   it('a newborn has nothing: no proficiency, boosts 1, only root skills on its frontier', () => {
