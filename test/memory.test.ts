@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bytesText, memoryBudget, MEMORY_SHARE, parseBytes, runMemoryProblem, sweepMemoryProblem, timelineBytes, timelineRows, worldMemory } from '../src/config/memory.js';
 import { defineScenario, loadScenario } from '../src/config/scenario.js';
+import { loadSweep } from '../src/batch/sweep-file.js';
+import { runKeyBytes } from '../src/batch/tables.js';
 import { csvLine, timelineValues } from '../src/io/records.js';
 import { foundWorld, simulate, step } from '../src/sim/run.js';
 import { cleanup, ROOT, sapient, tempDir } from './helpers/cli.js';
@@ -183,11 +185,42 @@ describe('refusals', () => {
     expect(runMemoryProblem(big, 'big.yaml', budget, bandSizeSet)).toMatchObject({ source: '--set population.bandSize=200', path: 'population.bands, population.bandSize, skills.count' });
   });
 
+  it("a sweep's timeline: its parameters' cells counted as written, however long their values", async () => {
+    // Fourteen parameters whose values take 21 characters each: a guess of a dozen per cell
+    // counted a row about a quarter short, and a sweep passed the check for the text a worker
+    // can hold, then failed its run (RangeError: Invalid string length).
+    const dir = tempDir();
+    const paths = ['imitation.alpha', 'imitation.beta', 'imitation.fidelity', 'innovation.innovationRate', 'population.mortality', 'population.oldAgeMortality', 'language.languageRate', 'language.alphaLanguage', 'language.betaLanguage', 'distillation.distillRate', 'distillation.refineRate', 'distillation.forgetRate', 'migration.migrationRate', 'migration.borrowRate'];
+    const long = Object.fromEntries(paths.map((path, i) => [path, Number(`0.000${11 + i}345678901234567`)]));
+    const vary = Object.entries(long).map(([path, value]) => `  ${path}: [${value}]`).join('\n');
+    writeFileSync(join(dir, 'long.yaml'), `description: long values\nscenario: baseline\nreplicates: 2\nset:\n  population.bands: 1\n  population.bandSize: 1\n  ticks: 2000\n  sampleEvery: 1\nvary:\n${vary}\n`);
+    const r = await sapient(['sweep', 'long.yaml', '--out', 'out', '--quiet'], dir);
+    expect(r.stderr).toBe('');
+    const text = readFileSync(join(dir, 'out', 'timeline.csv'), 'utf8');
+    const rows = text.split('\n').slice(1, -1);
+    const real = Buffer.byteLength(rows.join('\n')) / rows.length;
+    const { longest } = loadSweep(join(dir, 'long.yaml')).cost;
+    const estimate = longest.timeline / timelineRows(longest.scenario);
+    expect(estimate / real, `${estimate.toFixed(1)} bytes a row estimated, ${real.toFixed(1)} written`).toBeGreaterThan(0.9);
+    expect(estimate / real, `${estimate.toFixed(1)} bytes a row estimated, ${real.toFixed(1)} written`).toBeLessThan(1.25);
+  });
+
+  it('a sweep: the run with the longest timeline is checked, not only the largest world', () => {
+    const big = defineScenario({ ticks: 10, population: { bands: 100, bandSize: 1000 } });
+    const long = defineScenario({ ticks: 1e9, sampleEvery: 1, population: { bands: 1, bandSize: 1 } });
+    const run = (point: number, scenario: typeof big) => ({ point, context: `point ${point}`, need: worldMemory(scenario), timeline: timelineBytes(scenario, runKeyBytes(2, 1, [0])) });
+    expect(sweepMemoryProblem(run(0, big), run(1, long), 1, 64, 'sweep.yaml', { ...budget, total: 1e15 }, 2 ** 29)).toMatchObject({
+      path: 'sampleEvery',
+      found: expect.stringMatching(/^timelines of about [\d.]+ GB \(the longest, at point 1: point 1\)$/),
+    });
+    expect(sweepMemoryProblem(run(0, big), run(0, big), 1, 64, 'sweep.yaml', { ...budget, total: 1e15 }, 2 ** 29)).toBeUndefined();
+  });
+
   it('a sweep: the largest run times the runs at once, with the number of workers that would fit', () => {
     const scenario = defineScenario({ ticks: 100000, population: { bands: 100, bandSize: 1000 } });
     const need = worldMemory(scenario);
-    const largest = { point: 3, context: 'population.bandSize=1000', need, timeline: timelineBytes(scenario, 4) };
-    const at = (workers: number) => sweepMemoryProblem(largest, workers, 64, 'sweep.yaml', budget, 2 ** 29);
+    const largest = { point: 3, context: 'population.bandSize=1000', need, timeline: timelineBytes(scenario, runKeyBytes(8, 1, [1000])) };
+    const at = (workers: number) => sweepMemoryProblem(largest, largest, workers, 64, 'sweep.yaml', budget, 2 ** 29);
     // The first number of workers refused: more runs at once need more memory, and from there on all are refused.
     let refused = 1;
     while (at(refused) === undefined) refused++;
@@ -202,8 +235,8 @@ describe('refusals', () => {
 
   it('a sweep whose timelines a worker cannot hold as text', () => {
     const scenario = defineScenario({ ticks: 1e9, sampleEvery: 1 });
-    const largest = { point: 0, context: '', need: worldMemory(scenario), timeline: timelineBytes(scenario, 4) };
-    expect(sweepMemoryProblem(largest, 1, 64, 'sweep.yaml', { ...budget, total: 1e15 }, 2 ** 29)).toMatchObject({
+    const largest = { point: 0, context: '', need: worldMemory(scenario), timeline: timelineBytes(scenario, runKeyBytes(1, 1, [])) };
+    expect(sweepMemoryProblem(largest, largest, 1, 64, 'sweep.yaml', { ...budget, total: 1e15 }, 2 ** 29)).toMatchObject({
       path: 'sampleEvery',
       expected: expect.stringMatching(/^runs whose timeline a worker can hold as text \(at most 512 MB: raise sampleEvery/),
     });

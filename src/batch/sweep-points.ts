@@ -4,7 +4,7 @@ import { describeValue, formatProblem, InputError, type Problem } from '../confi
 import { type Override, stopRule, validateScenario } from '../config/scenario.js';
 import type { Scenario } from '../config/schema.js';
 import type { ScenarioSource, SweepParameter } from './sweep-file.js';
-import { RUN_KEY_COLUMNS } from './tables.js';
+import { runKeyBytes } from './tables.js';
 
 /**
  * The points of a sweep checked as the scenarios they will run, before anything runs, and
@@ -18,8 +18,9 @@ const MAX_POINT_PROBLEMS = 20;
 export interface SweepCost {
   /** Agent-ticks of all runs (bands x bandSize x ticks, summed over points, times replicates). */
   agentTicks: number;
-  /** The point whose runs need the most memory, and its scenario. */
-  largest: { point: number; scenario: Scenario };
+  /** The point whose runs need the most memory, and the one whose runs' timelines are the longest text: their scenarios and timelines' bytes. */
+  largest: SweepRun;
+  longest: SweepRun;
   /** The smallest and largest value over the points of what sizes a run. */
   sizes: Record<'skills' | 'bands' | 'bandSize' | 'ticks', { min: number; max: number }>;
   /**
@@ -27,6 +28,13 @@ export interface SweepCost {
    * runs may end before their ticks, so that the agent-ticks are an upper bound.
    */
   stops: string[];
+}
+
+/** A point of a sweep, its scenario, and the bytes of a run's timeline as a worker holds it (timelineBytes). */
+export interface SweepRun {
+  point: number;
+  scenario: Scenario;
+  timeline: number;
 }
 
 /**
@@ -45,7 +53,8 @@ export function validatePoints(
 ): SweepCost {
   const problems: Problem[] = [];
   let agentTicks = 0;
-  let largest: { point: number; scenario: Scenario; bytes: number } | undefined;
+  let largest: (SweepRun & { bytes: number }) | undefined;
+  let longest: SweepRun | undefined;
   const sizes: SweepCost['sizes'] = { skills: { min: Infinity, max: 0 }, bands: { min: Infinity, max: 0 }, bandSize: { min: Infinity, max: 0 }, ticks: { min: Infinity, max: 0 } };
   const widen = (range: { min: number; max: number }, value: number) => {
     range.min = Math.min(range.min, value);
@@ -101,10 +110,13 @@ export function validatePoints(
     widen(sizes.ticks, resolved.ticks);
     if (resolved.stop.when !== 'never') stops.add(stopRule(resolved.stop));
     const need = worldMemory(resolved);
-    const bytes = need.arrays + need.heap + 2 * timelineBytes(resolved, RUN_KEY_COLUMNS.length + parameters.length);
-    if (!largest || bytes > largest.bytes) largest = { point, scenario: resolved, bytes };
+    const timeline = timelineBytes(resolved, runKeyBytes(points.length, replicates, values));
+    const bytes = need.arrays + need.heap + 2 * timeline;
+    if (!largest || bytes > largest.bytes) largest = { point, scenario: resolved, timeline, bytes };
+    if (!longest || timeline > longest.timeline) longest = { point, scenario: resolved, timeline };
   });
   if (more > 0) problems.push({ source: sweepDoc.source, path: '', expected: 'a valid scenario at every point', found: `${more} more problem${more === 1 ? '' : 's'} like these` });
   if (problems.length > 0) throw new InputError(problems);
-  return { agentTicks, largest: largest ?? { point: 0, scenario: base as Scenario }, sizes, stops: [...stops] };
+  const first = { point: 0, scenario: base as Scenario, timeline: timelineBytes(base as Scenario, runKeyBytes(1, replicates, [])) };
+  return { agentTicks, largest: largest ?? first, longest: longest ?? first, sizes, stops: [...stops] };
 }

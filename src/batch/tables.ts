@@ -64,6 +64,14 @@ export function tableHeader(table: TableName, parameterColumns: readonly string[
   }
 }
 
+/**
+ * The characters of the key and parameter cells that start a row of a sweep's run, at most:
+ * runRowPrefix of the sweep's last run and point, with a seed of the most digits a seed has.
+ */
+export function runKeyBytes(points: number, replicates: number, values: readonly unknown[]): number {
+  return runRowPrefix(points * replicates - 1, points - 1, replicates - 1, Number.MAX_SAFE_INTEGER, values).length;
+}
+
 /** The key and parameter cells that start every row of a run, with the comma that follows them. */
 export function runRowPrefix(run: number, point: number, replicate: number, seed: number, values: readonly unknown[]): string {
   return `${csvLine([run, point, replicate, seed, ...values]).slice(0, -1)},`;

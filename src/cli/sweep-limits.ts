@@ -3,23 +3,27 @@ import { constants } from 'node:buffer';
 import { shardRuns, type Shard } from '../batch/manifest.js';
 import { defaultWindow } from '../batch/sweep.js';
 import type { Sweep } from '../batch/sweep-file.js';
-import { RUN_KEY_COLUMNS } from '../batch/tables.js';
-import { sweepMemoryProblem, timelineBytes, worldMemory } from '../config/memory.js';
+import type { SweepRun } from '../batch/sweep-points.js';
+import { sweepMemoryProblem, worldMemory } from '../config/memory.js';
 import { describeValue, InputError } from '../config/problems.js';
 import { counted } from './common.js';
 import { budget } from './limits.js';
 
 /** What a sweep will need, checked before it starts: memory for the worlds its threads hold at once, and threads for its runs. */
 
-/** Refuses a sweep whose runs, as many at once as there are workers, would not fit in memory. */
+/**
+ * Refuses a sweep whose runs, as many at once as there are workers, would not fit in memory,
+ * or whose longest timeline a worker could not hold as text.
+ */
 export function checkSweepMemory(sweep: Sweep, workers: number, shard: Shard = { index: 0, count: 1 }): void {
   const runs = shardRuns(sweep.runs, shard);
-  const { point, scenario } = sweep.cost.largest;
-  const values = sweep.points[point] ?? [];
-  const context = sweep.parameters.map((p, i) => `${p.path}=${describeValue(values[i])}`).join(', ');
-  const timeline = timelineBytes(scenario, RUN_KEY_COLUMNS.length + sweep.parameters.length);
-  const largest = { point, context, need: worldMemory(scenario), timeline, scenario };
-  const problem = sweepMemoryProblem(largest, Math.max(1, Math.min(workers, runs)), Math.min(defaultWindow(workers), runs), sweep.file, budget(), constants.MAX_STRING_LENGTH);
+  const run = ({ point, scenario, timeline }: SweepRun) => {
+    const values = sweep.points[point] ?? [];
+    const context = sweep.parameters.map((p, i) => `${p.path}=${describeValue(values[i])}`).join(', ');
+    return { point, context, need: worldMemory(scenario), timeline, scenario };
+  };
+  const { largest, longest } = sweep.cost;
+  const problem = sweepMemoryProblem(run(largest), run(longest), Math.max(1, Math.min(workers, runs)), Math.min(defaultWindow(workers), runs), sweep.file, budget(), constants.MAX_STRING_LENGTH);
   if (problem) throw new InputError([problem]);
 }
 

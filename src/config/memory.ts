@@ -38,8 +38,8 @@ export interface MemoryNeed {
 const PROCESS_BYTES = 96 * 2 ** 20;
 /** Heap per band: its member list's and neighbour list's objects, and the sets that build the contact graph. */
 const HEAP_PER_BAND = 1024;
-/** A sweep's key or parameter cell in a timeline row: a run, point or replicate number, a seed, a value. */
-const BYTES_PER_KEY_CELL = 12;
+/** A timeline column whose width timelineValueBytes does not know (one added to the timeline). */
+const BYTES_PER_CELL = 12;
 /** Of the machine's memory, the share a run or a sweep may take: the system and other programs need the rest. */
 export const MEMORY_SHARE = 0.75;
 
@@ -115,11 +115,12 @@ export function timelineRows(s: Scenario): number {
 }
 
 /**
- * A run's timeline as text, about: its rows times a row's bytes. `keyColumns`: a sweep's
- * key and parameter columns, which replace a run's run_id and seed.
+ * A run's timeline as text, about: its rows times a row's bytes. `keyBytes`: the characters
+ * of a sweep's key and parameter cells with their commas (runKeyBytes), which replace a
+ * run's run_id and seed; a parameter's value may be long text.
  */
-export function timelineBytes(s: Scenario, keyColumns?: number): number {
-  const keys = keyColumns === undefined ? RUN_ID_BYTES + digits(s.seed) + 2 : keyColumns * (BYTES_PER_KEY_CELL + 1);
+export function timelineBytes(s: Scenario, keyBytes?: number): number {
+  const keys = keyBytes ?? RUN_ID_BYTES + digits(s.seed) + 2;
   return timelineRows(s) * (keys + timelineValueBytes(s));
 }
 
@@ -203,8 +204,7 @@ function timelineValueBytes(s: Scenario): number {
     language_events: fewer,
     language_gains: fewer,
   };
-  // A column not listed here (one added to the timeline) counts as a key cell.
-  return TIMELINE_COLUMNS.reduce((sum, c) => sum + (widths[c] ?? BYTES_PER_KEY_CELL) + 1, 0);
+  return TIMELINE_COLUMNS.reduce((sum, c) => sum + (widths[c] ?? BYTES_PER_CELL) + 1, 0);
 }
 
 /** The decimals of an integer divided by `n`: finite when n has no prime factor but 2 and 5, else a double's 17. */
@@ -322,43 +322,50 @@ export function runMemoryProblem(s: Scenario, source: string, budget: MemoryBudg
   };
 }
 
+/** A run of a sweep as the memory checks see it: its point (described in `context`), its world's memory and its timeline's bytes. */
+export interface SweepRunNeed {
+  point: number;
+  context: string;
+  need: MemoryNeed;
+  timeline: number;
+  scenario?: Scenario;
+}
+
 /**
  * A sweep's runs side by side: the largest world times the runs under way at once (one per
  * worker), and the main thread, which holds the timelines of runs that finished early
- * until their turn to be written (at most `window` of them).
+ * until their turn to be written (at most `window` of them). `longest`: the run with the
+ * longest timeline, which may be another point's (more ticks, longer parameter values).
  */
-export function sweepMemoryProblem(
-  largest: { point: number; context: string; need: MemoryNeed; timeline: number; scenario?: Scenario },
-  concurrent: number,
-  window: number,
-  source: string,
-  budget: MemoryBudget,
-  maxString: number,
-): Problem | undefined {
-  const { need, timeline, context } = largest;
-  const grown = largest.scenario ? grownBy(largestWorld(largest.scenario).raises) : '';
-  const at = context || grown ? ` (the largest run${context ? `, at point ${largest.point}: ${context}` : ''}${grown})` : '';
+export function sweepMemoryProblem(largest: SweepRunNeed, longest: SweepRunNeed, concurrent: number, window: number, source: string, budget: MemoryBudget, maxString: number): Problem | undefined {
+  const where = (run: SweepRunNeed, what: string) => {
+    const grown = run.scenario ? grownBy(largestWorld(run.scenario).raises) : '';
+    return run.context || grown ? ` (${what}${run.context ? `, at point ${run.point}: ${run.context}` : ''}${grown})` : '';
+  };
+  const { timeline } = longest;
   // A worker builds the timeline as one string, and copies it into the message to the main thread.
   if (timeline > maxString) {
     return {
       source,
       path: 'sampleEvery',
       expected: `runs whose timeline a worker can hold as text (at most ${bytesText(maxString)}: raise sampleEvery, or run the largest alone with sapient run, which streams it to disk)`,
-      found: `timelines of about ${bytesText(timeline)}${at}`,
+      found: `timelines of about ${bytesText(timeline)}${where(longest, 'the longest')}`,
     };
   }
-  const perRun = need.arrays + need.heap + 2 * timeline;
+  const { need } = largest;
+  const perRun = need.arrays + need.heap + 2 * largest.timeline;
   const held = window * timeline;
   const main = PROCESS_BYTES + held;
   const total = concurrent * perRun + main;
-  if (need.heap + 2 * timeline > budget.heap || held > budget.heap) {
+  if (longest.need.heap + 2 * timeline > budget.heap || held > budget.heap) {
     return {
       source,
       path: 'sampleEvery',
       expected: `runs whose timelines fit in the JavaScript heap (at most ${bytesText(budget.heap)} per thread; raise sampleEvery)`,
-      found: `timelines of about ${bytesText(timeline)} per run${at}, up to ${window} of them held at once by the main thread`,
+      found: `timelines of about ${bytesText(timeline)} per run${where(longest, 'the longest')}, up to ${window} of them held at once by the main thread`,
     };
   }
+  const at = where(largest, 'the largest run');
   if (total <= budget.total) return undefined;
   const fit = Math.floor((budget.total - main) / perRun);
   const fewer = fit >= 1 ? `; --workers ${fit} would fit` : '';
