@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL } from './helpers/cli.js';
@@ -53,5 +53,49 @@ describe('sweep --force', () => {
     expect(readdirSync(join(dir, 'run')).sort()).toEqual(fresh);
     for (const table of ['timeline.csv', 'points.csv']) expect(read('run', table), table).toBe(read('fresh', table));
     expect(JSON.parse(read('run', 'manifest.json')).kind).toBe(JSON.parse(read('fresh', 'manifest.json')).kind);
+  });
+});
+
+describe('--force where a result is not a file', () => {
+  // A directory in place of one of the results stops the command before it removes or runs
+  // anything: removing the others first, then failing, would leave half of the old results.
+  it('sweep --force refuses, and removes nothing, when one of its files is a directory', async () => {
+    const copy = await sapient(['sweep', 'small.yaml', '--workers', '1', '--out', 'blocked', '--quiet'], dir);
+    expect(copy.code, copy.stderr).toBe(0);
+    rmSync(join(dir, 'blocked', 'points.csv'));
+    mkdirSync(join(dir, 'blocked', 'points.csv'));
+    const before = readdirSync(join(dir, 'blocked')).sort();
+    const timeline = read('blocked', 'timeline.csv');
+    const forced = await sapient(['sweep', 'small.yaml', '--workers', '1', '--out', 'blocked', '--force', '--quiet'], dir);
+    expect(forced.code).toBe(2);
+    expect(forced.stderr).toMatch(/^sapient: --force: expected results that sapient may replace \(a file points\.csv\), found \S+points\.csv, which is a directory\n$/);
+    expect(readdirSync(join(dir, 'blocked')).sort()).toEqual(before);
+    expect(read('blocked', 'timeline.csv')).toBe(timeline);
+  });
+
+  it("a sweep's state that is a directory is named as bad input by --resume, report and analyze", async () => {
+    const copy = await sapient(['sweep', 'small.yaml', '--workers', '1', '--out', 'stateless', '--quiet'], dir);
+    expect(copy.code, copy.stderr).toBe(0);
+    rmSync(join(dir, 'stateless', 'sweep-state.jsonl'));
+    mkdirSync(join(dir, 'stateless', 'sweep-state.jsonl'));
+    for (const args of [['sweep', 'small.yaml', '--out', 'stateless', '--resume'], ['report', 'stateless'], ['analyze', 'stateless']]) {
+      const r = await sapient([...args, '--quiet'], dir);
+      expect(r.code, args[0]).toBe(2);
+      expect(r.stderr, args[0]).toMatch(/^sapient: \S+sweep-state\.jsonl: expected the state of a sweep, as sapient writes it \(one JSON record per line\), found a directory\n$/);
+    }
+  });
+
+  it('run --force refuses before the run when its timeline is a directory; report --force refuses a device', async () => {
+    const run = await sapient(['run', 'small-run.yaml', '--out', 'run-blocked', '--quiet'], dir);
+    expect(run.code, run.stderr).toBe(0);
+    rmSync(join(dir, 'run-blocked', 'timeline.csv'));
+    mkdirSync(join(dir, 'run-blocked', 'timeline.csv'));
+    const summary = read('run-blocked', 'summary.csv');
+    const forced = await sapient(['run', 'small-run.yaml', '--out', 'run-blocked', '--force'], dir);
+    expect(forced).toMatchObject({ code: 2, stdout: '' });
+    expect(forced.stderr).toMatch(/^sapient: --force: expected results that sapient may replace \(a file timeline\.csv\), found \S+timeline\.csv, which is a directory\n$/);
+    expect(read('run-blocked', 'summary.csv')).toBe(summary);
+    const device = await sapient(['report', 'fresh', '--out', '/dev/null', '--force'], dir);
+    expect(device).toMatchObject({ code: 2, stderr: 'sapient: --out: expected a file name for the report, found /dev/null, which is not a regular file\n' });
   });
 });

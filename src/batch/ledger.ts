@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, type Problem } from '../config/problems.js';
-import { removeFile, writeFileAtomic } from '../io/files.js';
+import { checkReplaceable, removeFile, writeFileAtomic } from '../io/files.js';
 import { ANALYSIS_FILES, REPORT_FILE, SWEEP_FILES, type TableName } from './tables.js';
 
 /**
@@ -157,6 +157,8 @@ function line(state: LedgerState): string {
 /** The last complete, well-formed record of a log, and the byte length up to its end. */
 function readLog(file: string): { state: LedgerState; validBytes: number } | undefined {
   if (!existsSync(file)) return undefined;
+  const stat = statSync(file);
+  if (!stat.isFile()) throw new InputError([{ source: file, path: '', expected: 'the state of a sweep, as sapient writes it (one JSON record per line)', found: stat.isDirectory() ? 'a directory' : 'not a file' }]);
   const text = readFileSync(file, 'utf8');
   let end = text.lastIndexOf('\n');
   while (end >= 0) {
@@ -185,7 +187,12 @@ export function committedTableProblem(file: string, length: number, what: string
   return { source: file, path: '', expected: `${what} of at least the ${length} bytes recorded in ${SWEEP_FILES.state}`, found };
 }
 
-/** Removes the files a sweep writes, and the indices and the report drawn from them (before starting afresh with --force). */
-export function removeSweepFiles(dir: string): void {
-  for (const name of [...Object.values(SWEEP_FILES), ...Object.values(ANALYSIS_FILES), REPORT_FILE]) removeFile(join(dir, name));
+/**
+ * Removes the files a sweep writes, and the indices and the report drawn from them (before
+ * starting afresh with --force, `flag`): none of them if any cannot be (checkReplaceable).
+ */
+export function removeSweepFiles(dir: string, flag = '--force'): void {
+  const names = [...Object.values(SWEEP_FILES), ...Object.values(ANALYSIS_FILES), REPORT_FILE];
+  checkReplaceable(dir, names, flag);
+  for (const name of names) removeFile(join(dir, name));
 }

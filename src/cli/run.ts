@@ -5,7 +5,7 @@ import { REPORT_FILE } from '../batch/tables.js';
 import { InputError } from '../config/problems.js';
 import { scenarioNotes } from '../config/scenario.js';
 import type { Scenario } from '../config/schema.js';
-import { freshDirectory, prepareOutputDir, removeFile } from '../io/files.js';
+import { checkReplaceable, freshDirectory, prepareOutputDir, removeFile } from '../io/files.js';
 import { type CompleteRun, RUN_FILES, type RunRecord, writeRun } from '../io/run-output.js';
 import { counted, listenForStop, outDirectory, readable, shownPath } from './common.js';
 import { loadWithFlags, type ScenarioFlags } from './flags.js';
@@ -28,6 +28,7 @@ export async function runScenario(argument: string | undefined, options: RunFlag
   checkRunMemory(loaded, shownPath(file));
   const dir = options.out !== undefined ? outDirectory(options.out) : freshDirectory(resolve('results', `${name}-seed${scenario.seed}`));
   refuseSweepDirectory(dir);
+  if (options.force) checkReplaceable(dir, [...Object.values(RUN_FILES), REPORT_FILE], '--force');
   // Everything the user gave has been checked; only now may anything be created.
   const existed = existsSync(dir);
   // Listening before the directory is made: a signal from then on ends in a clean stop,

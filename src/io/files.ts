@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../config/problems.js';
 
@@ -100,6 +100,26 @@ export function removeFile(file: string): boolean {
   }
 }
 
+/**
+ * Before a command replaces its results in `dir` (--force): each of `names` there must be a
+ * file, or a link, which a rename or a removal replaces. Anything else in its place (a
+ * directory) would stop the command midway, with some of the old results already gone.
+ */
+export function checkReplaceable(dir: string, names: readonly string[], flag: string): void {
+  for (const name of names) {
+    const file = join(dir, name);
+    let kind: string;
+    try {
+      const stat = lstatSync(file);
+      if (stat.isFile() || stat.isSymbolicLink()) continue;
+      kind = stat.isDirectory() ? 'a directory' : 'not a file';
+    } catch {
+      continue;
+    }
+    throw new InputError([{ source: flag, path: '', expected: `results that sapient may replace (a file ${name})`, found: `${file}, which is ${kind}` }]);
+  }
+}
+
 function moveWithoutReplacing(temporary: string, file: string): void {
   try {
     linkSync(temporary, file);
@@ -132,7 +152,7 @@ export function syncDirectory(dir: string): void {
 export function prepareOutputDir(dir: string, force: boolean, flag = '--out'): void {
   if (existsSync(dir)) {
     if (!statSync(dir).isDirectory()) {
-      throw new InputError([{ source: flag, path: '', expected: 'a directory for the results', found: `${dir}, which is a file` }]);
+      throw new InputError([{ source: flag, path: '', expected: 'a directory for the results', found: `${dir}, which is ${statSync(dir).isFile() ? 'a file' : 'not a directory'}` }]);
     }
     const stale = staleTemporaries(dir);
     const entries = readdirSync(dir).filter((e) => !stale.includes(e));

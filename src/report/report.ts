@@ -59,7 +59,10 @@ export async function writeReport(dir: string, options: ReportOptions = {}): Pro
 /** Before any work: a report is never written over a file unasked, nor where it cannot be. */
 function checkDestination(file: string, flag: string, force: boolean): void {
   if (existsSync(file)) {
-    if (statSync(file).isDirectory()) throw new InputError([{ source: flag, path: '', expected: 'a file name for the report', found: `${file}, which is a directory` }]);
+    const stat = statSync(file);
+    if (stat.isDirectory()) throw new InputError([{ source: flag, path: '', expected: 'a file name for the report', found: `${file}, which is a directory` }]);
+    // A device or a pipe is not a report to replace, even with --force: the rename would put a file in its place.
+    if (!stat.isFile()) throw new InputError([{ source: flag, path: '', expected: 'a file name for the report', found: `${file}, which is not a regular file` }]);
     if (!force) throw taken(file, flag);
   }
   const parent = dirname(file);
