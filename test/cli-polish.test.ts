@@ -164,7 +164,7 @@ describe('sapient --help', () => {
     const r = await sapient(['--help'], workspace());
     expect(r.code).toBe(0);
     const help = r.stdout.replace(/\s+/g, ' ');
-    expect(help).toContain('Exit codes: 0 done, 1 internal error, 2 bad input (nothing written), 3 some runs of a sweep failed (failures.csv), 130 interrupted by Ctrl-C (143 by SIGTERM).');
+    expect(help).toContain('Exit codes: 0 done, 1 internal error or a write the system refused (a full disk), 2 bad input (nothing written), 3 some runs of a sweep failed (failures.csv), 130 interrupted by Ctrl-C (143 by SIGTERM).');
     expect(r.stdout).toMatch(/^ {2}\$ sapient sweep /m);
     expect(r.stdout).toMatch(/^ {2}\$ sapient merge .*--out /m);
   });

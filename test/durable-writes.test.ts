@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -11,16 +11,31 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 
 // The calls to the file system, recorded in order, each still doing its work.
 const calls: string[] = [];
+// Set by a test that wants the disk full (hoisted with vi.mock, which reads it).
+const disk = vi.hoisted(() => ({ full: false }));
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
   const record = <A extends unknown[], R>(name: string, f: (...args: A) => R) => (...args: A): R => {
     calls.push(name);
     return f(...args);
   };
-  return { ...fs, fsyncSync: record('fsync', fs.fsyncSync), renameSync: record('rename', fs.renameSync), linkSync: record('link', fs.linkSync), closeSync: record('close', fs.closeSync) };
+  // A full disk, when a test asks for one: the system's error, as Node gives it for a write to a descriptor.
+  const full = <A extends unknown[], R>(f: (...args: A) => R) => (...args: A): R => {
+    if (disk.full) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+    return f(...args);
+  };
+  return {
+    ...fs,
+    fsyncSync: record('fsync', fs.fsyncSync),
+    renameSync: record('rename', fs.renameSync),
+    linkSync: record('link', fs.linkSync),
+    closeSync: record('close', fs.closeSync),
+    writeSync: full(fs.writeSync),
+    writeFileSync: full(fs.writeFileSync),
+  };
 });
 
-const { writeFileAtomic } = await import('../src/io/files.js');
+const { writeFileAtomic, WriteRefused } = await import('../src/io/files.js');
 const { openDurableFile, openTableFile } = await import('../src/io/table-file.js');
 
 const dir = mkdtempSync(join(tmpdir(), 'sapient-durable-'));
@@ -69,5 +84,22 @@ describe('durable writes', () => {
     expect(calls).toEqual(['fsync', 'close', 'rename', 'fsync', 'close']);
     expect(readFileSync(file, 'utf8')).toBe('run_id,name\n0,Müller\n');
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a write the system refuses (a full disk) names the file, and leaves nothing under its name or a temporary one', () => {
+    const file = join(dir, 'full', 'timeline.csv');
+    mkdirSync(join(dir, 'full'));
+    const refusal = `cannot write ${file}: no space left on the device (ENOSPC)`;
+    disk.full = true;
+    try {
+      const table = openDurableFile(file);
+      expect(() => table.write('x'.repeat(1 << 17))).toThrow(new WriteRefused(file, 'ENOSPC'));
+      expect(() => table.write('x'.repeat(1 << 17))).toThrow(refusal);
+      table.abandon();
+      expect(() => writeFileAtomic(file, 'x')).toThrow(refusal);
+    } finally {
+      disk.full = false;
+    }
+    expect(readdirSync(join(dir, 'full'))).toEqual([]);
   });
 });

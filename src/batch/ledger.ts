@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, type Problem } from '../config/problems.js';
-import { checkReplaceable, removeFile, writeFileAtomic } from '../io/files.js';
+import { checkReplaceable, removeFile, writeFileAtomic, writing } from '../io/files.js';
 import { ANALYSIS_FILES, REPORT_FILE, SWEEP_FILES, type TableName } from './tables.js';
 
 /**
@@ -124,11 +124,14 @@ export class Ledger {
       const data = Buffer.from(texts.join(''));
       const fd = this.fds.get(table) as number;
       let written = 0;
-      while (written < data.length) written += writeSync(fd, data, written, data.length - written, (bytes[table] as number) + written);
+      // Rows written past the recorded length before a refusal are cut back by --resume.
+      writing(this.file(table), () => {
+        while (written < data.length) written += writeSync(fd, data, written, data.length - written, (bytes[table] as number) + written);
+      });
       bytes[table] = (bytes[table] as number) + data.length;
       texts.length = 0;
     }
-    if (durable) for (const fd of this.fds.values()) fsyncSync(fd);
+    if (durable) for (const [table, fd] of this.fds) writing(this.file(table), () => fsyncSync(fd));
     this.state = { ...this.state, committed, failed, bytes, complete };
     const record = line(this.state);
     if (this.logBytes + record.length > COMPACT_BYTES) {
@@ -137,10 +140,14 @@ export class Ledger {
       this.log = openSync(join(this.dir, SWEEP_FILES.state), 'a');
       this.logBytes = record.length;
     } else {
-      writeSync(this.log, record);
+      writing(this.file('state'), () => writeSync(this.log, record));
       this.logBytes += record.length;
     }
-    if (durable) fsyncSync(this.log);
+    if (durable) writing(this.file('state'), () => fsyncSync(this.log));
+  }
+
+  private file(name: TableName | 'state'): string {
+    return join(this.dir, SWEEP_FILES[name]);
   }
 
   close(): void {

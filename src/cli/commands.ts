@@ -234,8 +234,9 @@ seeds, the command that repeats one run).
 The page loads nothing: its figures are SVG drawn here, its style is inline, it has no
 script. timeline.csv is streamed, so memory does not grow with the number of runs.
 
-Exit codes: 0 done, 1 internal error, 2 bad input (a directory sapient did not write, a
-malformed table, an existing report without --force; nothing is written).
+Exit codes: 0 done, 1 internal error or a write the system refused (a full disk), 2 bad
+input (a directory sapient did not write, a malformed table, an existing report without
+--force; nothing is written).
 
 Examples:
   $ sapient report results/baseline-seed1

@@ -1,8 +1,9 @@
 import { CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { relative, resolve } from 'node:path';
 import { formatProblem, InputError, inReadingOrder, type Problem } from '../config/problems.js';
+import { WriteRefused } from '../io/files.js';
 
-/** Exit codes: 0 done, 1 internal error, 2 bad input (nothing written), 3 a sweep or merge holds failed runs. */
+/** Exit codes: 0 done, 1 internal error or a write the system refused, 2 bad input (nothing written), 3 a sweep or merge holds failed runs. */
 export const EXIT = { ok: 0, internal: 1, input: 2, failedRuns: 3 } as const;
 
 /** Prints one line per problem, in reading order, to stderr and exits with code 2. */
@@ -11,10 +12,13 @@ export function exitWithProblems(problems: readonly Problem[]): never {
   process.exit(EXIT.input);
 }
 
-/** One line for an unexpected error, with the stack only when SAPIENT_DEBUG is set; exits with code 1. */
+/**
+ * One line for an unexpected error, with the stack only when SAPIENT_DEBUG is set; exits with
+ * code 1. A write the system refused (a full disk) is said as it is: not sapient's fault.
+ */
 export function exitWithInternalError(e: unknown): never {
   const message = e instanceof Error ? e.message : String(e);
-  process.stderr.write(`sapient: internal error: ${message.split('\n')[0]}\n`);
+  process.stderr.write(e instanceof WriteRefused ? `sapient: ${message}\n` : `sapient: internal error: ${message.split('\n')[0]}\n`);
   if (process.env.SAPIENT_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
   process.exit(EXIT.internal);
 }

@@ -22,8 +22,9 @@ Examples:
   $ sapient report results/my-sweep                                      # figures in results/my-sweep/report.html
   $ sapient help run
 
-Exit codes: 0 done, 1 internal error, 2 bad input (nothing written), 3 some runs of a
-sweep failed (failures.csv), 130 interrupted by Ctrl-C (143 by SIGTERM).`,
+Exit codes: 0 done, 1 internal error or a write the system refused (a full disk), 2 bad
+input (nothing written), 3 some runs of a sweep failed (failures.csv), 130 interrupted by
+Ctrl-C (143 by SIGTERM).`,
   );
 
 /**

@@ -4,6 +4,39 @@ import { InputError } from '../config/problems.js';
 
 let temporaries = 0;
 
+/**
+ * A write the system refused midway: a full disk, a quota, an input/output error. It is not
+ * bad input, nor a fault in sapient, and Node's message for a write to a file descriptor
+ * does not say which file, so the command line prints this one as it is (see `writeRefused`).
+ */
+export class WriteRefused extends Error {
+  constructor(
+    readonly file: string,
+    readonly code: string,
+  ) {
+    super(`cannot write ${file}: ${WRITE_REFUSALS[code]} (${code})`);
+    this.name = 'WriteRefused';
+  }
+}
+
+/** The system's refusals of a write that the user can only fix on the machine, and what each means. */
+const WRITE_REFUSALS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is used up',
+  EFBIG: 'the file is larger than the file system allows',
+  EIO: 'an input/output error of the device',
+};
+
+/** Does `write`, a write of `file`; the system's refusal of it comes out as a WriteRefused naming the file. */
+export function writing<T>(file: string, write: () => T): T {
+  try {
+    return write();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw code !== undefined && code in WRITE_REFUSALS ? new WriteRefused(file, code) : e;
+  }
+}
+
 /** A temporary name beside `file`, unique within this process and across processes. */
 export function temporaryName(file: string): string {
   return join(dirname(file), `.${file.split(/[\\/]/).pop()}.${process.pid}.${temporaries++}.tmp`);
@@ -71,8 +104,10 @@ export function writeFileAtomic(file: string, content: string, { replace = true 
     // 'w', not 'wx': a temporary of a killed process that had this pid would otherwise block the write.
     const fd = openSync(temporary, 'w');
     try {
-      writeFileSync(fd, content);
-      fsyncSync(fd);
+      writing(file, () => {
+        writeFileSync(fd, content);
+        fsyncSync(fd);
+      });
     } finally {
       closeSync(fd);
     }

@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { removeFile, syncDirectory, temporaryName } from './files.js';
+import { removeFile, syncDirectory, temporaryName, writing } from './files.js';
 import { csvLine } from './records.js';
 
 /**
@@ -43,7 +43,9 @@ export function openDurableFile(file: string): DurableFile {
 
   const flush = () => {
     const data = Buffer.from(pending);
-    for (let written = 0; written < data.length; ) written += writeSync(fd, data, written);
+    writing(file, () => {
+      for (let written = 0; written < data.length; ) written += writeSync(fd, data, written);
+    });
     bytes += data.length;
     pending = '';
   };
@@ -60,7 +62,7 @@ export function openDurableFile(file: string): DurableFile {
     commit() {
       flush();
       // On the disk before it takes the real name: a crash must not leave a table cut short.
-      if (open) fsyncSync(fd);
+      if (open) writing(file, () => fsyncSync(fd));
       close();
       renameSync(temporary, file);
       syncDirectory(dirname(file));
