@@ -172,6 +172,25 @@ describe('a bad sweep file', () => {
     ]);
   });
 
+  it('places a sweep of too many runs at its largest factor: the sample, the grid or the replicates', () => {
+    const ranges = ['  ranges:', '    imitation.beta: { from: 0.1, to: 0.5 }'];
+    expect(problems(['scenario: scenario.yaml', 'sample:', '  method: saltelli', '  n: 1000000', ...ranges].join('\n'))).toEqual([
+      'sweep.yaml:4:6: sample.n: expected a sweep of at most 1,000,000 runs, found 3,000,000 points times 1 replicates',
+    ]);
+    expect(problems(['scenario: scenario.yaml', 'replicates: 2', 'sample:', '  method: morris', '  trajectories: 600000', ...ranges].join('\n'))).toEqual([
+      'sweep.yaml:5:17: sample.trajectories: expected a sweep of at most 1,000,000 runs, found 1,200,000 points times 2 replicates',
+    ]);
+    expect(problems(['scenario: scenario.yaml', 'replicates: 2000', 'vary:', '  imitation.beta: { from: 0.1, to: 0.5, steps: 1001 }'].join('\n'))).toEqual([
+      'sweep.yaml:2:13: replicates: expected a sweep of at most 1,000,000 runs, found 1,001 points times 2000 replicates',
+    ]);
+    expect(problems(['scenario: scenario.yaml', 'replicates: 2', 'vary:', '  imitation.beta: { from: 0.1, to: 0.5, steps: 1000 }', '  imitation.alpha: { from: 0.5, to: 1, steps: 1000 }'].join('\n'))).toEqual([
+      'sweep.yaml:4:3: vary: expected a sweep of at most 1,000,000 runs, found 1,000,000 points times 2 replicates',
+    ]);
+    expect(problems(['scenario: scenario.yaml', 'sample:', '  method: lhs', '  n: 8', '  ranges: {}'].join('\n'))).toEqual([
+      'sweep.yaml:5:11: sample.ranges: expected ranges: a mapping of parameter paths to { from, to } (with scale: log if wanted), found an empty mapping',
+    ]);
+  });
+
   it('checks the keys of each sampling method', () => {
     const ranges = ['  ranges:', '    imitation.fidelity: { from: 0.01, to: 0.1 }'];
     expect(problems(['scenario: scenario.yaml', 'vary:', '  population.bands: [2, 3]', 'sample:', '  method: morris', '  n: 3', '  levels: 5', ...ranges].join('\n'))).toEqual([

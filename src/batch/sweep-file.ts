@@ -105,10 +105,15 @@ export function loadSweep(file: string, flags: readonly Override[] = []): Sweep 
     ...(sample?.ranges ?? []).map((r) => ({ path: r.path, column: parameterColumn(r.path), from: 'sample' as const })),
   ];
   // Counted before anything is built: a grid of many parameters grows fast.
-  const pointCount = vary.reduce((n, v) => n * v.values.length, 1) * (sample ? sampleSize(sample) : 1);
+  const gridCount = vary.reduce((n, v) => n * v.values.length, 1);
+  const sampleCount = sample ? sampleSize(sample) : 1;
+  const pointCount = gridCount * sampleCount;
   const runs = pointCount * (replicates as number);
   if (runs > MAX_RUNS) {
-    report.add(['replicates'], `a sweep of at most ${MAX_RUNS.toLocaleString('en-US')} runs`, `${pointCount.toLocaleString('en-US')} points times ${replicates} replicates`);
+    // Placed at the largest of the three factors: the one to change.
+    const largest = Math.max(gridCount, sampleCount, replicates as number);
+    const at: PathKey[] = largest === replicates ? ['replicates'] : largest === sampleCount ? ['sample', sample?.method === 'morris' ? 'trajectories' : 'n'] : ['vary'];
+    report.add(at, `a sweep of at most ${MAX_RUNS.toLocaleString('en-US')} runs`, `${pointCount.toLocaleString('en-US')} points times ${replicates} replicates`);
     throw new InputError(report.problems);
   }
   const grid = factorial(vary.map((v) => v.values));

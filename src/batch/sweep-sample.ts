@@ -98,7 +98,7 @@ export function readSample(data: Mapping, report: Report, used: Map<string, stri
   const ranges: SampleDesign['ranges'] = [];
   const rangesEntry = entry.ranges;
   if (!isMapping(rangesEntry) || Object.keys(rangesEntry).length === 0) {
-    report.add(rangesEntry === undefined ? at : ['sample', 'ranges'], 'ranges: a mapping of parameter paths to { from, to } (with scale: log if wanted)', rangesEntry === undefined ? 'no ranges:' : describeValue(rangesEntry));
+    report.add(rangesEntry === undefined ? at : ['sample', 'ranges'], 'ranges: a mapping of parameter paths to { from, to } (with scale: log if wanted)', rangesEntry === undefined ? 'no ranges:' : isMapping(rangesEntry) ? 'an empty mapping' : describeValue(rangesEntry));
   } else {
     for (const [path, range] of Object.entries(rangesEntry)) {
       const rangeAt: PathKey[] = ['sample', 'ranges', path];
