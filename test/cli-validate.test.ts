@@ -109,6 +109,12 @@ describe('sapient validate', () => {
     // The events in the order they happen: the cull listed second comes first.
     expect(raised).toMatchObject({ code: 0, stderr: `sapient: note: events[0] (tick 8) sets population.deathsPerTick to 520, ${afterCull(1)}\n` });
     expect(below).toMatchObject({ code: 0, stderr: '' });
+    // A cull of 1 leaves nobody, whatever the deaths per tick; later events change nothing.
+    writeFile(dir, 'emptied.yaml', moran(5, 'events:\n  - at: 5\n    cull: 1\n  - at: 9\n    set: { population.deathsPerTick: 2000 }\n'));
+    expect(await sapient(['validate', 'emptied.yaml'], dir)).toMatchObject({
+      code: 0,
+      stderr: 'sapient: note: events[0] (tick 5) culls every agent, and Moran mode does not replace a culled agent: the population is 0 from then on\n',
+    });
     // Other demographies ignore deathsPerTick: no note.
     writeFile(dir, 'overlapping.yaml', moran(5000).replace('moran', 'overlapping'));
     expect((await sapient(['validate', 'overlapping.yaml'], dir)).stderr).toBe('');

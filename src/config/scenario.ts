@@ -353,13 +353,18 @@ function moranNotes(s: Scenario): string[] {
   const events = s.events.map((event, e) => ({ event, e })).sort((a, b) => a.event.at - b.event.at);
   for (const { event, e } of events) {
     const before = most;
+    const at = `events[${e}] (tick ${event.at.toLocaleString('en-US')})`;
     if (event.cull !== undefined) {
-      // Each band loses at least the whole part of its share (cull in src/sim/events.ts), so at least ceil(share x N - bands) in all.
-      most -= Math.max(0, Math.ceil(event.cull * most - bands));
+      // Each band loses at least the whole part of its share (cull in src/sim/events.ts), so at
+      // least ceil(share x N - bands) in all; a share of 1, every member.
+      most = event.cull === 1 ? 0 : most - Math.max(0, Math.ceil(event.cull * most - bands));
       population = `(at most ${most.toLocaleString('en-US')} agents after the cull of events[${e}], which Moran mode does not replace)`;
     }
+    if (most === 0) {
+      notes.push(`${at} culls every agent, and Moran mode does not replace a culled agent: the population is 0 from then on`);
+      break;
+    }
     const set = event.set?.['population.deathsPerTick'];
-    const at = `events[${e}] (tick ${event.at.toLocaleString('en-US')})`;
     if (typeof set === 'number') {
       deaths = set;
       if (deaths >= most) notes.push(`${at} sets population.deathsPerTick to ${deaths.toLocaleString('en-US')}, ${consequence(deaths)}`);
