@@ -167,6 +167,9 @@ describe('the report of a sweep', () => {
     expect(fromShard.warnings).toEqual([]);
     expect(fromShard.html).toContain('This directory is shard 1/2 of the sweep: it holds one run in 2 only.');
     expect(fromShard.html).toContain('9 runs in this directory.');
+    // analyze takes a whole sweep: the hint for a shard is to merge first.
+    expect(fromSweep.html).toMatch(/No sensitivity\.csv in this directory: <code>sapient analyze \S+small<\/code> computes the indices/);
+    expect(fromShard.html).toContain('No sensitivity.csv in this directory: the indices are computed over the whole sweep: merge its shards');
 
     writeFileSync(join(work, 'small-scenario.yaml'), SMALL);
     const run = await sapient(['run', 'small-scenario.yaml', '--seed', '5', '--out', 'run', '--quiet'], work);

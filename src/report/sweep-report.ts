@@ -84,7 +84,7 @@ export async function sweepPage(sweep: SweepSource, generator: string): Promise<
               (noise ? `<h3>The outputs, and how much of their variance is replicate noise (${ANALYSIS_FILES.outputs})</h3>\n${plainTable(noise)}` : '') +
               (secondOrder ? `<h3>Second-order indices (${ANALYSIS_FILES.second})</h3>\n${plainTable(secondOrder)}` : ''),
           }
-        : { intro: `<p>No ${ANALYSIS_FILES.indices} in this directory: <code>sapient analyze ${escapeHtml(sweep.dir)}</code> computes the indices of the sweep's design, and a report made after it shows them here.</p>` }),
+        : { intro: `<p>No ${ANALYSIS_FILES.indices} in this directory: ${analyzeHint(sweep, runsDone + failed)}</p>` }),
     },
     { id: 'provenance', title: 'Provenance', after: sweepProvenance(sweep, runsDone) },
   ];
@@ -94,6 +94,14 @@ export async function sweepPage(sweep: SweepSource, generator: string): Promise<
     sections,
     footer: generator,
   };
+}
+
+/** How to get the indices of this directory: `sapient analyze` takes a whole, finished sweep only. */
+function analyzeHint(sweep: SweepSource, ended: number): string {
+  const analyze = `<code>sapient analyze ${escapeHtml(sweep.dir)}</code>`;
+  if (sweep.shard.count > 1 && !sweep.merged) return `the indices are computed over the whole sweep: merge its shards (<code>sapient merge</code>), then run <code>sapient analyze</code> on the merged directory.`;
+  if (ended < sweep.runs) return `once the sweep is finished (<code>sapient sweep … --resume</code>), ${analyze} computes the indices of its design, and a report made after it shows them here.`;
+  return `${analyze} computes the indices of the sweep's design, and a report made after it shows them here.`;
 }
 
 function pointTable(sweep: SweepSource, names: readonly string[], stats: readonly PointStats[], time: TimeUnit): string {
