@@ -135,4 +135,12 @@ describe('worker threads', () => {
     // 1000 threads took half a minute and gigabytes; two take a few seconds with the start of the CLI.
     expect(Date.now() - started).toBeLessThan(20_000);
   });
+
+  it('a shard without runs says so, and no worker count that was not asked for', async () => {
+    const dir = tempDir();
+    writeFile(dir, 'tiny.yaml', TINY_SWEEP);
+    const [empty, one] = await Promise.all([sapient(['sweep', 'tiny.yaml', '--shard', '5/6', '--out', 'empty'], dir), sapient(['sweep', 'tiny.yaml', '--shard', '1/2', '--out', 'one'], dir)]);
+    expect(empty).toMatchObject({ code: 0, stderr: 'sapient: note: --shard 5/6: this shard has no runs (the sweep has 2 runs), so it ends at once\n' });
+    expect(one).toMatchObject({ code: 0, stderr: '' });
+  });
 });

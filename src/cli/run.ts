@@ -113,9 +113,10 @@ export function report(record: CompleteRun, name: string, scenario: Scenario, he
   const generations = scenario.population.demography === 'generational';
   const span = generations ? counted(s.ticks, 'generation') : counted(s.years, 'year');
   const stopped = s.stopped_by === 'horizon' ? '' : ` (stopped ${counted(scenario.stop.after, generations ? 'generation' : 'tick')} after ${s.stopped_by})`;
-  const speed = `${span}${stopped} in ${duration(s.wall_seconds)} (${rate(s.wall_agent_ticks_per_second)} agent-ticks/s)`;
+  // The span in the other unit, beside the span it converts: 300 generations (7,500 years).
   const also = scenario.yearsPerTick === 1 ? '' : generations ? ` (${counted(s.years, 'year')})` : ` (${counted(s.ticks, 'tick')})`;
-  return `${name} (seed ${s.seed}): ${headline.text(s, record.skills)}; ${speed}${also}. Results in ${shownPath(record.dir)}/`;
+  const speed = `${span}${also}${stopped} in ${duration(s.wall_seconds)} (${rate(s.wall_agent_ticks_per_second)} agent-ticks/s)`;
+  return `${name} (seed ${s.seed}): ${headline.text(s, record.skills)}; ${speed}. Results in ${shownPath(record.dir)}/`;
 }
 
 function rate(perSecond: number): string {

@@ -34,10 +34,13 @@ export async function sweep(argument: string, options: SweepFlags): Promise<void
   if (flags.problems.length > 0) throw new InputError(flags.problems);
   const sweep = loadSweep(locateSweep(argument), flags.overrides);
   const dir = outputDir(sweep, options.out, shard, options.resume === true);
-  const threads = workerThreads(requested, shardRuns(sweep.runs, shard ?? { index: 0, count: 1 }));
+  const runs = shardRuns(sweep.runs, shard ?? { index: 0, count: 1 });
+  const threads = workerThreads(requested, runs);
   const workers = threads.workers;
   checkSweepMemory(sweep, workers, shard);
-  if (!options.quiet) for (const note of [...sweep.notes, threads.note ?? []].flat()) process.stderr.write(`sapient: note: ${note}\n`);
+  // Fewer threads than asked for is news only when asked for; a shard without runs is news in itself.
+  const threadsNote = runs === 0 && shard ? `--shard ${shard.index}/${shard.count}: this shard has no runs (the sweep has ${counted(sweep.runs, 'run')}), so it ends at once` : options.workers === undefined ? undefined : threads.note;
+  if (!options.quiet) for (const note of [...sweep.notes, threadsNote ?? []].flat()) process.stderr.write(`sapient: note: ${note}\n`);
 
   const stop = listenForStop();
   let progress: Progress | undefined;
