@@ -295,7 +295,8 @@ export const SIZE_PATHS = 'population.bands, population.bandSize, skills.count';
 function memorySource(s: Scenario, raise: SizeRaise | undefined, source: string, locate?: Locate): Pick<Problem, 'source' | 'line' | 'column'> {
   if (!locate) return { source };
   if (raise) return locate(raise.path);
-  const sizes: PathKey[][] = [['population', 'bands'], ['population', 'bandSize'], s.skills.list ? ['skills', 'list'] : ['skills', 'count']];
+  // In the order the population limit (scenario.ts) prefers them: bandSize, then bands.
+  const sizes: PathKey[][] = [['population', 'bandSize'], ['population', 'bands'], s.skills.list ? ['skills', 'list'] : ['skills', 'count']];
   const overridden = sizes.map(locate).find((at) => at.source !== source);
   return overridden ?? { source };
 }
