@@ -43,6 +43,9 @@ function workspace(): string {
   writeFile(dir, 'event-grows.yaml', 'events:\n  - at: 3\n    set: { population.bandSize: 1000000 }\n');
   writeFile(dir, 'initial-skills.yaml', 'ticks: 10\npopulation:\n  initialSkills: [0, 3]\n');
   writeFile(dir, 'a-sweep.yaml', 'scenario: small.yaml\nvary:\n  population.bandSize: [5, 10]\n');
+  // The top of the manifests sapient writes for a run and for a sweep (a sweep's has a scenario: key too).
+  writeFile(dir, 'run-manifest.json', '{"runId": "small-1-0b1c2d3e", "status": "complete", "software": {"name": "sapient"}, "environment": {"node": "v20"}, "command": ["sapient", "run", "small.yaml"], "scenario": {"name": "small"}}\n');
+  writeFile(dir, 'sweep-manifest.json', '{"kind": "sweep", "format": 1, "software": {"name": "sapient"}, "environment": {"node": "v20"}, "scenario": {"name": "small"}, "replicates": 2}\n');
   writeFile(dir, 'noted.yaml', 'ticks: 5\nskills:\n  list:\n    - { name: a, difficulty: 0.5 }\n    - { name: b, difficulty: 0.5, kind: cognitive, prerequisites: [0] }\n');
   writeFile(dir, 'vary-rule.yaml', 'scenario: baseline\nreplicates: 1\nvary:\n  skills.difficultyMax: [0, 0.5]\n');
   writeFile(dir, 'set-rule.yaml', 'scenario: baseline\nreplicates: 1\nset:\n  skills.difficultyMax: 0\nvary:\n  population.bandSize: [10, 20]\n');
@@ -335,6 +338,21 @@ const cases: Case[] = [
     name: 'a sweep file given to run',
     args: ['run', 'a-sweep.yaml', '--out', OUT],
     lines: ['sapient: a-sweep.yaml: expected a scenario file: this one is a sweep (it has scenario:, vary:), run by sapient sweep a-sweep.yaml, found a sweep file'],
+  },
+  {
+    name: "a run's manifest given to run",
+    args: ['run', 'run-manifest.json', '--out', OUT],
+    lines: ['sapient: run-manifest.json: expected a scenario file, not the manifest sapient wrote for a run (the scenario file and flags it ran are under scenario: and command:), found the manifest of a run'],
+  },
+  {
+    name: "a sweep's manifest given to validate",
+    args: ['validate', 'sweep-manifest.json'],
+    lines: ["sapient: sweep-manifest.json: expected a scenario or a sweep file, not the manifest sapient wrote for a sweep (its runs are repeated from the scenario.json beside it, as its rerun: says), found the manifest of a sweep"],
+  },
+  {
+    name: "a sweep's manifest given to sweep",
+    args: ['sweep', 'sweep-manifest.json', '--out', OUT],
+    lines: ["sapient: sweep-manifest.json: expected a sweep file, not the manifest sapient wrote for a sweep (its runs are repeated from the scenario.json beside it, as its rerun: says), found the manifest of a sweep"],
   },
   {
     name: 'a shipped scenario given to sweep',

@@ -63,8 +63,21 @@ export function locateScenario(argument: string | undefined): string {
  */
 export function sweepGivenAsScenario(argument: string, file: string): InputError | undefined {
   const keys = kindOf(file);
+  if (keys.kind === 'manifest') return manifestGiven(argument, keys.of, 'a scenario file');
   if (keys.kind !== 'sweep') return undefined;
   return new InputError([{ source: argument, path: '', expected: `a scenario file: this one is a sweep (it has ${keys.keys.join(', ')}), run by sapient sweep ${argument}`, found: 'a sweep file' }]);
+}
+
+/**
+ * A manifest.json that sapient wrote, given where a scenario or a sweep file belongs: it
+ * records what ran, and has a sweep's scenario: key, so it would otherwise be read as one.
+ */
+export function manifestGiven(argument: string, of: 'run' | 'sweep', expected: string): InputError {
+  const how =
+    of === 'run'
+      ? "the scenario file and flags it ran are under scenario: and command:"
+      : "its runs are repeated from the scenario.json beside it, as its rerun: says";
+  return new InputError([{ source: argument, path: '', expected: `${expected}, not the manifest sapient wrote for a ${of} (${how})`, found: `the manifest of a ${of}` }]);
 }
 
 /** The sweep file a command should read: the argument as a path when it exists, else the shipped sweep of that name. */
@@ -74,6 +87,7 @@ export function locateSweep(argument: string): string {
   }
   const file = locateShipped(argument, SWEEPS_DIR, 'a readable sweep file (YAML or JSON), or the name of a shipped sweep', (names) => ` (shipped: ${names.join(', ')})`);
   const keys = kindOf(file);
+  if (keys.kind === 'manifest') throw manifestGiven(argument, keys.of, 'a sweep file');
   if (keys.kind === 'scenario') {
     throw new InputError([{ source: argument, path: '', expected: `a sweep file (scenario:, vary:, sample:...): this one is a scenario (it has ${keys.keys.join(', ')}), run by sapient run ${argument}, or named by a sweep file's scenario:`, found: 'a scenario file' }]);
   }
@@ -90,7 +104,7 @@ const SCENARIO_KEYS = [...new Set([...PARAMS.map((p) => p.path.split('.')[0]), '
  * tell; `unknown` when it cannot be read or has neither kind's keys (its loader then says
  * what is wrong with it).
  */
-export function kindOf(file: string): { kind: 'sweep' | 'scenario' | 'unknown'; keys: string[] } {
+export function kindOf(file: string): { kind: 'sweep' | 'scenario' | 'unknown'; keys: string[] } | { kind: 'manifest'; of: 'run' | 'sweep' } {
   let data: unknown;
   try {
     data = readDocument(file).data;
@@ -99,6 +113,8 @@ export function kindOf(file: string): { kind: 'sweep' | 'scenario' | 'unknown'; 
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return { kind: 'unknown', keys: [] };
   const keys = Object.keys(data);
+  // What sapient writes about a run or a sweep (src/io/provenance.ts): neither kind has these keys.
+  if (keys.includes('software') && keys.includes('environment')) return { kind: 'manifest', of: keys.includes('runId') ? 'run' : 'sweep' };
   const sweep = keys.filter((k) => SWEEP_KEYS.includes(k));
   // A few keys tell: the first three.
   const shown = (found: string[]) => [...found.slice(0, 3).map((k) => `${k}:`), ...(found.length > 3 ? ['...'] : [])];

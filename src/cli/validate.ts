@@ -10,7 +10,7 @@ import { flagOverrides, loadWithFlags, type ScenarioFlags } from './flags.js';
 import { costLine, measureRate, parameterRanges, sizeText } from './cost.js';
 import { checkRunMemory, timelineNote } from './limits.js';
 import { checkSweepMemory } from './sweep-limits.js';
-import { kindOf, locateScenario } from './scenarios.js';
+import { kindOf, locateScenario, manifestGiven } from './scenarios.js';
 
 /** The shape of a valid scenario in a few words, so that a typo in a size shows at a glance. */
 export function outline(s: Scenario): string {
@@ -27,7 +27,9 @@ export function outline(s: Scenario): string {
 /** `sapient validate`: a scenario, with its flags, or a sweep file, checked without running. */
 export function validate(argument: string, flags: ScenarioFlags): void {
   const file = locateFile(argument);
-  if (kindOf(file).kind === 'sweep') {
+  const kind = kindOf(file);
+  if (kind.kind === 'manifest') throw manifestGiven(argument, kind.of, 'a scenario or a sweep file');
+  if (kind.kind === 'sweep') {
     validateSweep(file, flags);
     return;
   }
