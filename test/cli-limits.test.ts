@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { workerThreads } from '../src/cli/sweep-limits.js';
@@ -110,6 +110,69 @@ describe.concurrent('memory', () => {
     const r = await sapient(['validate', 'small.yaml', '--ticks', '100000000', '--set', 'sampleEvery=1'], dir);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^sapient: note: the timeline will have 100,000,001 rows \(about [\d.]+ GB\): a larger sampleEvery \(now 1\) makes it smaller\n$/);
+  });
+});
+
+/**
+ * A file is refused before it is parsed when its size or nesting is beyond any scenario's:
+ * 900 levels of `[` (1.8 KB) aborted Node in the yaml package, a 37 MB file exhausted the
+ * heap after two minutes.
+ */
+describe.concurrent('file size and nesting', () => {
+  const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+  const tooDeep = 'expected mappings and lists nested at most 64 levels deep (a scenario needs 4), found level 65 opening here';
+
+  it('a file nested deeper than 64 levels is refused at the level that opens too deep, in JSON, flow and block YAML', async () => {
+    const dir = tempDir();
+    writeFile(dir, 'deep.json', `{"ticks": ${deep(900)}}`);
+    writeFile(dir, 'deep.yaml', `{"ticks": ${deep(900)}}`);
+    writeFile(dir, 'block.yaml', `ticks: ${deep(1000)}\n`);
+    writeFile(dir, 'compact.yaml', `ticks:\n  ${'- '.repeat(5000)}1\n`);
+    // 64 levels, the top mapping among them, are allowed: ticks is then merely not an integer.
+    writeFile(dir, 'limit.json', `{"ticks": ${deep(63)}}`);
+    const cases: [string, string][] = [
+      ['deep.json', `sapient: deep.json:1:74: ${tooDeep}\n`],
+      ['deep.yaml', `sapient: deep.yaml:1:74: ${tooDeep}\n`],
+      ['block.yaml', `sapient: block.yaml:1:71: ${tooDeep}\n`],
+      ['compact.yaml', `sapient: compact.yaml:2:129: ${tooDeep}\n`],
+      ['limit.json', 'sapient: limit.json:1:11: ticks: expected an integer from 1 to 1000000000, found a list of 1\n'],
+    ];
+    for (const [file, stderr] of cases) {
+      const r = await sapient(['validate', file], dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(stderr);
+    }
+  });
+
+  it('a --set value nested deeper than 64 levels is refused', async () => {
+    const dir = tempDir();
+    writeFile(dir, 'small.yaml', SMALL);
+    const r = await sapient(['validate', 'small.yaml', '--set', `ticks=${deep(900)}`], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^sapient: --set ticks=\\[+[^\n]*: ticks: ${tooDeep.replace(/[()]/g, '\\$&')}\n$`));
+  });
+
+  it('a file larger than 4 MB is refused before it is read, however valid', async () => {
+    const dir = tempDir();
+    // Valid YAML: a scenario, then comments.
+    writeFile(dir, 'long.yaml', `ticks: 10\n${'# a comment line of 31 bytes...\n'.repeat(140_000)}`);
+    writeFile(dir, 'longest.yaml', `ticks: 10\n${'# a comment line of 31 bytes...\n'.repeat(131_000)}`);
+    // 600 MB of text was reported as binary data (more than V8's longest string).
+    writeFileSync(join(dir, 'huge.yaml'), 'ticks: 10\n');
+    truncateSync(join(dir, 'huge.yaml'), 600 * 2 ** 20);
+    const limit = 'expected a YAML or JSON file of at most 4 MB (a scenario or sweep file is a few KB)';
+    const long = await sapient(['validate', 'long.yaml'], dir);
+    expect(long.code).toBe(2);
+    expect(long.stderr).toBe(`sapient: long.yaml: ${limit}, found a file of 4.3 MB\n`);
+    const huge = await sapient(['run', 'huge.yaml', '--out', 'out'], dir);
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toBe(`sapient: huge.yaml: ${limit}, found a file of 600 MB\n`);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+    const endless = await sapient(['validate', '/dev/zero'], dir);
+    expect(endless.code).toBe(2);
+    expect(endless.stderr).toBe(`sapient: /dev/zero: ${limit}, found more than 4 MB\n`);
+    // Just under the limit is read.
+    expect((await sapient(['validate', 'longest.yaml'], dir)).code).toBe(0);
   });
 });
 

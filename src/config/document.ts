@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { Composer, type CST, type Document, isMap, isScalar, isSeq, LineCounter, Parser, YAMLParseError, type YAMLError } from 'yaml';
 import { describeValue, excerpt, InputError, type Problem } from './problems.js';
 
 export type PathKey = string | number;
@@ -22,16 +22,24 @@ export interface SourceDocument {
 /** At most this many aliases are expanded: a few nested anchors can otherwise stand for billions of nodes. */
 const MAX_ALIASES = 100;
 
-/** Reads a YAML or JSON file (by extension); a missing, unreadable or malformed file is an InputError. */
+/**
+ * The deepest nesting of mappings and lists a file may have. A scenario needs 4 levels
+ * (`skills.list[0].boosts`), a sweep 5; the yaml package composes a document recursively,
+ * and about 800 levels (under 2 KB of `[`) overflow the stack.
+ */
+export const MAX_DEPTH = 64;
+
+/**
+ * The largest file read, in bytes: the shipped files are under 4 KB, and a catalogue of
+ * the most skills (4,096) with every field written is well under 2 MB. The yaml package
+ * takes some 300 bytes of memory a byte of YAML: a file of 37 MB (1,500,000 events)
+ * exhausted the heap after two minutes; one of 4 MB takes about 1.3 GB.
+ */
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+/** Reads a YAML or JSON file (by extension); a missing, unreadable, too large or malformed file is an InputError. */
 export function readDocument(file: string): SourceDocument {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const found = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : `an unreadable file (${code ?? String(e)})`;
-    throw new InputError([{ source: file, path: '', expected: 'a readable YAML or JSON file', found }]);
-  }
+  const bytes = readBounded(file);
   const text = asText(bytes);
   if (text === undefined) {
     const at = bytes.findIndex((b) => b === 0x7f || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d));
@@ -39,6 +47,53 @@ export function readDocument(file: string): SourceDocument {
     throw new InputError([{ source: file, path: '', expected: 'a YAML or JSON text file', found: `binary data (${bytes.length} bytes; ${where})` }]);
   }
   return parseText(text, file, file.toLowerCase().endsWith('.json'));
+}
+
+/**
+ * The file's bytes, at most MAX_FILE_BYTES of them: a larger file (or an endless one, such
+ * as /dev/zero) is refused before it is read, or as soon as it is found to be larger.
+ */
+function readBounded(file: string): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (e) {
+    throw unreadable(file, e);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isFile() && stat.size > MAX_FILE_BYTES) throw tooLarge(file, `a file of ${megabytes(stat.size)}`);
+    const buffer = Buffer.allocUnsafe(stat.isFile() ? stat.size + 1 : MAX_FILE_BYTES + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    // A file may grow between the fstat and the read; a stream has no size beforehand.
+    if (length > MAX_FILE_BYTES) throw tooLarge(file, `more than ${megabytes(MAX_FILE_BYTES)}`);
+    return buffer.subarray(0, length);
+  } catch (e) {
+    throw e instanceof InputError ? e : unreadable(file, e);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function unreadable(file: string, e: unknown): InputError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const found = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : `an unreadable file (${code ?? String(e)})`;
+  return new InputError([{ source: file, path: '', expected: 'a readable YAML or JSON file', found }]);
+}
+
+function tooLarge(file: string, found: string): InputError {
+  return new InputError([{ source: file, path: '', expected: `a YAML or JSON file of at most ${megabytes(MAX_FILE_BYTES)} (a scenario or sweep file is a few KB)`, found }]);
+}
+
+/** Bytes in MB of 2^20 bytes, as a file manager shows them: 4 MB, 600 MB, 1.5 MB. */
+function megabytes(bytes: number): string {
+  const mb = bytes / 2 ** 20;
+  return `${mb >= 10 ? Math.round(mb) : Number(mb.toFixed(1))} MB`;
 }
 
 /**
@@ -58,25 +113,30 @@ function asText(bytes: Buffer): string | undefined {
 
 export function parseText(text: string, source: string, json = false): SourceDocument {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  const doc = parseYaml(text, lines);
+  // An error of the whole file has no offset (-1).
+  const at = (offset: number): Pick<Problem, 'source' | 'line' | 'column'> => {
+    if (offset < 0) return { source };
+    const pos = lines.linePos(offset);
+    return { source, line: pos.line, column: pos.col };
+  };
+  if (doc instanceof TooDeep) throw new InputError([{ ...at(doc.offset), path: '', ...tooDeep() }]);
   if (json) {
     try {
       JSON.parse(text);
     } catch (e) {
-      const at = /position (\d+)/.exec(String((e as Error).message));
-      const pos = at ? lines.linePos(Number(at[1])) : undefined;
-      throw new InputError([{ source, line: pos?.line, column: pos?.col, path: '', expected: 'valid JSON', found: `malformed JSON (${firstLine((e as Error).message)})` }]);
+      const position = /position (\d+)/.exec(String((e as Error).message));
+      const pos = position ? at(Number(position[1])) : { source };
+      throw new InputError([{ ...pos, path: '', expected: 'valid JSON', found: `malformed JSON (${firstLine((e as Error).message)})` }]);
     }
   }
   if (doc.errors.length > 0) {
     throw new InputError(
       distinctMistakes(doc.errors, lines).map((e): Problem => {
-        const pos = e.linePos?.[0];
-        const at = { source, line: pos?.line, column: pos?.col };
         // JSON.parse takes a key given twice (the last wins); the YAML parser, rightly, does not.
         const key = e.code === 'DUPLICATE_KEY' ? keyAt(doc.contents, e.pos[0], []) : undefined;
-        if (key) return { ...at, path: dotted(key), expected: `valid ${json ? 'JSON' : 'YAML'} (no key given twice)`, found: `${describeValue(String(key.at(-1)))} twice` };
-        return { ...at, path: '', expected: 'valid YAML', found: `malformed YAML (${firstLine(e.message)})` };
+        if (key) return { ...at(e.pos[0]), path: dotted(key), expected: `valid ${json ? 'JSON' : 'YAML'} (no key given twice)`, found: `${describeValue(String(key.at(-1)))} twice` };
+        return { ...at(e.pos[0]), path: '', expected: 'valid YAML', found: `malformed YAML (${firstLine(e.message)})` };
       }),
     );
   }
@@ -105,6 +165,76 @@ export function parseText(text: string, source: string, json = false): SourceDoc
     return isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
   };
   return { source, data: empty ? undefined : data, locate, written };
+}
+
+/** Where a DepthBoundParser stopped: the offset of the collection that opens too deep. */
+class TooDeep {
+  constructor(readonly offset: number) {}
+}
+
+const COLLECTIONS: readonly string[] = ['block-map', 'block-seq', 'flow-collection'];
+
+/**
+ * The yaml package's parser, stopped at the first collection that opens more than
+ * MAX_DEPTH levels deep. The parser keeps its nesting in an array, but the composer that
+ * follows recurses, several frames a level; it catches its own stack overflow, then goes on
+ * to compose an empty value at the very edge of the stack, where V8 aborts the process when
+ * it first compiles a regular expression there ("RegExpCompiler Allocation failed",
+ * yaml's unfoldLines). yaml has no option that bounds the depth.
+ */
+class DepthBoundParser extends Parser {
+  override *next(source: string): Generator<CST.Token, void> {
+    const at = this.offset;
+    yield* super.next(source);
+    if (this.stack.length > MAX_DEPTH && this.stack.filter((t) => COLLECTIONS.includes(t.type)).length > MAX_DEPTH) throw new TooDeep(at);
+  }
+}
+
+/** What a TooDeep problem says, after its place. */
+function tooDeep(): Pick<Problem, 'expected' | 'found'> {
+  return { expected: `mappings and lists nested at most ${MAX_DEPTH} levels deep (a scenario needs 4)`, found: `level ${MAX_DEPTH + 1} opening here` };
+}
+
+/**
+ * yaml's parseDocument (a few lines of its public-api.ts), with the DepthBoundParser: one
+ * document, and an error for a second. Positions are found from the errors' offsets with
+ * `lines`, so the errors' messages are kept short (no prettyErrors excerpt of the file).
+ */
+function parseYaml(text: string, lines?: LineCounter): Document.Parsed | TooDeep {
+  const parser = new DepthBoundParser(lines?.addNewLine);
+  const composer = new Composer({ uniqueKeys: true });
+  let doc: Document.Parsed | undefined;
+  try {
+    for (const next of composer.compose(parser.parse(text), true, text.length)) {
+      if (doc) {
+        doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+        break;
+      }
+      doc = next;
+    }
+  } catch (e) {
+    if (e instanceof TooDeep) return e;
+    throw e;
+  }
+  // compose(..., forceDoc) yields a document, empty at least.
+  return doc as Document.Parsed;
+}
+
+/**
+ * A value written in YAML on its own (`--set path=value`): the value, a problem (nested too
+ * deep), or undefined when it is not valid YAML (the caller may
+ * take it as text).
+ */
+export function parseValue(text: string): { value: unknown } | Pick<Problem, 'expected' | 'found'> | undefined {
+  const doc = parseYaml(text);
+  if (doc instanceof TooDeep) return tooDeep();
+  if (doc.errors.length > 0) return undefined;
+  try {
+    return { value: doc.toJS({ maxAliasCount: MAX_ALIASES }) };
+  } catch {
+    // An alias (*name) with no anchor, or too many: text.
+    return undefined;
+  }
 }
 
 /**

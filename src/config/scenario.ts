@@ -1,7 +1,6 @@
 import { basename, extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type * as z from 'zod/mini';
-import { dotted, expectMapping, parseText, type PathKey, readDocument, type SourceDocument } from './document.js';
+import { dotted, expectMapping, parseText, parseValue, type PathKey, readDocument, type SourceDocument } from './document.js';
 import { closest, describeValue, excerpt, InputError, type Problem } from './problems.js';
 import { PARAMS, paramSpec, type Scenario, scenarioSchema, SECTIONS, setParameter, type SkillEntry } from './schema.js';
 import { largestWorld } from './sizes.js';
@@ -47,11 +46,12 @@ export function parseSetFlag(text: string): Override | Problem {
   const path = text.slice(0, eq).trim();
   const raw = text.slice(eq + 1);
   if (!paramSpec(path)) return unknownPath(source, path);
-  let value: unknown;
-  try {
-    value = raw.trim() === '' ? '' : parseYaml(raw);
-  } catch {
-    value = raw;
+  let value: unknown = raw;
+  if (raw.trim() === '') value = '';
+  else {
+    const read = parseValue(raw);
+    if (read && 'expected' in read) return { source, path, ...read };
+    if (read) value = read.value;
   }
   // Beyond 2^53 a decimal integer reads as a neighbour, and no parameter goes that far: shown as given.
   if (typeof value === 'number' && !Number.isSafeInteger(value) && /^\s*[-+]?\d+\s*$/.test(raw)) {
