@@ -49,6 +49,10 @@ function workspace(): string {
   writeFile(dir, 'noted.yaml', 'ticks: 5\nskills:\n  list:\n    - { name: a, difficulty: 0.5 }\n    - { name: b, difficulty: 0.5, kind: cognitive, prerequisites: [0] }\n');
   writeFile(dir, 'vary-rule.yaml', 'scenario: baseline\nreplicates: 1\nvary:\n  skills.difficultyMax: [0, 0.5]\n');
   writeFile(dir, 'set-rule.yaml', 'scenario: baseline\nreplicates: 1\nset:\n  skills.difficultyMax: 0\nvary:\n  population.bandSize: [10, 20]\n');
+  writeFile(dir, 'collection-key.yaml', 'ticks: 10\n? [a, b]\n: 1\n');
+  writeFile(dir, 'unknown-alias.yaml', 'ticks: 10\npopulation:\n  bands: *nope\n');
+  writeFile(dir, 'two-documents.yaml', 'ticks: 10\n---\nticks: 20\n');
+  writeFile(dir, 'float-tag.yaml', 'ticks: !!float 100\n');
   mkdirSync(join(dir, 'full'));
   writeFile(join(dir, 'full'), 'keep.txt', 'earlier results\n');
   writeFile(dir, 'a-file', 'not a directory\n');
@@ -245,6 +249,31 @@ const cases: Case[] = [
       'sapient: --set seed=9007199254740995: seed: expected an integer from 0 to 2^53-1, found 9007199254740995',
       'sapient: --seed 9007199254740993: seed: expected an integer from 0 to 2^53-1, found 9007199254740993',
     ],
+  },
+  {
+    name: 'a key that is a collection: no warning of the YAML library before the line',
+    args: ['validate', 'collection-key.yaml'],
+    lines: [/^sapient: collection-key\.yaml:\d+:\d+: \[ a, b \]: expected a known parameter: one of .*, found an unknown parameter$/],
+  },
+  {
+    name: 'an alias to no anchor, not an alias bomb',
+    args: ['validate', 'unknown-alias.yaml'],
+    lines: ['sapient: unknown-alias.yaml:3:10: population.bands: expected an alias (*name) to an anchor (&name) set before it, found *nope, an alias to no anchor'],
+  },
+  {
+    name: 'two documents in one file',
+    args: ['validate', 'two-documents.yaml'],
+    lines: ['sapient: two-documents.yaml:2:1: expected one YAML document (a scenario or sweep file holds one; --- begins another), found a second document'],
+  },
+  {
+    name: 'a tag that does not apply to its value (YAML reads !!float 100 as text)',
+    args: ['validate', 'float-tag.yaml'],
+    lines: ["sapient: float-tag.yaml:1:8: ticks: expected a value its tag !!float applies to (or no tag), found !!float 100, which YAML reads as the text '100'"],
+  },
+  {
+    name: 'the same tag in a --set',
+    args: ['validate', 'small.yaml', '--set', 'ticks=!!float 100'],
+    lines: ["sapient: --set ticks=!!float 100: ticks: expected a value its tag !!float applies to (or no tag), found !!float 100, which YAML reads as the text '100'"],
   },
   {
     name: 'a prerequisite of the first skill',

@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { Composer, type CST, type Document, isMap, isScalar, isSeq, LineCounter, Parser, YAMLParseError, type YAMLError } from 'yaml';
+import { Composer, type CST, type Document, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, YAMLParseError, type YAMLError } from 'yaml';
 import { describeValue, excerpt, InputError, type Problem } from './problems.js';
 
 export type PathKey = string | number;
@@ -134,9 +134,25 @@ export function parseText(text: string, source: string, json = false): SourceDoc
     throw new InputError(
       distinctMistakes(doc.errors, lines).map((e): Problem => {
         // JSON.parse takes a key given twice (the last wins); the YAML parser, rightly, does not.
-        const key = e.code === 'DUPLICATE_KEY' ? keyAt(doc.contents, e.pos[0], []) : undefined;
+        const key = e.code === 'DUPLICATE_KEY' ? pathWhere(doc.contents, (node, isKey) => isKey && isScalar(node) && node.range?.[0] === e.pos[0]) : undefined;
         if (key) return { ...at(e.pos[0]), path: dotted(key), expected: `valid ${json ? 'JSON' : 'YAML'} (no key given twice)`, found: `${describeValue(String(key.at(-1)))} twice` };
+        if (e.code === 'MULTIPLE_DOCS') return { ...at(e.pos[0]), path: '', expected: `one YAML document (a scenario or sweep file holds one; --- begins another)`, found: 'a second document' };
         return { ...at(e.pos[0]), path: '', expected: 'valid YAML', found: `malformed YAML (${firstLine(e.message)})` };
+      }),
+    );
+  }
+  const tags = doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (tags.length > 0) {
+    throw new InputError(
+      tags.map((w): Problem => {
+        // The tag's value is the first scalar after the tag (or the document's only one).
+        let value: { source?: unknown } | undefined = isScalar(doc.contents) ? doc.contents : undefined;
+        const path = pathWhere(doc.contents, (node, isKey) => {
+          const found = !isKey && isScalar(node) && (node.range?.[0] ?? -1) >= w.pos[1];
+          if (found) value = node;
+          return found;
+        });
+        return { ...at(w.pos[0]), path: path ? dotted(path) : '', ...unresolvedTag(text.slice(w.pos[0], w.pos[1]), String(value?.source ?? '')) };
       }),
     );
   }
@@ -144,8 +160,21 @@ export function parseText(text: string, source: string, json = false): SourceDoc
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (e) {
-    // The yaml package refuses an alias bomb with a ReferenceError; anything else is ours.
-    if (!(e instanceof ReferenceError) || !/alias/i.test(e.message)) throw e;
+    if (!(e instanceof ReferenceError)) throw e;
+    // The yaml package throws a ReferenceError for an alias to no anchor ("Unresolved alias
+    // ...: name"), and for an alias bomb ("Excessive alias count ..."); anything else is ours.
+    const name = /^Unresolved alias.*: (.*)$/.exec(e.message)?.[1];
+    if (name !== undefined) {
+      let alias: { range?: readonly number[] | null } | undefined;
+      const path = pathWhere(doc.contents, (node) => {
+        const found = isAlias(node) && node.source === name;
+        if (found) alias = node;
+        return found;
+      });
+      const pos = alias?.range ? at(alias.range[0]) : { source };
+      throw new InputError([{ ...pos, path: path ? dotted(path) : '', expected: `an alias (*name) to an anchor (&name) set before it`, found: `*${excerpt(name, 60)}, an alias to no anchor` }]);
+    }
+    if (!/alias/i.test(e.message)) throw e;
     throw new InputError([{ source, path: '', expected: `YAML whose aliases (*name) expand to at most ${MAX_ALIASES} nodes`, found: 'aliases that expand without bound (an alias bomb)' }]);
   }
   // A blank file, or one of comments only, is nothing; `{}` or `~` is a value written on purpose.
@@ -195,19 +224,27 @@ function tooDeep(): Pick<Problem, 'expected' | 'found'> {
   return { expected: `mappings and lists nested at most ${MAX_DEPTH} levels deep (a scenario needs 4)`, found: `level ${MAX_DEPTH + 1} opening here` };
 }
 
+/** What a problem with a tag that does not apply says, after its place: `!!float 100` is text to yaml (its floats have a point). */
+function unresolvedTag(tag: string, value: string): Pick<Problem, 'expected' | 'found'> {
+  const shown = excerpt(tag, 30);
+  return { expected: `a value its tag ${shown} applies to (or no tag)`, found: `${shown} ${excerpt(value, 30)}, which YAML reads as the text ${describeValue(value)}` };
+}
+
 /**
  * yaml's parseDocument (a few lines of its public-api.ts), with the DepthBoundParser: one
  * document, and an error for a second. Positions are found from the errors' offsets with
  * `lines`, so the errors' messages are kept short (no prettyErrors excerpt of the file).
+ * logLevel 'error': yaml prints no warning of its own (a key that is a collection), which
+ * would break the rule of one line per problem.
  */
 function parseYaml(text: string, lines?: LineCounter): Document.Parsed | TooDeep {
   const parser = new DepthBoundParser(lines?.addNewLine);
-  const composer = new Composer({ uniqueKeys: true });
+  const composer = new Composer({ uniqueKeys: true, logLevel: 'error' });
   let doc: Document.Parsed | undefined;
   try {
     for (const next of composer.compose(parser.parse(text), true, text.length)) {
       if (doc) {
-        doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+        doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'a second document'));
         break;
       }
       doc = next;
@@ -222,13 +259,15 @@ function parseYaml(text: string, lines?: LineCounter): Document.Parsed | TooDeep
 
 /**
  * A value written in YAML on its own (`--set path=value`): the value, a problem (nested too
- * deep), or undefined when it is not valid YAML (the caller may
+ * deep, a tag that does not apply), or undefined when it is not valid YAML (the caller may
  * take it as text).
  */
 export function parseValue(text: string): { value: unknown } | Pick<Problem, 'expected' | 'found'> | undefined {
   const doc = parseYaml(text);
   if (doc instanceof TooDeep) return tooDeep();
   if (doc.errors.length > 0) return undefined;
+  const tag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (tag) return unresolvedTag(text.slice(tag.pos[0], tag.pos[1]), text.slice(tag.pos[1]).trim());
   try {
     return { value: doc.toJS({ maxAliasCount: MAX_ALIASES }) };
   } catch {
@@ -264,18 +303,19 @@ export function dotted(path: readonly PathKey[]): string {
   return s;
 }
 
-/** The path of the key that starts at `offset` in the file, under `node` (at `path`). */
-function keyAt(node: unknown, offset: number, path: PathKey[]): PathKey[] | undefined {
+/** The path of the first node (a key, or a value) under `node` (at `path`) that passes `test`, in the file's order. */
+function pathWhere(node: unknown, test: (node: unknown, isKey: boolean) => boolean, path: PathKey[] = []): PathKey[] | undefined {
   if (isMap(node)) {
     for (const pair of node.items) {
-      const name = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      if (isScalar(pair.key) && pair.key.range?.[0] === offset) return [...path, name];
-      const inner = keyAt(pair.value, offset, [...path, name]);
+      const at = [...path, isScalar(pair.key) ? String(pair.key.value) : String(pair.key)];
+      if (test(pair.key, true) || test(pair.value, false)) return at;
+      const inner = pathWhere(pair.value, test, at);
       if (inner) return inner;
     }
   } else if (isSeq(node)) {
     for (const [i, item] of node.items.entries()) {
-      const inner = keyAt(item, offset, [...path, i]);
+      if (test(item, false)) return [...path, i];
+      const inner = pathWhere(item, test, [...path, i]);
       if (inner) return inner;
     }
   }
