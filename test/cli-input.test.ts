@@ -53,6 +53,7 @@ function workspace(): string {
   writeFile(dir, 'unknown-alias.yaml', 'ticks: 10\npopulation:\n  bands: *nope\n');
   writeFile(dir, 'two-documents.yaml', 'ticks: 10\n---\nticks: 20\n');
   writeFile(dir, 'float-tag.yaml', 'ticks: !!float 100\n');
+  writeFile(dir, 'new\nline.yaml', 'ticks: many\n');
   mkdirSync(join(dir, 'full'));
   writeFile(join(dir, 'full'), 'keep.txt', 'earlier results\n');
   writeFile(dir, 'a-file', 'not a directory\n');
@@ -274,6 +275,19 @@ const cases: Case[] = [
     name: 'the same tag in a --set',
     args: ['validate', 'small.yaml', '--set', 'ticks=!!float 100'],
     lines: ["sapient: --set ticks=!!float 100: ticks: expected a value its tag !!float applies to (or no tag), found !!float 100, which YAML reads as the text '100'"],
+  },
+  {
+    name: 'a newline in a file name and in a --set value, escaped',
+    args: ['validate', 'new\nline.yaml', '--set', 'description=a\nb', '--set', 'seed=x\ny'],
+    lines: [
+      "sapient: --set seed=x\\ny: seed: expected an integer from 0 to 2^53-1, found 'x y'",
+      "sapient: new\\nline.yaml:1:8: ticks: expected an integer from 1 to 1000000000, found 'many'",
+    ],
+  },
+  {
+    name: 'a very long --set value, shortened',
+    args: ['validate', 'small.yaml', '--set', `seed=${'9'.repeat(1800)}`],
+    lines: [`sapient: --set seed=${'9'.repeat(189)}... (1811 characters): seed: expected an integer from 0 to 2^53-1, found ${'9'.repeat(200)}... (1800 characters)`],
   },
   {
     name: 'a prerequisite of the first skill',

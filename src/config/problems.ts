@@ -63,10 +63,21 @@ function withoutRepeats(problems: readonly Problem[]): Problem[] {
   });
 }
 
+/**
+ * The longest file name, flag or found text echoed in a problem: a --set value of 2,000
+ * characters is cut, with its length.
+ */
+const ECHOED_MAX = 200;
+
+/**
+ * A problem on one line. The source and the found text may carry the user's text (a file
+ * name, a --set value), escaped here whatever made them: a newline in it must not make two lines.
+ */
 export function formatProblem(p: Problem): string {
-  const where = p.line !== undefined ? `${p.source}:${p.line}:${p.column ?? 1}` : p.source;
-  const path = p.path ? ` ${p.path}:` : '';
-  return `${where}:${path} expected ${p.expected}, found ${p.found}`;
+  const source = excerpt(p.source, ECHOED_MAX);
+  const where = p.line !== undefined ? `${source}:${p.line}:${p.column ?? 1}` : source;
+  const path = p.path ? ` ${excerpt(p.path, ECHOED_MAX)}:` : '';
+  return `${where}:${path} expected ${excerpt(p.expected, 3 * ECHOED_MAX)}, found ${excerpt(p.found, ECHOED_MAX)}`;
 }
 
 /** The longest string quoted whole in a message; a longer one is cut, with its length. */
