@@ -32,7 +32,7 @@ describe.concurrent('memory', () => {
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(
         // The sizes come from --set: the first of them is named, as the population limit names it.
-        /^sapient: --set population\.bands=2000: population\.bands, population\.bandSize, skills\.count: expected a world that fits in memory \(at most 200 MB here: SAPIENT_MEMORY=200M\), found one that needs about [\d.]+ MB \(agents x skills [\d.]+ MB, bands [\d.]+ MB\)\n$/,
+        /^sapient: --set population\.bands=2000 and --set population\.bandSize=500: population\.bands, population\.bandSize, skills\.count: expected a world that fits in memory \(at most 200 MB here: SAPIENT_MEMORY=200M\), found one that needs about [\d.]+ MB \(agents x skills [\d.]+ MB, bands [\d.]+ MB\)\n$/,
       );
     }
     expect(tree(dir)).toEqual(before);

@@ -183,9 +183,9 @@ describe('refusals', () => {
     expect(runMemoryProblem(big, 'big.yaml', budget, fromFile)?.line).toBeUndefined();
     const bandSizeSet = (path: (string | number)[]) => (path.join('.') === 'population.bandSize' ? { source: '--set population.bandSize=200' } : fromFile(path));
     expect(runMemoryProblem(big, 'big.yaml', budget, bandSizeSet)).toMatchObject({ source: '--set population.bandSize=200', path: 'population.bands, population.bandSize, skills.count' });
-    // Both set: bandSize is named, as the population limit names it, whatever the flags' order.
+    // Both set: both are named, as the world is their product.
     const bothSet = (path: (string | number)[]) => (path[0] === 'population' ? { source: `--set ${path.join('.')}=...` } : fromFile(path));
-    expect(runMemoryProblem(big, 'big.yaml', budget, bothSet)?.source).toBe('--set population.bandSize=...');
+    expect(runMemoryProblem(big, 'big.yaml', budget, bothSet)?.source).toBe('--set population.bands=... and --set population.bandSize=...');
   });
 
   it("a sweep's timeline: its parameters' cells counted as written, however long their values", async () => {

@@ -295,10 +295,11 @@ export const SIZE_PATHS = 'population.bands, population.bandSize, skills.count';
 function memorySource(s: Scenario, raise: SizeRaise | undefined, source: string, locate?: Locate): Pick<Problem, 'source' | 'line' | 'column'> {
   if (!locate) return { source };
   if (raise) return locate(raise.path);
-  // In the order the population limit (scenario.ts) prefers them: bandSize, then bands.
-  const sizes: PathKey[][] = [['population', 'bandSize'], ['population', 'bands'], s.skills.list ? ['skills', 'list'] : ['skills', 'count']];
-  const overridden = sizes.map(locate).find((at) => at.source !== source);
-  return overridden ?? { source };
+  const sizes: PathKey[][] = [['population', 'bands'], ['population', 'bandSize'], s.skills.list ? ['skills', 'list'] : ['skills', 'count']];
+  // Every flag that gave a size: the world is their product, so none of them alone is to blame.
+  const overridden = sizes.map(locate).filter((at) => at.source !== source);
+  const flags = [...new Set(overridden.map((at) => at.source))];
+  return flags.length > 1 ? { source: flags.join(' and ') } : (overridden[0] ?? { source });
 }
 
 /**
