@@ -43,6 +43,8 @@ function workspace(): string {
   writeFile(dir, 'event-grows.yaml', 'events:\n  - at: 3\n    set: { population.bandSize: 1000000 }\n');
   writeFile(dir, 'initial-skills.yaml', 'ticks: 10\npopulation:\n  initialSkills: [0, 3]\n');
   writeFile(dir, 'a-sweep.yaml', 'scenario: small.yaml\nvary:\n  population.bandSize: [5, 10]\n');
+  writeFile(dir, 'typo-key.yaml', 'ticks: 10\nimitation:\n  fidelty: 0.1\n');
+  writeFile(dir, 'typo-section.yaml', 'imitaton:\n  fidelity: 0.1\n');
   // The top of the manifests sapient writes for a run and for a sweep (a sweep's has a scenario: key too).
   writeFile(dir, 'run-manifest.json', '{"runId": "small-1-0b1c2d3e", "status": "complete", "software": {"name": "sapient"}, "environment": {"node": "v20"}, "command": ["sapient", "run", "small.yaml"], "scenario": {"name": "small"}}\n');
   writeFile(dir, 'sweep-manifest.json', '{"kind": "sweep", "format": 1, "software": {"name": "sapient"}, "environment": {"node": "v20"}, "scenario": {"name": "small"}, "replicates": 2}\n');
@@ -381,6 +383,16 @@ const cases: Case[] = [
     name: 'a sweep file given to run',
     args: ['run', 'a-sweep.yaml', '--out', OUT],
     lines: ['sapient: a-sweep.yaml: expected a scenario file: this one is a sweep (it has scenario:, vary:), run by sapient sweep a-sweep.yaml, found a sweep file'],
+  },
+  {
+    name: 'a misspelled key: pointed at the key, not at its value',
+    args: ['validate', 'typo-key.yaml'],
+    lines: ["sapient: typo-key.yaml:3:3: imitation.fidelty: expected a known parameter of imitation (did you mean 'fidelity'?), found an unknown parameter"],
+  },
+  {
+    name: 'a misspelled section: pointed at its name, not at its first entry',
+    args: ['validate', 'typo-section.yaml'],
+    lines: ["sapient: typo-section.yaml:1:1: imitaton: expected a known parameter (did you mean 'imitation'?), found an unknown parameter"],
   },
   {
     name: "a run's manifest given to run",

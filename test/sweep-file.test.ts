@@ -106,7 +106,7 @@ describe('sensitivity designs in a sweep file', () => {
 describe('a bad sweep file', () => {
   it('names unknown keys with a suggestion, and bad top-level values', () => {
     expect(problems('scenario: scenario.yaml\nreplicate: 3\nseed: -1\nseeds: same\n')).toEqual([
-      "sweep.yaml:2:12: replicate: expected a sweep key (did you mean 'replicates'?), found an unknown key",
+      "sweep.yaml:2:1: replicate: expected a sweep key (did you mean 'replicates'?), found an unknown key",
       'sweep.yaml:3:7: seed: expected an integer from 0 to 2^53-1 (the root seed of the sweep), found -1',
       "sweep.yaml:4:8: seeds: expected one of 'independent', 'common', found 'same'",
     ]);
@@ -161,7 +161,7 @@ describe('a bad sweep file', () => {
         ].join('\n'),
       ),
     ).toEqual([
-      "sweep.yaml:3:58: vary.migration.migrationRate.step: expected a key of a range { from, to, steps, by, scale } (did you mean 'steps'?), found an unknown key",
+      "sweep.yaml:3:52: vary.migration.migrationRate.step: expected a key of a range { from, to, steps, by, scale } (did you mean 'steps'?), found an unknown key",
       'sweep.yaml:3:28: vary.migration.migrationRate: expected a range with steps: (the number of values) or by: (the step between them), found neither',
       'sweep.yaml:4:49: vary.population.bandSize.steps: expected fewer steps: the values of an integer parameter must differ, and 2 comes twice, found 5',
       "sweep.yaml:6:11: sample.method: expected one of 'lhs', 'sobol', 'saltelli', 'morris', found 'lhc'",
@@ -194,13 +194,13 @@ describe('a bad sweep file', () => {
   it('checks the keys of each sampling method', () => {
     const ranges = ['  ranges:', '    imitation.fidelity: { from: 0.01, to: 0.1 }'];
     expect(problems(['scenario: scenario.yaml', 'vary:', '  population.bands: [2, 3]', 'sample:', '  method: morris', '  n: 3', '  levels: 5', ...ranges].join('\n'))).toEqual([
-      'sweep.yaml:6:6: sample.n: expected a key of sample: with method morris: one of method, trajectories, levels, seed, ranges, found an unknown key',
+      'sweep.yaml:6:3: sample.n: expected a key of sample: with method morris: one of method, trajectories, levels, seed, ranges, found an unknown key',
       'sweep.yaml:5:3: sample: expected trajectories: (the number r of trajectories), found no trajectories:',
       'sweep.yaml:7:11: sample.levels: expected an even integer from 2 to 1000 (the levels p of the grid; a step is p/2 levels), found 5',
       'sweep.yaml:3:3: vary: expected no vary: with sample method morris (its indices need its own points alone: fix a parameter with set:, or sample it), found vary:',
     ]);
     expect(problems(['scenario: scenario.yaml', 'sample:', '  method: saltelli', '  n: 1', '  secondOrdr: true', '  scramble: false', '  seed: 4', ...ranges].join('\n'))).toEqual([
-      "sweep.yaml:5:15: sample.secondOrdr: expected a key of sample: with method saltelli (did you mean 'secondOrder'?), found an unknown key",
+      "sweep.yaml:5:3: sample.secondOrdr: expected a key of sample: with method saltelli (did you mean 'secondOrder'?), found an unknown key",
       'sweep.yaml:4:6: sample.n: expected an integer from 2 to 1000000, found 1',
       'sweep.yaml:7:9: sample.seed: expected no seed with scramble: false (the unscrambled Sobol base has no randomness), found 4',
     ]);
@@ -247,7 +247,7 @@ describe('a bad sweep file', () => {
 
   it('names problems of an inline scenario by their path in the sweep file', () => {
     expect(problems('scenario:\n  ticks: 100\n  population: { bandz: 3 }\n')).toEqual([
-      "sweep.yaml:3:24: scenario.population.bandz: expected a known parameter of population (did you mean 'bands'?), found an unknown parameter",
+      "sweep.yaml:3:17: scenario.population.bandz: expected a known parameter of population (did you mean 'bands'?), found an unknown parameter",
     ]);
   });
 });

@@ -205,7 +205,7 @@ function readScenario(doc: SourceDocument, data: Mapping, report: Report): Scena
     return { doc: scenarioDoc, data: scenarioDoc.data, file };
   }
   if (isMapping(value)) {
-    const inline: SourceDocument = { source: doc.source, data: value, locate: (path) => doc.locate(['scenario', ...path]) };
+    const inline: SourceDocument = { source: doc.source, data: value, locate: (path) => doc.locate(['scenario', ...path]), locateKey: (path) => (doc.locateKey ?? doc.locate)(['scenario', ...path]) };
     return { doc: inline, data: value, file: null };
   }
   report.add(['scenario'], 'a scenario file (a path relative to the sweep file) or an inline scenario mapping', describeValue(value));

@@ -27,8 +27,8 @@ export class Report {
 
   constructor(readonly doc: SourceDocument) {}
 
-  add(path: readonly PathKey[], expected: string, found: string): void {
-    const at = this.doc.locate(path);
+  add(path: readonly PathKey[], expected: string, found: string, { key = false }: { key?: boolean } = {}): void {
+    const at = key && this.doc.locateKey ? this.doc.locateKey(path) : this.doc.locate(path);
     this.problems.push({ source: this.doc.source, line: at?.line, column: at?.column, path: dotted(path), expected, found });
   }
 
@@ -37,7 +37,7 @@ export class Report {
     for (const key of Object.keys(mapping)) {
       if (known.includes(key)) continue;
       const guess = closest(key, known);
-      this.add([...path, key], guess ? `${what} (did you mean '${guess}'?)` : `${what}: one of ${known.join(', ')}`, 'an unknown key');
+      this.add([...path, key], guess ? `${what} (did you mean '${guess}'?)` : `${what}: one of ${known.join(', ')}`, 'an unknown key', { key: true });
     }
   }
 }

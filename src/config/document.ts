@@ -15,6 +15,8 @@ export interface SourceDocument {
   data: unknown;
   /** Line and column of the value at `path`, or of its nearest ancestor present in the file. */
   locate(path: readonly PathKey[]): { line: number; column: number } | undefined;
+  /** Where the key of the entry at `path` is written: an unknown key is pointed at there, not at its value. Else as `locate`. */
+  locateKey?(path: readonly PathKey[]): { line: number; column: number } | undefined;
   /** The value at `path` as written in the file (`9007199254740993`, `0x10`), when it is a scalar there. */
   written?(path: readonly PathKey[]): string | undefined;
 }
@@ -189,11 +191,22 @@ export function parseText(text: string, source: string, json = false): SourceDoc
     }
     return undefined;
   };
+  const locateKey = (path: readonly PathKey[]) => {
+    const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+    if (isMap(parent)) {
+      for (const pair of parent.items) {
+        if (!isScalar(pair.key) || String(pair.key.value) !== String(path.at(-1)) || !pair.key.range) continue;
+        const p = lines.linePos(pair.key.range[0]);
+        return { line: p.line, column: p.col };
+      }
+    }
+    return locate(path);
+  };
   const written = (path: readonly PathKey[]) => {
     const node = doc.getIn(path, true);
     return isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
   };
-  return { source, data: empty ? undefined : data, locate, written };
+  return { source, data: empty ? undefined : data, locate, locateKey, written };
 }
 
 /** Where a DepthBoundParser stopped: the offset of the collection that opens too deep. */

@@ -102,13 +102,14 @@ export function validateScenario(doc: SourceDocument, overrides: readonly Overri
   return scenario;
 }
 
-function where(path: readonly PathKey[], doc: SourceDocument, overrides: Map<string, Override>): Pick<Problem, 'source' | 'line' | 'column'> {
+function where(path: readonly PathKey[], doc: SourceDocument, overrides: Map<string, Override>, key = false): Pick<Problem, 'source' | 'line' | 'column'> {
   // A value inside an override (an entry of `--set events=[...]`) comes from that override.
   for (let n = path.length; n > 0; n--) {
     const o = overrides.get(dotted(path.slice(0, n)));
     if (o) return { source: o.source };
   }
-  const at = doc.locate(path);
+  // An unknown key is pointed at where it is written, not at its value.
+  const at = key && doc.locateKey ? doc.locateKey(path) : doc.locate(path);
   return { source: doc.source, line: at?.line, column: at?.column };
 }
 
@@ -121,7 +122,7 @@ function issueProblems(issue: z.core.$ZodIssue, doc: SourceDocument, overrides: 
       const guess = closest(key, known);
       const of = path.length > 0 ? ` of ${dotted(path)}` : '';
       return {
-        ...where(full, doc, overrides),
+        ...where(full, doc, overrides, true),
         path: dotted(full),
         expected: guess ? `a known parameter${of} (did you mean '${guess}'?)` : `a known parameter${of}: one of ${known.join(', ')}`,
         found: 'an unknown parameter',
