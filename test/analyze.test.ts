@@ -6,7 +6,7 @@ import { fromUnit, saltelliBlock, saltelliDesign } from '../src/batch/design.js'
 import { splitCsvLine } from '../src/batch/csv.js';
 import { loadSweep } from '../src/batch/sweep-file.js';
 import { stream } from '../src/sim/rng.js';
-import { type Finished, ROOT, removeTemporaries, sapient, workspace } from './fixtures/sweeps/support.js';
+import { EDITED_MANIFESTS, editManifest, type Finished, ROOT, removeTemporaries, sapient, workspace } from './fixtures/sweeps/support.js';
 
 /**
  * `sapient analyze` on real sweeps: a Saltelli sweep of Henrich's model, whose output has
@@ -259,6 +259,21 @@ describe('sapient analyze refuses bad input with code 2 and one line', () => {
     ]);
     const summary = table('grid', 'summary.csv');
     expect(summary.slice(1).filter((r) => r[summary[0].indexOf('takeoff_year')] === '')).toHaveLength(18);
+  });
+
+  it('refuses a manifest.json edited by hand in one line, as report does, with nothing written', async () => {
+    await Promise.all(
+      EDITED_MANIFESTS.map(async ({ name, edit, problem }) => {
+        const before = gridCopy(`manifest-${name}`, () => {});
+        editManifest(join(dir, `manifest-${name}`), edit);
+        const line = `sapient: ${join(dir, `manifest-${name}`, 'manifest.json')}: ${problem}`;
+        await refused([`manifest-${name}`], line);
+        expect(readdirSync(join(dir, `manifest-${name}`)).sort()).toEqual(before);
+        const report = await sapient(['report', `manifest-${name}`], dir);
+        expect(report.code).toBe(2);
+        expect(report.stderr).toBe(`${line}\n`);
+      }),
+    );
   });
 
   it('refuses an unfinished sweep, with the command that finishes it', async () => {

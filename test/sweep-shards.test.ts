@@ -1,7 +1,7 @@
 import { cpSync, existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failing, removeTemporaries, sapient, tables, workspace } from './fixtures/sweeps/support.js';
+import { EDITED_MANIFESTS, editManifest, failing, removeTemporaries, sapient, sapientWithin, tables, workspace } from './fixtures/sweeps/support.js';
 
 /**
  * A sweep split over machines with --shard i/n and combined with sapient merge gives
@@ -125,6 +125,23 @@ describe('--shard and merge', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(`sapient: ${shard}/summary.csv:4:1: final_mean_level: expected a number or an empty cell, found '${text}'\n`);
     expect(existsSync(join(dir, 'merged-not-a-number'))).toBe(false);
+  });
+
+  it('refuses a shard whose manifest.json was edited, in one line, before anything loops over its design', async () => {
+    const results = await Promise.all(
+      EDITED_MANIFESTS.map(({ name, edit }) => {
+        cpSync(join(dir, 'part0'), join(dir, name), { recursive: true });
+        editManifest(join(dir, name), edit);
+        // The first shard's runs = 10^12 made merge loop over a trillion runs: it must end at once.
+        return sapientWithin(30, ['merge', name, 'part1', 'part2', '--out', `merged-${name}`], dir);
+      }),
+    );
+    EDITED_MANIFESTS.forEach(({ name, problem }, i) => {
+      expect(results[i].code, name).toBe(2);
+      expect(results[i].stdout).toBe('');
+      expect(results[i].stderr).toBe(`sapient: ${name}/manifest.json: ${problem}\n`);
+      expect(existsSync(join(dir, `merged-${name}`))).toBe(false);
+    });
   });
 
   it('refuses shards whose headers differ, and one without scenario.json, before writing anything', async () => {

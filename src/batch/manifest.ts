@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../config/problems.js';
+import * as z from 'zod/mini';
+import { InputError, type Problem } from '../config/problems.js';
 import { writeFileAtomic } from '../io/files.js';
-import { type Provenance, provenance } from '../io/provenance.js';
+import { shaped } from '../io/json-shape.js';
+import { type Provenance, provenance, provenanceShape } from '../io/provenance.js';
 import { flagWords, shellWords } from '../io/shell.js';
+import { designSize, SAMPLE_METHODS } from './design.js';
 import { runSeed } from './seeds.js';
 import type { SampleDesign, Sweep, SweepParameter } from './sweep-file.js';
 import { SWEEP_FILES } from './tables.js';
@@ -146,18 +149,93 @@ export function writeManifest(dir: string, manifest: SweepManifest): void {
   writeFileAtomic(join(dir, SWEEP_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
-/** The manifest of a sweep directory, or undefined when there is none. */
+/** The manifest of a sweep directory, checked (see `checkSweepManifest`), or undefined when there is none. */
 export function readManifest(dir: string): SweepManifest | undefined {
   const file = join(dir, SWEEP_FILES.manifest);
   if (!existsSync(file)) return undefined;
-  let manifest: SweepManifest;
+  let json: unknown;
   try {
-    manifest = JSON.parse(readFileSync(file, 'utf8')) as SweepManifest;
+    json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
     throw new InputError([{ source: file, path: '', expected: "a sweep's manifest, as sapient wrote it", found: `unreadable JSON (${(e as Error).message})` }]);
   }
-  if (manifest.kind !== 'sapient-sweep') {
+  if (typeof json !== 'object' || json === null || (json as { kind?: unknown }).kind !== 'sapient-sweep') {
     throw new InputError([{ source: file, path: '', expected: "a sweep's manifest (kind: sapient-sweep)", found: 'the manifest of something else (a single run?)' }]);
   }
-  return manifest;
+  return checkSweepManifest(json, file);
+}
+
+/**
+ * The fields of a sweep's manifest that sweep --resume, merge, analyze and report read.
+ * Only these are checked, so that a manifest with more fields (a newer sapient's) reads the same.
+ */
+const sweepManifest = z.looseObject({
+  kind: z.literal('sapient-sweep'),
+  name: z.string(),
+  description: z.string(),
+  ...provenanceShape,
+  command: z.array(z.string()),
+  sweepFile: z.looseObject({ file: z.string() }),
+  rootSeed: z.number(),
+  seeds: z.string(),
+  replicates: z.int().check(z.positive()),
+  overrides: z.optional(z.array(z.looseObject({ source: z.string() }))),
+  vary: z.record(z.string(), z.array(z.unknown())),
+  sample: z.nullable(
+    z.looseObject({
+      method: z.enum(SAMPLE_METHODS),
+      n: z.int().check(z.positive()),
+      secondOrder: z.optional(z.boolean()),
+      ranges: z.array(z.looseObject({ path: z.string(), interval: z.looseObject({ scale: z.optional(z.string()) }) })),
+    }),
+  ),
+  parameters: z.array(z.looseObject({ path: z.string(), column: z.string(), from: z.string() })),
+  runs: z.int(),
+  points: z.array(z.looseObject({ point_id: z.int(), parameters: z.record(z.string(), z.unknown()), seeds: z.array(z.number()) })),
+  shard: z.looseObject({ index: z.int().check(z.nonnegative()), count: z.int().check(z.positive()), runs: z.int(), assignment: z.string() }),
+  rerun: z.string(),
+  fingerprint: z.string(),
+  status: z.string(),
+  started: z.string(),
+  finished: z.nullable(z.string()),
+  sessions: z.array(z.looseObject({ ended: z.string(), runs: z.number(), failed: z.number() })),
+  mergedFrom: z.optional(z.array(z.unknown())),
+});
+
+/**
+ * A sweep's manifest as its readers need it: every field they read of the right type, and
+ * the design's counts in agreement (the points of vary: and sample:, each with its id, its
+ * parameters and a seed per replicate; runs = points x replicates; the shard's runs), so
+ * that a manifest edited by hand is refused in one line before anything loops over it.
+ */
+export function checkSweepManifest(json: unknown, file: string): SweepManifest {
+  const manifest = shaped(sweepManifest, json, file, "a sweep's manifest");
+  const problem = designProblem(manifest);
+  if (problem) throw new InputError([{ source: file, ...problem }]);
+  return manifest as unknown as SweepManifest;
+}
+
+function designProblem(m: z.infer<typeof sweepManifest>): Omit<Problem, 'source'> | undefined {
+  const at = (path: string, expected: string, found: string) => ({ path, expected: `${expected}, as sapient writes it`, found });
+  const paths = m.parameters.map((p) => p.path);
+  const designed = [...Object.keys(m.vary), ...(m.sample?.ranges ?? []).map((r) => r.path)];
+  if (paths.join('\n') !== designed.join('\n')) return at('parameters', `the parameters of vary: and sample: (${designed.join(', ') || 'none'})`, paths.join(', ') || 'none');
+  const grid = Object.values(m.vary).reduce((n, values) => n * values.length, 1);
+  const sample = m.sample;
+  const points = grid * (sample ? designSize({ method: sample.method, n: sample.n, d: sample.ranges.length, seed: null, secondOrder: sample.secondOrder }) : 1);
+  if (m.points.length !== points) return at('points', `${points} points (those of vary: and sample:)`, `${m.points.length}`);
+  const runs = points * m.replicates;
+  if (m.runs !== runs) return at('runs', `${runs} (${points} points x ${m.replicates} replicates)`, `${m.runs}`);
+  for (let i = 0; i < points; i++) {
+    const point = m.points[i];
+    if (point.point_id !== i) return at(`points.${i}.point_id`, `${i}`, `${point.point_id}`);
+    if (point.seeds.length !== m.replicates) return at(`points.${i}.seeds`, `${m.replicates} seeds (one per replicate)`, `${point.seeds.length}`);
+    const missing = paths.find((path) => !(path in point.parameters));
+    if (missing !== undefined) return at(`points.${i}.parameters`, `a value of ${missing}`, 'none');
+  }
+  const { index, count } = m.shard;
+  if (index >= count) return at('shard.index', `a shard from 0 to ${count - 1} (of ${count})`, `${index}`);
+  const shard = shardRuns(runs, m.shard);
+  if (m.shard.runs !== shard) return at('shard.runs', `${shard} (the runs of shard ${index}/${count})`, `${m.shard.runs}`);
+  return undefined;
 }

@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import { type GitState, gitState, gitStateLater } from './git.js';
 import { PACKAGE_ROOT, VERSION } from '../version.js';
 
@@ -8,6 +9,15 @@ export interface Provenance {
   software: { name: 'sapient'; version: string; git?: GitState };
   environment: { node: string; platform: string; arch: string };
 }
+
+/** The provenance fields as a manifest's readers check them (src/io/json-shape.ts). */
+export const provenanceShape = {
+  software: z.looseObject({
+    version: z.string(),
+    git: z.optional(z.looseObject({ commit: z.string(), short: z.string(), dirty: z.boolean() })),
+  }),
+  environment: z.looseObject({ node: z.string(), platform: z.string(), arch: z.string() }),
+};
 
 function provenanceWith(git: GitState | undefined): Provenance {
   return {

@@ -1,34 +1,30 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import { committedTableProblem, Ledger } from '../../batch/ledger.js';
+import { checkSweepManifest, type SweepManifest } from '../../batch/manifest.js';
 import { SWEEP_FILES } from '../../batch/tables.js';
 import { InputError } from '../../config/problems.js';
 import { loadScenario } from '../../config/scenario.js';
 import type { Scenario } from '../../config/schema.js';
 import { RUN_FILES } from '../../io/run-output.js';
 import { problem } from '../../io/csv-table.js';
+import { shaped } from '../../io/json-shape.js';
+import { provenanceShape } from '../../io/provenance.js';
 
 /**
  * What a report is made from: a run's or a sweep's directory, recognised by its
  * manifest.json, with what the figures need from it (the parameters, the points, K) and
  * what the provenance table shows. Only the fields read here are checked, so that a
- * manifest with more fields (a newer sapient's) reads the same.
+ * manifest with more fields (a newer sapient's) reads the same; a sweep's is checked as
+ * merge and analyze check it (checkSweepManifest).
  */
-
-const software = z.looseObject({
-  version: z.string(),
-  git: z.optional(z.looseObject({ commit: z.string(), short: z.string(), dirty: z.boolean() })),
-});
-const environment = z.looseObject({ node: z.string(), platform: z.string(), arch: z.string() });
 
 const runManifest = z.looseObject({
   runId: z.string(),
   // A run stopped by a signal keeps its timeline so far, and has no summary.csv.
   interrupted: z.optional(z.looseObject({ tick: z.number(), sampledTick: z.number(), reason: z.string() })),
-  software,
-  environment,
+  ...provenanceShape,
   command: z.array(z.string()),
   scenario: z.looseObject({ name: z.string(), file: z.string() }),
   overrides: z.array(z.looseObject({ source: z.string() })),
@@ -45,30 +41,6 @@ const runManifest = z.looseObject({
   finished: z.string(),
   wallSeconds: z.number(),
   files: z.array(z.looseObject({ name: z.string(), rows: z.number() })),
-});
-
-const sweepManifest = z.looseObject({
-  kind: z.literal('sapient-sweep'),
-  name: z.string(),
-  description: z.string(),
-  software,
-  environment,
-  command: z.array(z.string()),
-  sweepFile: z.looseObject({ file: z.string() }),
-  rootSeed: z.number(),
-  seeds: z.string(),
-  replicates: z.int().check(z.positive()),
-  vary: z.record(z.string(), z.array(z.unknown())),
-  sample: z.nullable(z.looseObject({ method: z.string(), ranges: z.optional(z.array(z.looseObject({ path: z.string(), interval: z.looseObject({ scale: z.optional(z.string()) }) }))) })),
-  parameters: z.array(z.looseObject({ path: z.string(), column: z.string(), from: z.string() })),
-  runs: z.number(),
-  points: z.array(z.looseObject({ point_id: z.number(), parameters: z.record(z.string(), z.unknown()), seeds: z.array(z.number()) })),
-  shard: z.looseObject({ index: z.number(), count: z.number() }),
-  rerun: z.string(),
-  status: z.string(),
-  started: z.string(),
-  finished: z.nullable(z.string()),
-  mergedFrom: z.optional(z.array(z.unknown())),
 });
 
 export interface Origin {
@@ -167,17 +139,7 @@ export function readSource(dir: string): ReportSource {
   return isSweep ? sweepSource(dir, file, json) : runSource(dir, file, json);
 }
 
-/** zod/mini's messages are 'Invalid input' unless a locale is given: its English one, for this parse only. */
-const english = en().localeError;
-
-function parsed<T>(schema: z.ZodMiniType<T>, json: unknown, file: string, what: string): T {
-  const result = schema.safeParse(json, { error: english });
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  throw problem(file, undefined, issue.path.join('.'), `${what} as sapient writes it`, issue.message.toLowerCase());
-}
-
-function origin(m: z.infer<typeof runManifest> | z.infer<typeof sweepManifest>): Origin {
+function origin(m: z.infer<typeof runManifest> | SweepManifest): Origin {
   return {
     version: m.software.version,
     commit: m.software.git?.commit ?? null,
@@ -191,7 +153,7 @@ function origin(m: z.infer<typeof runManifest> | z.infer<typeof sweepManifest>):
 }
 
 function runSource(dir: string, file: string, json: unknown): RunSource {
-  const m = parsed(runManifest, json, file, "a run's manifest (or a sweep's, with kind: sapient-sweep)");
+  const m = shaped(runManifest, json, file, "a run's manifest (or a sweep's, with kind: sapient-sweep)");
   return {
     kind: 'run',
     dir,
@@ -211,7 +173,7 @@ function runSource(dir: string, file: string, json: unknown): RunSource {
 }
 
 function sweepSource(dir: string, file: string, json: unknown): SweepSource {
-  const m = parsed(sweepManifest, json, file, "a sweep's manifest");
+  const m = checkSweepManifest(json, file);
   const scenario = sweepScenario(dir);
   const ranges = new Map((m.sample?.ranges ?? []).map((r) => [r.path, r.interval.scale]));
   const parameters = m.parameters.map((p): SweepParameter => {
@@ -292,7 +254,7 @@ export function spreadOf(values: readonly number[]): 'linear' | 'log' {
   return spread(ratios) < spread(steps) ? 'log' : 'linear';
 }
 
-function designOf(m: z.infer<typeof sweepManifest>): string {
+function designOf(m: SweepManifest): string {
   const grid = Object.entries(m.vary).map(([path, values]) => `${path} (${values.length} values)`);
   const parts = [];
   if (grid.length > 0) parts.push(`grid over ${grid.join(' x ')}`);
