@@ -6,7 +6,7 @@ import { fromUnit, saltelliBlock, saltelliDesign } from '../src/batch/design.js'
 import { splitCsvLine } from '../src/batch/csv.js';
 import { loadSweep } from '../src/batch/sweep-file.js';
 import { stream } from '../src/sim/rng.js';
-import { EDITED_MANIFESTS, editManifest, type Finished, ROOT, removeTemporaries, sapient, workspace } from './fixtures/sweeps/support.js';
+import { EDITED_MANIFESTS, editManifest, type Finished, ROOT, removeTemporaries, sapient, setCell, workspace } from './fixtures/sweeps/support.js';
 
 /**
  * `sapient analyze` on real sweeps: a Saltelli sweep of Henrich's model, whose output has
@@ -188,23 +188,6 @@ describe('sapient analyze refuses bad input with code 2 and one line', () => {
     edit(join(dir, name, 'summary.csv'));
     return readdirSync(join(dir, name)).sort();
   };
-  /**
-   * summary.csv with the cell of `column` in its row `row` (1 the first after the header)
-   * replaced. The row keeps its length (wall_seconds, which analyze does not read, gets
-   * trailing zeros or loses digits): the file is then as long as sweep-state.jsonl records,
-   * as it would be had the sweep written that value.
-   */
-  const setCell = (file: string, row: number, column: string, value: string) => {
-    const lines = readFileSync(file, 'utf8').split('\n');
-    const header = lines[0].split(',');
-    const fields = lines[row].split(',');
-    const wall = header.indexOf('wall_seconds');
-    const change = value.length - fields[header.indexOf(column)].length;
-    fields[header.indexOf(column)] = value;
-    fields[wall] = change > 0 ? fields[wall].slice(0, -change) : fields[wall].padEnd(fields[wall].length - change, '0');
-    lines[row] = fields.join(',');
-    writeFileSync(file, lines.join('\n'));
-  };
 
   it('says why an output that follows one parameter exactly has no partial rank correlations', async () => {
     const result = await sapient(['analyze', 'ticks', '--output', 'takeoff_year'], dir);
@@ -244,6 +227,9 @@ describe('sapient analyze refuses bad input with code 2 and one line', () => {
     const report = await sapient(['report', 'not-a-number'], dir);
     expect(report.code).toBe(2);
     expect(report.stderr).toBe(`${line}\n`);
+    // A row's keys are checked against the manifest as report and merge check them: run 2 is point 0.
+    gridCopy('other-point', (file) => setCell(file, 3, 'point_id', '5'));
+    await refused(['other-point'], `sapient: ${join(dir, 'other-point', 'summary.csv')}:4:1: point_id: expected 0, as the sweep's manifest has run 2 (point 0, replicate 2), found '5'`);
 
     // An empty cell is a run without that value: one run fewer for that output, and no other
     // change; a time to an event left empty (no run of 300 ticks takes off) counts at the run's length.

@@ -11,6 +11,7 @@ import { readSurvival } from '../src/report/sources/survival.js';
 import { pointStats, sweepCurves } from '../src/report/sweep-stats.js';
 import { SMALL, sapient, tree } from './helpers/cli.js';
 import { copyOf, gridSweep, manyPointSweep, removeScratch, scratchDir, writeSensitivity, writeSurvival } from './fixtures/report/support.js';
+import { setCell } from './fixtures/sweeps/support.js';
 
 /**
  * sapient report as a user meets it: the page it writes from a run, a sweep and a sweep
@@ -310,5 +311,42 @@ describe('what sapient report refuses', () => {
     expect(empty.stderr).toBe("sapient: --out '': expected a file name for the report, found an empty value\n");
     expect([tree(work), tree(plain)]).toEqual(before);
     expect(tree(broken).some((f) => f.includes('report') || f.endsWith('.tmp'))).toBe(false);
+  });
+
+  it("refuses a row whose keys are not those the manifest gives its run, or a cell that is not as sapient writes it: one line, nothing written", async () => {
+    // The grid: 6 points x 12 replicates; run 2 is point 0 (bandSize 25), replicate 2; run 0 has the timeline's first 21 rows.
+    const run2 = "as the sweep's manifest has run 2 (point 0, replicate 2)";
+    const cases = [
+      { table: 'summary.csv', row: 3, column: 'point_id', value: '99', found: `point_id: expected 0, ${run2}, found '99'` },
+      { table: 'summary.csv', row: 3, column: 'population.bandSize', value: '50', found: `population.bandSize: expected 25, ${run2}, found '50'` },
+      { table: 'summary.csv', row: 3, column: 'seed', value: '12', found: `seed: expected ${(readSource(grid) as SweepSource).points[0].seeds[2]}, ${run2}, found '12'` },
+      { table: 'summary.csv', row: 3, column: 'final_mean_level', value: 'abc', found: "final_mean_level: expected a number or an empty cell, found 'abc'" },
+      { table: 'summary.csv', row: 3, column: 'final_mean_level', value: 'NaN', found: "final_mean_level: expected a number or an empty cell, found 'NaN'" },
+      { table: 'summary.csv', row: 3, column: 'years', value: '', found: 'years: expected a number, found an empty cell' },
+      { table: 'timeline.csv', row: 3, column: 'point_id', value: '77', found: "point_id: expected 0, as the sweep's manifest has run 0 (point 0, replicate 0), found '77'" },
+      { table: 'timeline.csv', row: 3, column: 'mean_level', value: 'x', found: "mean_level: expected a number, found 'x'" },
+      { table: 'timeline.csv', row: 3, column: 'run_id', value: '72', found: "run_id: expected a run of the sweep (an integer from 0 to 71), found '72'" },
+    ];
+    for (const [i, { table, row, column, value, found }] of cases.entries()) {
+      const dir = copyOf(grid, `cell-${i}`);
+      setCell(join(dir, table), row, column, value);
+      expect(await refusal(dir), `${table} ${column}`).toBe(`${join(dir, table)}:${row + 1}:1: ${found}`);
+      expect(tree(dir).some((f) => f.includes('report') || f.endsWith('.tmp'))).toBe(false);
+    }
+    // An empty time to an event is a run in which it never happened.
+    const empty = copyOf(grid, 'empty-takeoff');
+    setCell(join(empty, 'summary.csv'), 3, 'takeoff_year', '');
+    expect((await buildReport(empty)).warnings).toEqual([]);
+  });
+
+  it("refuses a run's timeline cell that is not a number, as a sweep's", async () => {
+    writeFileSync(join(work, 'tick-scenario.yaml'), SMALL);
+    expect((await sapient(['run', 'tick-scenario.yaml', '--seed', '5', '--out', 'tick-run', '--quiet'], work)).code).toBe(0);
+    const timeline = join(work, 'tick-run', 'timeline.csv');
+    setCell(timeline, 2, 'tick', 'c');
+    expect(await refusal(join(work, 'tick-run'))).toBe(`${timeline}:3:1: tick: expected a number, found 'c'`);
+    setCell(timeline, 2, 'tick', '50');
+    setCell(timeline, 2, 'seed', '6');
+    expect(await refusal(join(work, 'tick-run'))).toBe(`${timeline}:3:1: seed: expected 5, as the run's manifest has it, found '6'`);
   });
 });

@@ -1,7 +1,7 @@
 import { cpSync, existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EDITED_MANIFESTS, editManifest, failing, removeTemporaries, sapient, sapientWithin, tables, workspace } from './fixtures/sweeps/support.js';
+import { EDITED_MANIFESTS, editManifest, failing, removeTemporaries, sapient, sapientWithin, setCell, tables, workspace } from './fixtures/sweeps/support.js';
 
 /**
  * A sweep split over machines with --shard i/n and combined with sapient merge gives
@@ -141,6 +141,35 @@ describe('--shard and merge', () => {
       expect(results[i].stdout).toBe('');
       expect(results[i].stderr).toBe(`sapient: ${name}/manifest.json: ${problem}\n`);
       expect(existsSync(join(dir, `merged-${name}`))).toBe(false);
+    });
+  });
+
+  it("refuses a shard's row whose keys are not those its manifest gives the run, or a timeline cell that is not a number, with nothing written", async () => {
+    // Shard 1/3 holds runs 1, 4, 7...: run 4 is point 1 (bandSize 8), replicate 1, its summary's row 2; run 1 has the timeline's rows 1 to 7.
+    const run4 = "as the sweep's manifest has run 4 (point 1, replicate 1)";
+    const cases = [
+      { table: 'summary.csv', row: 2, column: 'point_id', value: '9', found: `point_id: expected 1, ${run4}, found '9'` },
+      { table: 'summary.csv', row: 2, column: 'population.bandSize', value: '7', found: `population.bandSize: expected 8, ${run4}, found '7'` },
+      { table: 'timeline.csv', row: 3, column: 'point_id', value: '7', found: "point_id: expected 0, as the sweep's manifest has run 1 (point 0, replicate 1), found '7'" },
+      { table: 'timeline.csv', row: 3, column: 'mean_level', value: 'x', found: "mean_level: expected a number, found 'x...'" },
+    ];
+    const results = await Promise.all(
+      cases.map(({ table, row, column, value }, i) => {
+        const shard = `edited-${i}`;
+        cpSync(join(dir, 'part1'), join(dir, shard), { recursive: true });
+        const file = join(dir, shard, table);
+        // As long as the cell it replaces (a timeline has no wall_seconds to take up the difference).
+        const lines = readFileSync(file, 'utf8').split('\n');
+        const width = lines[row].split(',')[lines[0].split(',').indexOf(column)].length;
+        setCell(file, row, column, table === 'timeline.csv' ? value.repeat(width) : value);
+        return sapient(['merge', 'part0', shard, 'part2', '--out', `merged-edited-${i}`], dir);
+      }),
+    );
+    cases.forEach(({ table, row, found }, i) => {
+      expect(results[i].code, found).toBe(2);
+      expect(results[i].stdout).toBe('');
+      expect(results[i].stderr.replace(/'x+'/, "'x...'")).toBe(`sapient: edited-${i}/${table}:${row + 1}:1: ${found}\n`);
+      expect(existsSync(join(dir, `merged-edited-${i}`))).toBe(false);
     });
   });
 

@@ -6,6 +6,7 @@ import { committedTableProblem, Ledger } from '../batch/ledger.js';
 import { readManifest, resumeCommand, type SweepManifest } from '../batch/manifest.js';
 import { POINT_FIGURES } from '../batch/points.js';
 import { unitDesignOf } from '../batch/sweep-sample.js';
+import { RowCheck } from '../batch/row-check.js';
 import { ANALYSIS_FILES, RUN_KEY_COLUMNS, SWEEP_FILES } from '../batch/tables.js';
 import { CsvTable } from '../io/csv-table.js';
 import { refusedWrite, removeFile, writeFileAtomic } from '../io/files.js';
@@ -135,8 +136,9 @@ export function analyzeSweep(dir: string, options: AnalyzeOptions = {}): Analysi
     const found = parameters.length === 0 ? 'a design of one point (replicates only)' : `no numeric parameter that takes two values or more (${parameters.map((p) => p.column).join(', ')})`;
     throw problem(dir, 'a sweep whose design varies or samples numeric parameters: a Saltelli design (Sobol indices), Morris trajectories (elementary effects), or a Latin hypercube, Sobol or grid design (partial rank correlations)', found);
   }
-  // Read as `sapient report` reads it: every cell an output takes is checked to be a number or empty.
-  const summary = CsvTable.open(join(dir, SWEEP_FILES.summary), ['point_id'], summaryBytes);
+  // Read as `sapient report` and `merge` read it: each row's keys are the manifest's, each number cell a number (or empty).
+  const file = join(dir, SWEEP_FILES.summary);
+  const summary = CsvTable.open(file, ['point_id'], summaryBytes, (header) => RowCheck.sweep(manifest, 'summary', file, header));
   let outputs: OutputColumn[];
   let tallies: PointOutputs;
   try {

@@ -22,10 +22,9 @@ export interface PointOutputs {
 }
 
 /**
- * Reads summary.csv, opened as `table` (up to its committed length), into per-point tallies
- * of each output. A cell of an output that is not a number, or empty, is refused with its
- * line and column, as `sapient report` refuses it: a value left out silently would change
- * the indices without a word.
+ * Reads summary.csv, opened as `table` (up to its committed length, each row checked by the
+ * sweep's RowCheck: its point one of the design's, every number cell a number or empty),
+ * into per-point tallies of each output. An empty cell is a missing value.
  */
 export function readPointOutputs(table: CsvTable, outputs: readonly OutputColumn[], points: number): PointOutputs {
   const tallies: PointOutputs = {
@@ -39,9 +38,6 @@ export function readPointOutputs(table: CsvTable, outputs: readonly OutputColumn
   const cell = (fields: readonly string[], column: number) => (column < 0 ? null : table.number(fields, column, true));
   for (let fields = table.next(); fields !== null; fields = table.next()) {
     const point = table.number(fields, pointColumn, false) as number;
-    if (!Number.isInteger(point) || point < 0 || point >= points) {
-      throw table.problem('point_id', `a point of the sweep's design (an integer from 0 to ${points - 1})`, `'${fields[pointColumn]}'`);
-    }
     columns.forEach(({ value, censored }, o) => {
       const x = cell(fields, value) ?? cell(fields, censored);
       if (x === null) return;

@@ -7,6 +7,7 @@ import { LineReader, leadingInteger, splitCsvLine } from './csv.js';
 import { committedTableProblem, Ledger, type LedgerState, removeSweepFiles } from './ledger.js';
 import { readManifest, resumeCommand, type SweepManifest, writeManifest } from './manifest.js';
 import { PointTally } from './points.js';
+import { RowCheck } from './row-check.js';
 import { POINT_TABLES, SWEEP_FILES, type TableName, tableHeader } from './tables.js';
 
 /**
@@ -124,18 +125,30 @@ function headerProblems(shards: readonly ShardDir[]): Problem[] {
   });
 }
 
-/** Interleaves one table of the shards run by run into `out`; returns its byte length. */
-function interleave(table: TableName, shards: readonly ShardDir[], runs: number, out: string): number {
-  const readers = shards.map((s) => new LineReader(join(s.dir, SWEEP_FILES[table]), s.state.bytes[table]));
+/**
+ * Interleaves one table of the shards run by run into `out`, each row checked against the
+ * shard's manifest as it is copied (its keys those of its run, its number cells numbers);
+ * returns the table's byte length.
+ */
+function interleave(table: (typeof SHARD_TABLES)[number], shards: readonly ShardDir[], runs: number, out: string): number {
+  const files = shards.map((s) => join(s.dir, SWEEP_FILES[table]));
+  const readers = shards.map((s, i) => new LineReader(files[i], s.state.bytes[table]));
   const writer = openDurableFile(join(out, SWEEP_FILES[table]));
   try {
     // The headers are the same in every shard (readShards checked them).
-    const headers = readers.map((r) => r.take());
+    const headers = readers.map((r) => r.take() as string);
+    const checks = shards.map((s, i) => RowCheck.sweep(s.manifest, table, files[i], splitCsvLine(headers[i])));
+    // The line of each shard's table the next row comes from (the header is line 1).
+    const lines = shards.map(() => 1);
     writer.write(`${headers[0]}\n`);
     const n = shards.length;
     for (let run = 0; run < runs; run++) {
-      const reader = readers[run % n];
-      for (let line = reader.peek(); line !== null && leadingInteger(line) === run; line = reader.peek()) writer.write(`${reader.take()}\n`);
+      const shard = run % n;
+      const reader = readers[shard];
+      for (let line = reader.peek(); line !== null && leadingInteger(line) === run; line = reader.peek()) {
+        checks[shard].check(line, ++lines[shard]);
+        writer.write(`${reader.take()}\n`);
+      }
     }
     readers.forEach((r, i) => {
       if (r.peek() !== null) {
@@ -161,15 +174,11 @@ function writePoints(out: string, shards: readonly ShardDir[]): Partial<Record<T
     const tally = new PointTally(splitCsvLine(header));
     for (const [table, writer] of writers) writer.write(tableHeader(table, manifest.parameters.map((p) => p.column)));
     const replicates = manifest.replicates;
-    // The line of each shard's summary.csv the next of its rows came from (the header is line 1), to name a bad cell where it is.
-    const shardLines = shards.map(() => 2);
     for (let run = 0; run < manifest.runs; run++) {
       const s = summaries.peek();
       const f = failures.peek();
-      if (s !== null && leadingInteger(s) === run) {
-        const shard = run % shards.length;
-        tally.addRun(summaries.take() as string, { file: join(shards[shard].dir, SWEEP_FILES.summary), line: shardLines[shard]++ });
-      }
+      // Every row was checked as it was copied from its shard (interleave).
+      if (s !== null && leadingInteger(s) === run) tally.addRun(summaries.take() as string);
       else if (f !== null && leadingInteger(f) === run) {
         failures.take();
         tally.addFailure();

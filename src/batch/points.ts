@@ -1,5 +1,4 @@
 import { kaplanMeier, type Observation, survivalMedian } from '../analysis/survival.js';
-import { problem } from '../io/csv-table.js';
 import { csvLine } from '../io/records.js';
 import { numberCell, splitCsvLine } from './csv.js';
 import { mean, meanInterval, median, standardDeviation, wilsonInterval } from './statistics.js';
@@ -68,11 +67,6 @@ export const POINT_STATISTIC_COLUMNS: readonly string[] = [
   ...SURVIVAL_EVENTS.flatMap((e) => ['km_median', 'km_median_ci_low', 'km_median_ci_high'].map((s) => `${e.column}_${s}`)),
 ];
 
-/** Every summary column a tally reads, in the order of summary.csv's columns as sapient writes them. */
-const NUMBER_COLUMNS: readonly string[] = [
-  ...new Set([...POINT_FIGURES.flatMap((f) => (f.censoredAt ? [f.column, f.censoredAt] : [f.column])), ...SURVIVAL_EVENTS.map((e) => e.column), 'years']),
-];
-
 /** A point's rows: one of points.csv, and its curves' rows of the survival tables. */
 export type PointRows = { points: string } & Record<SurvivalTable, string>;
 
@@ -96,23 +90,12 @@ export class PointTally {
   }
 
   /**
-   * A successful run, as its summary row. `at` is where a row read from disk comes from (a
-   * shard's summary.csv and line, in a merge): a cell the figures take that is not a number
-   * is then refused, as `sapient report` refuses it. A sweep's rows come from the simulator
-   * and are not checked.
+   * A successful run, as its summary row: from the simulator, or read back from disk, where
+   * the row was checked first (merge, src/batch/row-check.ts).
    */
-  addRun(summaryLine: string, at?: { file: string; line: number }): void {
+  addRun(summaryLine: string): void {
     const fields = splitCsvLine(summaryLine.endsWith('\n') ? summaryLine.slice(0, -1) : summaryLine);
     const read = (column: string) => numberCell(fields[this.index.get(column) as number] ?? '');
-    if (at) {
-      for (const column of NUMBER_COLUMNS) {
-        const x = read(column);
-        if (x !== null && !Number.isFinite(x)) {
-          const text = fields[this.index.get(column) as number];
-          throw problem(at.file, at.line, column, 'a number or an empty cell', `'${text}'`);
-        }
-      }
-    }
     this.runs++;
     if (read('takeoff_year') !== null) this.tookOff++;
     if (read('t75_year') !== null) this.reachedT75++;

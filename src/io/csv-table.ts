@@ -2,6 +2,11 @@ import { existsSync, statSync } from 'node:fs';
 import { LineReader, splitCsvLine } from '../batch/csv.js';
 import { InputError } from '../config/problems.js';
 
+/** Checks each row as it is read (src/batch/row-check.ts's RowCheck); throws an InputError. */
+export interface RowChecker {
+  check(line: string, at: number): void;
+}
+
 /**
  * A CSV table read line by line, checked as it is read (by `sapient report` and `sapient
  * analyze`): columns are found by name in the header, so a table with more columns than
@@ -12,6 +17,7 @@ export class CsvTable {
   readonly header: readonly string[];
   private readonly reader: LineReader;
   private readonly columns: Map<string, number>;
+  private rows: RowChecker | undefined;
   /** The line number of the last row taken (the header is line 1). */
   line = 1;
 
@@ -32,15 +38,21 @@ export class CsvTable {
   /**
    * Opens `file` and checks that its header has every `required` column. `limit` stops
    * reading at that many bytes: the committed length of a sweep's table whose tail may hold
-   * a write that was cut short.
+   * a write that was cut short. `rows`, given the header, makes the check of every row.
    */
-  static open(file: string, required: readonly string[], limit = Infinity): CsvTable {
+  static open(file: string, required: readonly string[], limit = Infinity, rows?: (header: readonly string[]) => RowChecker): CsvTable {
     if (!existsSync(file) || !statSync(file).isFile()) throw problem(file, undefined, '', 'a CSV table', 'no such file');
     const table = new CsvTable(file, limit);
     const missing = required.filter((c) => !table.columns.has(c));
     if (missing.length > 0) {
       table.close();
       throw problem(file, 1, '', `the column${missing.length === 1 ? '' : 's'} ${missing.join(', ')}`, `a header without ${missing.length === 1 ? 'it' : 'them'}`);
+    }
+    try {
+      table.rows = rows?.(table.header);
+    } catch (e) {
+      table.close();
+      throw e;
     }
     return table;
   }
@@ -54,13 +66,16 @@ export class CsvTable {
     return this.columns.get(column) ?? -1;
   }
 
-  /** The next line as it is (null at the end); blank lines are skipped. */
+  /** The next line as it is, checked when the table was opened with a check (null at the end); blank lines are skipped. */
   nextLine(): string | null {
     for (;;) {
       const line = this.reader.take();
       if (line === null) return null;
       this.line++;
-      if (line !== '' && line !== '\r') return line.endsWith('\r') ? line.slice(0, -1) : line;
+      if (line === '' || line === '\r') continue;
+      const row = line.endsWith('\r') ? line.slice(0, -1) : line;
+      this.rows?.check(row, this.line);
+      return row;
     }
   }
 

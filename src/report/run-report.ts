@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { RowCheck } from '../batch/row-check.js';
 import { RUN_FILES } from '../io/run-output.js';
 import { flagWords, shellWords } from '../io/shell.js';
 import { escapeHtml, readableNumber } from './figures/figure.js';
@@ -13,12 +14,14 @@ import { countedNumber, timeUnit } from './time.js';
 /** The report of one run (`sapient run`'s directory). */
 export async function runPage(run: RunSource, generator: string): Promise<Page> {
   // An interrupted run has its timeline so far and no summary: its figures are drawn to where it stopped.
-  const summary = run.interrupted ? new Map<string, number | string | null>() : readRunSummary(join(run.dir, RUN_FILES.summary));
+  const file = (table: 'timeline' | 'summary') => join(run.dir, RUN_FILES[table]);
+  const rows = (table: 'timeline' | 'summary') => (header: readonly string[]) => RowCheck.run(run, table, file(table), header);
+  const summary = run.interrupted ? new Map<string, number | string | null>() : readRunSummary(file('summary'), rows('summary'));
   const num = (column: string) => {
     const x = summary.get(column);
     return typeof x === 'number' ? x : null;
   };
-  const windows = readRunSeries(join(run.dir, RUN_FILES.timeline), run.skills, run.timelineRows);
+  const windows = readRunSeries(file('timeline'), run.skills, run.timelineRows, rows('timeline'));
   // Every time in the tables is in years; the page counts generations where a tick is one.
   const time = timeUnit(run.generational, run.yearsPerTick);
   const figures = runFigures(windows, { skills: run.skills, takeoffFraction: run.takeoffFraction, time, t25: num('t25_year'), takeoff: num('takeoff_year'), t75: num('t75_year') });

@@ -1,3 +1,4 @@
+import type { RowChecker } from '../io/csv-table.js';
 import { streamTimeline } from './sources/timeline.js';
 
 /**
@@ -24,7 +25,7 @@ export interface RunWindow {
 
 const COLUMNS = ['year', 'lexicon_shared', 'mean_mastered', 'skills_present', ...CHANNELS.flatMap((c) => [`${c}_events`, `${c}_gains`])];
 
-export function readRunSeries(file: string, skills: number, rows: number): RunWindow[] {
+export function readRunSeries(file: string, skills: number, rows: number, check?: (header: readonly string[]) => RowChecker): RunWindow[] {
   const size = Math.max(1, Math.ceil(rows / WINDOWS));
   const windows: RunWindow[] = [];
   let inWindow = 0;
@@ -53,7 +54,7 @@ export function readRunSeries(file: string, skills: number, rows: number): RunWi
     }
     last = values;
     if (++inWindow === size) close();
-  });
+  }, Infinity, check);
   close();
   return windows;
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { RowCheck } from '../batch/row-check.js';
 import { ANALYSIS_FILES, SWEEP_FILES } from '../batch/tables.js';
 import { SweepBandsBuilder } from './bands.js';
 import { escapeHtml, type Figure, readableNumber } from './figures/figure.js';
@@ -38,9 +39,11 @@ function countRows(file: string): number {
 
 /** The report of a sweep, a shard, or merged shards. */
 export async function sweepPage(sweep: SweepSource, generator: string): Promise<Page> {
-  const outcomes = readSweepSummary(join(sweep.dir, SWEEP_FILES.summary), sweep.committedBytes.summary);
+  const file = (table: 'timeline' | 'summary') => join(sweep.dir, SWEEP_FILES[table]);
+  const rows = (table: 'timeline' | 'summary') => (header: readonly string[]) => RowCheck.sweep(sweep.manifest, table, file(table), header);
+  const outcomes = readSweepSummary(file('summary'), sweep.committedBytes.summary, rows('summary'));
   const bands = new SweepBandsBuilder(sweep.points, sweep.points.length <= MAX_PANELS);
-  streamTimeline(join(sweep.dir, SWEEP_FILES.timeline), ['point_id', 'year', 'lexicon_shared'], (v, at) => bands.add(v[0], v[1], v[2], at), sweep.committedBytes.timeline);
+  streamTimeline(file('timeline'), ['point_id', 'year', 'lexicon_shared'], (v, at) => bands.add(v[0], v[1], v[2], at), sweep.committedBytes.timeline, rows('timeline'));
   const curves = sweepCurves(sweep, outcomes, readSurvival(sweep.dir));
   const stats = pointStats(sweep, outcomes, curves);
   const sensitivity = readSensitivity(join(sweep.dir, ANALYSIS_FILES.indices));

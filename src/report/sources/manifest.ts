@@ -120,6 +120,8 @@ export interface SweepSource {
    */
   generational: boolean;
   origin: Origin;
+  /** The manifest itself, checked: what each row of the tables is checked against (RowCheck). */
+  manifest: SweepManifest;
 }
 
 export type ReportSource = RunSource | SweepSource;
@@ -222,6 +224,7 @@ function sweepSource(dir: string, file: string, json: unknown): SweepSource {
     yearsPerTick: scenario.yearsPerTick,
     generational: m.points.every((point) => (point.parameters['population.demography'] ?? scenario.population.demography) === 'generational'),
     origin: origin(m),
+    manifest: m,
   };
 }
 

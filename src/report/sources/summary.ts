@@ -1,4 +1,4 @@
-import { CsvTable } from '../../io/csv-table.js';
+import { CsvTable, type RowChecker } from '../../io/csv-table.js';
 
 /**
  * summary.csv, one row per run: the times to the paradox's events, read column by column.
@@ -31,9 +31,9 @@ export interface RunOutcomes {
 /** t25_year, t75_year and rise_years came with sapient 0.3's paradox observables: a sweep of an earlier version has none (all NaN). */
 const REQUIRED = ['point_id', 'replicate', 'years', EVENTS.takeoff];
 
-/** The runs of a sweep's summary.csv, up to `limit` bytes (its committed length). */
-export function readSweepSummary(file: string, limit = Infinity): RunOutcomes {
-  const table = CsvTable.open(file, REQUIRED, limit);
+/** The runs of a sweep's summary.csv, up to `limit` bytes (its committed length), each row checked by `rows` if given. */
+export function readSweepSummary(file: string, limit = Infinity, rows?: (header: readonly string[]) => RowChecker): RunOutcomes {
+  const table = CsvTable.open(file, REQUIRED, limit, rows);
   const col = (name: string) => table.index(name);
   const [point, replicate, years, takeoff, t25, t75, rise] = ['point_id', 'replicate', 'years', EVENTS.takeoff, EVENTS.t25, EVENTS.t75, 'rise_years'].map(col);
   const stoppedBy = table.index('stopped_by');
@@ -56,9 +56,9 @@ export function readSweepSummary(file: string, limit = Infinity): RunOutcomes {
   return out;
 }
 
-/** A run's summary.csv: its one row, as numbers where the cells are numbers (null when empty). */
-export function readRunSummary(file: string): Map<string, number | string | null> {
-  const table = CsvTable.open(file, ['years', EVENTS.takeoff]);
+/** A run's summary.csv: its one row (checked by `rows` if given), as numbers where the cells are numbers (null when empty). */
+export function readRunSummary(file: string, rows?: (header: readonly string[]) => RowChecker): Map<string, number | string | null> {
+  const table = CsvTable.open(file, ['years', EVENTS.takeoff], Infinity, rows);
   try {
     const fields = table.next();
     if (fields === null) throw table.problem('', "one row, the run's summary", 'none');

@@ -1,5 +1,5 @@
 import { splitCsvLine } from '../../batch/csv.js';
-import { CsvTable } from '../../io/csv-table.js';
+import { CsvTable, type RowChecker } from '../../io/csv-table.js';
 
 /**
  * timeline.csv, streamed: one row at a time, only the named columns, as numbers. Nothing
@@ -10,10 +10,17 @@ import { CsvTable } from '../../io/csv-table.js';
 
 /**
  * Calls `visit` with the values of `columns`, in that order, for each row; `values` is
- * reused between rows, and `table` locates a problem the visitor finds in a row.
+ * reused between rows, and `table` locates a problem the visitor finds in a row. `rows`, if
+ * given, checks every row whole (its keys, and every cell, not only those of `columns`).
  */
-export function streamTimeline(file: string, columns: readonly string[], visit: (values: Float64Array, table: CsvTable) => void, limit = Infinity): void {
-  const table = CsvTable.open(file, columns, limit);
+export function streamTimeline(
+  file: string,
+  columns: readonly string[],
+  visit: (values: Float64Array, table: CsvTable) => void,
+  limit = Infinity,
+  rows?: (header: readonly string[]) => RowChecker,
+): void {
+  const table = CsvTable.open(file, columns, limit, rows);
   const wanted = columns.map((c) => table.index(c));
   const order = wanted.map((_, i) => i).sort((a, b) => wanted[a] - wanted[b]);
   const values = new Float64Array(columns.length);
