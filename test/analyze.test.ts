@@ -6,7 +6,7 @@ import { fromUnit, saltelliBlock, saltelliDesign } from '../src/batch/design.js'
 import { splitCsvLine } from '../src/batch/csv.js';
 import { loadSweep } from '../src/batch/sweep-file.js';
 import { stream } from '../src/sim/rng.js';
-import { EDITED_MANIFESTS, editManifest, type Finished, ROOT, removeTemporaries, sapient, setCell, workspace } from './fixtures/sweeps/support.js';
+import { cellAt, EDITED_MANIFESTS, editManifest, type Finished, ROOT, removeTemporaries, sapient, setCell, workspace } from './fixtures/sweeps/support.js';
 
 /**
  * `sapient analyze` on real sweeps: a Saltelli sweep of Henrich's model, whose output has
@@ -221,7 +221,7 @@ describe('sapient analyze refuses bad input with code 2 and one line', () => {
 
   it('refuses a cell that is not a number as report does, and takes an empty one as a missing value', async () => {
     const before = gridCopy('not-a-number', (file) => setCell(file, 3, 't25_year', 'zz'));
-    const line = `sapient: ${join(dir, 'not-a-number', 'summary.csv')}:4:1: t25_year: expected a number or an empty cell, found 'zz'`;
+    const line = `sapient: ${join(dir, 'not-a-number', 'summary.csv')}:4:${cellAt(join(dir, 'not-a-number', 'summary.csv'), 3, 't25_year')}: t25_year: expected a number or an empty cell, found 'zz'`;
     await refused(['not-a-number'], line);
     expect(readdirSync(join(dir, 'not-a-number')).sort()).toEqual(before);
     const report = await sapient(['report', 'not-a-number'], dir);
@@ -229,7 +229,7 @@ describe('sapient analyze refuses bad input with code 2 and one line', () => {
     expect(report.stderr).toBe(`${line}\n`);
     // A row's keys are checked against the manifest as report and merge check them: run 2 is point 0.
     gridCopy('other-point', (file) => setCell(file, 3, 'point_id', '5'));
-    await refused(['other-point'], `sapient: ${join(dir, 'other-point', 'summary.csv')}:4:1: point_id: expected 0, as the sweep's manifest has run 2 (point 0, replicate 2), found '5'`);
+    await refused(['other-point'], `sapient: ${join(dir, 'other-point', 'summary.csv')}:4:3: point_id: expected 0, as the sweep's manifest has run 2 (point 0, replicate 2), found '5'`);
 
     // An empty cell is a run without that value: one run fewer for that output, and no other
     // change; a time to an event left empty (no run of 300 ticks takes off) counts at the run's length.

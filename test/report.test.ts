@@ -11,7 +11,7 @@ import { readSurvival } from '../src/report/sources/survival.js';
 import { pointStats, sweepCurves } from '../src/report/sweep-stats.js';
 import { SMALL, sapient, tree } from './helpers/cli.js';
 import { copyOf, gridSweep, manyPointSweep, removeScratch, scratchDir, writeSensitivity, writeSurvival } from './fixtures/report/support.js';
-import { setCell } from './fixtures/sweeps/support.js';
+import { cellAt, setCell } from './fixtures/sweeps/support.js';
 
 /**
  * sapient report as a user meets it: the page it writes from a run, a sweep and a sweep
@@ -299,7 +299,7 @@ describe('what sapient report refuses', () => {
     expect(cli.stderr).toBe(`sapient: ${join(work, 'nowhere')}: expected a run's or a sweep's output directory, found no such directory\n`);
 
     expect(await refusal(plain)).toBe(`${plain}: expected a run's or a sweep's output directory, with its manifest.json, found no manifest.json`);
-    expect(await refusal(broken)).toBe(`${join(broken, 'timeline.csv')}:6:1: lexicon_shared: expected a number, found 'nine'`);
+    expect(await refusal(broken)).toBe(`${join(broken, 'timeline.csv')}:6:${cellAt(join(broken, 'timeline.csv'), 5, 'lexicon_shared')}: lexicon_shared: expected a number, found 'nine'`);
     expect(await refusal(badManifest)).toMatch(/manifest\.json: name: expected a sweep's manifest as sapient writes it, found .+/);
     expect(await refusal(grid, { out: join(work, 'no-such-dir', 'r.html') })).toBe(
       `--out: expected a file in an existing directory, found ${join(work, 'no-such-dir', 'r.html')}, whose directory does not exist`,
@@ -330,7 +330,7 @@ describe('what sapient report refuses', () => {
     for (const [i, { table, row, column, value, found }] of cases.entries()) {
       const dir = copyOf(grid, `cell-${i}`);
       setCell(join(dir, table), row, column, value);
-      expect(await refusal(dir), `${table} ${column}`).toBe(`${join(dir, table)}:${row + 1}:1: ${found}`);
+      expect(await refusal(dir), `${table} ${column}`).toBe(`${join(dir, table)}:${row + 1}:${cellAt(join(dir, table), row, column)}: ${found}`);
       expect(tree(dir).some((f) => f.includes('report') || f.endsWith('.tmp'))).toBe(false);
     }
     // An empty time to an event is a run in which it never happened.
@@ -344,9 +344,9 @@ describe('what sapient report refuses', () => {
     expect((await sapient(['run', 'tick-scenario.yaml', '--seed', '5', '--out', 'tick-run', '--quiet'], work)).code).toBe(0);
     const timeline = join(work, 'tick-run', 'timeline.csv');
     setCell(timeline, 2, 'tick', 'c');
-    expect(await refusal(join(work, 'tick-run'))).toBe(`${timeline}:3:1: tick: expected a number, found 'c'`);
+    expect(await refusal(join(work, 'tick-run'))).toBe(`${timeline}:3:${cellAt(timeline, 2, 'tick')}: tick: expected a number, found 'c'`);
     setCell(timeline, 2, 'tick', '50');
     setCell(timeline, 2, 'seed', '6');
-    expect(await refusal(join(work, 'tick-run'))).toBe(`${timeline}:3:1: seed: expected 5, as the run's manifest has it, found '6'`);
+    expect(await refusal(join(work, 'tick-run'))).toBe(`${timeline}:3:${cellAt(timeline, 2, 'seed')}: seed: expected 5, as the run's manifest has it, found '6'`);
   });
 });

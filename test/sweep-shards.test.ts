@@ -1,7 +1,7 @@
 import { cpSync, existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EDITED_MANIFESTS, editManifest, failing, removeTemporaries, sapient, sapientWithin, setCell, tables, workspace } from './fixtures/sweeps/support.js';
+import { cellAt, EDITED_MANIFESTS, editManifest, failing, removeTemporaries, sapient, sapientWithin, setCell, tables, workspace } from './fixtures/sweeps/support.js';
 
 /**
  * A sweep split over machines with --shard i/n and combined with sapient merge gives
@@ -123,7 +123,7 @@ describe('--shard and merge', () => {
     const result = await sapient(['merge', 'part0', shard, 'part2', '--out', 'merged-not-a-number'], dir);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(`sapient: ${shard}/summary.csv:4:1: final_mean_level: expected a number or an empty cell, found '${text}'\n`);
+    expect(result.stderr).toBe(`sapient: ${shard}/summary.csv:4:${cellAt(file, 3, 'final_mean_level')}: final_mean_level: expected a number or an empty cell, found '${text}'\n`);
     expect(existsSync(join(dir, 'merged-not-a-number'))).toBe(false);
   });
 
@@ -165,10 +165,10 @@ describe('--shard and merge', () => {
         return sapient(['merge', 'part0', shard, 'part2', '--out', `merged-edited-${i}`], dir);
       }),
     );
-    cases.forEach(({ table, row, found }, i) => {
+    cases.forEach(({ table, row, column, found }, i) => {
       expect(results[i].code, found).toBe(2);
       expect(results[i].stdout).toBe('');
-      expect(results[i].stderr.replace(/'x+'/, "'x...'")).toBe(`sapient: edited-${i}/${table}:${row + 1}:1: ${found}\n`);
+      expect(results[i].stderr.replace(/'x+'/, "'x...'")).toBe(`sapient: edited-${i}/${table}:${row + 1}:${cellAt(join(dir, `edited-${i}`, table), row, column)}: ${found}\n`);
       expect(existsSync(join(dir, `merged-edited-${i}`))).toBe(false);
     });
   });

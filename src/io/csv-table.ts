@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { LineReader, splitCsvLine } from '../batch/csv.js';
+import { cellColumn, LineReader, splitCsvLine } from '../batch/csv.js';
 import { InputError } from '../config/problems.js';
 
 /** Checks each row as it is read (src/batch/row-check.ts's RowCheck); throws an InputError. */
@@ -18,8 +18,9 @@ export class CsvTable {
   private readonly reader: LineReader;
   private readonly columns: Map<string, number>;
   private rows: RowChecker | undefined;
-  /** The line number of the last row taken (the header is line 1). */
+  /** The line number of the last row taken (the header is line 1), and its text. */
   line = 1;
+  private text = '';
 
   private constructor(
     readonly file: string,
@@ -75,6 +76,7 @@ export class CsvTable {
       if (line === '' || line === '\r') continue;
       const row = line.endsWith('\r') ? line.slice(0, -1) : line;
       this.rows?.check(row, this.line);
+      this.text = row;
       return row;
     }
   }
@@ -101,7 +103,7 @@ export class CsvTable {
     if (text === '' && optional) return null;
     const x = Number(text);
     if (text === '' || !Number.isFinite(x)) {
-      throw problem(this.file, this.line, this.header[column], optional ? 'a number or an empty cell' : 'a number', text === '' ? 'an empty cell' : `'${text}'`);
+      throw problem(this.file, this.line, this.header[column], optional ? 'a number or an empty cell' : 'a number', text === '' ? 'an empty cell' : `'${text}'`, cellColumn(this.text, column));
     }
     return x;
   }
@@ -116,6 +118,6 @@ export class CsvTable {
   }
 }
 
-export function problem(file: string, line: number | undefined, path: string, expected: string, found: string): InputError {
-  return new InputError([{ source: file, ...(line !== undefined ? { line } : {}), path, expected, found }]);
+export function problem(file: string, line: number | undefined, path: string, expected: string, found: string, column?: number): InputError {
+  return new InputError([{ source: file, ...(line !== undefined ? { line, column } : {}), path, expected, found }]);
 }
