@@ -131,6 +131,21 @@ describe('sapient validate', () => {
     expect(quiet.stderr).toBe('');
   });
 
+  it("tells a sweep what its points' runs would be told: an event after the last tick, once per note, with the points", async () => {
+    const dir = tempDir();
+    writeFile(dir, 'small.yaml', SMALL);
+    writeFile(dir, 'late.yaml', 'scenario: small.yaml\nreplicates: 1\nset:\n  events: [{at: 150, cull: 0.1}]\nvary:\n  ticks: [100, 200, 120]\n  population.bandSize: [8, 12]\n');
+    const r = await sapient(['validate', 'late.yaml'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(
+      [
+        'sapient: note: at 2 points (the first: point 0, ticks=100, population.bandSize=8): events[0] at tick 150 comes after the last tick (100) and will not happen',
+        'sapient: note: at 2 points (the first: point 4, ticks=120, population.bandSize=8): events[0] at tick 150 comes after the last tick (120) and will not happen',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('checks a sweep file, shipped or not, with every point of its design', async () => {
     const dir = tempDir();
     writeFile(dir, 'small.yaml', SMALL);

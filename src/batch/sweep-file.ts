@@ -129,7 +129,7 @@ export function loadSweep(file: string, flags: readonly Override[] = []): Sweep 
     return { path: s.path, value: s.value, source };
   });
   for (const p of parameters) origins.set(`sweep:${p.from}:${p.path}`, { at: p.from === 'vary' ? ['vary', p.path] : ['sample', 'ranges', p.path] });
-  const cost = validatePoints(scenario, setOverrides, parameters, points, doc, origins, replicates as number);
+  const cost = validatePoints(scenario, setOverrides, parameters, points, doc, origins, replicates as number, notes);
 
   const document = structuredClone(scenario.data as Mapping);
   for (const s of set) setParameter(document, s.path, s.value);

@@ -1,7 +1,7 @@
 import { dotted, type PathKey, type SourceDocument } from '../config/document.js';
 import { timelineBytes, worldMemory } from '../config/memory.js';
 import { describeValue, formatProblem, InputError, type Problem } from '../config/problems.js';
-import { type Override, stopRule, validateScenario } from '../config/scenario.js';
+import { type Override, scenarioNotes, stopRule, validateScenario } from '../config/scenario.js';
 import type { Scenario } from '../config/schema.js';
 import type { ScenarioSource, SweepParameter } from './sweep-file.js';
 import { runKeyBytes } from './tables.js';
@@ -50,6 +50,7 @@ export function validatePoints(
   sweepDoc: SourceDocument,
   origins: Map<string, { at: PathKey[] }>,
   replicates: number,
+  notes: string[] = [],
 ): SweepCost {
   const problems: Problem[] = [];
   let agentTicks = 0;
@@ -61,6 +62,7 @@ export function validatePoints(
     range.max = Math.max(range.max, value);
   };
   const stops = new Set<string>();
+  const pointNotes = new Map<string, { first: number; described: string; count: number }>();
   const seen = new Set<string>();
   let more = 0;
   const relocate = (p: Problem, context: string): Problem => {
@@ -100,7 +102,8 @@ export function validatePoints(
   if (problems.length > 0) throw new InputError(problems);
   points.forEach((values, point) => {
     const overrides = parameters.map((p, i): Override => ({ path: p.path, value: values[i], source: `sweep:${p.from}:${p.path}` }));
-    const context = parameters.length > 0 ? ` (at point ${point}: ${parameters.map((p, i) => `${p.path}=${describeValue(values[i])}`).join(', ')})` : '';
+    const described = parameters.map((p, i) => `${p.path}=${describeValue(values[i])}`).join(', ');
+    const context = parameters.length > 0 ? ` (at point ${point}: ${described})` : '';
     const resolved = check([...setOverrides, ...overrides], context);
     if (!resolved) return;
     agentTicks += resolved.population.bands * resolved.population.bandSize * resolved.ticks * replicates;
@@ -109,12 +112,22 @@ export function validatePoints(
     widen(sizes.bandSize, resolved.population.bandSize);
     widen(sizes.ticks, resolved.ticks);
     if (resolved.stop.when !== 'never') stops.add(stopRule(resolved.stop));
+    // What a run of this point would be told (an event after its last tick): once per note, with the points it concerns.
+    for (const note of scenarioNotes(resolved)) {
+      const at = pointNotes.get(note);
+      if (at) at.count++;
+      else pointNotes.set(note, { first: point, described, count: 1 });
+    }
     const need = worldMemory(resolved);
     const timeline = timelineBytes(resolved, runKeyBytes(points.length, replicates, values));
     const bytes = need.arrays + need.heap + 2 * timeline;
     if (!largest || bytes > largest.bytes) largest = { point, scenario: resolved, timeline, bytes };
     if (!longest || timeline > longest.timeline) longest = { point, scenario: resolved, timeline };
   });
+  for (const [note, { first, described, count }] of pointNotes) {
+    const where = parameters.length === 0 ? '' : count === 1 ? `at point ${first} (${described}): ` : `at ${count} points (the first: point ${first}, ${described}): `;
+    notes.push(`${where}${note}`);
+  }
   if (more > 0) problems.push({ source: sweepDoc.source, path: '', expected: 'a valid scenario at every point', found: `${more} more problem${more === 1 ? '' : 's'} like these` });
   if (problems.length > 0) throw new InputError(problems);
   const first = { point: 0, scenario: base as Scenario, timeline: timelineBytes(base as Scenario, runKeyBytes(1, replicates, [])) };
