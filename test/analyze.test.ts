@@ -134,10 +134,22 @@ describe('sapient analyze on a Saltelli sweep of Henrich (2004)', () => {
 });
 
 describe('sapient analyze on other designs', () => {
+  it('says when no output has indices: three points are too few for a partial correlation', async () => {
+    writeFileSync(join(dir, 'three.yaml'), readFileSync(join(dir, 'small.yaml'), 'utf8').replace(/vary:[\s\S]*$/, 'vary:\n  population.bandSize: [8, 10, 12]\n'));
+    expect((await sapient(['sweep', 'three.yaml', '--workers', '1', '--out', 'three', '--quiet'], dir)).code).toBe(0);
+    const r = await sapient(['analyze', 'three', '--output', 'final_mean_level', '--output', 'final_skills_present'], dir);
+    expect(r).toMatchObject({ code: 0, stdout: 'sapient analyze: partial rank correlations of 2 outputs (none of them has indices: see the notes) on 1 parameter: sensitivity.csv, sensitivity-outputs.csv in three/\n' });
+    expect(r.stderr).toBe(
+      ['final_mean_level', 'final_skills_present'].map((o) => `sapient: note: ${o}: no indices: 3 points are too few for partial correlations on 1 parameter (at least 4)\n`).join(''),
+    );
+  });
+
+
   it('gives partial rank correlations for a grid, elementary effects for Morris trajectories', async () => {
     const grid = await sapient(['analyze', 'grid', '--output', 'final_mean_level', '--output', 'final_skills_present'], dir);
     expect(grid.code).toBe(0);
-    expect(grid.stdout).toBe('sapient analyze: partial rank correlations of 2 outputs on 2 parameters: sensitivity.csv, sensitivity-outputs.csv in grid/\n');
+    // final_mean_level has none here (a note says why): the line counts the outputs with indices.
+    expect(grid.stdout).toBe('sapient analyze: partial rank correlations of 2 outputs (1 of them with indices) on 2 parameters: sensitivity.csv, sensitivity-outputs.csv in grid/\n');
     const prcc = table('grid', 'sensitivity.csv');
     expect(prcc[0]).toEqual(['output', 'parameter', 'prcc', 'prcc_ci_low', 'prcc_ci_high', 'p_value']);
     expect(prcc).toHaveLength(5);

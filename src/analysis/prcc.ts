@@ -108,7 +108,7 @@ export function missingCorrelationsReason(
   if (correlations.some((c) => c.prcc !== null)) return undefined;
   const varying = inputs.map((x, j) => ({ ranks: ranks(x), name: names[j], varies: x.some((v) => v !== x[0]) })).filter((x) => x.varies);
   const k = varying.length;
-  if (n - k - 2 < 1) return `${n} points are too few for partial correlations on ${k} parameters (at least ${k + 3})`;
+  if (n - k - 2 < 1) return `${n} points are too few for partial correlations on ${k} parameter${k === 1 ? '' : 's'} (at least ${k + 3})`;
   const y = ranks(output);
   // An output that is a monotone function of one parameter leaves the others nothing to correlate with once it is removed.
   const follows = varying.find((x) => x.ranks.every((r, i) => r === y[i]) || x.ranks.every((r, i) => r === n + 1 - y[i]));

@@ -30,8 +30,11 @@ export function analyze(dir: string, options: AnalyzeFlags): void {
     if (x.pointsUsed > 0 && x.variance !== null && x.variance !== 0 && x.pointsDropped > 0) process.stderr.write(`sapient: note: ${x.output}: ${readable(x.pointsDropped)} of ${counted(x.pointsUsed + x.pointsDropped, 'point')} left out (no run with a value there, or in their block or trajectory)\n`);
   }
   const resamples = result.method === 'prcc' ? '' : `, ${readable(result.bootstrap)} bootstrap resamples (seed ${result.seed})`;
+  // The outputs the notes above left without indices are not counted as analysed.
+  const indexed = result.noise.filter((x) => x.pointsUsed > 0 && x.variance !== null && x.variance !== 0 && !x.noIndices).length;
+  const some = indexed === result.outputs.length ? '' : indexed === 0 ? ' (none of them has indices: see the notes)' : ` (${readable(indexed)} of them with indices)`;
   process.stdout.write(
-    `sapient analyze: ${METHODS[result.method]} of ${counted(result.outputs.length, 'output')} on ${counted(result.parameters.length, 'parameter')}${resamples}: ${result.files.join(', ')} in ${shownPath(result.dir)}/\n`,
+    `sapient analyze: ${METHODS[result.method]} of ${counted(result.outputs.length, 'output')}${some} on ${counted(result.parameters.length, 'parameter')}${resamples}: ${result.files.join(', ')} in ${shownPath(result.dir)}/\n`,
   );
 }
 
