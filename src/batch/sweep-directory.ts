@@ -11,7 +11,7 @@ import { readManifest, type Shard, type SweepManifest, writeManifest } from './m
 import { PointTally } from './points.js';
 import type { Sweep } from './sweep-file.js';
 import type { SweepOptions } from './sweep.js';
-import { POINT_TABLES, REPORT_FILE, SWEEP_FILES, type TableName, tableHeader } from './tables.js';
+import { ANALYSIS_FILES, POINT_TABLES, REPORT_FILE, SWEEP_FILES, type TableName, tableHeader } from './tables.js';
 
 /**
  * A sweep's output directory, made ready before any run: started afresh (refused if it
@@ -87,7 +87,8 @@ function prepareDirectory(dir: string, sweep: Sweep, shard: Shard, fresh: SweepM
     }
     // A directory the sweep created but did not get to record anything in yet is started afresh.
     const entries = readdirSync(dir).filter((e) => e !== LOCK_FILE);
-    const ours = new Set<string>(Object.values(SWEEP_FILES));
+    // What a sweep writes, and what is drawn from it (indices, a report): removeSweepFiles removes them all.
+    const ours = new Set<string>([...Object.values(SWEEP_FILES), ...Object.values(ANALYSIS_FILES), REPORT_FILE]);
     if (entries.some((e) => !ours.has(e) && !e.endsWith('.tmp'))) {
       throw new InputError([
         { source: '--resume', path: '', expected: `a sweep's output directory to resume (it holds ${SWEEP_FILES.state})`, found: `${dir}, which holds other files` },
