@@ -98,6 +98,8 @@ describe('sapient sweep', () => {
     expect(alone[0].slice(2)).toEqual(rows(join(dir, 'one', 'timeline.csv'))[0].slice(6));
     expect(alone.slice(1).map((r) => r.slice(2))).toEqual(inSweep.map((r) => r.slice(6)));
     expect(alone[1][1]).toBe(seed);
+    // Named after the sweep, not after the file scenario.json.
+    expect(alone[1][0]).toMatch(new RegExp(`^${JSON.parse(readFileSync(join(dir, 'one', 'manifest.json'), 'utf8')).name}-${seed}-[0-9a-f]{8}$`));
   });
 });
 

@@ -1,4 +1,5 @@
-import { basename, extname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
 import type * as z from 'zod/mini';
 import { dotted, expectMapping, parseText, parseValue, type PathKey, readDocument, type SourceDocument } from './document.js';
 import { closest, describeValue, excerpt, InputError, type Problem } from './problems.js';
@@ -32,7 +33,24 @@ export function loadScenario(file: string, overrides: readonly Override[] = []):
   const doc = readDocument(file);
   const scenario = validateScenario(doc, overrides);
   const byPath = new Map(overrides.map((o) => [o.path, o]));
-  return { scenario, name: basename(file, extname(file)), file, locate: (path) => where(path, doc, byPath) };
+  return { scenario, name: scenarioName(file), file, locate: (path) => where(path, doc, byPath) };
+}
+
+/**
+ * What names a run of `file`: its base name; for the scenario.json of a sweep's directory (a
+ * run of the sweep repeated alone, README "Repeating one run"), the sweep's name, which says
+ * more than "scenario".
+ */
+function scenarioName(file: string): string {
+  const name = basename(file, extname(file));
+  if (basename(file) !== 'scenario.json') return name;
+  try {
+    const manifest = JSON.parse(readFileSync(join(dirname(file), 'manifest.json'), 'utf8')) as { kind?: unknown; name?: unknown };
+    if (manifest.kind === 'sapient-sweep' && typeof manifest.name === 'string' && /^[\w.-]+$/.test(manifest.name)) return manifest.name;
+  } catch {
+    // No readable manifest beside it: an ordinary file of that name.
+  }
+  return name;
 }
 
 /**
