@@ -8,30 +8,6 @@ import { StringDecoder } from 'node:string_decoder';
  */
 
 /** The fields of one CSV line. */
-/**
- * The character column, from 1, at which cell `index` of a CSV line starts (one past the
- * line's end when it has fewer cells): where a problem with that cell is pointed at.
- */
-export function cellColumn(line: string, index: number): number {
-  let i = 0;
-  for (let k = 0; k < index; k++) {
-    if (line[i] === '"') {
-      // A quoted cell may hold commas; "" is a quote inside it.
-      for (i++; ; ) {
-        const q = line.indexOf('"', i);
-        if (q < 0) return line.length + 1;
-        i = q + 1;
-        if (line[i] !== '"') break;
-        i++;
-      }
-    }
-    const comma = line.indexOf(',', i);
-    if (comma < 0) return line.length + 1;
-    i = comma + 1;
-  }
-  return i + 1;
-}
-
 export function splitCsvLine(line: string): string[] {
   if (!line.includes('"')) return line.split(',');
   const fields: string[] = [];

@@ -1,7 +1,7 @@
-import { problem } from '../io/csv-table.js';
+import { cellColumn, problem } from '../io/csv-table.js';
 import { cell, SUMMARY_COLUMNS, TIMELINE_COLUMNS } from '../io/records.js';
 import { KEY_COLUMNS } from '../io/run-output.js';
-import { cellColumn, splitCsvLine } from './csv.js';
+import { splitCsvLine } from './csv.js';
 import type { SweepManifest } from './manifest.js';
 import { RUN_KEY_COLUMNS, runRowPrefix } from './tables.js';
 
@@ -125,7 +125,7 @@ export class RowCheck {
     cells.forEach((text, k) => {
       const kind = this.kinds[k];
       if (kind !== null && !(CELL[kind].test(text) && Number.isFinite(Number(text)))) {
-        throw problem(this.file, at, this.header[this.keys.columns.length + k], kind, text === '' ? 'an empty cell' : `'${text}'`, cellColumn(line, this.keys.columns.length + k));
+        throw problem(this.file, at, this.header[this.keys.columns.length + k], kind, text === '' ? 'an empty cell' : `'${text}'`, this.prefix.length + cellColumn(cells, k));
       }
     });
     throw problem(this.file, at, '', 'a CSV row as sapient writes it', 'a quote inside a cell that does not start with one');
@@ -148,6 +148,6 @@ export class RowCheck {
     const expected = splitCsvLine(this.prefix.slice(0, -1));
     const found = this.fields(line, at);
     const i = Math.max(0, expected.findIndex((e, k) => e !== found[k]));
-    throw problem(this.file, at, this.keys.columns[i], `${cell(expected[i])}, ${this.from}`, found[i] === undefined ? 'nothing' : `'${found[i]}'`, cellColumn(line, i));
+    throw problem(this.file, at, this.keys.columns[i], `${cell(expected[i])}, ${this.from}`, found[i] === undefined ? 'nothing' : `'${found[i]}'`, cellColumn(found, i));
   }
 }

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
-import { cellColumn, LineReader, splitCsvLine } from '../batch/csv.js';
+import { LineReader, splitCsvLine } from '../batch/csv.js';
 import { InputError } from '../config/problems.js';
+import { cell } from './records.js';
 
 /** Checks each row as it is read (src/batch/row-check.ts's RowCheck); throws an InputError. */
 export interface RowChecker {
@@ -18,9 +19,8 @@ export class CsvTable {
   private readonly reader: LineReader;
   private readonly columns: Map<string, number>;
   private rows: RowChecker | undefined;
-  /** The line number of the last row taken (the header is line 1), and its text. */
+  /** The line number of the last row taken (the header is line 1). */
   line = 1;
-  private text = '';
 
   private constructor(
     readonly file: string,
@@ -76,7 +76,6 @@ export class CsvTable {
       if (line === '' || line === '\r') continue;
       const row = line.endsWith('\r') ? line.slice(0, -1) : line;
       this.rows?.check(row, this.line);
-      this.text = row;
       return row;
     }
   }
@@ -103,7 +102,7 @@ export class CsvTable {
     if (text === '' && optional) return null;
     const x = Number(text);
     if (text === '' || !Number.isFinite(x)) {
-      throw problem(this.file, this.line, this.header[column], optional ? 'a number or an empty cell' : 'a number', text === '' ? 'an empty cell' : `'${text}'`, cellColumn(this.text, column));
+      throw problem(this.file, this.line, this.header[column], optional ? 'a number or an empty cell' : 'a number', text === '' ? 'an empty cell' : `'${text}'`, cellColumn(fields, column));
     }
     return x;
   }
@@ -116,6 +115,15 @@ export class CsvTable {
   close(): void {
     this.reader.close();
   }
+}
+
+/**
+ * The character column, from 1, at which cell `index` of a row starts, from the row's
+ * fields written back as sapient writes them (a row that quotes more than it must is off by
+ * its extra quotes): where a problem with the cell is pointed at.
+ */
+export function cellColumn(fields: readonly string[], index: number): number {
+  return fields.slice(0, index).reduce((at, field) => at + cell(field).length + 1, 1);
 }
 
 export function problem(file: string, line: number | undefined, path: string, expected: string, found: string, column?: number): InputError {
