@@ -14,6 +14,8 @@ import { CsvTable } from '../src/io/csv-table.js';
 import { streamTimeline } from '../src/report/sources/timeline.js';
 import { scopeIds } from '../src/report/svg.js';
 import { curveMedian, estimateCurve } from '../src/report/sweep-stats.js';
+import { closeUpYears } from '../src/report/figures/run.js';
+import { CLOSE_UP_SAMPLES, readRunSeries } from '../src/report/run-series.js';
 
 /** The report's parts, each against what it must compute: quantiles, Kaplan-Meier, the readers of each table. */
 
@@ -272,5 +274,38 @@ describe('small helpers', () => {
   it('rename the ids of one SVG by the figure and their order, and every reference to them', () => {
     const svg = '<svg><g clip-path="url(#clip7)" fill="url(#gradient_3)"><use href="#clip7"/></g><clipPath id="clip7"/><linearGradient id="gradient_3"/></svg>';
     expect(scopeIds(svg, 'fig')).toBe('<svg><g clip-path="url(#fig-0)" fill="url(#fig-1)"><use href="#fig-0"/></g><clipPath id="fig-0"/><linearGradient id="fig-1"/></svg>');
+  });
+});
+
+describe("a run's close-up on the rise", () => {
+  it('spans the rise with as much again on either side and at least 25 samples, within the run; none without a rise or when the main figure shows it', () => {
+    // The baseline's seed 1: t25 in year 185,300, t75 in 185,700, a sample every 100 years, 190,700 years run.
+    expect(closeUpYears(185_300, 185_700, 190_700, 100)).toEqual({ from: 182_800, to: 188_200, every: 1 });
+    // A long rise: as much again on either side.
+    expect(closeUpYears(100_000, 104_000, 500_000, 100)).toEqual({ from: 96_000, to: 108_000, every: 1 });
+    // No L = 0.75: to the end of the run, which bounds it.
+    expect(closeUpYears(99_000, null, 100_000, 10)).toEqual({ from: 98_000, to: 100_000, every: 1 });
+    // Never out of the stasis, or a rise spanning a quarter of the run or more: no close-up.
+    expect(closeUpYears(null, null, 100_000, 100)).toBeNull();
+    expect(closeUpYears(1_000, 3_000, 10_000, 10)).toBeNull();
+    // More samples than it draws: one in `every`, at most CLOSE_UP_SAMPLES drawn.
+    const dense = closeUpYears(100_000, 120_000, 1_000_000, 1);
+    expect(dense).toEqual({ from: 80_000, to: 140_000, every: 120 });
+    expect(60_001 / (dense?.every ?? 1)).toBeLessThanOrEqual(CLOSE_UP_SAMPLES + 1);
+  });
+
+  it("keeps every sample of its years (one in `every`), as shares of K, while the windows thin the whole timeline", () => {
+    const K = 8;
+    const header = 'run_id,year,mean_mastered,skills_present,lexicon_mean,lexicon_union,lexicon_shared,innovate_events,innovate_gains,imitate_events,imitate_gains,language_events,language_gains';
+    const rows = Array.from({ length: 2_001 }, (_, t) => `r,${10 * t},${t % 7},${t % 5},${t % 3},${t % 8},${t % 9},1,1,1,1,1,1`);
+    const file = join(scratch({ 'timeline.csv': `${[header, ...rows].join('\n')}\n` }), 'timeline.csv');
+    const all = readRunSeries(file, K, rows.length, undefined, { from: 5_000, to: 5_300, every: 1 });
+    expect(all.windows).toHaveLength(Math.ceil(rows.length / Math.ceil(rows.length / 500)));
+    expect(all.closeUp.map((s) => s.year)).toEqual(Array.from({ length: 31 }, (_, j) => 5_000 + 10 * j));
+    // Row 501, year 5,010: its own values, not a window's.
+    expect(all.closeUp[1]).toEqual({ year: 5_010, shared: (501 % 9) / K, union: (501 % 8) / K, mean: (501 % 3) / K, mastered: (501 % 7) / K });
+    const thinned = readRunSeries(file, K, rows.length, undefined, { from: 5_000, to: 5_300, every: 4 });
+    expect(thinned.closeUp.map((s) => s.year)).toEqual([5_000, 5_040, 5_080, 5_120, 5_160, 5_200, 5_240, 5_280]);
+    expect(readRunSeries(file, K, rows.length).closeUp).toEqual([]);
   });
 });

@@ -219,7 +219,8 @@ function reportCommand() {
       'after',
       `
 A run's report: L(t) = lexicon_shared / K with the 0.25 and 0.75 lines and the times of
-the stasis' end, the takeoff and L = 0.75; mean mastered and skills present; each
+the stasis' end, the takeoff and L = 0.75; a close-up of a rise too quick to see there;
+mean mastered and skills present; each
 channel's events per gain over time. Time is in years, or in generations where a tick
 is one (demography: generational).
 

@@ -3,9 +3,9 @@ import { RowCheck } from '../batch/row-check.js';
 import { RUN_FILES } from '../io/run-output.js';
 import { flagWords, shellWords } from '../io/shell.js';
 import { escapeHtml, readableNumber } from './figures/figure.js';
-import { runFigures } from './figures/run.js';
+import { closeUpFigure, closeUpYears, runFigures } from './figures/run.js';
 import { code, htmlTable, type Page } from './page.js';
-import { readRunSeries } from './run-series.js';
+import { readRunSeries, WINDOWS } from './run-series.js';
 import type { Origin, RunSource } from './sources/manifest.js';
 import { readRunSummary } from './sources/summary.js';
 import { renderFigure } from './svg.js';
@@ -21,11 +21,17 @@ export async function runPage(run: RunSource, generator: string): Promise<Page> 
     const x = summary.get(column);
     return typeof x === 'number' ? x : null;
   };
-  const windows = readRunSeries(file('timeline'), run.skills, run.timelineRows, rows('timeline'));
+  // The rise is often a few samples of a long run: its close-up keeps every sample of it.
+  const lastYear = num('years');
+  const closeUp = lastYear === null ? null : closeUpYears(num('t25_year'), num('t75_year'), lastYear, lastYear / Math.max(1, run.timelineRows - 1));
+  const { windows, closeUp: samples } = readRunSeries(file('timeline'), run.skills, run.timelineRows, rows('timeline'), closeUp ?? undefined);
   // Every time in the tables is in years; the page counts generations where a tick is one.
   const time = timeUnit(run.generational, run.yearsPerTick);
-  const figures = runFigures(windows, { skills: run.skills, takeoffFraction: run.takeoffFraction, time, t25: num('t25_year'), takeoff: num('takeoff_year'), t75: num('t75_year') });
+  const marks = { skills: run.skills, takeoffFraction: run.takeoffFraction, time, t25: num('t25_year'), takeoff: num('takeoff_year'), t75: num('t75_year') };
+  const figures = runFigures(windows, marks);
+  const riseFigure = closeUpFigure(samples, closeUp?.every ?? 1, marks, Math.max(1, Math.ceil(run.timelineRows / WINDOWS)));
   const rendered = await Promise.all(figures.map(renderFigure));
+  const renderedRise = riseFigure ? [await renderFigure(riseFigure)] : [];
 
   const years = run.interrupted ? run.interrupted.sampledTick * run.yearsPerTick : num('years');
   const span = years === null ? '' : time.count(years);
@@ -55,7 +61,7 @@ export async function runPage(run: RunSource, generator: string): Promise<Page> 
     title: `sapient report: run ${run.runId}${run.interrupted ? ' (interrupted)' : ''}`,
     subtitle: `Scenario ${escapeHtml(run.scenario.name)}, seed ${run.seed}, K = ${countedNumber(run.skills, 'skill')}${span === '' ? '' : `, ${span}`}${run.interrupted ? ', interrupted' : ''}.`,
     sections: [
-      { id: 'paradox', title: 'The shared lexicon', intro: run.interrupted ? stopped : facts, figures: rendered.slice(0, 1) },
+      { id: 'paradox', title: 'The shared lexicon', intro: run.interrupted ? stopped : facts, figures: [...rendered.slice(0, 1), ...renderedRise] },
       { id: 'skills', title: 'Skills and channels', figures: rendered.slice(1) },
       { id: 'provenance', title: 'Provenance', after: runProvenance(run) },
     ],

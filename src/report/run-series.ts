@@ -23,12 +23,37 @@ export interface RunWindow {
   events: Record<Channel, number>;
 }
 
-const COLUMNS = ['year', 'lexicon_shared', 'mean_mastered', 'skills_present', ...CHANNELS.flatMap((c) => [`${c}_events`, `${c}_gains`])];
+/** A sample of the close-up on the rise, every sample kept: shares of K. */
+export interface CloseUpSample {
+  year: number;
+  /** L = lexicon_shared / K; lexicon_union / K; lexicon_mean / K; mean_mastered / K. */
+  shared: number;
+  union: number;
+  mean: number;
+  mastered: number;
+}
 
-export function readRunSeries(file: string, skills: number, rows: number, check?: (header: readonly string[]) => RowChecker): RunWindow[] {
+/** Samples drawn in the close-up at most: one in `every` is kept (closeUpYears). */
+export const CLOSE_UP_SAMPLES = 500;
+
+const COLUMNS = ['year', 'lexicon_shared', 'mean_mastered', 'skills_present', ...CHANNELS.flatMap((c) => [`${c}_events`, `${c}_gains`]), 'lexicon_union', 'lexicon_mean'];
+
+/**
+ * The windows of the timeline, and in the same pass every sample of the years `closeUp`
+ * (from, to), if given: the close-up on the rise, which the windows may hold in one or two.
+ */
+export function readRunSeries(
+  file: string,
+  skills: number,
+  rows: number,
+  check?: (header: readonly string[]) => RowChecker,
+  closeUp?: { from: number; to: number; every: number },
+): { windows: RunWindow[]; closeUp: CloseUpSample[] } {
   const size = Math.max(1, Math.ceil(rows / WINDOWS));
   const windows: RunWindow[] = [];
+  const closeSamples: CloseUpSample[] = [];
   let inWindow = 0;
+  let inRange = 0;
   const events = new Float64Array(CHANNELS.length);
   const gains = new Float64Array(CHANNELS.length);
   let last: Float64Array | null = null;
@@ -54,7 +79,11 @@ export function readRunSeries(file: string, skills: number, rows: number, check?
     }
     last = values;
     if (++inWindow === size) close();
+    const year = values[0];
+    if (closeUp && year >= closeUp.from && year <= closeUp.to && inRange++ % closeUp.every === 0 && closeSamples.length < 2 * CLOSE_UP_SAMPLES) {
+      closeSamples.push({ year, shared: values[1] / skills, union: values[10] / skills, mean: values[11] / skills, mastered: values[2] / skills });
+    }
   }, Infinity, check);
   close();
-  return windows;
+  return { windows, closeUp: closeSamples };
 }

@@ -1,6 +1,6 @@
 import type { Field } from 'vega-lite/types_unstable/channeldef.js';
 import type { LayerSpec } from 'vega-lite/types_unstable/spec/layer.js';
-import type { RunWindow } from '../run-series.js';
+import { CLOSE_UP_SAMPLES, type CloseUpSample, type RunWindow } from '../run-series.js';
 import { CHANNELS } from '../run-series.js';
 import type { TimeUnit } from '../time.js';
 import { type AbsentFigure, type Figure, WIDTH } from './figure.js';
@@ -134,6 +134,81 @@ export function runFigures(windows: readonly RunWindow[], marks: RunMarks): (Fig
     },
   };
   return [lexicon, skills, efficiency];
+}
+
+/**
+ * The years of the close-up on the rise: from the end of the stasis (t25) to L = 0.75 (or
+ * the last sample), with as much again on either side and at least 25 samples, within the
+ * run, and one sample in `every` of them to draw at most CLOSE_UP_SAMPLES; null when the
+ * run never left the stasis, or when the rise already spans a quarter of the main figure,
+ * which then shows it.
+ */
+export function closeUpYears(t25: number | null, t75: number | null, lastYear: number, sampleYears: number): { from: number; to: number; every: number } | null {
+  if (t25 === null || lastYear <= 0) return null;
+  const end = t75 ?? lastYear;
+  const pad = Math.max(end - t25, 25 * sampleYears);
+  const from = Math.max(0, t25 - pad);
+  const to = Math.min(lastYear, end + pad);
+  const every = Math.max(1, Math.ceil((to - from) / sampleYears / CLOSE_UP_SAMPLES));
+  return to - from < lastYear / 4 ? { from, to, every } : null;
+}
+
+/** The rise, every sample: the shared lexicon against the lexicons of single bands and the skills in heads. */
+export function closeUpFigure(samples: readonly CloseUpSample[], every: number, marks: RunMarks, windowSize: number): Figure | null {
+  if (samples.length < 2) return null;
+  const { time } = marks;
+  const first = samples[0].year;
+  const last = samples[samples.length - 1].year;
+  const series = [
+    ['L (in half the lexicons)', 'shared'],
+    ["in any band's lexicon", 'union'],
+    ["a band's lexicon (mean)", 'mean'],
+    ['mastered per agent (mean)', 'mastered'],
+  ] as const;
+  const events = [
+    { t: marks.t25, what: 'end of stasis', at: 0.98 },
+    { t: marks.takeoff, what: 'takeoff', at: 0.91 },
+    { t: marks.t75, what: 'L = 0.75', at: 0.84 },
+  ].flatMap((e) => (e.t === null || e.t < first || e.t > last ? [] : [{ ...e, t: time.of(e.t) }]));
+  return {
+    id: 'run-rise',
+    title: `The rise, close up: ${time.at(first)} to ${time.at(last)}`,
+    caption:
+      `${every === 1 ? 'Every sample' : `One sample in ${every}`} of these ${time.noun}s (the figure above draws one in ${windowSize}), as shares of K = ${marks.skills}: ` +
+      "L, the skills in the lexicons of at least half the bands (lexicon_shared); the skills in the lexicon of at least one band (lexicon_union); the mean size of a band's lexicon (lexicon_mean); " +
+      'and the mean number of skills an agent masters (mean_mastered). Dotted lines: L = 0.25 and 0.75; dashed: the takeoff threshold; vertical lines as above.',
+    spec: {
+      width: WIDTH,
+      height: 220,
+      layer: [
+        {
+          data: { values: samples.flatMap((s) => series.map(([label, key], order) => ({ t: time.of(s.year), series: label, order, value: s[key] }))) },
+          mark: { type: 'line', point: samples.length <= DOTTED ? { size: 20 } : false },
+          encoding: {
+            x: { field: 't', type: 'quantitative', title: time.noun, scale: { zero: false } },
+            y: { field: 'value', type: 'quantitative', title: 'share of K', scale: { domain: [0, 1] } },
+            color: {
+              field: 'series',
+              type: 'nominal',
+              title: null,
+              sort: series.map(([label]) => label),
+              scale: { range: ['#1f5f99', '#7fb2e5', '#8e44ad', '#e08214'] },
+              legend: { orient: 'top-left', labelLimit: 320 },
+            },
+          },
+        },
+        {
+          data: { values: thresholdRules(marks.takeoffFraction) },
+          mark: { type: 'rule', color: '#888888' },
+          encoding: {
+            y: { field: 'y', type: 'quantitative' },
+            strokeDash: { condition: { test: "datum.dash === 'dashed'", value: [6, 4] }, value: [2, 3] },
+          },
+        },
+        ...(events.length === 0 ? [] : [eventLayer(events)]),
+      ],
+    },
+  };
 }
 
 /** Said under a figure of a run with a single sample: its lines are one dot each. */
