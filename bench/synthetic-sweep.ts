@@ -15,7 +15,8 @@ import { SUMMARY_COLUMNS, TIMELINE_COLUMNS } from '../src/io/records.js';
  * A run's shared lexicon steps up from 0 to K around its takeoff year T, drawn from a
  * log-normal whose median falls with the band size; every summary column the report reads
  * (takeoff_year, t25_year, t75_year, rise_years, years) is computed from that timeline as
- * the simulator computes it, so the tables agree.
+ * the simulator computes it, so the tables agree. With `stopAfterT75`, a run stops that many
+ * ticks after its first sample with L >= 0.75, as `stop: { when: t75 }` stops it.
  */
 
 export interface SyntheticSweep {
@@ -27,6 +28,8 @@ export interface SyntheticSweep {
   sampleEvery: number;
   skills: number;
   seed: number;
+  /** stop.after of a stop on t75; absent: every run goes to `ticks`. */
+  stopAfterT75?: number;
 }
 
 export function writeSyntheticSweep(s: SyntheticSweep): { runs: number; timelineRows: number } {
@@ -40,6 +43,7 @@ export function writeSyntheticSweep(s: SyntheticSweep): { runs: number; timeline
       `  ticks: ${s.ticks}`,
       `  sampleEvery: ${s.sampleEvery}`,
       `  skills: { count: ${s.skills} }`,
+      ...(s.stopAfterT75 === undefined ? [] : [`  stop: { when: t75, after: ${s.stopAfterT75} }`]),
       `seed: ${s.seed}`,
       `replicates: ${s.replicates}`,
       'vary:',
@@ -74,17 +78,29 @@ export function writeSyntheticSweep(s: SyntheticSweep): { runs: number; timeline
       let t25: number | null = null;
       let half: number | null = null;
       let t75: number | null = null;
-      for (const t of samples) {
+      let end = s.ticks;
+      const sample = (t: number) => {
         const shared = Math.round(K / (1 + Math.exp(-(t - takeoff) / width)));
         const L = shared / K;
         if (t25 === null && L >= 0.25) t25 = t;
         if (half === null && L >= 0.5) half = t;
-        if (t75 === null && L >= 0.75) t75 = t;
+        if (t75 === null && L >= 0.75) {
+          t75 = t;
+          if (s.stopAfterT75 !== undefined) end = Math.min(end, t + s.stopAfterT75);
+        }
         timeline.add(`${prefix}${timelineRow(t, shared, K, bandSize, random)}\n`);
         rows++;
+      };
+      let last = -1;
+      for (const t of samples) {
+        if (t > end) break;
+        sample(t);
+        last = t;
       }
+      // A stop between two regular samples is sampled at its end, as the simulator samples its last tick.
+      if (last < end) sample(end);
       const rise = t25 !== null && t75 !== null ? t75 - t25 : null;
-      summary.add(`${prefix}${summaryRow(half, t25, t75, rise, s.ticks, K)}\n`);
+      summary.add(`${prefix}${summaryRow(half, t25, t75, rise, end, end < s.ticks ? 't75' : 'horizon', K)}\n`);
     }
   });
   timeline.close();
@@ -107,10 +123,10 @@ function timelineRow(t: number, shared: number, K: number, bandSize: number, ran
   return TIMELINE_COLUMNS.map((c) => byColumn[c] ?? 0).join(',');
 }
 
-function summaryRow(takeoff: number | null, t25: number | null, t75: number | null, rise: number | null, years: number, K: number): string {
-  const byColumn: Record<string, number | null> = {
+function summaryRow(takeoff: number | null, t25: number | null, t75: number | null, rise: number | null, years: number, stoppedBy: string, K: number): string {
+  const byColumn: Record<string, number | string | null> = {
     first_distill_tick: 100, first_distill_year: 100, takeoff_tick: takeoff, takeoff_year: takeoff, t25_year: t25, t75_year: t75, rise_years: rise,
-    ticks: years, years, final_lexicon_shared: K,
+    ticks: years, years, stopped_by: stoppedBy, final_lexicon_shared: K,
   };
   return SUMMARY_COLUMNS.map((c) => {
     const x = c in byColumn ? byColumn[c] : 1;
