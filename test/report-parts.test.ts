@@ -63,12 +63,19 @@ describe('quantiles from counts of lexicon_shared', () => {
 
   it("give each sampled year's band in units of L", () => {
     const counts = new SharedLexiconCounts(10);
-    for (const shared of [0, 2, 4, 6, 8]) counts.add(100, shared);
-    counts.add(0, 0);
-    expect(counts.band()).toEqual([
-      { year: 0, runs: 1, q10: 0, q50: 0, q90: 0 },
-      { year: 100, runs: 5, q10: 0.08, q50: 0.4, q90: 0.72 },
-    ]);
+    for (const shared of [0, 2, 4, 6, 8]) {
+      counts.sample(0, 0, null);
+      counts.sample(100, shared, 0);
+      counts.end(100, shared, false);
+    }
+    expect(counts.band()).toEqual({
+      rows: [
+        { year: 0, runs: 5, held: 0, q10: 0, q50: 0, q90: 0 },
+        { year: 100, runs: 5, held: 0, q10: 0.08, q50: 0.4, q90: 0.72 },
+      ],
+      runs: 5,
+      stopped: 0,
+    });
   });
 });
 
@@ -79,27 +86,27 @@ describe('the bands of a sweep', () => {
   it('are those of each point, and of all runs pooled when K is the same everywhere', () => {
     const same = points.slice(0, 2);
     const builder = new SweepBandsBuilder(same, true);
-    const rows: [number, number, number][] = [];
+    const rows: [number, number, number, number][] = [];
     const random = seedrandom('report-bands');
-    for (const p of same) for (let run = 0; run < 7; run++) for (const year of [0, 50, 100]) rows.push([p.id, year, Math.floor(random() * 9)]);
-    for (const [p, year, shared] of rows) builder.add(p, year, shared, at);
+    for (const p of same) for (let run = 0; run < 7; run++) for (const year of [0, 50, 100]) rows.push([p.id, run, year, Math.floor(random() * 9)]);
+    for (const [p, run, year, shared] of rows) builder.add(p, run, year, shared, at);
     const bands = builder.finish();
     for (const p of same) {
-      const at100 = rows.filter((r) => r[0] === p.id && r[1] === 100).map((r) => r[2] / 8);
-      const row = bands.perPoint.get(p.id)?.find((b) => b.year === 100);
+      const at100 = rows.filter((r) => r[0] === p.id && r[2] === 100).map((r) => r[3] / 8);
+      const row = bands.perPoint.get(p.id)?.rows.find((b) => b.year === 100);
       expect(row?.q10).toBeCloseTo(type7(at100, 0.1), 12);
       expect(row?.q50).toBeCloseTo(type7(at100, 0.5), 12);
       expect(row?.q90).toBeCloseTo(type7(at100, 0.9), 12);
     }
-    const pooled = rows.filter((r) => r[1] === 50).map((r) => r[2] / 8);
-    expect(bands.pooled?.find((b) => b.year === 50)?.q50).toBeCloseTo(type7(pooled, 0.5), 12);
-    expect(bands.pooled?.[0].runs).toBe(14);
+    const pooled = rows.filter((r) => r[2] === 50).map((r) => r[3] / 8);
+    expect(bands.pooled?.rows.find((b) => b.year === 50)?.q50).toBeCloseTo(type7(pooled, 0.5), 12);
+    expect(bands.pooled?.rows[0].runs).toBe(14);
   });
 
   it('keep no pooled band when K differs between points, and no point bands when asked not to', () => {
     const builder = new SweepBandsBuilder(points, false);
-    builder.add(0, 0, 1, at);
-    builder.add(2, 0, 4, at);
+    builder.add(0, 0, 0, 1, at);
+    builder.add(2, 0, 0, 4, at);
     const bands = builder.finish();
     expect(bands.pooled).toBeNull();
     expect(bands.perPoint.size).toBe(0);
@@ -107,12 +114,14 @@ describe('the bands of a sweep', () => {
 
   it('refuse a count outside 0..K, an unknown point, and rows out of run order', () => {
     const builder = new SweepBandsBuilder(points, true);
-    expect(problemOf(() => builder.add(2, 0, 5, at))).toBe('timeline.csv: lexicon_shared: expected an integer from 0 to K = 4, found 5');
-    expect(problemOf(() => builder.add(7, 0, 0, at))).toMatch(/point_id: expected a point of the sweep's manifest \(0 to 2\), found 7/);
+    expect(problemOf(() => builder.add(2, 0, 0, 5, at))).toBe('timeline.csv: lexicon_shared: expected an integer from 0 to K = 4, found 5');
+    expect(problemOf(() => builder.add(7, 0, 0, 0, at))).toMatch(/point_id: expected a point of the sweep's manifest \(0 to 2\), found 7/);
     const ordered = new SweepBandsBuilder(points, true);
-    ordered.add(0, 0, 0, at);
-    ordered.add(1, 0, 0, at);
-    expect(problemOf(() => ordered.add(0, 100, 0, at))).toMatch(/expected rows in run order.*found point 0 again after point 1/);
+    ordered.add(0, 0, 0, 0, at);
+    ordered.add(1, 0, 0, 0, at);
+    expect(problemOf(() => ordered.add(0, 0, 100, 0, at))).toMatch(/expected rows in run order.*found point 0 again after point 1/);
+    ordered.add(1, 0, 100, 0, at);
+    expect(problemOf(() => ordered.add(1, 0, 100, 0, at))).toBe('timeline.csv: year: expected years increasing within a run (point 1, replicate 0), rows in run order, found 100 after 100');
   });
 });
 

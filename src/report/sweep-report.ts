@@ -13,7 +13,7 @@ import { type Cell, code, htmlTable, type Page, type RenderedFigure } from './pa
 import { originRows } from './run-report.js';
 import type { SweepSource } from './sources/manifest.js';
 import { METHODS, type PlainTable, readPlainTable, readSensitivity, type Sensitivity } from './sources/sensitivity.js';
-import { readSweepSummary } from './sources/summary.js';
+import { readSweepSummary, stoppedEarly } from './sources/summary.js';
 import { readSurvival } from './sources/survival.js';
 import { CsvTable } from '../io/csv-table.js';
 import { streamTimeline } from './sources/timeline.js';
@@ -42,8 +42,8 @@ export async function sweepPage(sweep: SweepSource, generator: string): Promise<
   const file = (table: 'timeline' | 'summary') => join(sweep.dir, SWEEP_FILES[table]);
   const rows = (table: 'timeline' | 'summary') => (header: readonly string[]) => RowCheck.sweep(sweep.manifest, table, file(table), header);
   const outcomes = readSweepSummary(file('summary'), sweep.committedBytes.summary, rows('summary'));
-  const bands = new SweepBandsBuilder(sweep.points, sweep.points.length <= MAX_PANELS);
-  streamTimeline(file('timeline'), ['point_id', 'year', 'lexicon_shared'], (v, at) => bands.add(v[0], v[1], v[2], at), sweep.committedBytes.timeline, rows('timeline'));
+  const bands = new SweepBandsBuilder(sweep.points, sweep.points.length <= MAX_PANELS, stoppedEarly(outcomes));
+  streamTimeline(file('timeline'), ['point_id', 'replicate', 'year', 'lexicon_shared'], (v, at) => bands.add(v[0], v[1], v[2], v[3], at), sweep.committedBytes.timeline, rows('timeline'));
   const curves = sweepCurves(sweep, outcomes, readSurvival(sweep.dir));
   const stats = pointStats(sweep, outcomes, curves);
   const sensitivity = readSensitivity(join(sweep.dir, ANALYSIS_FILES.indices));

@@ -1,4 +1,4 @@
-import type { BandRow, SweepBands } from '../bands.js';
+import type { Band, BandRow, SweepBands } from '../bands.js';
 import type { SweepPoint } from '../sources/manifest.js';
 import type { TimeUnit } from '../time.js';
 import { type Figure, readableNumber, thinned } from './figure.js';
@@ -8,6 +8,7 @@ import { pointLabel } from './labels.js';
 export const MAX_PANELS = 36;
 /** Samples drawn per panel. */
 const MAX_SAMPLES = 300;
+const BLUE = '#1f5f99';
 
 function bandMethod(noun: string): string {
   return (
@@ -17,30 +18,64 @@ function bandMethod(noun: string): string {
   );
 }
 
+/** What the caption says of the runs held at their last L, and of a pooled band's shorter points; empty when no run stopped early. */
+function heldText(bands: readonly Band[], pooled: boolean, noun: string): string {
+  const runs = bands.reduce((n, b) => n + b.runs, 0);
+  const stopped = bands.reduce((n, b) => n + b.stopped, 0);
+  const scope = pooled ? 'the sweep' : 'the point';
+  let text = '';
+  if (stopped > 0) {
+    text +=
+      ` A run that stopped on its stop condition (stop.when; stopped_by in summary.csv) is held at its last sampled L for the rest of its point's ${noun}s, ` +
+      `so that at every ${noun} the band covers all the runs of ${scope}, each at its last sample at or before that ${noun}; a run that reached its horizon is not extended past it. ` +
+      `${readableNumber(stopped)} of ${readableNumber(runs)} runs stopped early${pooled ? '' : ' (in each panel, its count)'}: ` +
+      `the median is dashed from the last ${noun} drawn before the first of them was held, and the band too holds them from there.`;
+  }
+  const last = bands[0]?.rows.at(-1);
+  if (pooled && last && last.runs < runs) text += ` Points with a shorter horizon leave the pooled band after their last ${noun}: at ${noun} ${readableNumber(last.year)} it covers ${readableNumber(last.runs)} of the ${readableNumber(runs)} runs.`;
+  return text;
+}
+
+/** The rows drawn of a panel: the median split into the part where every run is going and the part where some are held (joined at the last row of the first). */
+function drawnRows(rows: readonly BandRow[], time: TimeUnit) {
+  const drawn = thinned(rows, MAX_SAMPLES);
+  const firstHeld = drawn.findIndex((r) => r.held > 0);
+  return drawn.map(({ year, ...r }, i) => ({
+    t: time.of(year),
+    ...r,
+    going: firstHeld < 0 || i < firstHeld ? r.q50 : null,
+    holding: firstHeld >= 0 && i >= firstHeld - 1 ? r.q50 : null,
+  }));
+}
+
 export function lexiconBandFigure(points: readonly SweepPoint[], names: readonly string[], bands: SweepBands, replicates: number, takeoffFraction: number, time: TimeUnit): Figure | null {
-  const panels: { label: string; order: number; rows: BandRow[] }[] = [];
+  const panels: { label: string; order: number; band: Band }[] = [];
   const perPoint = points.length <= MAX_PANELS;
   if (perPoint) {
     for (const point of points) {
-      const rows = bands.perPoint.get(point.id);
-      if (rows && rows.length > 0) panels.push({ label: pointLabel(point, names), order: point.id, rows });
+      const band = bands.perPoint.get(point.id);
+      if (band && band.rows.length > 0) panels.push({ label: pointLabel(point, names), order: point.id, band });
     }
-  } else if (bands.pooled) {
-    panels.push({ label: `all ${points.length} points`, order: 0, rows: bands.pooled });
+  } else if (bands.pooled && bands.pooled.rows.length > 0) {
+    panels.push({ label: `all ${points.length} points`, order: 0, band: bands.pooled });
   }
   if (panels.length === 0) return null;
   const columns = panels.length === 1 ? 1 : panels.length <= 4 ? 2 : 3;
   const width = columns === 1 ? 640 : columns === 2 ? 320 : 210;
-  const values = panels.flatMap((p) => thinned(p.rows, MAX_SAMPLES).map(({ year, ...r }) => ({ panel: p.label, order: p.order, t: time.of(year), ...r })));
+  const values = panels.flatMap((p) => {
+    const note = p.band.stopped > 0 ? `${readableNumber(p.band.stopped)} of ${readableNumber(p.band.runs)} stopped early` : '';
+    return drawnRows(p.band.rows, time).map((r) => ({ panel: p.label, order: p.order, note, ...r }));
+  });
   const few = replicates < 10 ? ` With ${replicates} replicate${replicates === 1 ? '' : 's'} per point the band is close to the range of the runs.` : '';
+  const x = { field: 't', type: 'quantitative' } as const;
   return {
     id: 'sweep-lexicon',
     title: perPoint ? 'L(t) per point: median and 10-90% band over replicates' : 'L(t) over all runs: median and 10-90% band',
     caption:
-      `L = lexicon_shared / K. Line: the median; shaded: the 10-90% band. ${bandMethod(time.noun)}${few} ` +
-      `Dotted lines: L = 0.25 (the end of the stasis) and 0.75; dashed: the takeoff threshold (L = ${readableNumber(takeoffFraction)}).` +
-      (perPoint ? '' : ` The design has ${points.length} points, more than the ${MAX_PANELS} drawn one by one: the band pools every run.`) +
-      ` Where runs stop early (a stop condition), the band at later ${time.noun}s covers the runs still going.`,
+      `L = lexicon_shared / K. Line: the median; shaded: the 10-90% band. ${bandMethod(time.noun)}${few}` +
+      heldText(panels.map((p) => p.band), !perPoint, time.noun) +
+      ` Grey dotted lines: L = 0.25 (the end of the stasis) and 0.75; grey dashed: the takeoff threshold (L = ${readableNumber(takeoffFraction)}).` +
+      (perPoint ? '' : ` The design has ${points.length} points, more than the ${MAX_PANELS} drawn one by one: the band pools every run.`),
     spec: {
       data: { values },
       facet: { field: 'panel', type: 'nominal', title: null, sort: { field: 'order', op: 'min' } },
@@ -50,14 +85,16 @@ export function lexiconBandFigure(points: readonly SweepPoint[], names: readonly
         height: 150,
         layer: [
           {
-            mark: { type: 'area', color: '#1f5f99', opacity: 0.25 },
+            mark: { type: 'area', color: BLUE, opacity: 0.25 },
             encoding: {
-              x: { field: 't', type: 'quantitative', title: time.noun },
+              x: { ...x, title: time.noun },
               y: { field: 'q10', type: 'quantitative', title: 'L', scale: { domain: [0, 1] } },
               y2: { field: 'q90' },
             },
           },
-          { mark: { type: 'line', color: '#1f5f99', strokeWidth: 1.5 }, encoding: { x: { field: 't', type: 'quantitative' }, y: { field: 'q50', type: 'quantitative' } } },
+          // Each part of the median is null outside its one stretch of rows, so each line is drawn over its stretch only.
+          { mark: { type: 'line', color: BLUE, strokeWidth: 1.5 }, encoding: { x, y: { field: 'going', type: 'quantitative' } } },
+          { mark: { type: 'line', color: BLUE, strokeWidth: 1.5, strokeDash: [5, 3] }, encoding: { x, y: { field: 'holding', type: 'quantitative' } } },
           {
             // One row per panel, then one per line: a rule of `datum` alone would be drawn once per data row.
             transform: [
@@ -70,6 +107,12 @@ export function lexiconBandFigure(points: readonly SweepPoint[], names: readonly
               y: { field: 'level', type: 'quantitative' },
               strokeDash: { condition: { test: `datum.level === ${takeoffFraction}`, value: [6, 4] }, value: [2, 3] },
             },
+          },
+          {
+            transform: [{ filter: "datum.note !== ''" }, { aggregate: [{ op: 'count', as: 'rows' }], groupby: ['panel', 'order', 'note'] }],
+            // Top left, where L is near 1 before anything takes off: the least drawn-over corner.
+            mark: { type: 'text', align: 'left', baseline: 'top', fontSize: 10, color: '#444444', x: 4, y: 4 },
+            encoding: { text: { field: 'note' } },
           },
         ],
       },

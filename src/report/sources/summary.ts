@@ -1,3 +1,4 @@
+import { paramSpec } from '../../config/schema.js';
 import { CsvTable, type RowChecker } from '../../io/csv-table.js';
 
 /**
@@ -54,6 +55,18 @@ export function readSweepSummary(file: string, limit = Infinity, rows?: (header:
     table.close();
   }
   return out;
+}
+
+/** What stopped_by says of a run that stopped on its stop condition: the condition (stop.when's choices, but never). */
+const STOP_CONDITIONS = new Set((paramSpec('stop.when')?.choices ?? []).filter((c) => c !== 'never'));
+
+/** Whether the run (point, replicate) stopped on its stop condition before its horizon; false for all when summary.csv has no stopped_by. */
+export function stoppedEarly(outcomes: RunOutcomes): (point: number, replicate: number) => boolean {
+  const stopped = new Set<string>();
+  outcomes.stoppedBy?.forEach((why, i) => {
+    if (STOP_CONDITIONS.has(why)) stopped.add(`${outcomes.point[i]}:${outcomes.replicate[i]}`);
+  });
+  return (point, replicate) => stopped.has(`${point}:${replicate}`);
 }
 
 /** A run's summary.csv: its one row (checked by `rows` if given), as numbers where the cells are numbers (null when empty). */
