@@ -22,7 +22,7 @@ afterAll(removeScratch);
 
 const K = 8;
 const at = { problem: (column: string, expected: string, found: string) => new InputError([{ source: 'timeline.csv', path: column, expected, found }]) } as unknown as CsvTable;
-const point = (id: number): SweepPoint => ({ id, values: [id], seeds: [1, 2, 3, 4, 5], skills: K, takeoffFraction: 0.5 });
+const point = (id: number, horizon = 400): SweepPoint => ({ id, values: [id], seeds: [1, 2, 3, 4, 5], skills: K, takeoffFraction: 0.5, horizon });
 
 /** R's default quantile (type 7) of the values themselves. */
 function type7(values: readonly number[], p: number): number {
@@ -40,26 +40,30 @@ interface Run {
   stopped: boolean;
 }
 
+/** A point's horizon: its last sample, unless given. */
+function horizonOf(runs: readonly Run[], p: number, horizons: Record<number, number> = {}): number {
+  return horizons[p] ?? Math.max(...runs.filter((r) => r.point === p).flatMap((r) => r.samples.map(([t]) => t)));
+}
+
 /** The bands, fed as the report feeds them: row by row, in run order. */
-function bandsOf(runs: readonly Run[], keepPoints = true): SweepBands {
-  const points = [...new Set(runs.map((r) => r.point))].map(point);
+function bandsOf(runs: readonly Run[], keepPoints = true, horizons: Record<number, number> = {}): SweepBands {
+  const points = [...new Set(runs.map((r) => r.point))].map((p) => point(p, horizonOf(runs, p, horizons)));
   const stopped = new Set(runs.filter((r) => r.stopped).map((r) => `${r.point}:${r.replicate}`));
   const builder = new SweepBandsBuilder(points, keepPoints, (p, r) => stopped.has(`${p}:${r}`));
   for (const run of runs) for (const [year, shared] of run.samples) builder.add(run.point, run.replicate, year, shared, at);
   return builder.finish();
 }
 
-/** A run's L at `year`, by hand: its last sample at or before it; null after its end unless it stopped (then held to `last`). */
-function heldValue(run: Run, year: number, last: number): number | null {
+/** A run's L at `year`, by hand: its last sample at or before it; null after its end unless it stopped (then held to its point's horizon). */
+function heldValue(run: Run, year: number, horizon: number): number | null {
   const end = run.samples[run.samples.length - 1][0];
-  if (year > (run.stopped ? last : end)) return null;
+  if (year > (run.stopped ? horizon : end)) return null;
   const sample = run.samples.filter(([t]) => t <= year).at(-1) as [number, number];
   return sample[1] / K;
 }
 
-function expectRowByHand(band: Band | null | undefined, runs: readonly Run[], year: number): void {
-  const lastOf = (p: number) => Math.max(...runs.filter((r) => r.point === p).flatMap((r) => r.samples.map(([t]) => t)));
-  const values = runs.map((r) => heldValue(r, year, lastOf(r.point))).filter((v) => v !== null);
+function expectRowByHand(band: Band | null | undefined, runs: readonly Run[], year: number, horizons: Record<number, number> = {}): void {
+  const values = runs.map((r) => heldValue(r, year, horizonOf(runs, r.point, horizons))).filter((v) => v !== null);
   const row = band?.rows.find((r) => r.year === year);
   expect(row?.runs, `runs at ${year}`).toBe(values.length);
   for (const [p, q] of [[0.1, row?.q10], [0.5, row?.q50], [0.9, row?.q90]] as const) expect(q, `q${p * 100} at ${year}`).toBeCloseTo(type7(values, p), 12);
@@ -108,6 +112,18 @@ describe('runs that stopped on their stop condition', () => {
     for (const year of [50, 130, 150, 200, 300, 400]) expectRowByHand(bands.pooled, [...point0, ...point2], year);
     expect(bands.pooled?.rows.find((r) => r.year === 150)?.runs).toBe(8);
   });
+
+  it("are held to their point's horizon when every run of it stopped, in its band and in the pooled one", () => {
+    // Point 3's runs all stop, by 300; its horizon is 600, beyond point 0's 400.
+    const point3 = [run(3, 0, [0, 6, 8], true), run(3, 1, [0, 2, 5, 7], true)];
+    const runs = [...point0, ...point3];
+    const horizons = { 3: 600 };
+    const bands = bandsOf(runs, true, horizons);
+    expect(bands.perPoint.get(3)?.rows.map((r) => [r.year, r.runs, r.held, r.q50])).toEqual([[0, 2, 0, 0], [100, 2, 0, 0.5], [200, 2, 0, 6.5 / 8], [300, 2, 1, 7.5 / 8], [600, 2, 2, 7.5 / 8]]);
+    // Pooled: point 3's runs count at 8 and 7 to 600, point 0's to its horizon, 400.
+    expect(bands.pooled?.rows.map((r) => [r.year, r.runs, r.held])).toEqual([[0, 7, 0], [100, 7, 0], [200, 7, 0], [300, 7, 2], [400, 7, 4], [600, 2, 2]]);
+    for (const year of [300, 400, 600]) expectRowByHand(bands.pooled, runs, year, horizons);
+  });
 });
 
 describe('the figure of L(t) with runs held', () => {
@@ -117,7 +133,7 @@ describe('the figure of L(t) with runs held', () => {
     const figure = lexiconBandFigure([point(0)], ['x'], bandsOf(point0), 5, 0.5, time);
     const values = (figure?.spec as { data: { values: Record<string, unknown>[] } }).data.values;
     expect(values.map((v) => [v.t, v.going, v.holding])).toEqual([[0, 0, null], [100, 1 / 8, null], [200, 1 / 8, 1 / 8], [300, null, 2 / 8], [400, null, 3 / 8]]);
-    expect(values.every((v) => v.note === '2 of 5 stopped early')).toBe(true);
+    expect(values.every((v) => v.panel === 'x=0\n2 of 5 runs stopped early')).toBe(true);
     expect(JSON.stringify(figure?.spec)).toContain('"strokeDash":[5,3]');
     expect(figure?.caption).toContain('is held at its last sampled L for the rest of its point');
     expect(figure?.caption).toContain('2 of 5 runs stopped early');
@@ -128,7 +144,7 @@ describe('the figure of L(t) with runs held', () => {
     const going = lexiconBandFigure([point(0)], ['x'], bandsOf([run(0, 0, [0, 1, 2]), run(0, 1, [0, 3, 4])]), 2, 0.5, time);
     expect(going?.caption).not.toContain('held');
     const values = (going?.spec as { data: { values: Record<string, unknown>[] } }).data.values;
-    expect(values.every((v) => v.holding === null && v.note === '')).toBe(true);
+    expect(values.every((v) => v.holding === null && v.panel === 'x=0')).toBe(true);
     const many = Array.from({ length: 40 }, (_, i) => point(i));
     const pooled = lexiconBandFigure(many, ['x'], bandsOf([...point0, ...point1], false), 5, 0.5, time);
     expect(pooled?.caption).toContain('3 of 7 runs stopped early');
@@ -149,6 +165,6 @@ describe('the report of a sweep whose runs stop on t75', () => {
     expect(html).toContain(`${stopped} of 16 runs stopped early`);
     const svg = (html.match(/<figure id="sweep-lexicon" class="figure">\n(<svg[\s\S]*?<\/svg>)/) as RegExpMatchArray)[1];
     expect(svg).toContain('stroke-dasharray="5,3"');
-    expect(svg).toMatch(/\d of 8 stopped early/);
+    expect(svg).toMatch(/<tspan[^>]*>\d of 8 runs stopped early<\/tspan>/);
   });
 });

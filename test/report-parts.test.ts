@@ -80,7 +80,7 @@ describe('quantiles from counts of lexicon_shared', () => {
 });
 
 describe('the bands of a sweep', () => {
-  const points: SweepPoint[] = [0, 1, 2].map((id) => ({ id, values: [id], seeds: [1, 2], skills: id === 2 ? 4 : 8, takeoffFraction: 0.5 }));
+  const points: SweepPoint[] = [0, 1, 2].map((id) => ({ id, values: [id], seeds: [1, 2], skills: id === 2 ? 4 : 8, takeoffFraction: 0.5, horizon: 100 }));
   const at = { problem: (column: string, expected: string, found: string) => new InputError([{ source: 'timeline.csv', path: column, expected, found }]) } as unknown as CsvTable;
 
   it('are those of each point, and of all runs pooled when K is the same everywhere', () => {

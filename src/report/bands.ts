@@ -10,7 +10,7 @@ import type { SweepPoint } from './sources/manifest.js';
  *
  * Every run counts at every year of its point's band, at its last sample at or before that
  * year. A run that stopped on its stop condition (summary.csv's stopped_by) is held at its
- * last L to the point's last year: without it the band would cover only the runs still
+ * last L to the point's horizon: without it the band would cover only the runs still
  * going, and fall back towards 0 as the runs that took off first stop. A run that reached
  * its horizon is not extended past it. A run's samples are kept as changes of the counts at
  * the years they happen (a difference array over years, per value), summed in year order
@@ -72,17 +72,20 @@ export class SharedLexiconCounts {
   private readonly heldAfter = new Map<number, number>();
   private runs = 0;
   private stopped = 0;
+  /** The last year with a row. */
+  private last = -Infinity;
 
   constructor(readonly skills: number) {}
 
   /** A run's sample: from `year` on it counts at `shared`, no longer at `before` (its previous sample's; null at its first). */
   sample(year: number, shared: number, before: number | null): void {
     const counts = countsAt(this.changes, year, this.skills + 1);
+    this.last = Math.max(this.last, year);
     counts[shared]++;
     if (before !== null) counts[before]--;
   }
 
-  /** A run's last sample was at `year`: it ends there, or, if it stopped on its stop condition, is held at `shared` to the last year. */
+  /** A run's last sample was at `year`: it ends there, or, if it stopped on its stop condition, is held at `shared` to the point's last year. */
   end(year: number, shared: number, stopped: boolean): void {
     this.runs++;
     if (stopped) {
@@ -94,20 +97,30 @@ export class SharedLexiconCounts {
   }
 
   /**
+   * The point's runs end at `horizon` unless they stop early: when its last sample is
+   * earlier (every run stopped, in this directory), the held runs are counted at the
+   * horizon too, so that the band reaches it and a pooled band holds them to it.
+   */
+  holdTo(horizon: number): void {
+    if (this.stopped === 0 || horizon <= this.last) return;
+    countsAt(this.changes, horizon, this.skills + 1);
+    this.last = horizon;
+  }
+
+  /**
    * Adds the runs of another point (of the same K), its held runs ending after its own last
-   * year: a pooled band holds a stopped run over its point's years, not over longer points'.
+   * year (see holdTo): a pooled band holds a stopped run over its point's years, not over
+   * the years of points with a later horizon.
    */
   absorb(point: SharedLexiconCounts): void {
     const size = this.skills + 1;
     const remaining = new Int32Array(size);
-    let last = -Infinity;
     for (const [year, changes] of point.changes) {
       const counts = countsAt(this.changes, year, size);
       for (let v = 0; v < size; v++) {
         counts[v] += changes[v];
         remaining[v] += changes[v];
       }
-      last = Math.max(last, year);
     }
     for (const [year, ends] of point.ends) {
       const counts = countsAt(this.ends, year, size);
@@ -117,10 +130,11 @@ export class SharedLexiconCounts {
       }
     }
     // What remains after the runs that ended are the held runs, at their last L.
-    const held = countsAt(this.ends, last, size);
+    const held = countsAt(this.ends, point.last, size);
     for (let v = 0; v < size; v++) held[v] += remaining[v];
     for (const [year, n] of point.heldAfter) this.heldAfter.set(year, (this.heldAfter.get(year) ?? 0) + n);
-    this.heldAfter.set(last, (this.heldAfter.get(last) ?? 0) - point.stopped);
+    this.heldAfter.set(point.last, (this.heldAfter.get(point.last) ?? 0) - point.stopped);
+    this.last = Math.max(this.last, point.last);
     this.runs += point.runs;
     this.stopped += point.stopped;
   }
@@ -162,7 +176,7 @@ export interface SweepBands {
 export class SweepBandsBuilder {
   private readonly points: Map<number, SweepPoint>;
   private readonly closed = new Set<number>();
-  private open: { id: number; counts: SharedLexiconCounts } | null = null;
+  private open: { id: number; horizon: number; counts: SharedLexiconCounts } | null = null;
   /** The open run's replicate (-1: none) and its last sample. */
   private replicate = -1;
   private year = 0;
@@ -206,7 +220,7 @@ export class SweepBandsBuilder {
     if (!point) throw at.problem('point_id', `a point of the sweep's manifest (0 to ${this.points.size - 1})`, String(id));
     if (this.closed.has(id)) throw at.problem('point_id', `rows in run order, as sapient writes them (point ${id} came before)`, `point ${id} again after point ${this.open?.id}`);
     this.closePoint();
-    this.open = { id, counts: new SharedLexiconCounts(point.skills) };
+    this.open = { id, horizon: point.horizon, counts: new SharedLexiconCounts(point.skills) };
   }
 
   private endRun(): void {
@@ -218,6 +232,7 @@ export class SweepBandsBuilder {
   private closePoint(): void {
     if (!this.open) return;
     this.endRun();
+    this.open.counts.holdTo(this.open.horizon);
     this.closed.add(this.open.id);
     if (this.keepPoints) this.perPoint.set(this.open.id, this.open.counts.band());
     this.pooled?.absorb(this.open.counts);

@@ -28,7 +28,7 @@ function heldText(bands: readonly Band[], pooled: boolean, noun: string): string
     text +=
       ` A run that stopped on its stop condition (stop.when; stopped_by in summary.csv) is held at its last sampled L for the rest of its point's ${noun}s, ` +
       `so that at every ${noun} the band covers all the runs of ${scope}, each at its last sample at or before that ${noun}; a run that reached its horizon is not extended past it. ` +
-      `${readableNumber(stopped)} of ${readableNumber(runs)} runs stopped early${pooled ? '' : ' (in each panel, its count)'}: ` +
+      `${readableNumber(stopped)} of ${readableNumber(runs)} runs stopped early${pooled ? '' : ' (each panel says how many of its runs, under its title)'}: ` +
       `the median is dashed from the last ${noun} drawn before the first of them was held, and the band too holds them from there.`;
   }
   const last = bands[0]?.rows.at(-1);
@@ -62,9 +62,10 @@ export function lexiconBandFigure(points: readonly SweepPoint[], names: readonly
   if (panels.length === 0) return null;
   const columns = panels.length === 1 ? 1 : panels.length <= 4 ? 2 : 3;
   const width = columns === 1 ? 640 : columns === 2 ? 320 : 210;
+  // A panel that holds runs says how many under its title (a second line: the header splits at the newline).
   const values = panels.flatMap((p) => {
-    const note = p.band.stopped > 0 ? `${readableNumber(p.band.stopped)} of ${readableNumber(p.band.runs)} stopped early` : '';
-    return drawnRows(p.band.rows, time).map((r) => ({ panel: p.label, order: p.order, note, ...r }));
+    const panel = p.band.stopped > 0 ? `${p.label}\n${readableNumber(p.band.stopped)} of ${readableNumber(p.band.runs)} runs stopped early` : p.label;
+    return drawnRows(p.band.rows, time).map((r) => ({ panel, order: p.order, ...r }));
   });
   const few = replicates < 10 ? ` With ${replicates} replicate${replicates === 1 ? '' : 's'} per point the band is close to the range of the runs.` : '';
   const x = { field: 't', type: 'quantitative' } as const;
@@ -78,7 +79,7 @@ export function lexiconBandFigure(points: readonly SweepPoint[], names: readonly
       (perPoint ? '' : ` The design has ${points.length} points, more than the ${MAX_PANELS} drawn one by one: the band pools every run.`),
     spec: {
       data: { values },
-      facet: { field: 'panel', type: 'nominal', title: null, sort: { field: 'order', op: 'min' } },
+      facet: { field: 'panel', type: 'nominal', title: null, sort: { field: 'order', op: 'min' }, header: { labelExpr: "split(datum.value, '\\n')" } },
       columns,
       spec: {
         width,
@@ -107,12 +108,6 @@ export function lexiconBandFigure(points: readonly SweepPoint[], names: readonly
               y: { field: 'level', type: 'quantitative' },
               strokeDash: { condition: { test: `datum.level === ${takeoffFraction}`, value: [6, 4] }, value: [2, 3] },
             },
-          },
-          {
-            transform: [{ filter: "datum.note !== ''" }, { aggregate: [{ op: 'count', as: 'rows' }], groupby: ['panel', 'order', 'note'] }],
-            // Top left, where L is near 1 before anything takes off: the least drawn-over corner.
-            mark: { type: 'text', align: 'left', baseline: 'top', fontSize: 10, color: '#444444', x: 4, y: 4 },
-            encoding: { text: { field: 'note' } },
           },
         ],
       },

@@ -8,6 +8,7 @@ import { InputError } from '../../config/problems.js';
 import { loadScenario } from '../../config/scenario.js';
 import type { Scenario } from '../../config/schema.js';
 import { RUN_FILES } from '../../io/run-output.js';
+import { yearsOf } from '../../sim/observe.js';
 import { problem } from '../../io/csv-table.js';
 import { shaped } from '../../io/json-shape.js';
 import { provenanceShape } from '../../io/provenance.js';
@@ -91,6 +92,8 @@ export interface SweepPoint {
   seeds: readonly number[];
   skills: number;
   takeoffFraction: number;
+  /** The year its runs end unless they stop early: `ticks` of it, in years. */
+  horizon: number;
 }
 
 export interface SweepSource {
@@ -188,12 +191,15 @@ function sweepSource(dir: string, file: string, json: unknown): SweepSource {
     const values = m.parameters.map((p) => point.parameters[p.path]);
     const count = point.parameters['skills.count'];
     const fraction = point.parameters.takeoffFraction;
+    const ticks = point.parameters.ticks;
+    const yearsPerTick = point.parameters.yearsPerTick;
     return {
       id: point.point_id,
       values,
       seeds: point.seeds,
       skills: scenario.skills.list?.length ?? (typeof count === 'number' ? count : scenario.skills.count),
       takeoffFraction: typeof fraction === 'number' ? fraction : scenario.takeoffFraction,
+      horizon: yearsOf(typeof ticks === 'number' ? ticks : scenario.ticks, typeof yearsPerTick === 'number' ? yearsPerTick : scenario.yearsPerTick),
     };
   });
   const state = Ledger.read(dir);
