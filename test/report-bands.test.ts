@@ -135,7 +135,7 @@ describe('the figure of L(t) with runs held', () => {
     expect(values.map((v) => [v.t, v.going, v.holding])).toEqual([[0, 0, null], [100, 1 / 8, null], [200, 1 / 8, 1 / 8], [300, null, 2 / 8], [400, null, 3 / 8]]);
     expect(values.every((v) => v.panel === 'x=0\n2 of 5 runs stopped early')).toBe(true);
     expect(JSON.stringify(figure?.spec)).toContain('"strokeDash":[5,3]');
-    expect(figure?.caption).toContain('is held at its last sampled L for the rest of its point');
+    expect(figure?.caption).toContain("is held at its last sampled L to its point's horizon (ticks)");
     expect(figure?.caption).toContain('2 of 5 runs stopped early');
     expect(figure?.caption).not.toContain('covers the runs still going');
   });

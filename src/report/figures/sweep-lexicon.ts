@@ -26,9 +26,9 @@ function heldText(bands: readonly Band[], pooled: boolean, noun: string): string
   let text = '';
   if (stopped > 0) {
     text +=
-      ` A run that stopped on its stop condition (stop.when; stopped_by in summary.csv) is held at its last sampled L for the rest of its point's ${noun}s, ` +
+      ` A run that stopped on its stop condition (stop.when; stopped_by in summary.csv) is held at its last sampled L to its point's horizon (ticks), ` +
       `so that at every ${noun} the band covers all the runs of ${scope}, each at its last sample at or before that ${noun}; a run that reached its horizon is not extended past it. ` +
-      `${readableNumber(stopped)} of ${readableNumber(runs)} runs stopped early${pooled ? '' : ' (each panel says how many of its runs, under its title)'}: ` +
+      `${readableNumber(stopped)} of ${readableNumber(runs)} runs stopped early${pooled ? '' : ', counted for each panel under its title'}: ` +
       `the median is dashed from the last ${noun} drawn before the first of them was held, and the band too holds them from there.`;
   }
   const last = bands[0]?.rows.at(-1);
