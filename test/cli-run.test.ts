@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCK_FILE } from '../src/batch/lock.js';
 import { SUMMARY_COLUMNS, TIMELINE_COLUMNS } from '../src/io/records.js';
 import { runId } from '../src/io/run-output.js';
 import { defineScenario } from '../src/config/scenario.js';
@@ -259,6 +260,8 @@ describe('sapient run', () => {
     const killed = await sapientInterrupted(['run', 'baseline', '--out', out], dir, () => existsSync(out) && temporary().length > 0, 'SIGKILL');
     expect(killed.code).toBe(null);
     expect(temporary()).toHaveLength(1);
+    // Its lock too, which the next run takes over: its process is gone.
+    expect(existsSync(join(out, LOCK_FILE))).toBe(true);
     const next = await sapient(['run', 'small.yaml', '--ticks', '100', '--out', out, '--quiet'], dir);
     expect(next).toMatchObject({ code: 0, stderr: '' });
     expect(readdirSync(out).sort()).toEqual(['manifest.json', 'summary.csv', 'timeline.csv']);

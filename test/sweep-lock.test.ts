@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -7,13 +7,16 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectoryLock, LOCK_FILE } from '../src/batch/lock.js';
 import { InputError } from '../src/config/problems.js';
+import { loadScenario } from '../src/config/scenario.js';
+import { writeRun } from '../src/io/run-output.js';
 import { processAlive, processState } from '../src/io/files.js';
 import { committedRuns, removeTemporaries, sapient, start, tables, waitFor, workspace } from './fixtures/sweeps/support.js';
 
 /**
- * One sweep process per output directory: a second one (a resume started while the first
- * runs, a requeued cluster job) is refused before it writes anything, and a lock left by a
- * killed process does not stand in the way of the resume (test/sweep-resume.test.ts).
+ * One process per output directory, a sweep or a run: a second one (a resume started while
+ * the first runs, a requeued cluster job, a run with --force) is refused before it writes
+ * anything, and a lock left by a killed process does not stand in the way of the resume
+ * (test/sweep-resume.test.ts) or of the next run (test/cli-run.test.ts).
  */
 
 afterAll(removeTemporaries);
@@ -34,6 +37,9 @@ function writeLock(dir: string, owner: { pid: number; host: string }, ageMs = 0,
   return file;
 }
 
+/** What a process refused by the lock is told it expected, as a pattern: the advice is whole, however long the path. */
+const REFUSAL = `an output directory no other run or sweep is writing to \\(wait for that one to end, or if its process is gone for good, delete the directory's ${LOCK_FILE}: rm -r\\)`;
+
 const ownerOf = (dir: string) => JSON.parse(readFileSync(join(dir, LOCK_FILE, 'owner.json'), 'utf8'));
 
 function refusal(f: () => unknown): string {
@@ -50,7 +56,7 @@ describe('DirectoryLock', () => {
   it('refuses a second lock on a directory while the first is held, and gives it back on release', () => {
     const dir = workspace();
     const first = DirectoryLock.acquire(dir);
-    expect(refusal(() => DirectoryLock.acquire(dir))).toContain(`in use by process ${process.pid} on ${hostname()}`);
+    expect(refusal(() => DirectoryLock.acquire(dir))).toContain(`in use by a sweep, process ${process.pid} on ${hostname()}`);
     first.release();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
     DirectoryLock.acquire(dir).release();
@@ -189,7 +195,7 @@ describe('sapient sweep on a directory another sweep is writing', () => {
     for (const flag of ['--resume', '--force']) {
       const second = await sapient(['sweep', 'long.yaml', '--workers', '1', '--out', 'busy', flag], dir);
       expect(second.code).toBe(2);
-      expect(second.stderr).toMatch(/^sapient: --out: expected an output directory no other sweep is writing to, found .*busy, in use by process \d+ on /);
+      expect(second.stderr).toMatch(new RegExp(`^sapient: --out: expected ${REFUSAL}, found \\S*busy, in use by a sweep, process ${first.child.pid} on ${hostname()}, since \\S+\n$`));
       expect(second.stderr.trim().split('\n')).toHaveLength(1);
     }
     // Otherwise the refusals above proved nothing.
@@ -200,5 +206,81 @@ describe('sapient sweep on a directory another sweep is writing', () => {
     expect(alone.code).toBe(0);
     expect(tables(out)).toEqual(tables(join(dir, 'alone')));
     expect(existsSync(join(out, LOCK_FILE))).toBe(false);
+  });
+});
+
+describe('sapient run on a directory another run or a sweep is writing', () => {
+  const lockGone = (out: string) => !existsSync(join(out, LOCK_FILE));
+
+  it('holds the lock while it writes: a second run or a sweep with --force is refused (exit 2, one line naming the run); the lock goes with the run', async () => {
+    const dir = workspace('small.yaml');
+    const out = join(dir, 'busy');
+    // Small bands, many ticks: still running when the others come; SIGTERM ends it.
+    const first = start(['run', 'baseline', '--out', 'busy', '--ticks', '1000000', '--set', 'population.bands=2', '--quiet'], dir);
+    await waitFor(() => existsSync(join(out, LOCK_FILE, 'owner.json')), 30_000, "the first run's lock");
+    const held = new RegExp(`^sapient: --out: expected ${REFUSAL}, found \\S*busy, in use by a run, process ${first.child.pid} on ${hostname()}, since \\S+\n$`);
+    for (const args of [['run', 'baseline', '--ticks', '100', '--out', 'busy', '--force'], ['sweep', 'small.yaml', '--workers', '1', '--out', 'busy', '--force']]) {
+      const second = await sapient(args, dir);
+      expect(second.code, second.stderr).toBe(2);
+      expect(second.stderr).toMatch(held);
+    }
+    // Otherwise the refusals above proved nothing.
+    expect(first.child.exitCode).toBeNull();
+    first.child.kill('SIGTERM');
+    expect((await first.done).code).toBe(143);
+    expect(lockGone(out)).toBe(true);
+    const next = await sapient(['run', 'baseline', '--ticks', '100', '--out', 'busy', '--force', '--quiet'], dir);
+    expect(next).toMatchObject({ code: 0, stderr: '' });
+    expect(readdirSync(out).sort()).toEqual(['manifest.json', 'summary.csv', 'timeline.csv']);
+  });
+
+  it("is refused a directory a sweep holds, and says so; the sweep's lock is the same one", async () => {
+    const dir = workspace();
+    const out = join(dir, 'held');
+    mkdirSync(out);
+    const lock = DirectoryLock.acquire(out);
+    try {
+      const run = await sapient(['run', 'baseline', '--ticks', '100', '--out', 'held'], dir);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(new RegExp(`^sapient: --out: expected ${REFUSAL}, found \\S*held, in use by a sweep, process ${process.pid} on ${hostname()}, since \\S+\n$`));
+      expect(readdirSync(out)).toEqual([LOCK_FILE]);
+    } finally {
+      lock.release();
+    }
+  });
+
+  it('writes nothing more in its directory once it has lost the lock there (cancel), and fails with the reason', async () => {
+    const dir = workspace('scenario.yaml');
+    const out = join(dir, 'lost');
+    mkdirSync(out);
+    const lost = new AbortController();
+    const run = writeRun({
+      loaded: loadScenario(join(dir, 'scenario.yaml'), [{ path: 'ticks', value: 1_000_000, source: 'test' }]),
+      overrides: [],
+      dir: out,
+      command: ['sapient', 'run'],
+      onProgress: (tick) => {
+        if (tick >= 1000) lost.abort(new Error(`another process took over ${join(out, LOCK_FILE)} while this run was running`));
+      },
+      // An interruption would keep the timeline so far; a lost directory keeps nothing.
+      signal: new AbortController().signal,
+      cancel: lost.signal,
+    });
+    await expect(run).rejects.toThrow(/^another process took over \S+ while this run was running$/);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it("takes over a lock left by a killed run: in --out, and in the default directory, which it does not skip for it", async () => {
+    const dir = workspace();
+    const gone = { pid: deadPid(), host: hostname() };
+    mkdirSync(join(dir, 'out'));
+    writeLock(join(dir, 'out'), gone);
+    writeLock(join(dir, 'results', 'baseline-seed1'), gone);
+    for (const where of [['--out', 'out'], []]) {
+      const r = await sapient(['run', 'baseline', '--ticks', '100', ...where], dir);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    expect(readdirSync(join(dir, 'results'))).toEqual(['baseline-seed1']);
+    for (const out of [join(dir, 'out'), join(dir, 'results', 'baseline-seed1')]) expect(readdirSync(out).sort()).toEqual(['manifest.json', 'summary.csv', 'timeline.csv']);
   });
 });

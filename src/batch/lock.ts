@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../config/problems.js';
 import { processAlive, refusedWrite, temporaryName } from '../io/files.js';
 
 /**
- * One sweep process per output directory. Two processes appending to the same tables (a
- * resume started while the first is still running, a requeued cluster job overlapping the
- * old one) would interleave their rows and corrupt the directory without either noticing.
+ * One process at a time writes an output directory, a sweep or a run. Two sweeps appending
+ * to the same tables (a resume started while the first is still running, a requeued cluster
+ * job overlapping the old one) would interleave their rows and corrupt the directory without
+ * either noticing; a run or a sweep started with --force on a directory another is writing
+ * would replace its files under it. Runs and sweeps take the same lock, so each keeps out both.
  *
  * The lock is a directory, `sweep.lock`, made in the output directory and holding a file
  * that names its owner. Making a directory is atomic on every file system, NFS included
@@ -20,7 +22,8 @@ import { processAlive, refusedWrite, temporaryName } from '../io/files.js';
  * is removed, and only if it is still the one judged stale: a process that judged it so a
  * moment too late moves the new owner's lock, sees that, and puts it back. Written by hand
  * rather than with proper-lockfile, which judges by age alone: every resume after a crash
- * would then wait out the stale period.
+ * would then wait out the stale period. The name is the one sweeps took before runs took it
+ * too: a sweep of an earlier version still running keeps a new one out.
  */
 
 export const LOCK_FILE = 'sweep.lock';
@@ -33,11 +36,24 @@ const WRITING_MS = 5_000;
 /** Tokens of the locks this process holds: a library user may start two sweeps in one process. */
 const heldHere = new Set<string>();
 
+/** What writes the directory: recorded in the lock, and named to a process it refuses. */
+export type LockHolder = 'sweep' | 'run';
+
+export interface LockOptions {
+  holder?: LockHolder;
+  /** The flag that named the directory, for the messages (default --out). */
+  flag?: string;
+  /** Called when another process has taken the lock over while this one held it. */
+  onLost?: (message: string) => void;
+}
+
 interface Owner {
   pid: number;
   host: string;
   since: string;
   token: string;
+  /** Absent in a lock of an earlier version. */
+  holder?: LockHolder;
 }
 
 export class DirectoryLock {
@@ -47,6 +63,7 @@ export class DirectoryLock {
   private constructor(
     private readonly lock: string,
     private readonly token: string,
+    holder: LockHolder,
     onLost: (message: string) => void,
   ) {
     this.timer = setInterval(() => {
@@ -54,7 +71,7 @@ export class DirectoryLock {
         this.stopHeartbeat();
         this.held = false;
         heldHere.delete(token);
-        onLost(`another process took over ${lock} while this sweep was running`);
+        onLost(`another process took over ${lock} while this ${holder} was running`);
         return;
       }
       const now = new Date();
@@ -71,30 +88,30 @@ export class DirectoryLock {
    * Takes the lock of `dir` (which must exist), taking over a stale one; refuses with an
    * InputError naming the owner when another live process holds it.
    */
-  static acquire(dir: string, onLost: (message: string) => void = () => {}): DirectoryLock {
+  static acquire(dir: string, { holder = 'sweep', flag = '--out', onLost = () => {} }: LockOptions = {}): DirectoryLock {
     const lock = join(dir, LOCK_FILE);
-    const owner: Owner = { pid: process.pid, host: hostname(), since: new Date().toISOString(), token: randomUUID() };
+    const owner: Owner = { pid: process.pid, host: hostname(), since: new Date().toISOString(), token: randomUUID(), holder };
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         mkdirSync(lock);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw refusedWrite(e, dir, '--out');
-        const holder = readOwner(lock);
-        if (!isStale(lock, holder)) throw busy(dir, lock, holder);
-        takeOver(dir, lock, holder);
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw refusedWrite(e, dir, flag);
+        const current = readOwner(lock);
+        if (!isStale(lock, current)) throw busy(dir, current, flag);
+        takeOver(dir, lock, current, flag);
         continue;
       }
       try {
         writeFileSync(join(lock, OWNER_FILE), `${JSON.stringify(owner)}\n`);
       } catch (e) {
         rmSync(lock, { recursive: true, force: true });
-        throw refusedWrite(e, dir, '--out');
+        throw refusedWrite(e, dir, flag);
       }
       heldHere.add(owner.token);
-      return new DirectoryLock(lock, owner.token, onLost);
+      return new DirectoryLock(lock, owner.token, holder, onLost);
     }
     // Lost the race for a stale lock to another process taking it over at the same moment.
-    throw busy(dir, lock, readOwner(lock));
+    throw busy(dir, readOwner(lock), flag);
   }
 
   /** Gives the lock up, unless another process has taken it over meanwhile. */
@@ -119,14 +136,14 @@ export class DirectoryLock {
  * Removes a lock judged stale, if it is still that lock: it is first moved aside (a rename
  * is atomic), and put back if what was moved has another owner than the one judged.
  */
-function takeOver(dir: string, lock: string, judged: Owner | undefined): void {
+function takeOver(dir: string, lock: string, judged: Owner | undefined, flag: string): void {
   const aside = temporaryName(lock);
   try {
     renameSync(lock, aside);
   } catch (e) {
     // Gone already: another process took it over, or its owner ended meanwhile.
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw refusedWrite(e, dir, '--out');
+    throw refusedWrite(e, dir, flag);
   }
   const moved = readOwner(aside);
   if (moved?.token === judged?.token) {
@@ -139,7 +156,13 @@ function takeOver(dir: string, lock: string, judged: Owner | undefined): void {
     // Another lock was made meanwhile; the one moved aside has lost its place, and its owner will know.
     rmSync(aside, { recursive: true, force: true });
   }
-  throw busy(dir, lock, readOwner(lock) ?? moved);
+  throw busy(dir, readOwner(lock) ?? moved, flag);
+}
+
+/** Whether `dir` holds a lock its owner left behind (killed): the next process to lock `dir` takes it over. */
+export function abandonedLock(dir: string): boolean {
+  const lock = join(dir, LOCK_FILE);
+  return existsSync(lock) && isStale(lock, readOwner(lock));
 }
 
 /**
@@ -176,14 +199,16 @@ function age(lock: string): number {
   return Infinity;
 }
 
-function busy(dir: string, file: string, owner: Owner | undefined): InputError {
-  const who = owner ? `process ${owner.pid} on ${owner.host}, since ${owner.since}` : 'another process';
+function busy(dir: string, owner: Owner | undefined, flag: string): InputError {
+  const what = owner?.holder === 'run' || owner?.holder === 'sweep' ? `a ${owner.holder}, ` : '';
+  const who = owner ? `${what}process ${owner.pid} on ${owner.host}, since ${owner.since}` : 'another process';
   return new InputError([
     {
-      source: '--out',
+      source: flag,
       path: '',
-      expected: `an output directory no other sweep is writing to`,
-      found: `${dir}, in use by ${who}; wait for it to end, or if it is gone for good, delete ${file} (rm -r)`,
+      // The advice here, not after the owner: a found text is cut at 200 characters, and a long path would cut it off.
+      expected: `an output directory no other run or sweep is writing to (wait for that one to end, or if its process is gone for good, delete the directory's ${LOCK_FILE}: rm -r)`,
+      found: `${dir}, in use by ${who}`,
     },
   ]);
 }

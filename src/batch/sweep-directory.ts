@@ -64,9 +64,9 @@ export function openDirectory(
     throw new InputError([{ source: '--resume', path: '', expected: 'either --resume (finish the sweep in --out) or --force (start it afresh), not both', found: 'both' }]);
   }
   // Taken before the directory's state is read, so that no other sweep writes it meanwhile.
-  let lock = existsSync(dir) && statSync(dir).isDirectory() ? DirectoryLock.acquire(dir, onLockLost) : undefined;
+  let lock = existsSync(dir) && statSync(dir).isDirectory() ? DirectoryLock.acquire(dir, { onLost: onLockLost }) : undefined;
   try {
-    const opened = prepareDirectory(dir, sweep, shard, fresh, options, () => (lock ??= DirectoryLock.acquire(dir, onLockLost)));
+    const opened = prepareDirectory(dir, sweep, shard, fresh, options, () => (lock ??= DirectoryLock.acquire(dir, { onLost: onLockLost })));
     return { ...opened, lock: lock as DirectoryLock };
   } catch (e) {
     lock?.release();

@@ -43,7 +43,7 @@ Outputs, in the output directory:
 Without --out, results go to results/<scenario>-seed<seed> under the current directory,
 or to the next free -2, -3... : an earlier run is never overwritten. An --out that
 already holds files is refused unless --force is given, and a sweep's directory even
-with it.
+with it, as is one another run or a sweep is writing (its lock, sweep.lock).
 
 Ctrl-C or SIGTERM stops the run and keeps its timeline so far; manifest.json then says
 "status": "interrupted" and the tick reached. A world that would not fit in memory is

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { abandonedLock, DirectoryLock, LOCK_FILE } from '../batch/lock.js';
 import { sweepMarkers } from '../batch/sweep-directory.js';
 import { REPORT_FILE } from '../batch/tables.js';
 import { InputError } from '../config/problems.js';
@@ -26,7 +27,8 @@ export async function runScenario(argument: string | undefined, options: RunFlag
   const { loaded, overrides, notes } = loadScenarioFile(argument, file, options);
   const { scenario, name } = loaded;
   checkRunMemory(loaded, shownPath(file));
-  const dir = options.out !== undefined ? outDirectory(options.out) : freshDirectory(resolve('results', `${name}-seed${scenario.seed}`));
+  const dir = options.out !== undefined ? outDirectory(options.out) : freshDirectory(resolve('results', `${name}-seed${scenario.seed}`), (d) => (abandonedLock(d) ? [LOCK_FILE] : []));
+  const flag = options.out !== undefined ? '--out' : 'the default output directory';
   refuseSweepDirectory(dir);
   if (options.force) checkReplaceable(dir, [...Object.values(RUN_FILES), REPORT_FILE], '--force');
   // Everything the user gave has been checked; only now may anything be created.
@@ -37,8 +39,15 @@ export async function runScenario(argument: string | undefined, options: RunFlag
   let progress: ReturnType<typeof startProgress> | undefined;
   let record: RunRecord;
   const headline = new Headline(scenario);
+  // Held from before the directory is made ready until the manifest is written: a second run
+  // or a sweep with --force would otherwise replace the files under this one.
+  let lock: DirectoryLock | undefined;
+  const lost = new AbortController();
+  const lockOptions = { holder: 'run', flag, onLost: (message: string) => lost.abort(new Error(message)) } as const;
   try {
-    prepareOutputDir(dir, options.force === true, options.out !== undefined ? '--out' : 'the default output directory');
+    if (existed && statSync(dir).isDirectory()) lock = DirectoryLock.acquire(dir, lockOptions);
+    prepareOutputDir(dir, options.force === true, flag, [LOCK_FILE]);
+    lock ??= DirectoryLock.acquire(dir, lockOptions);
     // A report drawn from the run being replaced would describe other results.
     if (options.force) removeFile(join(dir, REPORT_FILE));
     // Notes once the run is sure to start: a refused --out gets its one line alone.
@@ -53,8 +62,10 @@ export async function runScenario(argument: string | undefined, options: RunFlag
       onProgress: (tick) => bar.update(tick),
       onSample: (sample) => headline.observe(sample),
       signal: stop.signal,
+      cancel: lost.signal,
     });
   } catch (e) {
+    lock?.release();
     if (!stop.received) throw e;
     // Stopped before the run began: the directory goes if this run made it.
     if (!existed && existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
@@ -62,6 +73,7 @@ export async function runScenario(argument: string | undefined, options: RunFlag
     process.exitCode = stop.exitCode();
     return;
   } finally {
+    lock?.release();
     progress?.stop();
     stop.release();
   }

@@ -182,15 +182,16 @@ export function syncDirectory(dir: string): void {
 
 /**
  * Makes `dir` ready to receive a command's outputs. An existing directory that holds
- * anything is refused unless `force` is given: results are never overwritten unasked.
+ * anything (but `held`, the lock the command holds there) is refused unless `force` is
+ * given: results are never overwritten unasked.
  */
-export function prepareOutputDir(dir: string, force: boolean, flag = '--out'): void {
+export function prepareOutputDir(dir: string, force: boolean, flag = '--out', held: readonly string[] = []): void {
   if (existsSync(dir)) {
     if (!statSync(dir).isDirectory()) {
       throw new InputError([{ source: flag, path: '', expected: 'a directory for the results', found: `${dir}, which is ${statSync(dir).isFile() ? 'a file' : 'not a directory'}` }]);
     }
     const stale = staleTemporaries(dir);
-    const entries = readdirSync(dir).filter((e) => !stale.includes(e));
+    const entries = readdirSync(dir).filter((e) => !stale.includes(e) && !held.includes(e));
     if (entries.length > 0 && !force) {
       throw new InputError([
         {
@@ -267,10 +268,13 @@ function makeDirectories(dir: string): void {
   }
 }
 
-/** The first of `base`, `base-2`, `base-3`... that does not exist or is empty (but for stale temporaries). */
-export function freshDirectory(base: string): string {
+/**
+ * The first of `base`, `base-2`, `base-3`... that does not exist or is empty but for stale
+ * temporaries and what `leftovers` names (a lock its killed owner left there).
+ */
+export function freshDirectory(base: string, leftovers: (dir: string) => readonly string[] = () => []): string {
   for (let n = 1; ; n++) {
     const dir = n === 1 ? base : `${base}-${n}`;
-    if (!existsSync(dir) || (statSync(dir).isDirectory() && readdirSync(dir).length === staleTemporaries(dir).length)) return dir;
+    if (!existsSync(dir) || (statSync(dir).isDirectory() && readdirSync(dir).length === staleTemporaries(dir).length + leftovers(dir).length)) return dir;
   }
 }

@@ -44,6 +44,11 @@ export interface RunRequest {
    * was interrupted and at which tick, and there is no summary.
    */
   signal?: AbortSignal;
+  /**
+   * Aborting drops the run: nothing more is written in `dir`, and writeRun rejects with the
+   * reason. For a caller that lost the directory to another process (its lock).
+   */
+  cancel?: AbortSignal;
 }
 
 export type RunRecord = CompleteRun | InterruptedRun;
@@ -104,6 +109,8 @@ export async function writeRun(request: RunRequest): Promise<RunRecord> {
   const { scenario } = loaded;
   // Stopped before anything is written: nothing is.
   request.signal?.throwIfAborted();
+  request.cancel?.throwIfAborted();
+  const { signal, cancel } = request;
   const seed = scenario.seed;
   const id = runId(loaded.name, scenario);
   // git's status runs while the run does.
@@ -134,6 +141,7 @@ export async function writeRun(request: RunRequest): Promise<RunRecord> {
   const every = Math.max(1, Math.floor(scenario.ticks / 200));
   let summary: Summary;
   let timelineRows: number;
+  let origin: Provenance;
   try {
     summary = await simulateAsync(scenario, {
       onSample: (sample) => {
@@ -146,19 +154,22 @@ export async function writeRun(request: RunRequest): Promise<RunRecord> {
         if (t % every === 0 || t === ticks) request.onProgress?.(t, ticks);
       },
       progressEvery: 1,
-      signal: request.signal,
+      signal: signal && cancel ? AbortSignal.any([signal, cancel]) : (signal ?? cancel),
     });
+    origin = await gathering;
+    // Nothing waits from here to the manifest: a cancel comes now or not at all.
+    cancel?.throwIfAborted();
     timelineRows = timeline.commit();
   } catch (e) {
-    if (!request.signal?.aborted) {
+    if (cancel?.aborted || !signal?.aborted) {
       timeline.abandon();
-      throw e;
+      throw cancel?.aborted ? cancel.reason : e;
     }
     // Stopped: what was simulated is kept, marked as such; a summary of another run must not stand beside it.
     const rows = timeline.commit();
     removeFile(join(dir, RUN_FILES.summary));
     const files = [{ name: RUN_FILES.timeline, rows }];
-    const reason = request.signal.reason instanceof Error ? request.signal.reason.message : String(request.signal.reason);
+    const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
     const manifest = manifestOf(await gathering, files, { status: 'interrupted', interrupted: { tick, sampledTick, reason } });
     writeFileAtomic(join(dir, RUN_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
     return { status: 'interrupted', runId: id, dir, tick, sampledTick, files };
@@ -169,7 +180,7 @@ export async function writeRun(request: RunRequest): Promise<RunRecord> {
     { name: RUN_FILES.timeline, rows: timelineRows },
     { name: RUN_FILES.summary, rows: 1 },
   ];
-  const manifest = manifestOf(await gathering, files, { status: 'complete' });
+  const manifest = manifestOf(origin, files, { status: 'complete' });
   writeFileAtomic(join(dir, RUN_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
   return { status: 'complete', runId: id, dir, summary, skills: catalogue.length, files };
 }
