@@ -122,6 +122,11 @@ export class DirectoryLock {
     heldHere.delete(this.token);
   }
 
+  /** Whether this process still holds the lock: no other has taken it over. */
+  holds(): boolean {
+    return this.held && this.stillOurs();
+  }
+
   private stillOurs(): boolean {
     return readOwner(this.lock)?.token === this.token;
   }

@@ -40,8 +40,12 @@ export interface Session {
   mainThreadMsPerRun: number | null;
   /** How it was measured: the thread's CPU time (Linux), or the event loop's active time (which also counts waiting for a CPU). */
   mainThreadClock: 'cpu' | 'event-loop' | null;
-  /** 'killed': the process ended without a word (SIGKILL, a crash, a lost machine); the next session records it. */
-  ended: 'complete' | 'interrupted' | 'running' | 'killed';
+  /**
+   * 'killed': the process ended without a word (SIGKILL, a crash, a lost machine); the next
+   * session records it. 'failed': an error stopped it (a write the system refused, an
+   * internal error); what it committed stands, and --resume goes on from there.
+   */
+  ended: 'complete' | 'interrupted' | 'running' | 'killed' | 'failed';
 }
 
 export interface SweepManifest extends Provenance {
@@ -68,7 +72,7 @@ export interface SweepManifest extends Provenance {
   /** Any run again: fill in the seed and the point's values. */
   rerun: string;
   fingerprint: string;
-  status: 'running' | 'complete' | 'interrupted';
+  status: 'running' | 'complete' | 'interrupted' | 'failed';
   started: string;
   finished: string | null;
   sessions: Session[];

@@ -7,7 +7,7 @@ import { LineReader, leadingInteger, splitCsvLine } from './csv.js';
 import { designChange } from './design-change.js';
 import { Ledger, removeSweepFiles } from './ledger.js';
 import { DirectoryLock, LOCK_FILE } from './lock.js';
-import { readManifest, type Shard, type SweepManifest, writeManifest } from './manifest.js';
+import { readManifest, type Session, type Shard, type SweepManifest, writeManifest } from './manifest.js';
 import { PointTally } from './points.js';
 import type { Sweep } from './sweep-file.js';
 import type { SweepOptions } from './sweep.js';
@@ -40,12 +40,40 @@ export function sweepMarkers(dir: string): string[] {
  * what the ledger holds beyond the runs of the sessions before it.
  */
 export function recordKilledSession(manifest: SweepManifest, ledger: Ledger): void {
-  const earlier = manifest.sessions.slice(0, -1);
   const last = manifest.sessions.at(-1);
   if (last === undefined || last.ended !== 'running') return;
+  endLastSession(manifest, ledger, 'killed');
+}
+
+/**
+ * The session under way was stopped by an error: the manifest says it failed (not running,
+ * which report would repeat), with the runs it committed, which --resume keeps. Best effort:
+ * on a full disk the manifest may not be written either, and the error that stopped the
+ * session, not this one, is the one to report.
+ */
+export function recordFailedSession(dir: string, manifest: SweepManifest, ledger: Ledger): void {
+  const last = endLastSession(manifest, ledger, 'failed');
+  if (last) {
+    last.finished = new Date().toISOString();
+    last.wallSeconds = (Date.parse(last.finished) - Date.parse(last.started)) / 1000;
+  }
+  manifest.status = 'failed';
+  manifest.finished = null;
+  try {
+    writeManifest(dir, manifest);
+  } catch {
+    // The manifest still says running; --resume goes on from the ledger all the same.
+  }
+}
+
+function endLastSession(manifest: SweepManifest, ledger: Ledger, ended: 'killed' | 'failed'): Session | undefined {
+  const earlier = manifest.sessions.slice(0, -1);
+  const last = manifest.sessions.at(-1);
+  if (last === undefined) return undefined;
   last.runs = Math.max(0, ledger.committed - earlier.reduce((sum, s) => sum + s.runs, 0));
   last.failed = Math.max(0, ledger.failed - earlier.reduce((sum, s) => sum + s.failed, 0));
-  last.ended = 'killed';
+  last.ended = ended;
+  return last;
 }
 
 /**

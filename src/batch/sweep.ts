@@ -6,7 +6,7 @@ import type { RunOutcome, RunTask } from '../workers/messages.js';
 import { mainThreadClock, type MainThreadClock } from './cpu.js';
 import { buildManifest, type Session, type Shard, shardRuns, writeManifest } from './manifest.js';
 import { runSeed } from './seeds.js';
-import { openDirectory, recordKilledSession, restoreTally } from './sweep-directory.js';
+import { openDirectory, recordFailedSession, recordKilledSession, restoreTally } from './sweep-directory.js';
 import type { Sweep } from './sweep-file.js';
 import { runRowPrefix, type TableName } from './tables.js';
 
@@ -93,9 +93,9 @@ export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<Swe
   const { ledger, manifest, lock, removedReport } = openDirectory(dir, sweep, shard, buildManifest(sweep, shard, options.command ?? []), options, (m) => lockLost(m));
   // No more threads than runs left to do: an idle thread costs its start and its memory.
   const workers = Math.max(1, Math.min(requested, total - ledger.committed));
+  const session: Session = { started: new Date().toISOString(), finished: null, workers, runs: 0, failed: 0, wallSeconds: 0, runSeconds: 0, poolStartMs: null, mainThreadMsPerRun: null, mainThreadClock: null, ended: 'running' };
   try {
     recordKilledSession(manifest, ledger);
-    const session: Session = { started: new Date().toISOString(), finished: null, workers, runs: 0, failed: 0, wallSeconds: 0, runSeconds: 0, poolStartMs: null, mainThreadMsPerRun: null, mainThreadClock: null, ended: 'running' };
     manifest.sessions.push(session);
     manifest.status = 'running';
     manifest.finished = null;
@@ -273,6 +273,10 @@ export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<Swe
 
       pump();
     }).finally(() => options.signal?.removeEventListener('abort', onAbort));
+  } catch (e) {
+    // Not once another process has the directory: the manifest is its own then.
+    if (manifest.sessions.at(-1) === session && lock.holds()) recordFailedSession(dir, manifest, ledger);
+    throw e;
   } finally {
     lock.release();
   }

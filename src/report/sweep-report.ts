@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { resumeCommand } from '../batch/manifest.js';
 import { RowCheck } from '../batch/row-check.js';
 import { ANALYSIS_FILES, SWEEP_FILES } from '../batch/tables.js';
 import { SweepBandsBuilder } from './bands.js';
@@ -62,7 +63,7 @@ export async function sweepPage(sweep: SweepSource, generator: string): Promise<
   const notes: string[] = [];
   const failed = countRows(join(sweep.dir, SWEEP_FILES.failures));
   if (failed > 0) notes.push(`${readableNumber(failed)} run${failed === 1 ? '' : 's'} failed and ${failed === 1 ? 'is' : 'are'} not shown: failures.csv lists ${failed === 1 ? 'it' : 'them'} with the error.`);
-  if (runsDone + failed < sweep.runs && sweep.shard.count === 1) notes.push(`This sweep is ${sweep.status}: ${readableNumber(runsDone)} of its ${countedNumber(sweep.runs, 'run')} ${runsDone === 1 ? 'is' : 'are'} on disk, and the report shows those.`);
+  if (runsDone + failed < sweep.runs && sweep.shard.count === 1) notes.push(`This sweep ${statusText(sweep)}: ${readableNumber(runsDone)} of its ${countedNumber(sweep.runs, 'run')} ${runsDone === 1 ? 'is' : 'are'} on disk, and the report shows those.`);
   if (sweep.shard.count > 1 && !sweep.merged) notes.push(`This directory is shard ${sweep.shard.index}/${sweep.shard.count} of the sweep: it holds one run in ${sweep.shard.count} only. Merge the shards (sapient merge) for the whole sweep.`);
   if (fractions.size > 1) notes.push('The takeoff threshold varies between points; the dashed line shows L = 0.5.');
 
@@ -97,6 +98,13 @@ export async function sweepPage(sweep: SweepSource, generator: string): Promise<
     sections,
     footer: generator,
   };
+}
+
+/** What became of an unfinished sweep, as its manifest says, to follow "This sweep". */
+function statusText(sweep: SweepSource): string {
+  if (sweep.status !== 'failed') return `is ${sweep.status}`;
+  const m = sweep.manifest;
+  return `failed (an error stopped it; once its cause is fixed, finish it with: ${resumeCommand(m.sweepFile.file, m.overrides ?? [], m.shard, sweep.dir)})`;
 }
 
 /** How to get the indices of this directory: `sapient analyze` takes a whole, finished sweep only. */
