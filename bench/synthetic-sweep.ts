@@ -1,6 +1,7 @@
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
+import { Ledger } from '../src/batch/ledger.js';
 import { buildManifest } from '../src/batch/manifest.js';
 import { loadSweep } from '../src/batch/sweep-file.js';
 import { parameterColumn, runRowPrefix, SWEEP_FILES, tableHeader } from '../src/batch/tables.js';
@@ -8,7 +9,7 @@ import { SUMMARY_COLUMNS, TIMELINE_COLUMNS } from '../src/io/records.js';
 
 /**
  * A sweep directory with the files `sapient sweep` writes, but tables made up: the design,
- * manifest.json and scenario.json are the real ones of a sweep file, and each run's
+ * manifest.json, scenario.json and sweep-state.jsonl are the real ones of a sweep file, and each run's
  * timeline is a takeoff drawn at random (seeded) rather than simulated, at the cost of
  * writing the rows. For the report's tests (small) and its benchmark (10 million rows).
  *
@@ -105,6 +106,9 @@ export function writeSyntheticSweep(s: SyntheticSweep): { runs: number; timeline
   });
   timeline.close();
   summary.close();
+  // As a finished sweep records it: without it, report notes a lost state.
+  const bytes = { timeline: statSync(timeline.file).size, summary: statSync(summary.file).size };
+  Ledger.record(s.dir, { format: 1, fingerprint: manifest.fingerprint, shard: { index: 0, count: 1 }, committed: run, failed: 0, bytes, complete: true });
   return { runs: run, timelineRows: rows };
 }
 
@@ -139,7 +143,10 @@ class ChunkedFile {
   private readonly fd: number;
   private pending = '';
 
-  constructor(file: string, header: string) {
+  constructor(
+    readonly file: string,
+    header: string,
+  ) {
     this.fd = openSync(file, 'w');
     this.pending = header;
   }

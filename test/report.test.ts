@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Ledger, type LedgerState } from '../src/batch/ledger.js';
 import { formatProblem, InputError } from '../src/config/problems.js';
 import { loadScenario } from '../src/config/scenario.js';
 import { writeRun } from '../src/io/run-output.js';
@@ -11,7 +12,7 @@ import { readSurvival } from '../src/report/sources/survival.js';
 import { pointStats, sweepCurves } from '../src/report/sweep-stats.js';
 import { SMALL, sapient, tree } from './helpers/cli.js';
 import { copyOf, gridSweep, manyPointSweep, removeScratch, scratchDir, writeSensitivity, writeSurvival } from './fixtures/report/support.js';
-import { cellAt, setCell } from './fixtures/sweeps/support.js';
+import { cellAt, editManifest, setCell } from './fixtures/sweeps/support.js';
 
 /**
  * sapient report as a user meets it: the page it writes from a run, a sweep and a sweep
@@ -252,6 +253,12 @@ describe('the report of a sweep', () => {
   });
 });
 
+/** A sweep directory's commit log brought to its tables' lengths, as if the sweep had written them as they are. */
+function recommit(dir: string): void {
+  const state = Ledger.read(dir) as LedgerState;
+  Ledger.record(dir, { ...state, bytes: { timeline: statSync(join(dir, 'timeline.csv')).size, summary: statSync(join(dir, 'summary.csv')).size } });
+}
+
 describe('what sapient report refuses', () => {
   /** The line the command prints for a refusal, from the library's error. */
   async function refusal(dir: string, options: { out?: string; force?: boolean } = {}): Promise<string> {
@@ -330,6 +337,7 @@ describe('what sapient report refuses', () => {
     for (const [i, { table, row, column, value, found }] of cases.entries()) {
       const dir = copyOf(grid, `cell-${i}`);
       setCell(join(dir, table), row, column, value);
+      recommit(dir);
       expect(await refusal(dir), `${table} ${column}`).toBe(`${join(dir, table)}:${row + 1}:${cellAt(join(dir, table), row, column)}: ${found}`);
       expect(tree(dir).some((f) => f.includes('report') || f.endsWith('.tmp'))).toBe(false);
     }
@@ -337,6 +345,29 @@ describe('what sapient report refuses', () => {
     const empty = copyOf(grid, 'empty-takeoff');
     setCell(join(empty, 'summary.csv'), 3, 'takeoff_year', '');
     expect((await buildReport(empty)).warnings).toEqual([]);
+  });
+
+  it("without a sweep's sweep-state.jsonl: draws a finished sweep's tables whole, saying so in one line; refuses an unfinished one (exit 2, one line, what to do)", async () => {
+    const finished = copyOf(grid, 'stateless');
+    rmSync(join(finished, 'sweep-state.jsonl'));
+    const note = `${finished} has no sweep-state.jsonl; its manifest says the sweep is complete, so its tables are read whole (without it, analyze refuses the directory and --resume starts the sweep afresh)`;
+    const drawn = await sapient(['report', finished], work);
+    expect(drawn).toMatchObject({ code: 0, stderr: `sapient report: note: ${note}\n` });
+    expect(readFileSync(join(finished, 'report.html'), 'utf8')).toContain(`<p class="note">${note}</p>`);
+    // The same figures as with the state: the tables are whole.
+    expect(figures((await buildReport(finished)).html)).toEqual(figures((await buildReport(grid)).html));
+
+    for (const status of ['running', 'failed']) {
+      const unfinished = copyOf(grid, `stateless-${status}`);
+      rmSync(join(unfinished, 'sweep-state.jsonl'));
+      editManifest(unfinished, (m) => (m.status = status));
+      const refused = await sapient(['report', unfinished], work);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toBe(
+        `sapient: ${unfinished}: expected a sweep's output directory with its sweep-state.jsonl, which tells the committed rows of its tables (without it, run the sweep again; sapient sweep ${join(grid, 'synthetic.yaml')} --out ${unfinished} --resume starts it afresh), found no sweep-state.jsonl, and a manifest that says the sweep is ${status}\n`,
+      );
+      expect(existsSync(join(unfinished, 'report.html'))).toBe(false);
+    }
   });
 
   it("refuses a run's timeline cell that is not a number, as a sweep's", async () => {

@@ -12,7 +12,7 @@ export interface ReportFlags {
 export async function report(dir: string, options: ReportFlags): Promise<void> {
   const out = options.out === undefined ? undefined : outPath(options.out, 'a file name for the report');
   const result = await writeReport(resolve(dir), { out, force: options.force === true });
-  for (const warning of options.quiet ? [] : result.warnings) process.stderr.write(`sapient report: note: ${warning}\n`);
+  for (const note of options.quiet ? [] : [...result.notes, ...result.warnings]) process.stderr.write(`sapient report: note: ${note}\n`);
   if (!options.quiet) {
     process.stdout.write(`sapient report: ${result.kind} report with ${counted(result.figures, 'figure')} in ${shownPath(result.file)}\n`);
   }

@@ -29,6 +29,8 @@ export interface ReportResult {
   figures: number;
   /** What vega-lite and vega warned about while drawing the figures (none for figures as intended). */
   warnings: string[];
+  /** What the directory lacks that the report did without (a sweep's lost commit log). */
+  notes: readonly string[];
 }
 
 /** The report's HTML, with how many figures it has. */
@@ -37,7 +39,8 @@ export async function buildReport(dir: string, source: ReportSource = readSource
   const generator = escapeHtml(`Made by sapient report ${software.version}${software.git ? ` (commit ${software.git.short}${software.git.dirty ? ', with uncommitted changes' : ''})` : ''} from ${dir}.`);
   const page = source.kind === 'run' ? await runPage(source, generator) : await sweepPage(source, generator);
   const figures = page.sections.flatMap((s) => s.figures ?? []);
-  return { html: renderPage(page), kind: source.kind, figures: figures.filter((f) => f.svg !== null).length, warnings: figures.flatMap((f) => f.warnings.map((w) => `${f.id}: ${w}`)) };
+  const notes = source.kind === 'sweep' ? source.notes : [];
+  return { html: renderPage(page), kind: source.kind, figures: figures.filter((f) => f.svg !== null).length, warnings: figures.flatMap((f) => f.warnings.map((w) => `${f.id}: ${w}`)), notes };
 }
 
 export async function writeReport(dir: string, options: ReportOptions = {}): Promise<ReportResult> {
@@ -53,7 +56,7 @@ export async function writeReport(dir: string, options: ReportOptions = {}): Pro
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw taken(file, flag);
     throw refusedWrite(e, dirname(file), flag);
   }
-  return { file, kind: report.kind, figures: report.figures, warnings: report.warnings };
+  return { file, kind: report.kind, figures: report.figures, warnings: report.warnings, notes: report.notes };
 }
 
 /** Before any work: a report is never written over a file unasked, nor where it cannot be. */

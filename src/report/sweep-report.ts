@@ -60,7 +60,7 @@ export async function sweepPage(sweep: SweepSource, generator: string): Promise<
   const render = async (f: Figure | null): Promise<RenderedFigure[]> => (f ? [await renderFigure(f)] : []);
 
   const runsDone = outcomes.point.length;
-  const notes: string[] = [];
+  const notes: string[] = [...sweep.notes];
   const failed = countRows(join(sweep.dir, SWEEP_FILES.failures));
   if (failed > 0) notes.push(`${readableNumber(failed)} run${failed === 1 ? '' : 's'} failed and ${failed === 1 ? 'is' : 'are'} not shown: failures.csv lists ${failed === 1 ? 'it' : 'them'} with the error.`);
   if (runsDone + failed < sweep.runs && sweep.shard.count === 1) notes.push(`This sweep ${statusText(sweep)}: ${readableNumber(runsDone)} of its ${countedNumber(sweep.runs, 'run')} ${runsDone === 1 ? 'is' : 'are'} on disk, and the report shows those.`);

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { committedTableProblem, Ledger } from '../../batch/ledger.js';
-import { checkSweepManifest, type SweepManifest } from '../../batch/manifest.js';
+import { checkSweepManifest, resumeCommand, type SweepManifest } from '../../batch/manifest.js';
 import { SWEEP_FILES } from '../../batch/tables.js';
 import { InputError } from '../../config/problems.js';
 import { loadScenario } from '../../config/scenario.js';
@@ -125,6 +125,8 @@ export interface SweepSource {
   origin: Origin;
   /** The manifest itself, checked: what each row of the tables is checked against (RowCheck). */
   manifest: SweepManifest;
+  /** What the directory lacks that the report could do without, one line each. */
+  notes: readonly string[];
 }
 
 export type ReportSource = RunSource | SweepSource;
@@ -203,6 +205,7 @@ function sweepSource(dir: string, file: string, json: unknown): SweepSource {
     };
   });
   const state = Ledger.read(dir);
+  if (!state) checkStateLost(dir, m);
   // A table shorter than its committed length was edited or cut by a crash: its runs are gone, so no figure is drawn from it.
   for (const table of ['summary', 'timeline'] as const) {
     const length = state?.bytes[table];
@@ -231,7 +234,20 @@ function sweepSource(dir: string, file: string, json: unknown): SweepSource {
     generational: m.points.every((point) => (point.parameters['population.demography'] ?? scenario.population.demography) === 'generational'),
     origin: origin(m),
     manifest: m,
+    notes: state ? [] : [`${dir} has no ${SWEEP_FILES.state}; its manifest says the sweep is ${m.status}, so its tables are read whole (without it, analyze refuses the directory and --resume starts the sweep afresh)`],
   };
+}
+
+/**
+ * Without its commit log, a sweep's tables may hold rows past the last commit (a run written
+ * to one table and not the next, a row cut short by a kill) that the log would have left
+ * out. They hold none when the sweep's last session ended cleanly, complete or interrupted:
+ * its last commit came before its manifest said so, and nothing was written after it.
+ */
+function checkStateLost(dir: string, m: SweepManifest): void {
+  if (m.status === 'complete' || m.status === 'interrupted') return;
+  const again = resumeCommand(m.sweepFile.file, m.overrides ?? [], m.shard, dir);
+  throw problem(dir, undefined, '', `a sweep's output directory with its ${SWEEP_FILES.state}, which tells the committed rows of its tables (without it, run the sweep again; ${again} starts it afresh)`, `no ${SWEEP_FILES.state}, and a manifest that says the sweep is ${m.status}`);
 }
 
 /** The scenario every run of the sweep starts from (scenario.json), resolved with its defaults. */
