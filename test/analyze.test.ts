@@ -279,7 +279,7 @@ describe('sapient analyze refuses bad input with code 2 and one line', () => {
     const text = readFileSync(state, 'utf8');
     const last = JSON.parse(text.trim().split('\n').at(-1) as string) as Record<string, unknown>;
     writeFileSync(state, `${JSON.stringify({ ...last, committed: 5, complete: false })}\n`);
-    await refused(['grid'], /^sapient: .*grid: expected a finished sweep, found 5 of its 18 runs done \(finish it with: sapient sweep small\.yaml --out .*grid --resume\)\n$/);
+    await refused(['grid'], /^sapient: .*grid: expected a finished sweep \(finish it with: sapient sweep small\.yaml --out .*grid --resume\), found 5 of its 18 runs done\n$/);
     writeFileSync(state, text);
   });
 });

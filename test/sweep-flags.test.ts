@@ -102,11 +102,11 @@ describe('the command that finishes a sweep, as merge and analyze print it', () 
 
     const merge = await sapient(['merge', 'finished-0', 'unfinished-1', '--out', 'merged-flags'], dir);
     expect(merge.code).toBe(2);
-    const shardCommand = /\(finish it with: (sapient sweep .*)\)\n$/.exec(merge.stderr)?.[1];
+    const shardCommand = /\(finish it with: (sapient sweep .*)\), found \d+ of its \d+ runs? done\n$/.exec(merge.stderr)?.[1];
     expect(shardCommand).toBe("sapient sweep short.yaml --set 'imitation.alpha= 0.5' --ticks 15000 --shard 1/2 --out unfinished-1 --resume");
     const analyze = await sapient(['analyze', 'unfinished'], dir);
     expect(analyze.code).toBe(2);
-    const sweepCommand = /\(finish it with: (sapient sweep .*)\)\n$/.exec(analyze.stderr)?.[1];
+    const sweepCommand = /\(finish it with: (sapient sweep .*)\), found \d+ of its \d+ runs done\n$/.exec(analyze.stderr)?.[1];
     expect(sweepCommand).toBe(`sapient sweep short.yaml --set 'imitation.alpha= 0.5' --ticks 15000 --out ${join(dir, 'unfinished')} --resume`);
 
     const [shard, whole] = await Promise.all([asPrinted(shardCommand as string), asPrinted(sweepCommand as string)]);

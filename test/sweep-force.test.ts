@@ -101,14 +101,14 @@ describe('--force where a result is not a file', () => {
 });
 
 describe('--resume without a recorded state', () => {
-  it('starts the sweep afresh even when a report was drawn in the directory (analyze tells to resume it)', async () => {
+  it('starts the sweep afresh even when a report was drawn in the directory (analyze says the state is lost, and gives that command)', async () => {
     const copy = await sapient(['sweep', 'small.yaml', '--workers', '1', '--out', 'lost-state', '--quiet'], dir);
     expect(copy.code, copy.stderr).toBe(0);
     expect((await sapient(['report', 'lost-state', '--quiet'], dir)).code).toBe(0);
     rmSync(join(dir, 'lost-state', 'sweep-state.jsonl'));
     const analyze = await sapient(['analyze', 'lost-state'], dir);
     expect(analyze.code).toBe(2);
-    expect(analyze.stderr).toMatch(/finish it with: sapient sweep \S*small\.yaml --out \S*lost-state --resume\)\n$/);
+    expect(analyze.stderr).toMatch(/expected a finished sweep, with its sweep-state\.jsonl \(restore it, or run the whole sweep again: sapient sweep \S*small\.yaml --out \S*lost-state --resume\), found no sweep-state\.jsonl, which records the runs its tables hold\n$/);
     const resumed = await sapient(['sweep', 'small.yaml', '--workers', '1', '--out', 'lost-state', '--resume', '--quiet'], dir);
     expect(resumed).toMatchObject({ code: 0, stderr: '' });
     expect(readdirSync(join(dir, 'lost-state')).sort()).toEqual(fresh);

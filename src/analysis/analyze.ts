@@ -76,9 +76,13 @@ function openSweep(dir: string): { manifest: SweepManifest; summaryBytes: number
   if (manifest.shard.count > 1) {
     throw problem(dir, 'a whole sweep (merge the shards first: sapient merge <the shard directories> --out <dir>)', `shard ${manifest.shard.index}/${manifest.shard.count}`);
   }
-  if (!state || !state.complete) {
-    throw problem(dir, 'a finished sweep', `${state?.committed ?? 0} of its ${manifest.runs} runs done (finish it with: ${resumeCommand(manifest.sweepFile.file, manifest.overrides ?? [], manifest.shard, dir)})`);
+  // The command goes in `expected`: `found` is shortened past 200 characters (formatProblem), and a path would cut it off.
+  const again = resumeCommand(manifest.sweepFile.file, manifest.overrides ?? [], manifest.shard, dir);
+  if (!state) {
+    // Without the ledger nothing says which rows of the tables were committed: a resume starts afresh (sweep-directory.ts).
+    throw problem(dir, `a finished sweep, with its ${SWEEP_FILES.state} (restore it, or run the whole sweep again: ${again})`, `no ${SWEEP_FILES.state}, which records the runs its tables hold`);
   }
+  if (!state.complete) throw problem(dir, `a finished sweep (finish it with: ${again})`, `${state.committed} of its ${manifest.runs} runs done`);
   const missing = committedTableProblem(join(dir, SWEEP_FILES.summary), state.bytes.summary ?? 0, `a finished sweep's ${SWEEP_FILES.summary}`);
   if (missing) throw new InputError([missing]);
   return { manifest, summaryBytes: state.bytes.summary ?? Infinity };

@@ -55,10 +55,11 @@ export function readShards(dirs: readonly string[]): ShardDir[] {
       continue;
     }
     if (!state.complete) {
+      // The command in `expected`: `found` is shortened past 200 characters, and a path would cut it off.
       add(
         dir,
-        'a finished shard',
-        `${state.committed} of its ${manifest.shard.runs} run${manifest.shard.runs === 1 ? '' : 's'} done (finish it with: ${resumeCommand(manifest.sweepFile.file, manifest.overrides ?? [], manifest.shard, dir)})`,
+        `a finished shard (finish it with: ${resumeCommand(manifest.sweepFile.file, manifest.overrides ?? [], manifest.shard, dir)})`,
+        `${state.committed} of its ${manifest.shard.runs} run${manifest.shard.runs === 1 ? '' : 's'} done`,
       );
       continue;
     }
