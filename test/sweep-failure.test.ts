@@ -11,20 +11,30 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 // Set by a test to fill the disk: for the tables and the commit log (written with writeSync
 // to open descriptors), and for whole files (writeFileSync: the manifest).
-const disk = vi.hoisted(() => ({ tables: false, files: false }));
+// `fullAfter`: the disk fills once the commit log has recorded this many runs (the command-line test).
+const disk = vi.hoisted(() => ({ tables: false, files: false, fullAfter: Infinity }));
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
   const full = <A extends unknown[], R>(when: () => boolean, f: (...args: A) => R) => (...args: A): R => {
     if (when()) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
     return f(...args);
   };
-  return { ...fs, writeSync: full(() => disk.tables, fs.writeSync), writeFileSync: full(() => disk.files, fs.writeFileSync) };
+  const writeSync = ((...args: Parameters<typeof fs.writeSync>) => {
+    const written = full(() => disk.tables, fs.writeSync)(...args);
+    const committed = typeof args[1] === 'string' ? /"committed":(\d+)/.exec(args[1]) : null;
+    if (committed && Number(committed[1]) >= disk.fullAfter) disk.tables = true;
+    return written;
+  }) as typeof fs.writeSync;
+  return { ...fs, writeSync, writeFileSync: full(() => disk.files, fs.writeFileSync) };
 });
 
 const { loadSweep } = await import('../src/batch/sweep-file.js');
 const { runSweep } = await import('../src/batch/sweep.js');
 const { WriteRefused } = await import('../src/io/files.js');
 const { buildReport } = await import('../src/report/report.js');
+const { Ledger } = await import('../src/batch/ledger.js');
+const { shownPath } = await import('../src/cli/common.js');
+const { sweep: sweepCommand } = await import('../src/cli/sweep.js');
 const { removeTemporaries, tables, workspace } = await import('./fixtures/sweeps/support.js');
 
 afterAll(removeTemporaries);
@@ -85,5 +95,35 @@ describe('a sweep stopped by an error', () => {
       disk.tables = disk.files = false;
     }
     expect(manifestOf('fuller').status).toBe('running');
+  });
+
+  it('ends `sapient sweep` with the error and then the command that finishes it, exit 1', async () => {
+    class Exit extends Error {}
+    const printed: string[] = [];
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (printed.push(String(chunk)), true));
+    const codes: number[] = [];
+    const exit = vi.spyOn(process, 'exit').mockImplementation(((code: number) => {
+      codes.push(code);
+      throw new Exit(`exit ${code}`);
+    }) as never);
+    const out = join(dir, 'command');
+    disk.fullAfter = 3;
+    try {
+      await expect(sweepCommand(join(dir, 'slow.yaml'), { out, workers: '1', quiet: true })).rejects.toThrow(Exit);
+    } finally {
+      disk.fullAfter = Infinity;
+      disk.tables = false;
+      write.mockRestore();
+      exit.mockRestore();
+    }
+    expect(codes).toEqual([1]);
+    const committed = Ledger.read(out)?.committed ?? -1;
+    expect(committed).toBeGreaterThanOrEqual(3);
+    expect(committed).toBeLessThan(RUNS);
+    const [error, finish, ...rest] = printed.join('').split('\n');
+    expect(error).toMatch(new RegExp(`^sapient: cannot write ${out}/timeline\\.csv: no space left on the device \\(ENOSPC\\)$`));
+    expect(finish).toBe(`sapient: ${committed} of ${RUNS} runs are on disk in ${shownPath(out)}/; once the cause is fixed, finish them with: sapient sweep ${join(dir, 'slow.yaml')} --out ${shownPath(out)} --resume`);
+    expect(rest).toEqual(['']);
+    expect(manifestOf('command').status).toBe('failed');
   });
 });

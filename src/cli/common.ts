@@ -13,13 +13,15 @@ export function exitWithProblems(problems: readonly Problem[]): never {
 }
 
 /**
- * One line for an unexpected error, with the stack only when SAPIENT_DEBUG is set; exits with
- * code 1. A write the system refused (a full disk) is said as it is: not sapient's fault.
+ * One line for an unexpected error, with the stack only when SAPIENT_DEBUG is set, and then
+ * `after` (what the user can do next); exits with code 1. A write the system refused (a full
+ * disk) is said as it is: not sapient's fault.
  */
-export function exitWithInternalError(e: unknown): never {
+export function exitWithInternalError(e: unknown, after = ''): never {
   const message = e instanceof Error ? e.message : String(e);
   process.stderr.write(e instanceof WriteRefused ? `sapient: ${message}\n` : `sapient: internal error: ${message.split('\n')[0]}\n`);
   if (process.env.SAPIENT_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  process.stderr.write(after);
   process.exit(EXIT.internal);
 }
 

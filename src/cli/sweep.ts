@@ -3,10 +3,11 @@ import { InputError } from '../config/problems.js';
 import { resumeCommand, type Shard, shardRuns } from '../batch/manifest.js';
 import { runSweep, type SweepResult } from '../batch/sweep.js';
 import { loadSweep, type Sweep } from '../batch/sweep-file.js';
+import { Ledger } from '../batch/ledger.js';
 import { REPORT_FILE, SWEEP_FILES } from '../batch/tables.js';
 import { freshDirectory } from '../io/files.js';
 import { defaultWorkers } from '../workers/threads.js';
-import { counted, EXIT, listenForStop, outDirectory, readable, shownPath, type StopListener } from './common.js';
+import { counted, EXIT, exitWithInternalError, listenForStop, outDirectory, readable, shownPath, type StopListener } from './common.js';
 import { flagOverrides } from './flags.js';
 import { duration, type Progress, startProgress } from './progress.js';
 import { checkSweepMemory, workerThreads } from './sweep-limits.js';
@@ -45,6 +46,7 @@ export async function sweep(argument: string, options: SweepFlags): Promise<void
   const stop = listenForStop();
   let progress: Progress | undefined;
   let result: SweepResult;
+  let started = false;
   try {
     result = await runSweep(sweep, {
       out: dir,
@@ -55,6 +57,7 @@ export async function sweep(argument: string, options: SweepFlags): Promise<void
       signal: stop.signal,
       command: ['sapient', ...process.argv.slice(2)],
       onStart: ({ total, resumedFrom, removedReport }) => {
+        started = true;
         if (removedReport && !options.quiet) {
           process.stderr.write(`sapient: note: removed ${shownPath(dir)}/${REPORT_FILE}, drawn from the ${counted(resumedFrom, 'run')} done before; draw it again once the sweep is done: sapient report ${shownPath(dir)}\n`);
         }
@@ -63,6 +66,14 @@ export async function sweep(argument: string, options: SweepFlags): Promise<void
       },
       onProgress: ({ done, failed }) => progress?.update(done, failed),
     });
+  } catch (e) {
+    if (!started || e instanceof InputError) throw e;
+    // Stopped by an error once it had begun (a full disk): the runs committed are kept, and a resume finishes them.
+    progress?.stop();
+    const committed = committedRuns(dir);
+    const where = shownPath(dir);
+    const finish = `sapient: ${readable(committed)} of ${counted(runs, 'run')} ${committed === 1 ? 'is' : 'are'} on disk in ${where}/; once the cause is fixed, finish them with: ${resumeCommand(argument, sweep.overrides, shard ?? { index: 0, count: 1 }, where)}\n`;
+    exitWithInternalError(e, finish);
   } finally {
     progress?.stop();
     stop.release();
@@ -119,5 +130,14 @@ function report(sweep: Sweep, result: SweepResult, quiet: boolean, argument: str
   if (result.failed > 0) {
     process.stderr.write(`sapient: ${readable(result.failed)} of ${counted(result.runs, 'run')} failed; their point, replicate, seed and error are in ${where}/${SWEEP_FILES.failures}\n`);
     process.exitCode = EXIT.failedRuns;
+  }
+}
+
+/** The runs a sweep's commit log records as on disk; 0 when it cannot be read. */
+function committedRuns(dir: string): number {
+  try {
+    return Ledger.read(dir)?.committed ?? 0;
+  } catch {
+    return 0;
   }
 }
