@@ -21,7 +21,7 @@ export function exitWithInternalError(e: unknown, after = ''): never {
   const message = e instanceof Error ? e.message : String(e);
   process.stderr.write(e instanceof WriteRefused ? `sapient: ${message}\n` : `sapient: internal error: ${message.split('\n')[0]}\n`);
   if (process.env.SAPIENT_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
-  process.stderr.write(after);
+  if (after !== '') process.stderr.write(after);
   process.exit(EXIT.internal);
 }
 
