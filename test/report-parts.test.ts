@@ -15,7 +15,7 @@ import { streamTimeline } from '../src/report/sources/timeline.js';
 import { scopeIds } from '../src/report/svg.js';
 import { curveMedian, estimateCurve } from '../src/report/sweep-stats.js';
 import { closeUpYears } from '../src/report/figures/run.js';
-import { CLOSE_UP_SAMPLES, readRunSeries } from '../src/report/run-series.js';
+import { CLOSE_UP_SAMPLES, readRunEvents, readRunSeries } from '../src/report/run-series.js';
 
 /** The report's parts, each against what it must compute: quantiles, Kaplan-Meier, the readers of each table. */
 
@@ -296,6 +296,7 @@ describe("a run's close-up on the rise", () => {
     expect(closeUpYears(99_000, null, 100_000, 10)).toEqual({ from: 98_000, to: 100_000, every: 1 });
     // Never out of the stasis, or a rise spanning a quarter of the run or more: no close-up.
     expect(closeUpYears(null, null, 100_000, 100)).toBeNull();
+    expect(closeUpYears(0, 0, 100_000, 100)).toBeNull();
     expect(closeUpYears(1_000, 3_000, 10_000, 10)).toBeNull();
     // More samples than it draws: one in `every`, at most CLOSE_UP_SAMPLES drawn.
     const dense = closeUpYears(100_000, 120_000, 1_000_000, 1);
@@ -316,5 +317,17 @@ describe("a run's close-up on the rise", () => {
     const thinned = readRunSeries(file, K, rows.length, undefined, { from: 5_000, to: 5_300, every: 4 });
     expect(thinned.closeUp.map((s) => s.year)).toEqual([5_000, 5_040, 5_080, 5_120, 5_160, 5_200, 5_240, 5_280]);
     expect(readRunSeries(file, K, rows.length).closeUp).toEqual([]);
+  });
+
+  it("finds an interrupted run's years in its timeline as the run compares them: L >= 0.25 and 0.75 exactly, the takeoff as shared / K >= takeoffFraction", () => {
+    const K = 8;
+    const shared = [0, 1, 2, 1, 3, 5, 6, 4, 8];
+    const text = ['year,lexicon_shared', ...shared.map((v, t) => `${100 * t},${v}`)].join('\n');
+    const file = join(scratch({ 'timeline.csv': `${text}\n` }), 'timeline.csv');
+    // 4 * 2 >= 8 in year 200; 5 / 8 >= 0.6 in year 500; 4 * 6 >= 24 in year 600; the last sample in year 800.
+    expect(readRunEvents(file, K, 0.6)).toEqual({ t25: 200, takeoff: 500, t75: 600, lastYear: 800 });
+    expect(readRunEvents(file, K, 1)).toEqual({ t25: 200, takeoff: 800, t75: 600, lastYear: 800 });
+    const flat = join(scratch({ 'timeline.csv': 'year,lexicon_shared\n0,0\n100,1\n' }), 'timeline.csv');
+    expect(readRunEvents(flat, K, 0.5)).toEqual({ t25: null, takeoff: null, t75: null, lastYear: 100 });
   });
 });

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger, type LedgerState } from '../src/batch/ledger.js';
 import { formatProblem, InputError } from '../src/config/problems.js';
@@ -222,6 +223,34 @@ describe('the report of a sweep', () => {
     const stats = pointStats(source, outcomes, estimated);
     expect(stats.map((p) => String(p.takeoffMedian ?? ''))).toEqual(column('takeoff_year_km_median'));
     expect(stats.map((p) => String(p.t25Median ?? ''))).toEqual(column('t25_year_km_median'));
+  });
+
+  it("finds an interrupted run's end of the stasis, takeoff and L = 0.75 in its timeline, as the run would have, and shows its rise close up", async () => {
+    // Copying every skill at once, the baseline's seed 1 leaves the stasis in year 1,660 and reaches L = 0.75 in year 1,720.
+    const baseline = (ticks: number) => loadScenario(fileURLToPath(new URL('../scenarios/baseline.yaml', import.meta.url)), [
+      { path: 'imitation.scope', value: 'all', source: 'test' },
+      { path: 'sampleEvery', value: 10, source: 'test' },
+      { path: 'ticks', value: ticks, source: 'test' },
+    ]);
+    const run = (dir: string, ticks: number, signal?: AbortSignal, onProgress?: (tick: number) => void) => {
+      mkdirSync(join(work, dir));
+      return writeRun({ loaded: baseline(ticks), overrides: [], dir: join(work, dir), command: ['sapient', 'run', 'baseline'], signal, onProgress });
+    };
+    expect((await run('whole', 3_000)).status).toBe('complete');
+    const stop = new AbortController();
+    const record = await run('cut', 1_000_000, stop.signal, (tick) => {
+      if (tick >= 2_500) stop.abort(new Error('stopped by SIGINT'));
+    });
+    expect(record.status).toBe('interrupted');
+    const summary = readFileSync(join(work, 'whole', 'summary.csv'), 'utf8').split('\n');
+    const column = (name: string) => summary[1].split(',')[summary[0].split(',').indexOf(name)];
+    const [t25, takeoff, t75] = ['t25_year', 'takeoff_year', 't75_year'].map((c) => Number(column(c)).toLocaleString('en-US'));
+    expect([t25, takeoff, t75].every((y) => y !== 'NaN')).toBe(true);
+    const result = await writeReport(join(work, 'cut'));
+    expect(result).toMatchObject({ kind: 'run', figures: 4, warnings: [] });
+    const html = readFileSync(result.file, 'utf8');
+    expect(html).toContain(`(end of stasis: year ${t25}; takeoff: year ${takeoff}; L = 0.75: year ${t75}).`);
+    expect([...figures(html).keys()]).toEqual(['run-lexicon', 'run-rise', 'run-skills', 'run-channels']);
   });
 
   it('draws an interrupted run to where it stopped, and says it was interrupted', async () => {

@@ -5,7 +5,7 @@ import { flagWords, shellWords } from '../io/shell.js';
 import { escapeHtml, readableNumber } from './figures/figure.js';
 import { closeUpFigure, closeUpYears, runFigures } from './figures/run.js';
 import { code, htmlTable, type Page } from './page.js';
-import { readRunSeries, WINDOWS } from './run-series.js';
+import { readRunEvents, readRunSeries, type RunEvents, WINDOWS } from './run-series.js';
 import type { Origin, RunSource } from './sources/manifest.js';
 import { readRunSummary } from './sources/summary.js';
 import { renderFigure } from './svg.js';
@@ -21,13 +21,17 @@ export async function runPage(run: RunSource, generator: string): Promise<Page> 
     const x = summary.get(column);
     return typeof x === 'number' ? x : null;
   };
+  // An interrupted run's paradox years are read from its timeline, as the run would have found them.
+  const events: RunEvents = run.interrupted
+    ? readRunEvents(file('timeline'), run.skills, run.takeoffFraction, rows('timeline'))
+    : { t25: num('t25_year'), takeoff: num('takeoff_year'), t75: num('t75_year'), lastYear: num('years') };
   // The rise is often a few samples of a long run: its close-up keeps every sample of it.
-  const lastYear = num('years');
-  const closeUp = lastYear === null ? null : closeUpYears(num('t25_year'), num('t75_year'), lastYear, lastYear / Math.max(1, run.timelineRows - 1));
+  const { t25, takeoff, t75, lastYear } = events;
+  const closeUp = lastYear === null ? null : closeUpYears(t25, t75, lastYear, lastYear / Math.max(1, run.timelineRows - 1));
   const { windows, closeUp: samples } = readRunSeries(file('timeline'), run.skills, run.timelineRows, rows('timeline'), closeUp ?? undefined);
   // Every time in the tables is in years; the page counts generations where a tick is one.
   const time = timeUnit(run.generational, run.yearsPerTick);
-  const marks = { skills: run.skills, takeoffFraction: run.takeoffFraction, time, t25: num('t25_year'), takeoff: num('takeoff_year'), t75: num('t75_year') };
+  const marks = { skills: run.skills, takeoffFraction: run.takeoffFraction, time, t25, takeoff, t75 };
   const figures = runFigures(windows, marks);
   const riseFigure = closeUpFigure(samples, closeUp?.every ?? 1, marks, Math.max(1, Math.ceil(run.timelineRows / WINDOWS)));
   const rendered = await Promise.all(figures.map(renderFigure));

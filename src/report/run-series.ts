@@ -87,3 +87,26 @@ export function readRunSeries(
   close();
   return { windows, closeUp: closeSamples };
 }
+
+/** The years a run first reached L >= 0.25, the takeoff threshold and L >= 0.75, and its last year; null for those not reached. */
+export interface RunEvents {
+  t25: number | null;
+  takeoff: number | null;
+  t75: number | null;
+  lastYear: number | null;
+}
+
+/**
+ * The paradox's years read from the timeline, compared as the run compares them (run.ts):
+ * for an interrupted run, which has no summary.csv to give them.
+ */
+export function readRunEvents(file: string, skills: number, takeoffFraction: number, check?: (header: readonly string[]) => RowChecker): RunEvents {
+  const events: RunEvents = { t25: null, takeoff: null, t75: null, lastYear: null };
+  streamTimeline(file, ['year', 'lexicon_shared'], ([year, shared]) => {
+    if (events.t25 === null && 4 * shared >= skills) events.t25 = year;
+    if (events.takeoff === null && shared / skills >= takeoffFraction) events.takeoff = year;
+    if (events.t75 === null && 4 * shared >= 3 * skills) events.t75 = year;
+    events.lastYear = year;
+  }, Infinity, check);
+  return events;
+}

@@ -140,11 +140,11 @@ export function runFigures(windows: readonly RunWindow[], marks: RunMarks): (Fig
  * The years of the close-up on the rise: from the end of the stasis (t25) to L = 0.75 (or
  * the last sample), with as much again on either side and at least 25 samples, within the
  * run, and one sample in `every` of them to draw at most CLOSE_UP_SAMPLES; null when the
- * run never left the stasis, or when the rise already spans a quarter of the main figure,
- * which then shows it.
+ * run never left the stasis or began out of it (t25 at year 0: no rise to show), or when
+ * that span is a quarter of the run or more, which the main figure shows well enough.
  */
 export function closeUpYears(t25: number | null, t75: number | null, lastYear: number, sampleYears: number): { from: number; to: number; every: number } | null {
-  if (t25 === null || lastYear <= 0) return null;
+  if (t25 === null || t25 <= 0 || lastYear <= 0) return null;
   const end = t75 ?? lastYear;
   const pad = Math.max(end - t25, 25 * sampleYears);
   const from = Math.max(0, t25 - pad);
@@ -174,7 +174,7 @@ export function closeUpFigure(samples: readonly CloseUpSample[], every: number, 
     id: 'run-rise',
     title: `The rise, close up: ${time.at(first)} to ${time.at(last)}`,
     caption:
-      `${every === 1 ? 'Every sample' : `One sample in ${every}`} of these ${time.noun}s (the figure above draws one in ${windowSize}), as shares of K = ${marks.skills}: ` +
+      `${every === 1 ? 'Every sample' : `One sample in ${every}`} of these ${time.noun}s (${windowSize === 1 ? 'the figure above draws every sample too, over the whole run' : `the figure above draws one in ${windowSize}`}), as shares of K = ${marks.skills}: ` +
       "L, the skills in the lexicons of at least half the bands (lexicon_shared); the skills in the lexicon of at least one band (lexicon_union); the mean size of a band's lexicon (lexicon_mean); " +
       'and the mean number of skills an agent masters (mean_mastered). Dotted lines: L = 0.25 and 0.75; dashed: the takeoff threshold; vertical lines as above.',
     spec: {
@@ -193,7 +193,8 @@ export function closeUpFigure(samples: readonly CloseUpSample[], every: number, 
               title: null,
               sort: series.map(([label]) => label),
               scale: { range: ['#1f5f99', '#7fb2e5', '#8e44ad', '#e08214'] },
-              legend: { orient: 'top-left', labelLimit: 320 },
+              // Below the plot: inside it, the curves of a rise near an edge run through it.
+              legend: { orient: 'bottom', columns: 2, labelLimit: 320 },
             },
           },
         },
