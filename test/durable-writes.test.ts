@@ -35,7 +35,8 @@ vi.mock('node:fs', async (importOriginal) => {
   };
 });
 
-const { writeFileAtomic, WriteRefused } = await import('../src/io/files.js');
+const { refusedWrite, writeFileAtomic, WriteRefused } = await import('../src/io/files.js');
+const { InputError } = await import('../src/config/problems.js');
 const { openDurableFile, openTableFile } = await import('../src/io/table-file.js');
 
 const dir = mkdtempSync(join(tmpdir(), 'sapient-durable-'));
@@ -101,5 +102,17 @@ describe('durable writes', () => {
       disk.full = false;
     }
     expect(readdirSync(join(dir, 'full'))).toEqual([]);
+  });
+});
+
+describe('a write refused before any work (the probe of an output directory)', () => {
+  const failure = (code: string) => Object.assign(new Error(`${code}: refused`), { code });
+  it('is the directory the user gave (exit 2) when the place refuses files, and a refused write (exit 1) when the disk is full', () => {
+    const given = refusedWrite(failure('EACCES'), '/data/out', '--out');
+    expect(given).toBeInstanceOf(InputError);
+    expect(given.problems).toEqual([{ source: '--out', path: '', expected: 'a directory sapient may write in', found: '/data/out, where files cannot be created (EACCES)' }]);
+    for (const code of ['ENOSPC', 'EDQUOT', 'EFBIG', 'EIO']) expect(() => refusedWrite(failure(code), '/data/out', '--out')).toThrow(new WriteRefused('/data/out', code));
+    const other = failure('EMFILE');
+    expect(() => refusedWrite(other, '/data/out', '--out')).toThrow(other);
   });
 });

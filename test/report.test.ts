@@ -386,14 +386,14 @@ describe('what sapient report refuses', () => {
     // The same figures as with the state: the tables are whole.
     expect(figures((await buildReport(finished)).html)).toEqual(figures((await buildReport(grid)).html));
 
-    for (const status of ['running', 'failed']) {
+    for (const [status, says] of [['running', 'is running'], ['failed', 'failed']]) {
       const unfinished = copyOf(grid, `stateless-${status}`);
       rmSync(join(unfinished, 'sweep-state.jsonl'));
       editManifest(unfinished, (m) => (m.status = status));
       const refused = await sapient(['report', unfinished], work);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toBe(
-        `sapient: ${unfinished}: expected a sweep's output directory with its sweep-state.jsonl, which tells the committed rows of its tables (without it, run the sweep again; sapient sweep ${join(grid, 'synthetic.yaml')} --out ${unfinished} --resume starts it afresh), found no sweep-state.jsonl, and a manifest that says the sweep is ${status}\n`,
+        `sapient: ${unfinished}: expected a sweep's output directory with its sweep-state.jsonl, which tells the committed rows of its tables (without it, run the sweep again; sapient sweep ${join(grid, 'synthetic.yaml')} --out ${unfinished} --resume starts it afresh), found no sweep-state.jsonl, and a manifest that says the sweep ${says}\n`,
       );
       expect(existsSync(join(unfinished, 'report.html'))).toBe(false);
     }

@@ -132,10 +132,14 @@ Outputs, in the output directory (README.md, section Sweeps, describes every col
 
 The tables are byte-identical whatever --workers is (apart from wall_* columns).
 Ctrl-C stops at once and keeps every finished run; --resume finishes the rest, also after
-a killed process, and the files end exactly as if nothing had happened.
+a killed process or an error (a full disk: the manifest says "failed"), and the files end
+exactly as if nothing had happened. One sweep or run at a time writes in a directory (its
+sweep.lock): another is refused.
 
-Exit codes: 0 done, 2 bad input (nothing run), 3 some runs failed (failures.csv),
-130 interrupted by Ctrl-C (143 by SIGTERM).
+Exit codes: 0 done, 1 internal error or a write the system refused (a full disk; the
+runs recorded are kept, and the command that finishes them is printed), 2 bad input
+(nothing run), 3 some runs failed (failures.csv), 130 interrupted by Ctrl-C (143 by
+SIGTERM).
 
 Examples:
   $ sapient sweep population-size --workers 8

@@ -23,7 +23,7 @@ export class WriteRefused extends Error {
 const WRITE_REFUSALS: Record<string, string> = {
   ENOSPC: 'no space left on the device',
   EDQUOT: 'the disk quota is used up',
-  EFBIG: 'the file is larger than the file system allows',
+  EFBIG: "the file is larger than the file system or the process's file-size limit (ulimit -f) allows",
   EIO: 'an input/output error of the device',
 };
 
@@ -220,15 +220,17 @@ export function prepareOutputDir(dir: string, force: boolean, flag = '--out', he
   checkWritable(dir, flag);
 }
 
-/** Codes of a write refused by the system for reasons the user can fix (permissions, a full disk). */
-const REFUSED = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOENT', 'ENOTDIR', 'ENOSPC', 'EDQUOT']);
+/** Codes of a write refused for the directory the user gave (permissions, a read-only or missing place). */
+const REFUSED = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOENT', 'ENOTDIR']);
 
 /**
  * A failed write of a file in `dir` as the user's problem to fix, when it is one (the
- * system refused it); anything else is rethrown as the internal error it is.
+ * directory refused it: exit 2); a full disk is a WriteRefused (exit 1, as at any later
+ * write), and anything else is rethrown as the internal error it is.
  */
 export function refusedWrite(e: unknown, dir: string, flag: string): InputError {
   const code = (e as NodeJS.ErrnoException).code;
+  if (code !== undefined && code in WRITE_REFUSALS) throw new WriteRefused(dir, code);
   if (code === undefined || !REFUSED.has(code)) throw e;
   return new InputError([{ source: flag, path: '', expected: 'a directory sapient may write in', found: `${dir}, where files cannot be created (${code})` }]);
 }

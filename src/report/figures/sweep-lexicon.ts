@@ -67,7 +67,8 @@ export function lexiconBandFigure(points: readonly SweepPoint[], names: readonly
     const panel = p.band.stopped > 0 ? `${p.label}\n${readableNumber(p.band.stopped)} of ${readableNumber(p.band.runs)} runs stopped early` : p.label;
     return drawnRows(p.band.rows, time).map((r) => ({ panel, order: p.order, ...r }));
   });
-  const few = replicates < 10 ? ` With ${replicates} replicate${replicates === 1 ? '' : 's'} per point the band is close to the range of the runs.` : '';
+  // A pooled band is over all the sweep's runs, not a point's few replicates.
+  const few = perPoint && replicates < 10 ? ` With ${replicates} replicate${replicates === 1 ? '' : 's'} per point the band is close to the range of the runs.` : '';
   const x = { field: 't', type: 'quantitative' } as const;
   return {
     id: 'sweep-lexicon',

@@ -247,7 +247,7 @@ function sweepSource(dir: string, file: string, json: unknown): SweepSource {
 function checkStateLost(dir: string, m: SweepManifest): void {
   if (m.status === 'complete' || m.status === 'interrupted') return;
   const again = resumeCommand(m.sweepFile.file, m.overrides ?? [], m.shard, dir);
-  throw problem(dir, undefined, '', `a sweep's output directory with its ${SWEEP_FILES.state}, which tells the committed rows of its tables (without it, run the sweep again; ${again} starts it afresh)`, `no ${SWEEP_FILES.state}, and a manifest that says the sweep is ${m.status}`);
+  throw problem(dir, undefined, '', `a sweep's output directory with its ${SWEEP_FILES.state}, which tells the committed rows of its tables (without it, run the sweep again; ${again} starts it afresh)`, `no ${SWEEP_FILES.state}, and a manifest that says the sweep ${m.status === 'failed' ? 'failed' : `is ${m.status}`}`);
 }
 
 /** The scenario every run of the sweep starts from (scenario.json), resolved with its defaults. */
