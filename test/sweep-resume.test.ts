@@ -28,6 +28,28 @@ function sessions(out: string): { runs: number; ended: string; workers: number }
   return (JSON.parse(readFileSync(join(dir, out, 'manifest.json'), 'utf8')) as { sessions: { runs: number; ended: string; workers: number }[] }).sessions;
 }
 
+describe('a report drawn while the sweep runs', () => {
+  it('is removed when the sweep completes, with a note (it said the sweep was running); a resume of a complete sweep keeps a report', async () => {
+    const out = join(dir, 'reported');
+    const sweep = start(['sweep', 'slow.yaml', '--workers', '1', '--out', 'reported'], dir);
+    await waitFor(() => committedRuns(out) >= 2, 60_000, 'two committed runs');
+    const drawn = await sapient(['report', 'reported', '--quiet'], dir);
+    expect(drawn.code).toBe(0);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('This sweep is running');
+    const finished = await sweep.done;
+    expect(finished.code).toBe(0);
+    expect(finished.stderr).toContain('sapient: note: removed reported/report.html, drawn while the sweep ran; draw it again from the finished sweep: sapient report reported\n');
+    expect(existsSync(join(out, 'report.html'))).toBe(false);
+    expect(tables(out)).toEqual(tables(join(dir, 'reference')));
+
+    expect((await sapient(['report', 'reported', '--quiet'], dir)).code).toBe(0);
+    const again = await sapient(['sweep', 'slow.yaml', '--out', 'reported', '--resume'], dir);
+    expect(again).toMatchObject({ code: 0 });
+    expect(again.stderr).not.toContain('removed');
+    expect(existsSync(join(out, 'report.html'))).toBe(true);
+  });
+});
+
 describe('--resume', () => {
   it('finishes a SIGKILLed sweep, even with a write cut short, into the files of an uninterrupted one', async () => {
     expect(reference.code).toBe(0);

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { InputError } from '../config/problems.js';
+import { removeFile } from '../io/files.js';
 import { csvLine } from '../io/records.js';
 import { createRunPool } from '../workers/pool.js';
 import { defaultWorkers } from '../workers/threads.js';
@@ -8,7 +10,7 @@ import { buildManifest, type Session, type Shard, shardRuns, writeManifest } fro
 import { runSeed } from './seeds.js';
 import { openDirectory, recordFailedSession, recordKilledSession, restoreTally } from './sweep-directory.js';
 import type { Sweep } from './sweep-file.js';
-import { runRowPrefix, type TableName } from './tables.js';
+import { REPORT_FILE, runRowPrefix, type TableName } from './tables.js';
 
 /**
  * Runs a sweep into a directory: every (point, replicate) of the shard as one task on a
@@ -71,6 +73,8 @@ export interface SweepResult {
   wallSeconds: number;
   /** Main-thread time per run of this session, in ms: scheduling, receiving, writing. */
   mainThreadMsPerRun: number | null;
+  /** A report.html drawn while the sweep ran was removed when it completed. */
+  removedReport: boolean;
 }
 
 const WHOLE: Shard = { index: 0, count: 1 };
@@ -121,7 +125,10 @@ export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<Swe
       manifest.status = status;
       manifest.finished = status === 'complete' ? session.finished : null;
       writeManifest(dir, manifest);
-      return { status, dir, shard, runs: total, committed: ledger.committed, failed: ledger.failed, resumedFrom, workers, wallSeconds: wall, mainThreadMsPerRun: session.mainThreadMsPerRun };
+      // A report drawn while this session ran says the sweep is running, of the runs done then:
+      // out of date once it completes. (A resume of a complete sweep runs nothing and keeps it.)
+      const removedReport = status === 'complete' && done > 0 && removeFile(join(dir, REPORT_FILE));
+      return { status, dir, shard, runs: total, committed: ledger.committed, failed: ledger.failed, resumedFrom, workers, wallSeconds: wall, mainThreadMsPerRun: session.mainThreadMsPerRun, removedReport };
     };
 
     if (ledger.committed >= total || options.signal?.aborted) {

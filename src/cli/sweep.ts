@@ -127,6 +127,9 @@ function report(sweep: Sweep, result: SweepResult, quiet: boolean, argument: str
       `sapient sweep ${sweep.name}${part}: ${runs}${earlier}, in ${duration(result.wallSeconds)} on ${counted(result.workers, 'worker')}. Results in ${where}/.${next}\n`,
     );
   }
+  if (result.removedReport && !quiet) {
+    process.stderr.write(`sapient: note: removed ${where}/${REPORT_FILE}, drawn while the sweep ran; draw it again from the finished sweep: sapient report ${where}\n`);
+  }
   if (result.failed > 0) {
     process.stderr.write(`sapient: ${readable(result.failed)} of ${counted(result.runs, 'run')} failed; their point, replicate, seed and error are in ${where}/${SWEEP_FILES.failures}\n`);
     process.exitCode = EXIT.failedRuns;
