@@ -249,6 +249,27 @@ describe('sapient run on a directory another run or a sweep is writing', () => {
     }
   });
 
+  it('is named by report and analyze asked for a directory it is writing, which has no manifest yet; a lock left by a killed run is not', async () => {
+    const dir = workspace();
+    const out = join(dir, 'writing');
+    mkdirSync(out);
+    const lock = DirectoryLock.acquire(out, { holder: 'run' });
+    const expected = (what: string, yet: string) => `sapient: ${out}: expected ${what}, found no manifest.json${yet}\n`;
+    const report = "a run's or a sweep's output directory, with its manifest.json";
+    const analyze = "a sweep's output directory (from sapient sweep or sapient merge, with manifest.json)";
+    const writing = ' yet: a run is writing there (it holds sweep.lock); wait for it to end';
+    try {
+      expect(await sapient(['report', out], dir)).toMatchObject({ code: 2, stderr: expected(report, writing) });
+      expect(await sapient(['analyze', out], dir)).toMatchObject({ code: 2, stderr: expected(analyze, writing) });
+    } finally {
+      lock.release();
+    }
+    // A lock whose owner has ended (a dead process id) says nothing of a run.
+    mkdirSync(join(out, LOCK_FILE));
+    writeFileSync(join(out, LOCK_FILE, 'owner.json'), JSON.stringify({ pid: deadPid(), host: hostname(), since: new Date().toISOString(), token: 'gone' }));
+    expect(await sapient(['report', out], dir)).toMatchObject({ code: 2, stderr: expected(report, '') });
+  });
+
   it('writes nothing more in its directory once it has lost the lock there (cancel), and fails with the reason', async () => {
     const dir = workspace('scenario.yaml');
     const out = join(dir, 'lost');

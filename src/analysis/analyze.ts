@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { closest, InputError, type Problem } from '../config/problems.js';
 import { fromUnit, saltelliBlock, unitDesign } from '../batch/design.js';
 import { committedTableProblem, Ledger } from '../batch/ledger.js';
+import { beingWritten } from '../batch/lock.js';
 import { readManifest, resumeCommand, type SweepManifest } from '../batch/manifest.js';
 import { POINT_FIGURES } from '../batch/points.js';
 import { unitDesignOf } from '../batch/sweep-sample.js';
@@ -71,7 +72,7 @@ function openSweep(dir: string): { manifest: SweepManifest; summaryBytes: number
   if (!existsSync(dir)) throw problem(dir, what, 'no such directory');
   if (!statSync(dir).isDirectory()) throw problem(dir, what, 'a file');
   const manifest = readManifest(dir);
-  if (!manifest) throw problem(dir, what, `no ${SWEEP_FILES.manifest}`);
+  if (!manifest) throw problem(dir, what, `no ${SWEEP_FILES.manifest}${beingWritten(dir)}`);
   const state = Ledger.read(dir);
   if (manifest.shard.count > 1) {
     throw problem(dir, 'a whole sweep (merge the shards first: sapient merge <the shard directories> --out <dir>)', `shard ${manifest.shard.index}/${manifest.shard.count}`);

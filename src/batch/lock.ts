@@ -164,6 +164,11 @@ function takeOver(dir: string, lock: string, judged: Owner | undefined, flag: st
   throw busy(dir, readOwner(lock) ?? moved, flag);
 }
 
+/** Said of a directory without a manifest that a live process holds: a run writes its manifest last. */
+export function beingWritten(dir: string): string {
+  return existsSync(join(dir, LOCK_FILE)) && !abandonedLock(dir) ? ` yet: a run is writing there (it holds ${LOCK_FILE}); wait for it to end` : '';
+}
+
 /** Whether `dir` holds a lock its owner left behind (killed): the next process to lock `dir` takes it over. */
 export function abandonedLock(dir: string): boolean {
   const lock = join(dir, LOCK_FILE);

@@ -8,6 +8,7 @@ import { InputError } from '../../config/problems.js';
 import { loadScenario } from '../../config/scenario.js';
 import type { Scenario } from '../../config/schema.js';
 import { RUN_FILES } from '../../io/run-output.js';
+import { beingWritten } from '../../batch/lock.js';
 import { yearsOf } from '../../sim/observe.js';
 import { problem } from '../../io/csv-table.js';
 import { shaped } from '../../io/json-shape.js';
@@ -135,7 +136,7 @@ export type ReportSource = RunSource | SweepSource;
 export function readSource(dir: string): ReportSource {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw problem(dir, undefined, '', "a run's or a sweep's output directory", existsSync(dir) ? 'a file' : 'no such directory');
   const file = join(dir, RUN_FILES.manifest);
-  if (!existsSync(file)) throw problem(dir, undefined, '', "a run's or a sweep's output directory, with its manifest.json", 'no manifest.json');
+  if (!existsSync(file)) throw problem(dir, undefined, '', "a run's or a sweep's output directory, with its manifest.json", `no manifest.json${beingWritten(dir)}`);
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
