@@ -1,18 +1,21 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 /**
  * A sweep stopped by an error (here a full disk) says so in its manifest, `failed`, rather
  * than `running`, which report would repeat; --resume finishes it into the files of a sweep
- * that never failed. When the manifest cannot be written either, the error reported is the
- * one that stopped the sweep.
+ * that never failed. The rows of the commit cut short are dropped first, as --resume drops
+ * them: on a full disk they hold the room the manifest needs. When the manifest cannot be
+ * written even then, the error reported is the one that stopped the sweep.
  */
 
 // Set by a test to fill the disk: for the tables and the commit log (written with writeSync
 // to open descriptors), and for whole files (writeFileSync: the manifest).
 // `fullAfter`: the disk fills once the commit log has recorded this many runs (the command-line test).
-const disk = vi.hoisted(() => ({ tables: false, files: false, fullAfter: Infinity }));
+// `midRows`: the next write of rows to a table stops halfway, and the disk is full after it,
+// for tables and for whole files until a table is cut shorter (`partial`: the bytes it wrote).
+const disk = vi.hoisted(() => ({ tables: false, files: false, fullAfter: Infinity, midRows: false, untilCut: false, partial: 0 }));
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
   const full = <A extends unknown[], R>(when: () => boolean, f: (...args: A) => R) => (...args: A): R => {
@@ -20,12 +23,24 @@ vi.mock('node:fs', async (importOriginal) => {
     return f(...args);
   };
   const writeSync = ((...args: Parameters<typeof fs.writeSync>) => {
+    // Rows go to a table as a Buffer at a position; the commit log and headers as strings.
+    if (disk.midRows && !disk.tables && Buffer.isBuffer(args[1])) {
+      const [fd, data, offset, length, position] = args as unknown as [number, Buffer, number, number, number];
+      disk.partial = fs.writeSync(fd, data, offset, Math.ceil(length / 2), position);
+      disk.midRows = false;
+      disk.tables = disk.untilCut = true;
+      return disk.partial;
+    }
     const written = full(() => disk.tables, fs.writeSync)(...args);
     const committed = typeof args[1] === 'string' ? /"committed":(\d+)/.exec(args[1]) : null;
     if (committed && Number(committed[1]) >= disk.fullAfter) disk.tables = true;
     return written;
   }) as typeof fs.writeSync;
-  return { ...fs, writeSync, writeFileSync: full(() => disk.files, fs.writeFileSync) };
+  const truncateSync = ((file: Parameters<typeof fs.truncateSync>[0], length?: number) => {
+    if (String(file).endsWith('.csv') && fs.statSync(file).size > (length ?? 0)) disk.untilCut = false;
+    return fs.truncateSync(file, length);
+  }) as typeof fs.truncateSync;
+  return { ...fs, writeSync, truncateSync, writeFileSync: full(() => disk.files || disk.untilCut, fs.writeFileSync) };
 });
 
 const { loadSweep } = await import('../src/batch/sweep-file.js');
@@ -33,6 +48,7 @@ const { runSweep } = await import('../src/batch/sweep.js');
 const { WriteRefused } = await import('../src/io/files.js');
 const { buildReport } = await import('../src/report/report.js');
 const { Ledger } = await import('../src/batch/ledger.js');
+const { SWEEP_FILES } = await import('../src/batch/tables.js');
 const { shownPath } = await import('../src/cli/common.js');
 const { sweep: sweepCommand } = await import('../src/cli/sweep.js');
 const { removeTemporaries, tables, workspace } = await import('./fixtures/sweeps/support.js');
@@ -83,6 +99,29 @@ describe('a sweep stopped by an error', () => {
       [committed, 'failed'],
       [RUNS - committed, 'complete'],
     ]);
+  });
+
+  it('on a disk the rows of the commit cut short have filled, cuts the tables back to their committed lengths to write the manifest', async () => {
+    const out = join(dir, 'cut');
+    const failing = sweep('cut', false, (done) => {
+      if (done >= 3) disk.midRows = true;
+    });
+    try {
+      await expect(failing).rejects.toThrow(new WriteRefused(join(out, 'timeline.csv'), 'ENOSPC'));
+    } finally {
+      disk.tables = disk.midRows = disk.untilCut = false;
+    }
+    // Otherwise there was nothing to cut, and the manifest nothing to wait for.
+    expect(disk.partial).toBeGreaterThan(0);
+    const state = Ledger.read(out);
+    const committed = state?.committed ?? -1;
+    expect(committed).toBeGreaterThanOrEqual(3);
+    expect(manifestOf('cut')).toMatchObject({ status: 'failed', sessions: [{ runs: committed, ended: 'failed' }] });
+    const lengths = Object.fromEntries(Object.keys(state?.bytes ?? {}).map((table) => [table, statSync(join(out, SWEEP_FILES[table as keyof typeof SWEEP_FILES])).size]));
+    expect(lengths).toEqual(state?.bytes);
+
+    expect(await sweep('cut', true)).toMatchObject({ status: 'complete', resumedFrom: committed, committed: RUNS });
+    expect(tables(out)).toEqual(tables(join(dir, 'reference')));
   });
 
   it('when the manifest cannot be written either, reports the error that stopped it, not the manifest', async () => {

@@ -83,7 +83,7 @@ export class Ledger {
       const file = join(dir, SWEEP_FILES[table]);
       const problem = committedTableProblem(file, length, 'a table');
       if (problem) throw new InputError([{ ...problem, found: problem.found === 'no such file' ? problem.found : `${problem.found}; start over with --force` }]);
-      if (statSync(file).size > length) truncateSync(file, length);
+      cutTable(file, length);
     }
     const logFile = join(dir, SWEEP_FILES.state);
     const valid = readLog(logFile)?.validBytes ?? 0;
@@ -146,6 +146,23 @@ export class Ledger {
     if (durable) writing(this.file('state'), () => fsyncSync(this.log));
   }
 
+  /**
+   * Cuts each table back to its committed length, as --resume does, for a session stopped by
+   * an error: on a full disk, the rows of a commit cut short hold room that the manifest
+   * needs. Never below the committed length: this session's lengths are never shorter than
+   * the log's last record, even if that record's write was cut short. Best effort: a table
+   * not cut is cut by --resume.
+   */
+  cutUncommitted(): void {
+    for (const [table, length] of Object.entries(this.state.bytes) as [TableName, number][]) {
+      try {
+        cutTable(this.file(table), length);
+      } catch {
+        // Left to --resume.
+      }
+    }
+  }
+
   private file(name: TableName | 'state'): string {
     return join(this.dir, SWEEP_FILES[name]);
   }
@@ -155,6 +172,11 @@ export class Ledger {
     this.fds.clear();
     closeSync(this.log);
   }
+}
+
+/** Drops what a table holds past `length`, a commit cut short. */
+function cutTable(file: string, length: number): void {
+  if (statSync(file).size > length) truncateSync(file, length);
 }
 
 function line(state: LedgerState): string {

@@ -47,9 +47,11 @@ export function recordKilledSession(manifest: SweepManifest, ledger: Ledger): vo
 
 /**
  * The session under way was stopped by an error: the manifest says it failed (not running,
- * which report would repeat), with the runs it committed, which --resume keeps. Best effort:
- * on a full disk the manifest may not be written either, and the error that stopped the
- * session, not this one, is the one to report.
+ * which report would repeat), with the runs it committed, which --resume keeps. The tables
+ * are first cut back to their committed lengths (which --resume would do): on a full disk,
+ * the rows of the commit cut short are what leaves no room for the manifest. Best effort:
+ * the manifest may not be written even then, and the error that stopped the session, not
+ * this one, is the one to report.
  */
 export function recordFailedSession(dir: string, manifest: SweepManifest, ledger: Ledger): void {
   const last = endLastSession(manifest, ledger, 'failed');
@@ -59,6 +61,7 @@ export function recordFailedSession(dir: string, manifest: SweepManifest, ledger
   }
   manifest.status = 'failed';
   manifest.finished = null;
+  ledger.cutUncommitted();
   try {
     writeManifest(dir, manifest);
   } catch {
