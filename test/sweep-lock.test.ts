@@ -1,16 +1,19 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DirectoryLock, LOCK_FILE } from '../src/batch/lock.js';
 import { InputError } from '../src/config/problems.js';
 import { loadScenario } from '../src/config/scenario.js';
 import { writeRun } from '../src/io/run-output.js';
+import { runScenario } from '../src/cli/run.js';
 import { processAlive, processState } from '../src/io/files.js';
 import { committedRuns, removeTemporaries, sapient, start, tables, waitFor, workspace } from './fixtures/sweeps/support.js';
+import { SMALL } from './helpers/cli.js';
 
 /**
  * One process per output directory, a sweep or a run: a second one (a resume started while
@@ -303,5 +306,119 @@ describe('sapient run on a directory another run or a sweep is writing', () => {
     }
     expect(readdirSync(join(dir, 'results'))).toEqual(['baseline-seed1']);
     for (const out of [join(dir, 'out'), join(dir, 'results', 'baseline-seed1')]) expect(readdirSync(out).sort()).toEqual(['manifest.json', 'summary.csv', 'timeline.csv']);
+  });
+
+  describe('without --out, when another run takes the directory found free before this one locks it', () => {
+    const RUN_FILES = ['manifest.json', 'summary.csv', 'timeline.csv'];
+    const realAcquire = DirectoryLock.acquire.bind(DirectoryLock);
+
+    /**
+     * `sapient run baseline --ticks 100` in process, in `cwd`, with `other` called at each
+     * lock the run asks for, before the run's own attempt: another run started at the same
+     * moment, whose lock lands between this run's choice of a directory and its lock. What
+     * `other` returns is called after the attempt.
+     */
+    async function runBeside(cwd: string, other: (dir: string) => (() => void) | void, out?: string): Promise<void> {
+      const home = process.cwd();
+      const acquire = vi.spyOn(DirectoryLock, 'acquire').mockImplementation((dir, options) => {
+        const after = other(dir);
+        try {
+          return realAcquire(dir, options);
+        } finally {
+          after?.();
+        }
+      });
+      process.chdir(cwd);
+      try {
+        await runScenario('baseline', { ticks: '100', quiet: true, out });
+      } finally {
+        process.chdir(home);
+        acquire.mockRestore();
+      }
+    }
+
+    it('leaves it to that run and writes into the next free one; the other run keeps its own', async () => {
+      // The other run made the directory, or this one did before the other locked it.
+      for (const madeBy of ['the other', 'this one']) {
+        const cwd = workspace();
+        const held: DirectoryLock[] = [];
+        try {
+          await runBeside(cwd, (dir) => {
+            if (held.length > 0) return;
+            if (madeBy === 'the other') mkdirSync(dir, { recursive: true });
+            held.push(realAcquire(dir, { holder: 'run' }));
+          });
+          const results = join(cwd, 'results');
+          expect(readdirSync(results).sort(), madeBy).toEqual(['baseline-seed1', 'baseline-seed1-2']);
+          expect(readdirSync(join(results, 'baseline-seed1'))).toEqual([LOCK_FILE]);
+          expect(held[0].holds()).toBe(true);
+          expect(readdirSync(join(results, 'baseline-seed1-2')).sort()).toEqual(RUN_FILES);
+        } finally {
+          for (const lock of held) lock.release();
+        }
+      }
+    });
+
+    it('with --out, is refused as before (an InputError: exit 2, the owner named), and leaves the directory to the other', async () => {
+      const cwd = workspace();
+      const held: DirectoryLock[] = [];
+      try {
+        const run = runBeside(
+          cwd,
+          (dir) => {
+            if (held.length === 0) held.push(realAcquire(dir, { holder: 'run' }));
+          },
+          'mine',
+        );
+        await expect(run).rejects.toThrow(InputError);
+        await expect(run).rejects.toThrow(new RegExp(`^--out: expected ${REFUSAL}, found \\S*mine, in use by a run, process ${process.pid}`));
+        expect(readdirSync(cwd)).toEqual(['mine']);
+        expect(readdirSync(join(cwd, 'mine'))).toEqual([LOCK_FILE]);
+        expect(held[0].holds()).toBe(true);
+      } finally {
+        for (const lock of held) lock.release();
+      }
+    });
+
+    it('gives up after a few directories so taken (an InputError: exit 2, the refusal), leaving none it made behind empty', async () => {
+      const cwd = workspace();
+      let attempts = 0;
+      // Each time, the other run holds the directory at this run's attempt, then ends without writing.
+      const run = runBeside(cwd, (dir) => {
+        attempts++;
+        const other = realAcquire(dir, { holder: 'run' });
+        return () => other.release();
+      });
+      await expect(run).rejects.toThrow(new RegExp(`^the default output directory: expected ${REFUSAL}, found \\S*baseline-seed1, in use by a run`));
+      expect(attempts).toBe(10);
+      expect(readdirSync(join(cwd, 'results'))).toEqual([]);
+    });
+
+    it('two runs released at the same instant both go ahead, one in the directory, one in the next', async () => {
+      // A race: without the retry, this test failed in each of 5 tries (a run refused, exit 2), but it cannot be certain to.
+      for (let pair = 0; pair < 5; pair++) {
+        const cwd = workspace();
+        // Each run reads its scenario from a pipe, so both wait until they are given it at once.
+        const pipes = ['a', 'b'].map((name) => {
+          mkdirSync(join(cwd, name));
+          execFileSync('mkfifo', [join(cwd, name, 'small.yaml')]);
+          return join(cwd, name, 'small.yaml');
+        });
+        const runs = pipes.map((pipe) => start(['run', pipe, '--quiet'], cwd));
+        try {
+          const ended = runs.map((r) => r.done.then((f) => Promise.reject(new Error(`a run ended before reading its scenario: ${f.stderr}`))));
+          const writers = await Promise.race([Promise.all(pipes.map((pipe) => open(pipe, 'w'))), ...ended]);
+          await Promise.all(writers.map((w) => w.write(SMALL)));
+          await Promise.all(writers.map((w) => w.close()));
+          for (const done of await Promise.all(runs.map((r) => r.done))) expect(done, done.stderr).toMatchObject({ code: 0, stderr: '' });
+        } finally {
+          for (const r of runs) r.child.kill();
+        }
+        const results = join(cwd, 'results');
+        expect(readdirSync(results).sort()).toEqual(['small-seed1', 'small-seed1-2']);
+        for (const out of readdirSync(results)) expect(readdirSync(join(results, out)).sort()).toEqual(RUN_FILES);
+        expect(tables(join(results, 'small-seed1-2'), ['timeline.csv'])).toEqual(tables(join(results, 'small-seed1'), ['timeline.csv']));
+      }
+    });
   });
 });

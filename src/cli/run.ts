@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { abandonedLock, DirectoryLock, LOCK_FILE } from '../batch/lock.js';
+import { abandonedLock, DirectoryLock, LOCK_FILE, type LockOptions } from '../batch/lock.js';
 import { sweepMarkers } from '../batch/sweep-directory.js';
 import { REPORT_FILE } from '../batch/tables.js';
 import { InputError } from '../config/problems.js';
@@ -27,12 +27,13 @@ export async function runScenario(argument: string | undefined, options: RunFlag
   const { loaded, overrides, notes } = loadScenarioFile(argument, file, options);
   const { scenario, name } = loaded;
   checkRunMemory(loaded, shownPath(file));
-  const dir = options.out !== undefined ? outDirectory(options.out) : freshDirectory(resolve('results', `${name}-seed${scenario.seed}`), (d) => (abandonedLock(d) ? [LOCK_FILE] : []));
+  const base = options.out === undefined ? resolve('results', `${name}-seed${scenario.seed}`) : undefined;
+  let dir = base === undefined ? outDirectory(options.out as string) : freeDirectory(base);
   const flag = options.out !== undefined ? '--out' : 'the default output directory';
   refuseSweepDirectory(dir);
   if (options.force) checkReplaceable(dir, [...Object.values(RUN_FILES), REPORT_FILE], '--force');
   // Everything the user gave has been checked; only now may anything be created.
-  const existed = existsSync(dir);
+  let existed = false;
   // Listening before the directory is made: a signal from then on ends in a clean stop,
   // never in the default death that would leave a half-made directory behind.
   const stop = listenForStop();
@@ -45,9 +46,7 @@ export async function runScenario(argument: string | undefined, options: RunFlag
   const lost = new AbortController();
   const lockOptions = { holder: 'run', flag, onLost: (message: string) => lost.abort(new Error(message)) } as const;
   try {
-    if (existed && statSync(dir).isDirectory()) lock = DirectoryLock.acquire(dir, lockOptions);
-    prepareOutputDir(dir, options.force === true, flag, [LOCK_FILE]);
-    lock ??= DirectoryLock.acquire(dir, lockOptions);
+    ({ dir, existed, lock } = takeDirectory(dir, base, options.force === true, flag, lockOptions));
     // A report drawn from the run being replaced would describe other results.
     if (options.force) removeFile(join(dir, REPORT_FILE));
     // Notes once the run is sure to start: a refused --out gets its one line alone.
@@ -86,6 +85,49 @@ export async function runScenario(argument: string | undefined, options: RunFlag
     return;
   }
   if (!options.quiet) process.stdout.write(`${report(record, name, scenario, headline)}\n`);
+}
+
+/** The first of `base`, `base-2`... that is free: empty, or holding only a lock its killed owner left. */
+function freeDirectory(base: string): string {
+  return freshDirectory(base, (d) => (abandonedLock(d) ? [LOCK_FILE] : []));
+}
+
+/** Default directories tried, each lost to another run started at the same moment. */
+const DEFAULT_TRIES = 10;
+
+/**
+ * Makes `dir` ready for the run, and locks it. Without --out (`base`), another run started
+ * at the same moment may take the directory found free before this one locks it: it is
+ * left to that run and the next free one tried (a refusal for another cause, such as
+ * permissions, recurs until the last try and is reported then). --out is refused outright.
+ */
+function takeDirectory(dir: string, base: string | undefined, force: boolean, flag: string, lockOptions: LockOptions): { dir: string; existed: boolean; lock: DirectoryLock } {
+  for (let tries = 1; ; tries++) {
+    const existed = existsSync(dir);
+    let lock: DirectoryLock | undefined;
+    try {
+      if (existed && statSync(dir).isDirectory()) lock = DirectoryLock.acquire(dir, lockOptions);
+      // --force replaces files in --out only: a default directory is one found free, and what
+      // another run wrote there meanwhile is that run's.
+      prepareOutputDir(dir, force && base === undefined, flag, [LOCK_FILE]);
+      lock ??= DirectoryLock.acquire(dir, lockOptions);
+      return { dir, existed, lock };
+    } catch (e) {
+      lock?.release();
+      if (!existed) removeIfEmpty(dir);
+      if (base === undefined || !(e instanceof InputError) || tries === DEFAULT_TRIES) throw e;
+      dir = freeDirectory(base);
+    }
+  }
+}
+
+/** A directory this run made, not left behind empty; rmdir removes nothing else, so another's lock or files keep theirs. */
+function removeIfEmpty(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // Not empty (another run's now), or not made.
+  }
 }
 
 /**
