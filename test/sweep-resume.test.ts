@@ -33,7 +33,10 @@ describe('a report drawn while the sweep runs', () => {
     const out = join(dir, 'reported');
     const sweep = start(['sweep', 'slow.yaml', '--workers', '1', '--out', 'reported'], dir);
     await waitFor(() => committedRuns(out) >= 2, 60_000, 'two committed runs');
+    // Paused while the report is drawn, so that it cannot complete first.
+    sweep.child.kill('SIGSTOP');
     const drawn = await sapient(['report', 'reported', '--quiet'], dir);
+    sweep.child.kill('SIGCONT');
     expect(drawn.code).toBe(0);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('This sweep is running');
     const finished = await sweep.done;
