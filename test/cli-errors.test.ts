@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import seedrandom from 'seedrandom';
 import { action, commandLineProblem, EXIT, readable } from '../src/cli/common.js';
 import { InputError } from '../src/config/problems.js';
+import { LockLost, WriteRefused } from '../src/io/files.js';
 
 /** `action` is what stands between a command and the user: these are the three ways out. */
 describe('action', () => {
@@ -26,6 +27,15 @@ describe('action', () => {
     await expect(action(() => { throw new TypeError('cannot read x\nof undefined'); })()).rejects.toThrow('exit 1');
     expect(exit).toHaveBeenCalledWith(EXIT.internal);
     expect(written).toEqual(['sapient: internal error: cannot read x\n']);
+  });
+
+  it('says a full disk or a lock another process took over as it is, without "internal error", code 1', async () => {
+    vi.stubEnv('SAPIENT_DEBUG', '');
+    const { written, exit } = capture();
+    await expect(action(() => { throw new WriteRefused('/d/timeline.csv', 'ENOSPC'); })()).rejects.toThrow('exit 1');
+    await expect(action(() => { throw new LockLost('another process took over /d/sweep.lock while this run was running'); })()).rejects.toThrow('exit 1');
+    expect(exit).toHaveBeenCalledWith(EXIT.internal);
+    expect(written).toEqual(['sapient: cannot write /d/timeline.csv: no space left on the device (ENOSPC)\n', 'sapient: another process took over /d/sweep.lock while this run was running\n']);
   });
 
   it('adds the stack when SAPIENT_DEBUG is set', async () => {

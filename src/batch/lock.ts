@@ -71,7 +71,7 @@ export class DirectoryLock {
         this.stopHeartbeat();
         this.held = false;
         heldHere.delete(token);
-        onLost(`another process took over ${lock} while this ${holder} was running`);
+        onLost(`another process took over ${lock} while this ${holder} was running, judging it abandoned; this ${holder} stopped writing there (its new owner is in ${join(lock, OWNER_FILE)})`);
         return;
       }
       const now = new Date();

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { InputError } from '../config/problems.js';
-import { removeFile } from '../io/files.js';
+import { LockLost, removeFile } from '../io/files.js';
 import { csvLine } from '../io/records.js';
 import { createRunPool } from '../workers/pool.js';
 import { defaultWorkers } from '../workers/threads.js';
@@ -267,7 +267,7 @@ export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<Swe
         }
       };
 
-      lockLost = (message) => fail(new Error(message));
+      lockLost = (message) => fail(new LockLost(message));
 
       interrupt = () => {
         // Runs under way are abandoned (resume does them again); the finished ones in order are kept.

@@ -1,7 +1,7 @@
 import { CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { relative, resolve } from 'node:path';
 import { formatProblem, InputError, inReadingOrder, type Problem } from '../config/problems.js';
-import { WriteRefused } from '../io/files.js';
+import { LockLost, WriteRefused } from '../io/files.js';
 
 /** Exit codes: 0 done, 1 internal error or a write the system refused, 2 bad input (nothing written), 3 a sweep or merge holds failed runs. */
 export const EXIT = { ok: 0, internal: 1, input: 2, failedRuns: 3 } as const;
@@ -15,11 +15,11 @@ export function exitWithProblems(problems: readonly Problem[]): never {
 /**
  * One line for an unexpected error, with the stack only when SAPIENT_DEBUG is set, and then
  * `after` (what the user can do next); exits with code 1. A write the system refused (a full
- * disk) is said as it is: not sapient's fault.
+ * disk) or a lock another process took over is said as it is: not sapient's fault.
  */
 export function exitWithInternalError(e: unknown, after = ''): never {
   const message = e instanceof Error ? e.message : String(e);
-  process.stderr.write(e instanceof WriteRefused ? `sapient: ${message}\n` : `sapient: internal error: ${message.split('\n')[0]}\n`);
+  process.stderr.write(e instanceof WriteRefused || e instanceof LockLost ? `sapient: ${message}\n` : `sapient: internal error: ${message.split('\n')[0]}\n`);
   if (process.env.SAPIENT_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
   if (after !== '') process.stderr.write(after);
   process.exit(EXIT.internal);

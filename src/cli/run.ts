@@ -6,7 +6,7 @@ import { REPORT_FILE } from '../batch/tables.js';
 import { InputError } from '../config/problems.js';
 import { scenarioNotes } from '../config/scenario.js';
 import type { Scenario } from '../config/schema.js';
-import { checkReplaceable, freshDirectory, prepareOutputDir, removeFile } from '../io/files.js';
+import { checkReplaceable, freshDirectory, LockLost, prepareOutputDir, removeFile } from '../io/files.js';
 import { type CompleteRun, RUN_FILES, type RunRecord, writeRun } from '../io/run-output.js';
 import { counted, listenForStop, outDirectory, readable, shownPath } from './common.js';
 import { loadWithFlags, type ScenarioFlags } from './flags.js';
@@ -44,7 +44,7 @@ export async function runScenario(argument: string | undefined, options: RunFlag
   // or a sweep with --force would otherwise replace the files under this one.
   let lock: DirectoryLock | undefined;
   const lost = new AbortController();
-  const lockOptions = { holder: 'run', flag, onLost: (message: string) => lost.abort(new Error(message)) } as const;
+  const lockOptions = { holder: 'run', flag, onLost: (message: string) => lost.abort(new LockLost(message)) } as const;
   try {
     ({ dir, existed, lock } = takeDirectory(dir, base, options.force === true, flag, lockOptions));
     // A report drawn from the run being replaced would describe other results.

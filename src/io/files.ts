@@ -19,6 +19,17 @@ export class WriteRefused extends Error {
   }
 }
 
+/**
+ * Another process took over the lock of the directory this one was writing in (judging it
+ * stale): this one stops writing there. Not sapient's fault, so not an internal error.
+ */
+export class LockLost extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LockLost';
+  }
+}
+
 /** The system's refusals of a write that the user can only fix on the machine, and what each means. */
 const WRITE_REFUSALS: Record<string, string> = {
   ENOSPC: 'no space left on the device',
