@@ -1,5 +1,6 @@
 import type { Field } from 'vega-lite/types_unstable/channeldef.js';
 import type { LayerSpec } from 'vega-lite/types_unstable/spec/layer.js';
+import type { UnitSpec } from 'vega-lite/types_unstable/spec/unit.js';
 import { CLOSE_UP_SAMPLES, type CloseUpSample, type RunWindow } from '../run-series.js';
 import { CHANNELS } from '../run-series.js';
 import type { TimeUnit } from '../time.js';
@@ -18,13 +19,31 @@ export interface RunMarks {
   t75: number | null;
 }
 
-/** The lines at L = 0.25 and 0.75 (the stasis ends, the rise ends) and at the takeoff's threshold. */
-export function thresholdRules(takeoffFraction: number) {
+/** The lines at L = 0.25 and 0.75 (the stasis ends, the rise ends), dotted, and at the takeoff's threshold, dashed. */
+function thresholdLayer(takeoffFraction: number): UnitSpec<Field> {
+  return {
+    data: {
+      values: [
+        { y: 0.25, dash: 'dotted' },
+        { y: 0.75, dash: 'dotted' },
+        { y: takeoffFraction, dash: 'dashed' },
+      ],
+    },
+    mark: { type: 'rule', color: '#888888' },
+    encoding: {
+      y: { field: 'y', type: 'quantitative' },
+      strokeDash: { condition: { test: "datum.dash === 'dashed'", value: [6, 4] }, value: [2, 3] },
+    },
+  };
+}
+
+/** The years of the paradox's events the run reached, in the page's time, each with its label and the height of its label (three: the times are often close together). */
+function paradoxEvents(marks: RunMarks) {
   return [
-    { y: 0.25, dash: 'dotted' },
-    { y: 0.75, dash: 'dotted' },
-    { y: takeoffFraction, dash: 'dashed' },
-  ];
+    { t: marks.t25, what: 'end of stasis', at: 0.98 },
+    { t: marks.takeoff, what: 'takeoff', at: 0.91 },
+    { t: marks.t75, what: 'L = 0.75', at: 0.84 },
+  ].flatMap((e) => (e.t === null ? [] : [{ ...e, year: e.t, t: marks.time.of(e.t), when: marks.time.at(e.t) }]));
 }
 
 /** Up to this many windows, the lines are drawn with a dot at each window: a run of one or a few samples still shows them. */
@@ -47,12 +66,7 @@ export function runFigures(windows: readonly RunWindow[], marks: RunMarks): (Fig
   }
   const x = { field: 't', type: 'quantitative', title: time.noun } as const;
   const point = windows.length <= DOTTED ? { size: 20 } : false;
-  // Labels at three heights: the three times are often close together.
-  const events = [
-    { t: marks.t25, what: 'end of stasis', at: 0.98 },
-    { t: marks.takeoff, what: 'takeoff', at: 0.91 },
-    { t: marks.t75, what: 'L = 0.75', at: 0.84 },
-  ].flatMap((e) => (e.t === null ? [] : [{ ...e, t: time.of(e.t), when: time.at(e.t) }]));
+  const events = paradoxEvents(marks);
   const lexicon: Figure = {
     id: 'run-lexicon',
     title: titles.lexicon,
@@ -73,14 +87,7 @@ export function runFigures(windows: readonly RunWindow[], marks: RunMarks): (Fig
             y: { field: 'L', type: 'quantitative', title: 'L = lexicon_shared / K', scale: { domain: [0, 1] } },
           },
         },
-        {
-          data: { values: thresholdRules(marks.takeoffFraction) },
-          mark: { type: 'rule', color: '#888888' },
-          encoding: {
-            y: { field: 'y', type: 'quantitative' },
-            strokeDash: { condition: { test: "datum.dash === 'dashed'", value: [6, 4] }, value: [2, 3] },
-          },
-        },
+        thresholdLayer(marks.takeoffFraction),
         // (No layer for the events when there are none: vega would warn of an empty scale.)
         ...(events.length === 0 ? [] : [eventLayer(events)]),
       ],
@@ -165,11 +172,7 @@ export function closeUpFigure(samples: readonly CloseUpSample[], every: number, 
     ["a band's lexicon (mean)", 'mean'],
     ['mastered per agent (mean)', 'mastered'],
   ] as const;
-  const events = [
-    { t: marks.t25, what: 'end of stasis', at: 0.98 },
-    { t: marks.takeoff, what: 'takeoff', at: 0.91 },
-    { t: marks.t75, what: 'L = 0.75', at: 0.84 },
-  ].flatMap((e) => (e.t === null || e.t < first || e.t > last ? [] : [{ ...e, t: time.of(e.t) }]));
+  const events = paradoxEvents(marks).filter((e) => e.year >= first && e.year <= last);
   return {
     id: 'run-rise',
     title: `The rise, close up: ${time.at(first)} to ${time.at(last)}`,
@@ -198,14 +201,7 @@ export function closeUpFigure(samples: readonly CloseUpSample[], every: number, 
             },
           },
         },
-        {
-          data: { values: thresholdRules(marks.takeoffFraction) },
-          mark: { type: 'rule', color: '#888888' },
-          encoding: {
-            y: { field: 'y', type: 'quantitative' },
-            strokeDash: { condition: { test: "datum.dash === 'dashed'", value: [6, 4] }, value: [2, 3] },
-          },
-        },
+        thresholdLayer(marks.takeoffFraction),
         ...(events.length === 0 ? [] : [eventLayer(events)]),
       ],
     },
