@@ -4,7 +4,7 @@ import { closest, InputError, type Problem } from '../config/problems.js';
 import { fromUnit, saltelliBlock, unitDesign } from '../batch/design.js';
 import { committedTableProblem, Ledger } from '../batch/ledger.js';
 import { beingWritten } from '../batch/lock.js';
-import { readManifest, resumeCommand, type SweepManifest } from '../batch/manifest.js';
+import { readManifest, resumeCommandOf, type SweepManifest } from '../batch/manifest.js';
 import { POINT_FIGURES } from '../batch/points.js';
 import { unitDesignOf } from '../batch/sweep-sample.js';
 import { RowCheck } from '../batch/row-check.js';
@@ -78,7 +78,7 @@ function openSweep(dir: string): { manifest: SweepManifest; summaryBytes: number
     throw problem(dir, 'a whole sweep (merge the shards first: sapient merge <the shard directories> --out <dir>)', `shard ${manifest.shard.index}/${manifest.shard.count}`);
   }
   // The command goes in `expected`: `found` is shortened past 200 characters (formatProblem), and a path would cut it off.
-  const again = resumeCommand(manifest.sweepFile.file, manifest.overrides ?? [], manifest.shard, dir);
+  const again = resumeCommandOf(manifest, dir);
   if (!state) {
     // Without the ledger nothing says which rows of the tables were committed: a resume starts afresh (sweep-directory.ts).
     throw problem(dir, `a finished sweep, with its ${SWEEP_FILES.state} (restore it, or run the whole sweep again: ${again})`, `no ${SWEEP_FILES.state}, which records the runs its tables hold`);

@@ -149,6 +149,11 @@ export function resumeCommand(sweepFile: string, overrides: readonly { source: s
   return shellWords(['sapient', 'sweep', sweepFile, ...overrides.flatMap((o) => flagWords(o.source)), ...shardFlag, '--out', dir, '--resume']);
 }
 
+/** The command that finishes the sweep of this manifest in `dir`. */
+export function resumeCommandOf(manifest: SweepManifest, dir: string): string {
+  return resumeCommand(manifest.sweepFile.file, manifest.overrides ?? [], manifest.shard, dir);
+}
+
 export function writeManifest(dir: string, manifest: SweepManifest): void {
   writeFileAtomic(join(dir, SWEEP_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
 }

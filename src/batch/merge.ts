@@ -5,7 +5,7 @@ import { prepareOutputDir, writeFileAtomic } from '../io/files.js';
 import { openDurableFile } from '../io/table-file.js';
 import { LineReader, leadingInteger, splitCsvLine } from './csv.js';
 import { committedTableProblem, Ledger, type LedgerState, removeSweepFiles } from './ledger.js';
-import { readManifest, resumeCommand, type SweepManifest, writeManifest } from './manifest.js';
+import { readManifest, resumeCommandOf, type SweepManifest, writeManifest } from './manifest.js';
 import { PointTally } from './points.js';
 import { RowCheck } from './row-check.js';
 import { POINT_TABLES, SWEEP_FILES, type TableName, tableHeader } from './tables.js';
@@ -58,7 +58,7 @@ export function readShards(dirs: readonly string[]): ShardDir[] {
       // The command in `expected`: `found` is shortened past 200 characters, and a path would cut it off.
       add(
         dir,
-        `a finished shard (finish it with: ${resumeCommand(manifest.sweepFile.file, manifest.overrides ?? [], manifest.shard, dir)})`,
+        `a finished shard (finish it with: ${resumeCommandOf(manifest, dir)})`,
         `${state.committed} of its ${manifest.shard.runs} run${manifest.shard.runs === 1 ? '' : 's'} done`,
       );
       continue;

@@ -70,9 +70,8 @@ export async function sweep(argument: string, options: SweepFlags): Promise<void
     if (!started || e instanceof InputError) throw e;
     // Stopped by an error once it had begun (a full disk): the runs committed are kept, and a resume finishes them.
     progress?.stop();
-    const committed = committedRuns(dir);
     const where = shownPath(dir);
-    const finish = `sapient: ${readable(committed)} of ${counted(runs, 'run')} ${committed === 1 ? 'is' : 'are'} on disk in ${where}/; once the cause is fixed, finish them with: ${resumeCommand(argument, sweep.overrides, shard ?? { index: 0, count: 1 }, where)}\n`;
+    const finish = `sapient: ${onDisk(committedRuns(dir), runs, where)}; once the cause is fixed, finish them with: ${resumeCommand(argument, sweep.overrides, shard ?? { index: 0, count: 1 }, where)}\n`;
     exitWithInternalError(e, finish);
   } finally {
     progress?.stop();
@@ -113,7 +112,7 @@ function report(sweep: Sweep, result: SweepResult, quiet: boolean, argument: str
   const part = result.shard.count > 1 ? `, shard ${result.shard.index}/${result.shard.count}` : '';
   if (result.status === 'interrupted') {
     process.stderr.write(
-      `sapient: interrupted: ${readable(result.committed)} of ${counted(result.runs, 'run')} ${result.committed === 1 ? 'is' : 'are'} on disk in ${where}/; finish them with: ${resumeCommand(argument, sweep.overrides, result.shard, where)}\n`,
+      `sapient: interrupted: ${onDisk(result.committed, result.runs, where)}; finish them with: ${resumeCommand(argument, sweep.overrides, result.shard, where)}\n`,
     );
     process.exitCode = stop.exitCode();
     return;
@@ -134,6 +133,11 @@ function report(sweep: Sweep, result: SweepResult, quiet: boolean, argument: str
     process.stderr.write(`sapient: ${readable(result.failed)} of ${counted(result.runs, 'run')} failed; their point, replicate, seed and error are in ${where}/${SWEEP_FILES.failures}\n`);
     process.exitCode = EXIT.failedRuns;
   }
+}
+
+/** "N of M runs are on disk in DIR/", said of a sweep stopped before its end. */
+function onDisk(committed: number, runs: number, where: string): string {
+  return `${readable(committed)} of ${counted(runs, 'run')} ${committed === 1 ? 'is' : 'are'} on disk in ${where}/`;
 }
 
 /** The runs a sweep's commit log records as on disk; 0 when it cannot be read. */

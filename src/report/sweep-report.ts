@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { resumeCommand } from '../batch/manifest.js';
+import { resumeCommandOf } from '../batch/manifest.js';
 import { RowCheck } from '../batch/row-check.js';
 import { ANALYSIS_FILES, SWEEP_FILES } from '../batch/tables.js';
 import { SweepBandsBuilder } from './bands.js';
@@ -104,7 +104,7 @@ export async function sweepPage(sweep: SweepSource, generator: string): Promise<
 function statusText(sweep: SweepSource): string {
   if (sweep.status !== 'failed') return `is ${sweep.status}`;
   const m = sweep.manifest;
-  return `failed (an error stopped it; once its cause is fixed, finish it with: ${resumeCommand(m.sweepFile.file, m.overrides ?? [], m.shard, sweep.dir)})`;
+  return `failed (an error stopped it; once its cause is fixed, finish it with: ${resumeCommandOf(m, sweep.dir)})`;
 }
 
 /** How to get the indices of this directory: `sapient analyze` takes a whole, finished sweep only. */

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { committedTableProblem, Ledger } from '../../batch/ledger.js';
-import { checkSweepManifest, resumeCommand, type SweepManifest } from '../../batch/manifest.js';
+import { checkSweepManifest, resumeCommandOf, type SweepManifest } from '../../batch/manifest.js';
 import { SWEEP_FILES } from '../../batch/tables.js';
 import { InputError } from '../../config/problems.js';
 import { loadScenario } from '../../config/scenario.js';
@@ -247,7 +247,7 @@ function sweepSource(dir: string, file: string, json: unknown): SweepSource {
  */
 function checkStateLost(dir: string, m: SweepManifest): void {
   if (m.status === 'complete' || m.status === 'interrupted') return;
-  const again = resumeCommand(m.sweepFile.file, m.overrides ?? [], m.shard, dir);
+  const again = resumeCommandOf(m, dir);
   throw problem(dir, undefined, '', `a sweep's output directory with its ${SWEEP_FILES.state}, which tells the committed rows of its tables (without it, run the sweep again; ${again} starts it afresh)`, `no ${SWEEP_FILES.state}, and a manifest that says the sweep ${m.status === 'failed' ? 'failed' : `is ${m.status}`}`);
 }
 
