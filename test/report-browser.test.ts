@@ -42,7 +42,7 @@ beforeAll(async () => {
   const run = await sapient(['run', 'small.yaml', '--seed', '3', '--out', 'run', '--quiet'], work);
   expect(run.code).toBe(0);
   reports.set('a run', { file: (await writeReport(join(work, 'run'))).file, figures: ['run-lexicon', 'run-skills', 'run-channels'] });
-  // Copying every skill at once, the baseline's seed 1 leaves the stasis in year 1,660: the page adds the close-up on the rise.
+  // Copying every skill at once, the baseline's seed 1 leaves the stasis in year 2,850: the page adds the close-up on the rise.
   const rise = await sapient(['run', 'baseline', '--ticks', '3000', '--set', 'imitation.scope=all', '--set', 'sampleEvery=10', '--seed', '1', '--out', 'rise', '--quiet'], work);
   expect(rise.code).toBe(0);
   reports.set('a run that takes off', { file: (await writeReport(join(work, 'rise'))).file, figures: ['run-lexicon', 'run-rise', 'run-skills', 'run-channels'] });

@@ -112,10 +112,14 @@ export function imitateBand(world: World, b: number, events: number): void {
     const i = list[j];
     for (let e = 0; e < events; e++) {
       const d = best >= 0 ? best : chooseDemonstrator(world, b, i);
+      if (copy === 'fidelity') {
+        gains += copyAllFaithfully(world, i, d, raiseNewbornLevel);
+        continue;
+      }
       for (let k = 0; k < K; k++) {
         const model = teachers.x[d * K + k];
         if (model <= 0 || !mastersPrerequisites(pop, i, k)) continue;
-        const v = copy === 'gumbel' ? henrichCopy(model, pop.boost[i * 4 + IMITATE], alpha, beta, rng) : copiedLevel(world, i, model);
+        const v = henrichCopy(model, pop.boost[i * 4 + IMITATE], alpha, beta, rng);
         if (v > pop.x[i * K + k]) gains += raiseNewbornLevel(pop, i, k, v);
       }
     }
@@ -150,6 +154,7 @@ function copyOneSkill(world: World, i: number, d: number): void {
  * mastery. (imitateBand does the same for a band of newborns.)
  */
 function copyAll(world: World, i: number, d: number): number {
+  if (world.params.imitation.copy === 'fidelity') return copyAllFaithfully(world, i, d, raiseLevel);
   const { pop, teachers } = world;
   const K = pop.catalogue.size;
   let gains = 0;
@@ -160,20 +165,48 @@ function copyAll(world: World, i: number, d: number): number {
   return gains;
 }
 
+/** raiseLevel, or raiseNewbornLevel for a generation's newborns (imitateBand). */
+type Raise = (pop: Population, i: number, k: number, v: number) => number;
+
+/**
+ * Faithful copies of every skill in which demonstrator d has any proficiency (scope all), in
+ * catalogue order: each is copied with chance c = min(1, fidelity * B_imitate), B_imitate as
+ * it stands at that skill (a copied cognitive skill raises it for the skills after it), and a
+ * copy sets the learner's level to the demonstrator's. Only a skill the learner is below the
+ * demonstrator in, and whose prerequisites it masters, is drawn for: a copy of any other
+ * would change nothing, and the copies are independent, so leaving them undrawn leaves the
+ * distribution of what is learnt as it is. Once culture has taken off, a learner is level
+ * with its demonstrator in most skills. Returns the skills brought to mastery.
+ */
+function copyAllFaithfully(world: World, i: number, d: number, raise: Raise): number {
+  const { pop, teachers } = world;
+  const K = pop.catalogue.size;
+  const rng = world.rng.learning;
+  let c = copyChance(world, i);
+  let gains = 0;
+  for (let k = 0; k < K; k++) {
+    const model = teachers.x[d * K + k];
+    if (model <= pop.x[i * K + k] || !mastersPrerequisites(pop, i, k)) continue;
+    if (c < 1 && rng.next() >= c) continue;
+    gains += raise(pop, i, k, model);
+    c = copyChance(world, i);
+  }
+  return gains;
+}
+
 /** Learner i's copy of skill k from a demonstrator at level `model`; 1 if it brought k to mastery. */
 function copySkill(world: World, i: number, k: number, model: number): number {
   const v = copiedLevel(world, i, model);
   return v > world.pop.x[i * world.pop.catalogue.size + k] ? raiseLevel(world.pop, i, k, v) : 0;
 }
 
-/** The level learner i copies from a demonstrator at level `model`: -1 for a failed faithful copy. */
+/**
+ * The level learner i copies from a demonstrator at level `model`, by Henrich's model or
+ * faithfully (scope one drew the copy's success before choosing, in imitationEvent).
+ */
 function copiedLevel(world: World, i: number, model: number): number {
   const p = world.params.imitation;
-  const rng = world.rng.learning;
-  const boost = world.pop.boost[i * 4 + IMITATE];
-  if (p.copy === 'gumbel') return henrichCopy(model, boost, p.alpha, p.beta, rng);
-  // Scope one drew the copy's success before choosing (imitationEvent).
-  if (p.scope === 'all' && p.fidelity * boost < 1 && rng.next() >= p.fidelity * boost) return -1;
+  if (p.copy === 'gumbel') return henrichCopy(model, world.pop.boost[i * 4 + IMITATE], p.alpha, p.beta, world.rng.learning);
   return model;
 }
 

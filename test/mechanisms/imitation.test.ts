@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyLike, removeAgent } from '../../src/agents/population.js';
-import { rankTeachers } from '../../src/sim/imitation.js';
+import { imitateBand, rankTeachers } from '../../src/sim/imitation.js';
 import type { World } from '../../src/sim/world.js';
 import { emptyWorld, EULER_GAMMA, expectBinomial, expectFrequencies, expectMean, expectVariance, learnOnce, levelOf, place } from './support.js';
 
@@ -206,7 +206,32 @@ describe('imitation: copy models', () => {
     const p = [0.9 * 0.9, 0.1 * 0.7 * 0.7, 0, 0.1 * 0.3 * 0.7, 0.9 * 0.1, 0.1 * 0.7 * 0.3, 0, 0.1 * 0.3 * 0.3];
     expectFrequencies(tally, p, 'skills copied');
   });
+  it('fidelity, scope all, above one half: the failures are the rare outcome, and each skill is still copied independently', () => {
+    const world = imitationWorld({ copy: 'fidelity', scope: 'all', fidelity: 0.8 }, [skill(), skill(), skill(), skill()]);
+    place(world, 0, { 0: 3, 1: 3, 2: 3, 3: 3 });
+    const tally = new Array(16).fill(0);
+    for (const x of learnRepeatedly(world, 20_000)) tally[x.reduce((set, level, k) => set + (level > 0 ? 1 << k : 0), 0)]++;
+    expectFrequencies(tally, patternChances([0.8, 0.8, 0.8, 0.8]), 'skills copied at 0.8');
+  });
+
+  it('fidelity, scope all: a copied cognitive skill that lifts the chance past one half changes the rare outcome mid-event', () => {
+    // Fidelity 0.3: skill 0, cognitive, raises B_imitate from 1 to 3 once copied at level 3
+    // (boostCap 2), and every later copy then has chance 0.9. Skill 1 needs skill 0; skills
+    // 2 and 3 need nothing.
+    const world = imitationWorld({ copy: 'fidelity', scope: 'all', fidelity: 0.3 }, [skill([], { imitate: 1 }), skill([0]), skill(), skill()]);
+    place(world, 0, { 0: 3, 1: 3, 2: 3, 3: 3 });
+    const tally = new Array(16).fill(0);
+    for (const x of learnRepeatedly(world, 40_000)) tally[x.reduce((set, level, k) => set + (level > 0 ? 1 << k : 0), 0)]++;
+    const withSkill0 = patternChances([1, 0.9, 0.9, 0.9]).map((p) => 0.3 * p);
+    const without = patternChances([0, 0, 0.3, 0.3]).map((p) => 0.7 * p);
+    expectFrequencies(tally, withSkill0.map((p, set) => p + without[set]), 'skills copied');
+  });
 });
+
+/** The chance of each set of skills copied (bit k for skill k), each skill copied independently with chances[k]. */
+function patternChances(chances: number[]): number[] {
+  return Array.from({ length: 1 << chances.length }, (_, set) => chances.reduce((p, c, k) => p * ((set >> k) & 1 ? c : 1 - c), 1));
+}
 
 describe('imitation in generational mode', () => {
   it('newborns copy the previous generation of their own band', () => {
@@ -223,5 +248,20 @@ describe('imitation in generational mode', () => {
     learnOnce(world, b);
     expect([levelOf(world, a, 0), levelOf(world, a, 1)]).toEqual([4, 0]);
     expect([levelOf(world, b, 0), levelOf(world, b, 1)]).toEqual([0, 6]);
+  });
+
+  it('a generation of newborns copies every skill of its teacher independently, faithfully (imitateBand)', () => {
+    const world = imitationWorld({ bias: 'best', copy: 'fidelity', scope: 'all', fidelity: 0.3 }, [skill(), skill([0]), skill()], { demography: 'generational' });
+    place(world, 0, { 0: 4, 1: 4, 2: 4 });
+    world.teachers = world.pop;
+    world.pop = emptyLike(world.pop);
+    const n = 20_000;
+    const newborns = Array.from({ length: n }, () => place(world, 0));
+    rankTeachers(world);
+    imitateBand(world, 0, 1);
+    const tally = new Array(8).fill(0);
+    for (const i of newborns) tally[(levelOf(world, i, 0) > 0 ? 1 : 0) + (levelOf(world, i, 1) > 0 ? 2 : 0) + (levelOf(world, i, 2) > 0 ? 4 : 0)]++;
+    // Skill 1 only with skill 0, itself copied at 0.3.
+    expectFrequencies(tally, [0.7 * 0.7, 0.3 * 0.7 * 0.7, 0, 0.3 * 0.3 * 0.7, 0.7 * 0.3, 0.3 * 0.7 * 0.3, 0, 0.3 * 0.3 * 0.3], 'skills copied by newborns');
   });
 });
