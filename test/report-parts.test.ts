@@ -13,7 +13,11 @@ import { readSurvival } from '../src/report/sources/survival.js';
 import { CsvTable } from '../src/io/csv-table.js';
 import { streamTimeline } from '../src/report/sources/timeline.js';
 import { scopeIds } from '../src/report/svg.js';
-import { curveMedian, estimateCurve } from '../src/report/sweep-stats.js';
+import { curveMedian, estimateCurve, pointStats, sweepCurves } from '../src/report/sweep-stats.js';
+import { MAX_RUN_MARKS, parameterFigure } from '../src/report/figures/parameters.js';
+import type { SweepSource } from '../src/report/sources/manifest.js';
+import type { RunOutcomes } from '../src/report/sources/summary.js';
+import { timeUnit } from '../src/report/time.js';
 import { closeUpYears } from '../src/report/figures/run.js';
 import { CLOSE_UP_SAMPLES, readRunEvents, readRunSeries } from '../src/report/run-series.js';
 
@@ -329,5 +333,39 @@ describe("a run's close-up on the rise", () => {
     expect(readRunEvents(file, K, 1)).toEqual({ t25: 200, takeoff: 800, t75: 600, lastYear: 800 });
     const flat = join(scratch({ 'timeline.csv': 'year,lexicon_shared\n0,0\n100,1\n' }), 'timeline.csv');
     expect(readRunEvents(flat, K, 0.5)).toEqual({ t25: null, takeoff: null, t75: null, lastYear: 100 });
+  });
+});
+
+describe('the parameters figure of a sweep of more runs than it marks one by one', () => {
+  it("marks each point at the Kaplan-Meier median of its runs, a run without the event censored at its length, as points.csv", () => {
+    // Point 0: enough runs to pass MAX_RUN_MARKS, all taking off in year 50. Point 1: takeoffs
+    // in years 100, 200 and 300, and two runs stopped without it in years 150 and 160.
+    // Kaplan-Meier: S(100) = 4/5, then two at risk at 200, S(200) = 2/5: the median is 200;
+    // counting the stopped runs as takeoffs at their lengths would give 160, a year in which
+    // no run took off. Point 2: one takeoff in three runs, no median: marked at its longest run.
+    const outcomes: RunOutcomes = { point: [], replicate: [], years: [], takeoff: [], t25: [], t75: [], rise: [], stoppedBy: null };
+    const runOf = (point: number, takeoff: number, years: number) => {
+      outcomes.point.push(point);
+      outcomes.replicate.push(outcomes.point.filter((p) => p === point).length - 1);
+      outcomes.years.push(years);
+      outcomes.takeoff.push(takeoff);
+      outcomes.t25.push(takeoff);
+      for (const column of [outcomes.t75, outcomes.rise]) column.push(Number.NaN);
+    };
+    for (let r = 0; r < MAX_RUN_MARKS; r++) runOf(0, 50, 1000);
+    for (const [takeoff, years] of [[100, 1000], [200, 1000], [Number.NaN, 150], [Number.NaN, 160], [300, 1000]]) runOf(1, takeoff, years);
+    for (const [takeoff, years] of [[400, 1000], [Number.NaN, 900], [Number.NaN, 1200]]) runOf(2, takeoff, years);
+    const points = [0, 1, 2].map((id) => ({ id, values: [id], seeds: [1], skills: 32, takeoffFraction: 0.5, horizon: 1200 }));
+    const source = { points } as unknown as SweepSource;
+    const stats = pointStats(source, outcomes, sweepCurves(source, outcomes, null));
+    const parameters = [{ path: 'population.bands', column: 'population.bands', from: 'vary', scale: 'linear' as const, numeric: true }];
+    const figure = parameterFigure(parameters, ['bands'], points, outcomes, stats, timeUnit(false, 1));
+    const marks = (figure?.spec as { data: { values: { x: number; event: string; t: number; status: string }[] } }).data.values.filter((v) => v.event === 'takeoff');
+    expect(marks.map((v) => [v.x, v.t, v.status])).toEqual([
+      [0, 50, 'reached'],
+      [1, 200, 'reached'],
+      [2, 1200, 'median not reached (at the longest run)'],
+    ]);
+    expect(figure?.caption).toContain('the Kaplan-Meier median of its runs');
   });
 });

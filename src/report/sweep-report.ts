@@ -69,7 +69,7 @@ export async function sweepPage(sweep: SweepSource, generator: string): Promise<
 
   const lexicon = await render(lexiconBandFigure(sweep.points, names, bands.finish(), sweep.replicates, fraction, time));
   const survival = await render(runsDone > 0 ? survivalFigure(sweep.points, names, curves, horizon, runsDone, time) : null);
-  const parameters = await render(runsDone > 0 ? parameterFigure(sweep.parameters, names, sweep.points, outcomes, time) : null);
+  const parameters = await render(runsDone > 0 ? parameterFigure(sweep.parameters, names, sweep.points, outcomes, stats, time) : null);
   const heatmap = await render(runsDone > 0 ? heatmapFigure(sweep.parameters, names, sweep.points, stats, fractions.size === 1 ? fraction : null, time) : null);
   const indices = await render(sensitivity && sensitivity.rows.length > 0 ? sensitivityFigure(sensitivity) : null);
 

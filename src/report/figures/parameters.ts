@@ -1,7 +1,6 @@
 import type { SweepParameter, SweepPoint } from '../sources/manifest.js';
 import type { RunOutcomes } from '../sources/summary.js';
 import type { PointStats } from '../sweep-stats.js';
-import { plainMedian, runsByPoint } from '../sweep-stats.js';
 import { countedNumber, type TimeUnit } from '../time.js';
 import { type Figure, readableNumber } from './figure.js';
 import { valueText } from './labels.js';
@@ -11,21 +10,31 @@ export const MAX_RUN_MARKS = 3000;
 
 const REACHED = 'reached';
 const CENSORED = 'not reached (at the run’s length)';
+/** For a point's mark: fewer than half of its runs had the event. */
+const BEYOND = 'median not reached (at the longest run)';
 
 /**
  * The time of the takeoff and of the end of the stasis against each varied or sampled
  * parameter: one panel per parameter, one mark per run (or per point, for large sweeps).
  */
-export function parameterFigure(parameters: readonly SweepParameter[], names: readonly string[], points: readonly SweepPoint[], outcomes: RunOutcomes, time: TimeUnit): Figure | null {
+export function parameterFigure(
+  parameters: readonly SweepParameter[],
+  names: readonly string[],
+  points: readonly SweepPoint[],
+  outcomes: RunOutcomes,
+  stats: readonly PointStats[],
+  time: TimeUnit,
+): Figure | null {
   if (parameters.length === 0) return null;
   const perRun = outcomes.point.length <= MAX_RUN_MARKS;
   const pointById = new Map(points.map((p) => [p.id, p]));
   const values: Record<string, unknown>[] = [];
+  const missed = perRun ? CENSORED : BEYOND;
   const add = (pointId: number, event: string, at: number, horizon: number) => {
     const point = pointById.get(pointId);
     if (!point) return;
     parameters.forEach((_, i) => {
-      values.push({ parameter: i, x: point.values[i], label: valueText(point.values[i]), event, t: time.of(Number.isNaN(at) ? horizon : at), status: Number.isNaN(at) ? CENSORED : REACHED });
+      values.push({ parameter: i, x: point.values[i], label: valueText(point.values[i]), event, t: time.of(Number.isNaN(at) ? horizon : at), status: Number.isNaN(at) ? missed : REACHED });
     });
   };
   if (perRun) {
@@ -34,14 +43,12 @@ export function parameterFigure(parameters: readonly SweepParameter[], names: re
       add(pointId, 'end of stasis (L = 0.25)', outcomes.t25[i], outcomes.years[i]);
     });
   } else {
-    for (const [pointId, runs] of runsByPoint(outcomes)) {
-      const horizon = Math.max(...runs.map((i) => outcomes.years[i]));
-      for (const [event, times] of [['takeoff', outcomes.takeoff], ['end of stasis (L = 0.25)', outcomes.t25]] as const) {
-        // Censored runs count at their length, as points.csv's medians do; the mark is hollow when that median is censored.
-        const reached = runs.filter((i) => !Number.isNaN(times[i])).length;
-        const median = plainMedian(runs.map((i) => (Number.isNaN(times[i]) ? outcomes.years[i] : times[i]))) as number;
-        add(pointId, event, reached * 2 > runs.length ? median : Number.NaN, horizon);
-      }
+    // The Kaplan-Meier medians of points.csv and the heatmap; a point whose median is beyond
+    // its runs (fewer than half reached the event) is marked at its longest run.
+    for (const s of stats) {
+      if (s.runs === 0) continue;
+      add(s.id, 'takeoff', s.takeoffMedian ?? Number.NaN, s.horizon);
+      add(s.id, 'end of stasis (L = 0.25)', s.t25Median ?? Number.NaN, s.horizon);
     }
   }
   const panels = parameters.map((p, i) => ({
@@ -55,15 +62,16 @@ export function parameterFigure(parameters: readonly SweepParameter[], names: re
         : { field: 'label', type: 'nominal', title: names[i] },
       y: { field: 't', type: 'quantitative', title: time.noun },
       color: { field: 'event', type: 'nominal', title: 'event', legend: { labelLimit: 300 }, scale: { domain: ['end of stasis (L = 0.25)', 'takeoff'], range: ['#e08214', '#1f5f99'] } },
-      shape: { field: 'status', type: 'nominal', title: null, legend: { labelLimit: 300 }, scale: { domain: [REACHED, CENSORED], range: ['circle', 'triangle-up'] } },
+      shape: { field: 'status', type: 'nominal', title: null, legend: { labelLimit: 300 }, scale: { domain: [REACHED, missed], range: ['circle', 'triangle-up'] } },
     },
   }));
   return {
     id: 'sweep-parameters',
     title: `Takeoff ${time.noun} and end of the stasis against each parameter`,
     caption:
-      (perRun ? 'One mark per run and event. ' : `The sweep has ${countedNumber(outcomes.point.length, 'run')}: one mark per point and event, the median over its runs (a run without the event counting at its length). `) +
-      'Triangles: the event did not happen within the run, plotted at the run’s length. ' +
+      (perRun
+        ? 'One mark per run and event. Triangles: the event did not happen within the run, plotted at the run’s length. '
+        : `The sweep has ${countedNumber(outcomes.point.length, 'run')}: one mark per point and event, the Kaplan-Meier median of its runs (a run without the event censored at its length), as in points.csv. Triangles: fewer than half of the point’s runs had the event, plotted at its longest run. `) +
       (parameters.some((p) => p.scale === 'log') ? 'Parameters spread on a log scale are drawn on one. ' : '') +
       'Each panel mixes the other parameters’ values: look for a trend, not a curve.',
     spec: {
