@@ -400,6 +400,21 @@ describe('what sapient report refuses', () => {
     }
   });
 
+  it('draws again a report of a sweep that ended while the report was drawn, so that it does not say "running" of a finished sweep', async () => {
+    const dir = copyOf(grid, 'ends-while-drawn');
+    editManifest(dir, (m) => (m.status = 'running'));
+    // writeReport reads the directory before its first wait; the sweep then ends while the figures are drawn.
+    const drawing = writeReport(dir);
+    editManifest(dir, (m) => (m.status = 'complete'));
+    const html = readFileSync((await drawing).file, 'utf8');
+    expect(html).toContain('status complete');
+    expect(html).not.toContain('status running');
+    // A sweep still running when the report is done keeps the report that says so.
+    const running = copyOf(grid, 'still-running');
+    editManifest(running, (m) => (m.status = 'running'));
+    expect(readFileSync((await writeReport(running)).file, 'utf8')).toContain('status running');
+  });
+
   it("refuses a run's timeline cell that is not a number, as a sweep's", async () => {
     writeFileSync(join(work, 'tick-scenario.yaml'), SMALL);
     expect((await sapient(['run', 'tick-scenario.yaml', '--seed', '5', '--out', 'tick-run', '--quiet'], work)).code).toBe(0);

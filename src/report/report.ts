@@ -49,14 +49,35 @@ export async function writeReport(dir: string, options: ReportOptions = {}): Pro
   // The directory first: a report of a directory that is not one says so, wherever it was to go.
   const source = readSource(dir);
   checkDestination(file, flag, options.force === true);
-  const report = await buildReport(dir, source);
+  let report = await buildReport(dir, source);
+  write(file, flag, report.html, options.force === true);
+  // A sweep that ended while this report was drawn removes a report it finds then, but this
+  // one may have landed after: it would say "running" of a finished sweep. It is drawn again.
+  const ended = source.kind === 'sweep' && source.status === 'running' ? endedSweep(dir) : null;
+  if (ended) {
+    report = await buildReport(dir, ended);
+    write(file, flag, report.html, true);
+  }
+  return { file, kind: report.kind, figures: report.figures, warnings: report.warnings, notes: report.notes };
+}
+
+function write(file: string, flag: string, html: string, replace: boolean): void {
   try {
-    writeFileAtomic(file, report.html, { replace: options.force === true });
+    writeFileAtomic(file, html, { replace });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw taken(file, flag);
     throw refusedWrite(e, dirname(file), flag);
   }
-  return { file, kind: report.kind, figures: report.figures, warnings: report.warnings, notes: report.notes };
+}
+
+/** The sweep in `dir` read again, if it is no longer running; null if it is, or cannot be read now. */
+function endedSweep(dir: string): ReportSource | null {
+  try {
+    const now = readSource(dir);
+    return now.kind === 'sweep' && now.status !== 'running' ? now : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Before any work: a report is never written over a file unasked, nor where it cannot be. */
