@@ -101,7 +101,7 @@ describe('--force where a result is not a file', () => {
 });
 
 describe('--resume without a recorded state', () => {
-  it('starts the sweep afresh even when a report was drawn in the directory (analyze says the state is lost, and gives that command)', async () => {
+  it('starts the same sweep afresh, saying what it replaces, even when a report was drawn in the directory (analyze says the state is lost, and gives that command); refuses another', async () => {
     const copy = await sapient(['sweep', 'small.yaml', '--workers', '1', '--out', 'lost-state', '--quiet'], dir);
     expect(copy.code, copy.stderr).toBe(0);
     expect((await sapient(['report', 'lost-state', '--quiet'], dir)).code).toBe(0);
@@ -109,8 +109,16 @@ describe('--resume without a recorded state', () => {
     const analyze = await sapient(['analyze', 'lost-state'], dir);
     expect(analyze.code).toBe(2);
     expect(analyze.stderr).toMatch(/expected a finished sweep, with its sweep-state\.jsonl \(restore it, or run the whole sweep again: sapient sweep \S*small\.yaml --out \S*lost-state --resume\), found no sweep-state\.jsonl, which records the runs its tables hold\n$/);
-    const resumed = await sapient(['sweep', 'small.yaml', '--workers', '1', '--out', 'lost-state', '--resume', '--quiet'], dir);
-    expect(resumed).toMatchObject({ code: 0, stderr: '' });
+    // Another sweep is not started in its place.
+    const other = await sapient(['sweep', 'small.yaml', '--workers', '1', '--out', 'lost-state', '--resume', '--ticks', '7', '--quiet'], dir);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/^sapient: --resume: expected the sweep recorded in \S*lost-state \(from \S*small\.yaml\) to resume it, found a sweep whose design differs from it/);
+    expect(read('lost-state', 'timeline.csv')).toBe(read('fresh', 'timeline.csv'));
+    const resumed = await sapient(['sweep', 'small.yaml', '--workers', '1', '--out', 'lost-state', '--resume'], dir);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr.split('\n')[0]).toMatch(
+      /^sapient: note: \S*lost-state has no sweep-state\.jsonl, so nothing says which runs its tables hold: the sweep starts afresh, replacing failures\.csv, manifest\.json, points\.csv, report\.html, scenario\.json, summary\.csv, survival-t25\.csv, survival-t75\.csv, survival\.csv, timeline\.csv$/,
+    );
     expect(readdirSync(join(dir, 'lost-state')).sort()).toEqual(fresh);
     expect(read('lost-state', 'timeline.csv')).toBe(read('fresh', 'timeline.csv'));
   });

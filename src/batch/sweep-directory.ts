@@ -90,7 +90,7 @@ export function openDirectory(
   fresh: SweepManifest,
   options: Pick<SweepOptions, 'resume' | 'force'>,
   onLockLost: (message: string) => void,
-): { ledger: Ledger; manifest: SweepManifest; lock: DirectoryLock; removedReport: boolean } {
+): Opened & { lock: DirectoryLock } {
   if (options.resume && options.force) {
     throw new InputError([{ source: '--resume', path: '', expected: 'either --resume (finish the sweep in --out) or --force (start it afresh), not both', found: 'both' }]);
   }
@@ -105,8 +105,18 @@ export function openDirectory(
   }
 }
 
+interface Opened {
+  ledger: Ledger;
+  manifest: SweepManifest;
+  /** A report drawn from the runs done before this session was removed. */
+  removedReport: boolean;
+  /** When --resume found no commit log or manifest and started the sweep afresh: which it lacked, and the files it replaced. */
+  startedAfresh: { missing: string; replaced: string[] } | null;
+}
+
 /** Checks the directory for this sweep and starts or reopens its state; `lock` is called once the directory exists, before anything is written. */
-function prepareDirectory(dir: string, sweep: Sweep, shard: Shard, fresh: SweepManifest, options: Pick<SweepOptions, 'resume' | 'force'>, lock: () => void): { ledger: Ledger; manifest: SweepManifest; removedReport: boolean } {
+function prepareDirectory(dir: string, sweep: Sweep, shard: Shard, fresh: SweepManifest, options: Pick<SweepOptions, 'resume' | 'force'>, lock: () => void): Opened {
+  let startedAfresh: Opened['startedAfresh'] = null;
   if (options.resume && existsSync(dir)) {
     const state = Ledger.read(dir);
     const manifest = readManifest(dir);
@@ -114,9 +124,11 @@ function prepareDirectory(dir: string, sweep: Sweep, shard: Shard, fresh: SweepM
       checkSameSweep(dir, manifest, fresh, shard, sweep);
       // A report drawn from the runs done so far would not show those this session adds.
       const removedReport = !state.complete && removeFile(join(dir, REPORT_FILE));
-      return { ledger: Ledger.reopen(dir, state), manifest, removedReport };
+      return { ledger: Ledger.reopen(dir, state), manifest, removedReport, startedAfresh };
     }
-    // A directory the sweep created but did not get to record anything in yet is started afresh.
+    // Without the commit log nothing says which rows of the tables were committed: started
+    // afresh, which gives the same tables again, as long as it is the same sweep.
+    if (manifest) checkSameSweep(dir, manifest, fresh, shard, sweep);
     const entries = readdirSync(dir).filter((e) => e !== LOCK_FILE);
     // What a sweep writes, and what is drawn from it (indices, a report): removeSweepFiles removes them all.
     const ours = new Set<string>([...Object.values(SWEEP_FILES), ...Object.values(ANALYSIS_FILES), REPORT_FILE]);
@@ -125,6 +137,7 @@ function prepareDirectory(dir: string, sweep: Sweep, shard: Shard, fresh: SweepM
         { source: '--resume', path: '', expected: `a sweep's output directory to resume (it holds ${SWEEP_FILES.state})`, found: `${dir}, which holds other files` },
       ]);
     }
+    startedAfresh = { missing: state ? SWEEP_FILES.manifest : SWEEP_FILES.state, replaced: entries.filter((e) => ours.has(e)).sort() };
     removeSweepFiles(dir);
   } else if (!options.resume) {
     const exists = existsSync(dir) && statSync(dir).isDirectory();
@@ -153,7 +166,7 @@ function prepareDirectory(dir: string, sweep: Sweep, shard: Shard, fresh: SweepM
     if (POINT_TABLES.includes(table) && shard.count > 1) continue;
     headers[table] = tableHeader(table, columns);
   }
-  return { ledger: Ledger.create(dir, fresh.fingerprint, shard, headers), manifest: fresh, removedReport: false };
+  return { ledger: Ledger.create(dir, fresh.fingerprint, shard, headers), manifest: fresh, removedReport: false, startedAfresh };
 }
 
 function checkSameSweep(dir: string, recorded: SweepManifest, fresh: SweepManifest, shard: Shard, sweep: Sweep): void {

@@ -43,7 +43,7 @@ export interface SweepOptions {
    * Called once the directory is ready: the runs this session has to do, those done before,
    * and whether a report drawn from those was removed (resume).
    */
-  onStart?: (info: { total: number; resumedFrom: number; removedReport: boolean }) => void;
+  onStart?: (info: { total: number; resumedFrom: number; removedReport: boolean; startedAfresh: { missing: string; replaced: readonly string[] } | null }) => void;
   /** Called after every commit. */
   onProgress?: (progress: SweepProgress) => void;
   /** Most runs between the oldest uncommitted and the newest handed out (default max(64, 16 * workers)). */
@@ -94,7 +94,7 @@ export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<Swe
   const total = shardRuns(sweep.runs, shard);
   // Until the pool runs, losing the lock has nothing to stop; then it fails the sweep.
   let lockLost: (message: string) => void = () => {};
-  const { ledger, manifest, lock, removedReport } = openDirectory(dir, sweep, shard, buildManifest(sweep, shard, options.command ?? []), options, (m) => lockLost(m));
+  const { ledger, manifest, lock, removedReport, startedAfresh } = openDirectory(dir, sweep, shard, buildManifest(sweep, shard, options.command ?? []), options, (m) => lockLost(m));
   // No more threads than runs left to do: an idle thread costs its start and its memory.
   const workers = Math.max(1, Math.min(requested, total - ledger.committed));
   const session: Session = { started: new Date().toISOString(), finished: null, workers, runs: 0, failed: 0, wallSeconds: 0, runSeconds: 0, poolStartMs: null, mainThreadMsPerRun: null, mainThreadClock: null, ended: 'running' };
@@ -108,7 +108,7 @@ export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<Swe
     const clock = performance.now();
     const resumedFrom = ledger.committed;
     const tally = shard.count > 1 ? undefined : restoreTally(dir, sweep, ledger);
-    options.onStart?.({ total: total - resumedFrom, resumedFrom, removedReport });
+    options.onStart?.({ total: total - resumedFrom, resumedFrom, removedReport, startedAfresh });
 
     let busy: MainThreadClock | undefined;
     const finishSession = (status: 'complete' | 'interrupted'): SweepResult => {

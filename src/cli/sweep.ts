@@ -56,8 +56,11 @@ export async function sweep(argument: string, options: SweepFlags): Promise<void
       force: options.force,
       signal: stop.signal,
       command: ['sapient', ...process.argv.slice(2)],
-      onStart: ({ total, resumedFrom, removedReport }) => {
+      onStart: ({ total, resumedFrom, removedReport, startedAfresh }) => {
         started = true;
+        if (startedAfresh && startedAfresh.replaced.length > 0 && !options.quiet) {
+          process.stderr.write(`sapient: note: ${shownPath(dir)} has no ${startedAfresh.missing}, so nothing says which runs its tables hold: the sweep starts afresh, replacing ${startedAfresh.replaced.join(', ')}\n`);
+        }
         if (removedReport && !options.quiet) {
           process.stderr.write(`sapient: note: removed ${shownPath(dir)}/${REPORT_FILE}, drawn from the ${counted(resumedFrom, 'run')} done before; draw it again once the sweep is done: sapient report ${shownPath(dir)}\n`);
         }
