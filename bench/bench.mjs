@@ -192,6 +192,7 @@ if (wanted('sweep')) {
   record('  the speedup from the middle turns of each', fixed(r.middleSpeedup));
   record("  2 threads' ticks of the baseline / 1 thread's", fixed(r.ceiling));
   record('  the same, once each thread has stepped 2,000 ticks', fixed(r.warmCeiling));
+  record('  V8 compile time in a fresh first second, ms', fixed(r.compileMs, 0));
 }
 
 const width = Math.max(...results.map((r) => r.figure.length));

@@ -51,6 +51,31 @@ async function ticksOfThreads(threads, ms, warm = 0) {
   return counts.reduce((a, b) => a + b, 0);
 }
 
+/**
+ * What V8 compiles while a fresh process steps the baseline from its founding for `ms`
+ * milliseconds: the sum of the times `node --trace-opt` reports for each compilation (its
+ * three phases; the middle one runs on a background thread, which on 2 cores takes the
+ * core a second worker would use), and how many there were. Each worker thread of a sweep
+ * compiles its own code so.
+ */
+function compilation(ms) {
+  const code = `import(${JSON.stringify(INDEX)}).then((lib) => {
+      const world = lib.foundWorld(lib.loadScenario(${JSON.stringify(BASELINE)}).scenario, 1);
+      const end = Date.now() + ${ms};
+      while (Date.now() < end) lib.step(world);
+    });`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--trace-opt', '--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', () => {
+      const phases = [...out.matchAll(/completed compiling .* took ([\d.]+), ([\d.]+), ([\d.]+) ms/g)];
+      resolve({ count: phases.length, ms: phases.reduce((sum, m) => sum + Number(m[1]) + Number(m[2]) + Number(m[3]), 0) });
+    });
+  });
+}
+
 /** `sapient sweep <file> <args>` as a child process; resolves with its wall seconds. */
 function command(file, out, args) {
   rmSync(out, { recursive: true, force: true });
@@ -108,7 +133,9 @@ export async function benchSweep({ runs = 8, log = console.log } = {}) {
     const ceiling = (await ticksOfThreads(2, 1500)) / (await ticksOfThreads(1, 1500));
     const warmCeiling = (await ticksOfThreads(2, 1500, 2000)) / (await ticksOfThreads(1, 1500, 2000));
     log(`this machine's ceiling: two threads stepping the baseline do ${ceiling.toFixed(2)} times the ticks of one from the founding, ${warmCeiling.toFixed(2)} times once each has stepped 2,000 ticks`);
-    return { ticks, workers1Seconds: w1.seconds, workers2Seconds: w2.seconds, speedup: w1.seconds / w2.seconds, processesSpeedup: w1.seconds / p2.seconds, middleSpeedup: middle(one) / middle(two), ceiling, warmCeiling };
+    const compiled = await compilation(1000);
+    log(`in its first second of stepping the baseline, a fresh process compiled ${compiled.count} times for ${compiled.ms.toFixed(0)} ms in all (node --trace-opt); each worker thread compiles so`);
+    return { ticks, workers1Seconds: w1.seconds, workers2Seconds: w2.seconds, speedup: w1.seconds / w2.seconds, processesSpeedup: w1.seconds / p2.seconds, middleSpeedup: middle(one) / middle(two), ceiling, warmCeiling, compileMs: compiled.ms };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
