@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -424,5 +424,29 @@ describe('what sapient report refuses', () => {
     setCell(timeline, 2, 'tick', '50');
     setCell(timeline, 2, 'seed', '6');
     expect(await refusal(join(work, 'tick-run'))).toBe(`${timeline}:3:${cellAt(timeline, 2, 'seed')}: seed: expected 5, as the run's manifest has it, found '6'`);
+  });
+
+  it("refuses a run's manifest whose values are out of the ranges sapient writes: one line naming the field and the value, nothing written", async () => {
+    writeFileSync(join(work, 'range-scenario.yaml'), SMALL);
+    expect((await sapient(['run', 'range-scenario.yaml', '--out', 'range-run', '--quiet'], work)).code).toBe(0);
+    const what = "expected a run's manifest (or a sweep's, with kind: sapient-sweep) as sapient writes it, found";
+    const cases: [string, (m: Record<string, any>) => void, string][] = [
+      ['no-skills', (m) => (m.catalogue = []), `catalogue: ${what} too small: expected array to have >=1 items`],
+      ['takeoff-0', (m) => (m.parameters.takeoffFraction = 0), `parameters.takeoffFraction: ${what} 0 (too small: expected number to be >0)`],
+      ['takeoff-2', (m) => (m.parameters.takeoffFraction = 2), `parameters.takeoffFraction: ${what} 2 (too big: expected number to be <=1)`],
+      ['years-negative', (m) => (m.parameters.yearsPerTick = -1), `parameters.yearsPerTick: ${what} -1 (too small: expected number to be >0)`],
+      ['ticks-fraction', (m) => (m.parameters.ticks = 0.5), `parameters.ticks: ${what} 0.5 (invalid input: expected int, received number)`],
+      ['rows-negative', (m) => (m.files[0].rows = -3), `files.0.rows: ${what} -3 (too small: expected number to be >=0)`],
+    ];
+    for (const [name, edit, problem] of cases) {
+      const dir = join(work, `range-run-${name}`);
+      cpSync(join(work, 'range-run'), dir, { recursive: true });
+      const file = join(dir, 'manifest.json');
+      const manifest = JSON.parse(readFileSync(file, 'utf8'));
+      edit(manifest);
+      writeFileSync(file, JSON.stringify(manifest));
+      expect(await refusal(dir), name).toBe(`${file}: ${problem}`);
+      expect(existsSync(join(dir, 'report.html'))).toBe(false);
+    }
   });
 });

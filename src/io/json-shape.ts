@@ -13,5 +13,8 @@ export function shaped<T>(schema: z.ZodMiniType<T>, json: unknown, file: string,
   const result = schema.safeParse(json, { error: english });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  throw problem(file, undefined, issue.path.join('.'), `${what} as sapient writes it`, issue.message.toLowerCase());
+  const value = issue.path.reduce<unknown>((at, key) => (typeof at === 'object' && at !== null ? (at as Record<PropertyKey, unknown>)[key] : undefined), json);
+  // A number, string or boolean out of range is named; zod's message says only what it should be.
+  const shown = ['number', 'string', 'boolean'].includes(typeof value) ? `${JSON.stringify(value)} (${issue.message.toLowerCase()})` : issue.message.toLowerCase();
+  throw problem(file, undefined, issue.path.join('.'), `${what} as sapient writes it`, shown);
 }

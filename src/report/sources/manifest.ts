@@ -22,27 +22,32 @@ import { provenanceShape } from '../../io/provenance.js';
  * merge and analyze check it (checkSweepManifest).
  */
 
+/** A count or tick: a whole number from `min` on. */
+const whole = (min: number) => z.int().check(z.gte(min));
+
 const runManifest = z.looseObject({
   runId: z.string(),
   // A run stopped by a signal keeps its timeline so far, and has no summary.csv.
-  interrupted: z.optional(z.looseObject({ tick: z.number(), sampledTick: z.number(), reason: z.string() })),
+  interrupted: z.optional(z.looseObject({ tick: whole(0), sampledTick: whole(0), reason: z.string() })),
   ...provenanceShape,
   command: z.array(z.string()),
   scenario: z.looseObject({ name: z.string(), file: z.string() }),
   overrides: z.array(z.looseObject({ source: z.string() })),
-  seed: z.number(),
-  catalogue: z.array(z.unknown()),
+  seed: whole(0),
+  // K, the skills: L is a share of it.
+  catalogue: z.array(z.unknown()).check(z.minLength(1)),
+  // The ranges of the scenario's schema (src/config/schema.ts).
   parameters: z.looseObject({
-    takeoffFraction: z.number(),
-    ticks: z.number(),
-    sampleEvery: z.number(),
-    yearsPerTick: z.optional(z.number()),
+    takeoffFraction: z.number().check(z.gt(0), z.lte(1)),
+    ticks: whole(1),
+    sampleEvery: whole(1),
+    yearsPerTick: z.optional(z.number().check(z.gt(0), z.lte(1e6))),
     population: z.optional(z.looseObject({ demography: z.optional(z.string()) })),
   }),
   started: z.string(),
   finished: z.string(),
-  wallSeconds: z.number(),
-  files: z.array(z.looseObject({ name: z.string(), rows: z.number() })),
+  wallSeconds: z.number().check(z.gte(0)),
+  files: z.array(z.looseObject({ name: z.string(), rows: whole(0) })),
 });
 
 export interface Origin {
