@@ -206,7 +206,7 @@ describe('imitation: copy models', () => {
     const p = [0.9 * 0.9, 0.1 * 0.7 * 0.7, 0, 0.1 * 0.3 * 0.7, 0.9 * 0.1, 0.1 * 0.7 * 0.3, 0, 0.1 * 0.3 * 0.3];
     expectFrequencies(tally, p, 'skills copied');
   });
-  it('fidelity, scope all, above one half: the failures are the rare outcome, and each skill is still copied independently', () => {
+  it('fidelity, scope all, at a chance of 0.8: each skill is copied independently', () => {
     const world = imitationWorld({ copy: 'fidelity', scope: 'all', fidelity: 0.8 }, [skill(), skill(), skill(), skill()]);
     place(world, 0, { 0: 3, 1: 3, 2: 3, 3: 3 });
     const tally = new Array(16).fill(0);
@@ -214,7 +214,7 @@ describe('imitation: copy models', () => {
     expectFrequencies(tally, patternChances([0.8, 0.8, 0.8, 0.8]), 'skills copied at 0.8');
   });
 
-  it('fidelity, scope all: a copied cognitive skill that lifts the chance past one half changes the rare outcome mid-event', () => {
+  it('fidelity, scope all: a copied cognitive skill that lifts the chance from 0.3 to 0.9 lifts it for every copy after it in the event', () => {
     // Fidelity 0.3: skill 0, cognitive, raises B_imitate from 1 to 3 once copied at level 3
     // (boostCap 2), and every later copy then has chance 0.9. Skill 1 needs skill 0; skills
     // 2 and 3 need nothing.
