@@ -1,6 +1,7 @@
 import { cpSync, existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DirectoryLock, LOCK_FILE } from '../src/batch/lock.js';
 import { cellAt, EDITED_MANIFESTS, editManifest, failing, removeTemporaries, sapient, sapientWithin, setCell, tables, workspace } from './fixtures/sweeps/support.js';
 
 /**
@@ -55,6 +56,26 @@ describe('--shard and merge', () => {
     expect(result.code).toBe(3);
     expect(result.stderr).toBe('sapient: 2 of 4 runs failed; their point, replicate, seed and error are in failing-merged/failures.csv\n');
     expect(tables(join(dir, 'failing-merged'))).toEqual(tables(join(dir, 'failing-whole')));
+  });
+
+  it('merges into a directory only when no run, sweep or merge is writing it: --force never removes the files of a sweep at work', async () => {
+    cpSync(join(dir, 'whole'), join(dir, 'at-work'), { recursive: true });
+    const before = tables(join(dir, 'at-work'));
+    // This process stands for the sweep writing there: a live process holds the lock.
+    const lock = DirectoryLock.acquire(join(dir, 'at-work'));
+    try {
+      const refused = await sapient(['merge', 'part0', 'part1', 'part2', '--out', 'at-work', '--force'], dir);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(new RegExp(`^sapient: --out: expected an output directory no other run, sweep or merge is writing to .*, found \\S*at-work, in use by a sweep, process ${process.pid} on `));
+      expect(tables(join(dir, 'at-work'))).toEqual(before);
+    } finally {
+      lock.release();
+    }
+    // Once the lock is gone, --force merges into it, and leaves no lock behind.
+    const merged = await sapient(['merge', 'part0', 'part1', 'part2', '--out', 'at-work', '--force'], dir);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(tables(join(dir, 'at-work'))).toEqual(tables(join(dir, 'whole')));
+    expect(existsSync(join(dir, 'at-work', LOCK_FILE))).toBe(false);
   });
 
   it('refuses missing, repeated and foreign shards, with nothing written', async () => {

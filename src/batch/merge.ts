@@ -4,6 +4,7 @@ import { InputError, type Problem } from '../config/problems.js';
 import { prepareOutputDir, writeFileAtomic } from '../io/files.js';
 import { openDurableFile } from '../io/table-file.js';
 import { LineReader, leadingInteger, splitCsvLine } from './csv.js';
+import { DirectoryLock, LOCK_FILE } from './lock.js';
 import { committedTableProblem, Ledger, type LedgerState, removeSweepFiles } from './ledger.js';
 import { readManifest, resumeCommandOf, type SweepManifest, writeManifest } from './manifest.js';
 import { PointTally } from './points.js';
@@ -206,16 +207,26 @@ export function mergeShards(dirs: readonly string[], out: string, options: { for
   const target = existsSync(out) ? realpathSync(out) : resolve(out);
   const inside = shards.find((s) => realpathSync(s.dir) === target);
   if (inside) throw new InputError([{ source: '--out', path: '', expected: 'a directory other than the shards being merged', found: `${out}, which is the shard ${inside.dir}` }]);
-  const existed = existsSync(out);
-  prepareOutputDir(out, options.force === true);
-  if (options.force) removeSweepFiles(out);
+  const existed = existsSync(out) && statSync(out).isDirectory();
+  // Taken before the directory is looked at, so that no run or sweep writes it meanwhile:
+  // --force would otherwise remove the files of a sweep that is writing them.
+  let lock = existed ? DirectoryLock.acquire(out, { holder: 'merge' }) : undefined;
   try {
-    return writeMerged(shards, out, options.command);
-  } catch (e) {
-    // A shard that reads wrong midway leaves no partial merge behind, which would block the next one.
-    removeSweepFiles(out);
-    if (!existed && readdirSync(out).length === 0) rmdirSync(out);
-    throw e;
+    prepareOutputDir(out, options.force === true, '--out', [LOCK_FILE]);
+    lock ??= DirectoryLock.acquire(out, { holder: 'merge' });
+    if (options.force) removeSweepFiles(out);
+    try {
+      return writeMerged(shards, out, options.command);
+    } catch (e) {
+      // A shard that reads wrong midway leaves no partial merge behind, which would block the next one.
+      removeSweepFiles(out);
+      lock.release();
+      lock = undefined;
+      if (!existed && readdirSync(out).length === 0) rmdirSync(out);
+      throw e;
+    }
+  } finally {
+    lock?.release();
   }
 }
 
