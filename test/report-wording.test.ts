@@ -126,4 +126,32 @@ describe('time in a report', () => {
     expect(titles).toContain('generation');
     expect(titles).not.toContain('year');
   });
+
+  it('counts a generational sweep that varies the years of a tick in years, not in generations of one point', async () => {
+    const dir = tempDir();
+    const sweep = [
+      'scenario:',
+      '  ticks: 60',
+      '  sampleEvery: 20',
+      '  yearsPerTick: 25',
+      '  population: { bands: 2, bandSize: 10, demography: generational }',
+      '  skills: { count: 8 }',
+      'seed: 3',
+      'replicates: 2',
+      'vary: { yearsPerTick: [1, 25] }',
+    ].join('\n');
+    writeFileSync(join(dir, 'ticks.yaml'), `${sweep}\n`);
+    expect((await sapient(['sweep', 'ticks.yaml', '--workers', '1', '--out', 'ticks', '--quiet'], dir)).code).toBe(0);
+    const report = await sapient(['report', 'ticks'], dir);
+    expect(report.stderr).toBe('');
+    const html = readFileSync(join(dir, 'ticks', 'report.html'), 'utf8');
+    const text = words(html);
+    expect(text).toContain('median takeoff year');
+    expect(text).not.toMatch(/\bgenerations?\b/);
+    // The longest horizon, 60 ticks of 25 years.
+    expect(text).toContain('&gt; 1,500');
+    const titles = axisTitles(html);
+    expect(titles).toContain('year');
+    expect(titles).not.toContain('generation');
+  });
 });

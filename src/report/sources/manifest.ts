@@ -124,8 +124,9 @@ export interface SweepSource {
   committedBytes: { timeline?: number; summary?: number };
   yearsPerTick: number;
   /**
-   * Every point's tick is a generation (demography: generational): the report counts time in
-   * generations. A sweep that varies the demography is counted in years.
+   * Every point's tick is a generation (demography: generational), of the same years: the
+   * report counts time in generations. A sweep that varies the demography, or the years of a
+   * tick, is counted in years.
    */
   generational: boolean;
   origin: Origin;
@@ -210,6 +211,8 @@ function sweepSource(dir: string, file: string, json: unknown): SweepSource {
       horizon: yearsOf(typeof ticks === 'number' ? ticks : scenario.ticks, typeof yearsPerTick === 'number' ? yearsPerTick : scenario.yearsPerTick),
     };
   });
+  // The years of a tick at each point: generations are counted only where all points agree on them.
+  const tickYears = [...new Set(m.points.map((point) => (typeof point.parameters.yearsPerTick === 'number' ? point.parameters.yearsPerTick : scenario.yearsPerTick)))];
   const state = Ledger.read(dir);
   if (!state) checkStateLost(dir, m);
   // A table shorter than its committed length was edited or cut by a crash: its runs are gone, so no figure is drawn from it.
@@ -236,8 +239,8 @@ function sweepSource(dir: string, file: string, json: unknown): SweepSource {
     status: m.status,
     rerun: m.rerun,
     committedBytes: { timeline: state?.bytes.timeline, summary: state?.bytes.summary },
-    yearsPerTick: scenario.yearsPerTick,
-    generational: m.points.every((point) => (point.parameters['population.demography'] ?? scenario.population.demography) === 'generational'),
+    yearsPerTick: tickYears[0] ?? scenario.yearsPerTick,
+    generational: tickYears.length <= 1 && m.points.every((point) => (point.parameters['population.demography'] ?? scenario.population.demography) === 'generational'),
     origin: origin(m),
     manifest: m,
     notes: state ? [] : [`${dir} has no ${SWEEP_FILES.state}; its manifest says the sweep is ${m.status}, so its tables are read whole (without it, analyze refuses the directory and --resume starts the sweep afresh)`],
