@@ -186,7 +186,8 @@ function copyAllFaithfully(world: World, i: number, d: number, raise: Raise): nu
   let gains = 0;
   for (let k = 0; k < K; k++) {
     const model = teachers.x[d * K + k];
-    if (model <= pop.x[i * K + k] || !mastersPrerequisites(pop, i, k)) continue;
+    // Most skills, before a takeoff: the demonstrator holds none of it.
+    if (model <= 0 || model <= pop.x[i * K + k] || !mastersPrerequisites(pop, i, k)) continue;
     if (c < 1 && rng.next() >= c) continue;
     gains += raise(pop, i, k, model);
     c = copyChance(world, i);
