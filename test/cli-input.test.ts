@@ -41,6 +41,7 @@ function workspace(): string {
   writeFile(dir, 'long-list.yaml', `skills:\n  list:\n${'    - { difficulty: 0.5 }\n'.repeat(5000)}`);
   // 20 bands of 50 at first; an event makes them 20 bands of 1,000,000.
   writeFile(dir, 'event-grows.yaml', 'events:\n  - at: 3\n    set: { population.bandSize: 1000000 }\n');
+  writeFile(dir, 'wide-bands.yaml', 'population:\n  bandSize: 100\n');
   writeFile(dir, 'initial-skills.yaml', 'ticks: 10\npopulation:\n  initialSkills: [0, 3]\n');
   writeFile(dir, 'a-sweep.yaml', 'scenario: small.yaml\nvary:\n  population.bandSize: [5, 10]\n');
   writeFile(dir, 'typo-key.yaml', 'ticks: 10\nimitation:\n  fidelty: 0.1\n');
@@ -346,8 +347,18 @@ const cases: Case[] = [
   },
   {
     name: 'a --set that makes the population too large with the file\'s bandSize: the --set is blamed',
-    args: ['validate', 'small.yaml', '--set', 'population.bands=100000', '--set', 'population.bandSize=100'],
+    args: ['validate', 'wide-bands.yaml', '--set', 'population.bands=100000'],
     lines: ["sapient: --set population.bands=100000: skills.count: expected at most 200,000,000 agent-skills in all (bands x bandSize x skills, about 8 bytes each), found '320,000,000'"],
+  },
+  {
+    name: 'two --set that make the population too large together: both are named, with the sizes of the rule',
+    args: ['validate', 'small.yaml', '--set', 'population.bands=100000', '--set', 'population.bandSize=100'],
+    lines: ["sapient: --set population.bands=100000 and --set population.bandSize=100: population.bands, population.bandSize, skills.count: expected at most 200,000,000 agent-skills in all (bands x bandSize x skills, about 8 bytes each), found '320,000,000'"],
+  },
+  {
+    name: 'two --set that make too many agents together: both are named',
+    args: ['validate', 'small.yaml', '--set', 'population.bands=100000', '--set', 'population.bandSize=5000'],
+    lines: ["sapient: --set population.bands=100000 and --set population.bandSize=5000: population.bands, population.bandSize: expected at most 10,000,000 agents in all (bands x bandSize), found '500,000,000 agents'"],
   },
   {
     name: 'a --set that contradicts a value of the file: the --set is blamed, with its value',

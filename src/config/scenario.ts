@@ -250,11 +250,16 @@ function crossChecks(s: Scenario, doc: SourceDocument, overrides: Map<string, Ov
   const raise = raises.find((r) => r.parameter === 'population.bandSize');
   const raised = raise ? ` (from tick ${raise.at.toLocaleString('en-US')})` : '';
   const agents = largest.population.bands * largest.population.bandSize;
+  // A product of sizes set by several flags (--set): none alone is to blame, so all are named, as memory.ts does.
+  const addProduct = (sizes: PathKey[][], path: PathKey[], expected: string, found: string) => {
+    const flags = [...new Set(sizes.filter(overridden).map((size) => where(size, doc, overrides).source))];
+    if (raise || flags.length < 2 || !flags.every((flag) => flag.startsWith('--'))) add(raise?.path ?? path, expected, found, sizes);
+    else problems.push({ source: flags.join(' and '), path: sizes.map(dotted).join(', '), expected, found });
+  };
   if (agents > MAX_AGENTS) {
-    const path = raise?.path ?? (overridden(bands) && !overridden(bandSize) ? bands : bandSize);
-    add(path, `at most ${MAX_AGENTS.toLocaleString('en-US')} agents in all (bands x bandSize)`, `'${agents.toLocaleString('en-US')} agents'${raised}`, [bands, bandSize]);
+    addProduct([bands, bandSize], overridden(bands) && !overridden(bandSize) ? bands : bandSize, `at most ${MAX_AGENTS.toLocaleString('en-US')} agents in all (bands x bandSize)`, `'${agents.toLocaleString('en-US')} agents'${raised}`);
   } else if (agents * K > MAX_PROFICIENCIES) {
-    add(raise?.path ?? countPath, `at most ${MAX_PROFICIENCIES.toLocaleString('en-US')} agent-skills in all (bands x bandSize x skills, about 8 bytes each)`, `'${(agents * K).toLocaleString('en-US')}'${raised}`, [bands, bandSize, countPath]);
+    addProduct([bands, bandSize, countPath], countPath, `at most ${MAX_PROFICIENCIES.toLocaleString('en-US')} agent-skills in all (bands x bandSize x skills, about 8 bytes each)`, `'${(agents * K).toLocaleString('en-US')}'${raised}`);
   }
   if (s.skills.difficultyMin > s.skills.difficultyMax) {
     const max: PathKey[] = ['skills', 'difficultyMax'];
