@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sobolIndices } from '../src/analysis/sobol-indices.js';
 import { fromUnit, saltelliBlock, saltelliDesign } from '../src/batch/design.js';
 import { splitCsvLine } from '../src/batch/csv.js';
-import { DirectoryLock, LOCK_FILE } from '../src/batch/lock.js';
 import { loadSweep } from '../src/batch/sweep-file.js';
 import { stream } from '../src/sim/rng.js';
 import { cellAt, EDITED_MANIFESTS, editManifest, type Finished, ROOT, removeTemporaries, sapient, setCell, workspace } from './fixtures/sweeps/support.js';
@@ -282,22 +281,5 @@ describe('sapient analyze refuses bad input with code 2 and one line', () => {
     writeFileSync(state, `${JSON.stringify({ ...last, committed: 5, complete: false })}\n`);
     await refused(['grid'], /^sapient: .*grid: expected a finished sweep \(finish it with: sapient sweep small\.yaml --out .*grid --resume\), found 5 of its 18 runs done\n$/);
     writeFileSync(state, text);
-  });
-
-  it('refuses a directory another process holds (a sweep started afresh in it would replace the tables it reads), and leaves no lock of its own', async () => {
-    const copy = join(dir, 'grid-held');
-    cpSync(join(dir, 'grid'), copy, { recursive: true });
-    for (const name of readdirSync(copy).filter((f) => f.startsWith('sensitivity'))) rmSync(join(copy, name));
-    // This process stands for the other one: a live process holds the lock.
-    const lock = DirectoryLock.acquire(copy);
-    try {
-      await refused(['grid-held'], new RegExp(`^sapient: \\S*grid-held: expected an output directory no other run, sweep, merge or analysis is writing to .*, found \\S*grid-held, in use by a sweep, process ${process.pid} on `));
-      expect(existsSync(join(copy, 'sensitivity.csv'))).toBe(false);
-    } finally {
-      lock.release();
-    }
-    const analyzed = await sapient(['analyze', 'grid-held'], dir);
-    expect(analyzed.code, analyzed.stderr).toBe(0);
-    expect(readdirSync(copy)).not.toContain(LOCK_FILE);
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { closest, InputError, type Problem } from '../config/problems.js';
 import { fromUnit, saltelliBlock, unitDesign } from '../batch/design.js';
 import { committedTableProblem, Ledger } from '../batch/ledger.js';
-import { beingWritten, DirectoryLock } from '../batch/lock.js';
+import { beingWritten } from '../batch/lock.js';
 import { readManifest, resumeCommandOf, type SweepManifest } from '../batch/manifest.js';
 import { POINT_FIGURES } from '../batch/points.js';
 import { unitDesignOf } from '../batch/sweep-sample.js';
@@ -127,18 +127,7 @@ function methodOf(manifest: SweepManifest): AnalysisMethod {
 }
 
 export function analyzeSweep(dir: string, options: AnalyzeOptions = {}): AnalysisResult {
-  const opened = openSweep(dir);
-  // Held while the tables are read and the indices written: a sweep started afresh in the
-  // directory meanwhile (--force) would get indices of the tables it replaced.
-  const lock = DirectoryLock.acquire(dir, { holder: 'analysis', flag: dir });
-  try {
-    return analyzeOpened(dir, opened, options);
-  } finally {
-    lock.release();
-  }
-}
-
-function analyzeOpened(dir: string, { manifest, summaryBytes }: ReturnType<typeof openSweep>, options: AnalyzeOptions): AnalysisResult {
+  const { manifest, summaryBytes } = openSweep(dir);
   const method = methodOf(manifest);
   const bootstrap = options.bootstrap ?? DEFAULT_BOOTSTRAP;
   const seed = options.seed ?? manifest.rootSeed;

@@ -37,7 +37,7 @@ const WRITING_MS = 5_000;
 const heldHere = new Set<string>();
 
 /** What writes the directory: recorded in the lock, and named to a process it refuses. */
-export type LockHolder = 'sweep' | 'run' | 'merge' | 'analysis';
+export type LockHolder = 'sweep' | 'run' | 'merge';
 
 export interface LockOptions {
   holder?: LockHolder;
@@ -210,14 +210,14 @@ function age(lock: string): number {
 }
 
 function busy(dir: string, owner: Owner | undefined, flag: string): InputError {
-  const what = owner?.holder === undefined ? '' : `${owner.holder === 'analysis' ? 'an' : 'a'} ${owner.holder}, `;
+  const what = owner?.holder === 'run' || owner?.holder === 'sweep' || owner?.holder === 'merge' ? `a ${owner.holder}, ` : '';
   const who = owner ? `${what}process ${owner.pid} on ${owner.host}, since ${owner.since}` : 'another process';
   return new InputError([
     {
       source: flag,
       path: '',
       // The advice here, not after the owner: a found text is cut at 200 characters, and a long path would cut it off.
-      expected: `an output directory no other run, sweep, merge or analysis is writing to (wait for that one to end, or if its process is gone for good, delete the directory's ${LOCK_FILE}: rm -r)`,
+      expected: `an output directory no other run, sweep or merge is writing to (wait for that one to end, or if its process is gone for good, delete the directory's ${LOCK_FILE}: rm -r)`,
       found: `${dir}, in use by ${who}`,
     },
   ]);
