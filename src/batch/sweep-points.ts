@@ -1,7 +1,8 @@
 import { dotted, type PathKey, type SourceDocument } from '../config/document.js';
 import { timelineBytes, worldMemory } from '../config/memory.js';
 import { describeValue, formatProblem, InputError, type Problem } from '../config/problems.js';
-import { type Override, scenarioNotes, stopRule, validateScenario } from '../config/scenario.js';
+import { scenarioNotes } from '../config/notes.js';
+import { type Override, stopRule, validateScenario } from '../config/scenario.js';
 import type { Scenario } from '../config/schema.js';
 import type { ScenarioSource, SweepParameter } from './sweep-file.js';
 import { runKeyBytes } from './tables.js';

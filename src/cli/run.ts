@@ -4,7 +4,7 @@ import { abandonedLock, DirectoryLock, LOCK_FILE, type LockOptions } from '../ba
 import { sweepMarkers } from '../batch/sweep-directory.js';
 import { REPORT_FILE } from '../batch/tables.js';
 import { InputError } from '../config/problems.js';
-import { scenarioNotes } from '../config/scenario.js';
+import { scenarioNotes } from '../config/notes.js';
 import type { Scenario } from '../config/schema.js';
 import { checkReplaceable, freshDirectory, LockLost, prepareOutputDir, removeFile } from '../io/files.js';
 import { type CompleteRun, RUN_FILES, type RunRecord, writeRun } from '../io/run-output.js';

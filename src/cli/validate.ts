@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { loadSweep } from '../batch/sweep-file.js';
 import { InputError } from '../config/problems.js';
-import { scenarioNotes, stopRule } from '../config/scenario.js';
+import { scenarioNotes } from '../config/notes.js';
+import { stopRule } from '../config/scenario.js';
 import type { Scenario } from '../config/schema.js';
 import { SCENARIOS_DIR, shippedFile, SWEEPS_DIR } from '../config/shipped.js';
 import { defaultWorkers } from '../workers/threads.js';
