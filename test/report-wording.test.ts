@@ -22,6 +22,30 @@ function words(html: string): string {
   return html.replace(/<svg[\s\S]*?<\/svg>/g, ' ').replace(/<[^>]+>/g, ' ');
 }
 
+/**
+ * The report of a small sweep of generations of 25 years (60 ticks, 2 bands, K = 8, 2
+ * replicates) with the given `vary:` line, drawn by the CLI with nothing on stderr.
+ */
+async function generationalSweepReport(vary: string): Promise<string> {
+  const dir = tempDir();
+  const sweep = [
+    'scenario:',
+    '  ticks: 60',
+    '  sampleEvery: 20',
+    '  yearsPerTick: 25',
+    '  population: { bands: 2, bandSize: 10, demography: generational }',
+    '  skills: { count: 8 }',
+    'seed: 3',
+    'replicates: 2',
+    vary,
+  ].join('\n');
+  writeFileSync(join(dir, 'gen.yaml'), `${sweep}\n`);
+  expect((await sapient(['sweep', 'gen.yaml', '--workers', '1', '--out', 'gen', '--quiet'], dir)).code).toBe(0);
+  const report = await sapient(['report', 'gen'], dir);
+  expect(report.stderr).toBe('');
+  return readFileSync(join(dir, 'gen', 'report.html'), 'utf8');
+}
+
 /** The titles of the axes of every figure in the page. */
 function axisTitles(html: string): string[] {
   return [...html.matchAll(/class="mark-text role-axis-title"[\s\S]*?<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
@@ -95,23 +119,7 @@ describe('time in a report', () => {
   });
 
   it('counts a generational sweep in generations (years / yearsPerTick), with no year anywhere', async () => {
-    const dir = tempDir();
-    const sweep = [
-      'scenario:',
-      '  ticks: 60',
-      '  sampleEvery: 20',
-      '  yearsPerTick: 25',
-      '  population: { bands: 2, bandSize: 10, demography: generational }',
-      '  skills: { count: 8 }',
-      'seed: 3',
-      'replicates: 2',
-      'vary: { population.bandSize: [10, 20], distillation.distillRate: [0.02, 0.004] }',
-    ].join('\n');
-    writeFileSync(join(dir, 'gen.yaml'), `${sweep}\n`);
-    expect((await sapient(['sweep', 'gen.yaml', '--workers', '1', '--out', 'gen', '--quiet'], dir)).code).toBe(0);
-    const report = await sapient(['report', 'gen'], dir);
-    expect(report.stderr).toBe('');
-    const html = readFileSync(join(dir, 'gen', 'report.html'), 'utf8');
+    const html = await generationalSweepReport('vary: { population.bandSize: [10, 20], distillation.distillRate: [0.02, 0.004] }');
     const text = words(html);
     expect(text).toContain('median takeoff generation');
     expect(text).toContain('median rise (t25 to t75), generations');
@@ -128,23 +136,7 @@ describe('time in a report', () => {
   });
 
   it('counts a generational sweep that varies the years of a tick in years, not in generations of one point', async () => {
-    const dir = tempDir();
-    const sweep = [
-      'scenario:',
-      '  ticks: 60',
-      '  sampleEvery: 20',
-      '  yearsPerTick: 25',
-      '  population: { bands: 2, bandSize: 10, demography: generational }',
-      '  skills: { count: 8 }',
-      'seed: 3',
-      'replicates: 2',
-      'vary: { yearsPerTick: [1, 25] }',
-    ].join('\n');
-    writeFileSync(join(dir, 'ticks.yaml'), `${sweep}\n`);
-    expect((await sapient(['sweep', 'ticks.yaml', '--workers', '1', '--out', 'ticks', '--quiet'], dir)).code).toBe(0);
-    const report = await sapient(['report', 'ticks'], dir);
-    expect(report.stderr).toBe('');
-    const html = readFileSync(join(dir, 'ticks', 'report.html'), 'utf8');
+    const html = await generationalSweepReport('vary: { yearsPerTick: [1, 25] }');
     const text = words(html);
     expect(text).toContain('median takeoff year');
     expect(text).not.toMatch(/\bgenerations?\b/);
