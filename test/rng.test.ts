@@ -121,6 +121,33 @@ describe('distributions', () => {
     expect(xs.every(Number.isFinite)).toBe(true);
   });
 
+  it('gumbels draws in bulk the numbers of as many calls of gumbel, and leaves the stream where they would', () => {
+    // The stream of single calls, counting its words: a rare case of the ziggurat takes more than one.
+    class Counting extends Rng {
+      words = 0;
+      override int32(): number {
+        this.words++;
+        return super.int32();
+      }
+    }
+    const bulk = new Rng('gumbels');
+    const one = new Counting('gumbels');
+    const chunks = new Rng('chunk lengths');
+    const out = new Float64Array(1000);
+    let drawn = 0;
+    while (drawn < 200_000) {
+      // Chunks from empty to longer than a block (256 words), at any offset in the array.
+      const length = uniformInt(chunks, 700);
+      const from = uniformInt(chunks, out.length - length + 1);
+      bulk.gumbels(out, from, from + length);
+      for (let j = from; j < from + length; j++) expect(out[j]).toBe(gumbel(one));
+      expect(bulk.int32()).toBe(one.int32());
+      drawn += length + 1;
+    }
+    // The draws met the rare cases, which take further words (about 1% of draws).
+    expect(one.words - drawn).toBeGreaterThan(500);
+  });
+
   it('gumbel without Math.log stays within 1e-14 of -ln(E), over every layer and the ends of each', () => {
     const rng = new Rng('gumbel-core');
     let worst = 0;

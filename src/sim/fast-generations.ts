@@ -17,14 +17,19 @@ import type { World } from './world.js';
  * its count, frontier, the band's aggregates) because other mechanisms read it. Here no
  * other mechanism runs and each newborn copies once, so a generation is only its levels:
  * mastery is a level at or above theta, capability the sum of the levels, every boost stays
- * 1, the layout is band by band. The timeline's aggregates are made as each newborn
- * finishes, in observe()'s order; migration reorders the bands, and its class below keeps
- * their lists as the readable model would.
+ * 1. The levels are laid out skill by skill, and within a skill band by band, and a band's
+ * newborns copy one skill after another, its Gumbel errors drawn in bulk (copySkill).
+ * The timeline's row is made from the levels when it is asked for, in observe()'s order;
+ * migration reorders the bands, and its class below keeps their lists as the readable model
+ * would.
  *
- * It draws the same numbers in the same order as the readable model and does the same
- * arithmetic, so a run gives the same timeline and summary, bit for bit
- * (test/mechanisms/fast-generations.test.ts, on the shipped scenarios it takes and on random
- * configurations). It is chosen in one place, run.ts's `engineFor`, and only for a whole run:
+ * With one skill (Henrich's and Powell's models) it draws the same numbers in the same order
+ * as the readable model and does the same arithmetic, so a run gives the same timeline and
+ * summary, bit for bit. With more, the readable model draws newborn by newborn and this path
+ * skill by skill: the same copies from other numbers, so the two agree in distribution
+ * (test/mechanisms/fast-generations.test.ts: bit for bit on the shipped scenarios it takes
+ * and on random configurations of one skill, in distribution on configurations of several).
+ * It is chosen in one place, run.ts's `engineFor`, and only for a whole run:
  * a scenario with any channel, bias or copy model other than these, migrants that could
  * borrow a lexicon, or an event that culls or sets another parameter, takes the readable
  * model.
@@ -68,23 +73,20 @@ export class FastGenerations {
   private readonly bands: number;
   /** The current generation's band size (scenario events may change bandSize). */
   private size: number;
-  /** Levels of the newborns and of their teachers, agent by agent, band by band: slot b * size + j. */
+  /**
+   * Levels of the newborns and of their teachers, skill by skill: agent i (slot b * size + j)
+   * has skill k at x[k * n + i], n = bands * size, each generation with its own size.
+   */
   private x: Float64Array;
   private teachersX: Float64Array;
-  /** Each band's best teacher: its slot in teachersX, whatever that generation's band size; -1 for none. */
+  /** Each band's best teacher: its slot in teachersX; -1 for none. */
   private readonly best: Int32Array;
-  /** Migration (Powell's model): each agent's capability, and the bands as migration leaves them. */
-  private capabilities = new Float64Array(0);
+  /** Migration (Powell's model): the bands as it leaves them. */
   private readonly bandsOf = new Migrants();
   /** Each non-root skill's prerequisites, as a list: those of skill k are prerequisiteList[from[k]..from[k + 1]). */
   private readonly from: Int32Array;
   private readonly prerequisiteList: Int32Array;
-  /** The aggregates observe() reports, made as each newborn finishes learning. */
-  private level = 0;
-  private maxLevel = 0;
-  private mastered = 0;
-  private maxMastered = 0;
-  /** Has migration reordered the bands this tick (so the levels are summed again, in the bands' order)? */
+  /** Has migration reordered the bands this tick (so the timeline follows their lists)? */
   private moved = false;
   /** The founded world's row: its lexicons, which nothing changes on this path, are reported from it. */
   private readonly founded: Sample;
@@ -116,89 +118,85 @@ export class FastGenerations {
    * each band's best, as imitation.ts ranks them, copied in as its slot 0.
    */
   private teachFromFounders(): void {
-    const { world, K } = this;
+    const { world, K, bands, size } = this;
     rankTeachers(world);
-    for (let b = 0; b < this.bands; b++) {
+    for (let b = 0; b < bands; b++) {
       const first = world.cache.bestTeacher[b];
-      this.best[b] = b * this.size;
-      this.x.set(world.pop.x.subarray(first * K, first * K + K), b * this.size * K);
+      this.best[b] = b * size;
+      for (let k = 0; k < K; k++) this.x[k * bands * size + b * size] = world.pop.x[first * K + k];
     }
   }
 
   /**
-   * One tick: a generation of bandSize newborns per band, each copying its band's best
-   * teacher once; then migration, if on; then the scenario events due, which may set the
-   * parameters read here.
+   * One tick: a generation of bandSize newborns per band, each copying all the skills of its
+   * band's best teacher once, skill by skill; then migration, if on; then the scenario events
+   * due, which may set the parameters read here.
    */
   step(): void {
-    const { world, K } = this;
-    const { alpha, beta } = world.params.imitation;
-    const theta = world.params.skills.theta;
-    const rng = world.rng.learning;
+    const { world, K, bands } = this;
     const size = world.params.population.bandSize;
     world.tick++;
+    // The teachers' generation and the newborns', each laid out by its own band size.
+    const taught = bands * this.size;
+    const n = bands * size;
     this.size = size;
     [this.teachersX, this.x] = [this.x, this.teachersX];
-    if (this.x.length < this.bands * size * K) this.x = new Float64Array(this.bands * size * K);
-    if (this.capabilities.length < this.bands * size) this.capabilities = new Float64Array(this.bands * size);
-    const { x, teachersX, best, from, prerequisiteList, capabilities } = this;
-    // Henrich's and Powell's catalogues have no prerequisites: then no copy waits on one.
-    const free = prerequisiteList.length === 0;
-    // The aggregates observe() reports, summed in its order: band by band, member by member.
-    let level = 0;
-    let maxLevel = 0;
-    let masteredSum = 0;
-    let maxMastered = 0;
+    if (this.x.length < n * K) this.x = new Float64Array(n * K);
+    const { teachersX, best } = this;
     let learners = 0;
-    for (let b = 0; b < this.bands; b++) {
+    let gains = 0;
+    for (let b = 0; b < bands; b++) {
       // A band that migration emptied has no teacher: its newborns copy nothing.
-      const model = best[b] * K;
+      const model = best[b];
       if (model >= 0) learners += size;
-      // The newborn most capable so far: the band's best teacher for the next generation.
-      let bandBest = -1;
-      let bestCapability = 0;
-      for (let i = b * size; i < (b + 1) * size; i++) {
-        let capability = 0;
-        let mastered = 0;
-        for (let k = 0; k < K; k++) {
-          const m = model >= 0 ? teachersX[model + k] : 0;
-          let v = 0;
-          if (m > 0 && (free || mastersPrerequisites(x, i * K, from[k], from[k + 1], prerequisiteList, theta))) {
-            // Henrich's copy, model - alpha / B_imitate + beta * G with B_imitate = 1, kept
-            // if it beats the newborn's level of 0.
-            v = m - alpha + beta * gumbel(rng);
-            if (v <= 0) v = 0;
-          }
-          x[i * K + k] = v;
-          capability += v;
-          level += v;
-          if (v > maxLevel) maxLevel = v;
-          if (v >= theta) mastered++;
-        }
-        capabilities[i] = capability;
-        if (bandBest < 0 || capability > bestCapability) {
-          bandBest = i;
-          bestCapability = capability;
-        }
-        masteredSum += mastered;
-        if (mastered > maxMastered) maxMastered = mastered;
-      }
-      best[b] = bandBest;
+      for (let k = 0; k < K; k++) gains += this.copySkill(k, b, model >= 0 ? teachersX[k * taught + model] : 0);
+      best[b] = mostCapable(this.x, n, K, b * size, (b + 1) * size);
     }
-    this.level = level;
-    this.maxLevel = maxLevel;
-    this.mastered = masteredSum;
-    this.maxMastered = maxMastered;
     // Every taught newborn's copies are one learning event; its gains are its masteries.
     world.counts.imitateEvents += learners;
-    world.counts.imitateGains += masteredSum;
+    world.counts.imitateGains += gains;
     const m = world.params.migration;
     this.moved = m.enabled && m.migrationRate > 0;
     if (this.moved) {
-      this.bandsOf.migrate(world, this.bands, size);
-      this.bandsOf.bestOf(capabilities, best);
+      this.bandsOf.migrate(world, bands, size);
+      this.bandsOf.bestOf(this.x, n, K, best);
     }
     scenarioEvents(world);
+  }
+
+  /**
+   * The newborns of band b copy skill k from their teacher, who has it at level m. A skill the
+   * teacher lacks, or whose prerequisites (earlier skills, so copied already) a newborn does
+   * not master, stays at 0, undrawn. Where every newborn copies, the errors are drawn in bulk
+   * into the skill's row and made into copies there. Returns the masteries gained.
+   */
+  private copySkill(k: number, b: number, m: number): number {
+    const { x, from, prerequisiteList, size, world } = this;
+    const { alpha, beta } = world.params.imitation;
+    const theta = world.params.skills.theta;
+    const rng = world.rng.learning;
+    const n = this.bands * size;
+    const start = k * n + b * size;
+    const end = start + size;
+    if (m <= 0) {
+      x.fill(0, start, end);
+      return 0;
+    }
+    let masteries = 0;
+    if (from[k] === from[k + 1]) {
+      rng.gumbels(x, start, end);
+      for (let at = start; at < end; at++) {
+        x[at] = henrichCopy(m, alpha, beta, x[at]);
+        if (x[at] >= theta) masteries++;
+      }
+    } else {
+      for (let i = b * size; i < (b + 1) * size; i++) {
+        const copies = mastersPrerequisites(x, n, i, prerequisiteList, from[k], from[k + 1], theta);
+        x[k * n + i] = copies ? henrichCopy(m, alpha, beta, gumbel(rng)) : 0;
+        if (x[k * n + i] >= theta) masteries++;
+      }
+    }
+    return masteries;
   }
 
   /** Living agents: the founders until the first generation is born. */
@@ -206,19 +204,39 @@ export class FastGenerations {
     return this.world.tick === 0 ? this.world.pop.size : this.bands * this.size;
   }
 
-  /** The timeline's row, as observe(world) makes it; before the first generation, it is observe's. */
+  /**
+   * The timeline's row, as observe(world) makes it: the levels summed band by band, member by
+   * member, skill by skill (the order of the bands' lists, if migration moved anyone). Before
+   * the first generation, it is observe's.
+   */
   observe(): Sample {
-    const { world, founded } = this;
+    const { world, founded, x, K } = this;
     if (world.tick === 0) return observe(world);
+    const theta = world.params.skills.theta;
     const n = this.bands * this.size;
-    const level = this.moved ? this.bandsOf.levelSum(this.x, this.K) : this.level;
+    const order = this.moved ? this.bandsOf.members() : undefined;
+    let level = 0;
+    let maxLevel = 0;
+    let mastered = 0;
+    let maxMastered = 0;
+    for (let j = 0; j < n; j++) {
+      const i = order ? order[j] : j;
+      let masters = 0;
+      for (let at = i; at < n * K; at += n) {
+        const v = x[at];
+        level += v;
+        if (v > maxLevel) maxLevel = v;
+        if (v >= theta) masters++;
+      }
+      mastered += masters;
+      if (masters > maxMastered) maxMastered = masters;
+    }
     // A skill is present if some agent masters it: looked for agent by agent, which stops at
     // the first master, at once for a skill nearly everyone masters.
-    const { x, K } = this;
     let present = 0;
     for (let k = 0; k < K; k++) {
-      for (let i = k; i < n * K; i += K) {
-        if (x[i] < world.params.skills.theta) continue;
+      for (let i = k * n; i < (k + 1) * n; i++) {
+        if (x[i] < theta) continue;
         present++;
         break;
       }
@@ -227,10 +245,10 @@ export class FastGenerations {
       tick: world.tick,
       year: yearsOf(world.tick, world.params.yearsPerTick),
       population: n,
-      mean_mastered: this.mastered / n,
-      max_mastered: this.maxMastered,
-      mean_level: level / (n * this.K),
-      max_level: this.maxLevel,
+      mean_mastered: mastered / n,
+      max_mastered: maxMastered,
+      mean_level: level / (n * K),
+      max_level: maxLevel,
       skills_present: present,
       lexicon_mean: founded.lexicon_mean,
       lexicon_union: founded.lexicon_union,
@@ -253,6 +271,7 @@ class Migrants {
   private band = new Int32Array(0);
   private place = new Int32Array(0);
   private order = new Int32Array(0);
+  private inOrder = new Int32Array(0);
 
   /** Migration of a generation laid out band by band, `size` per band, as migration.ts draws it. */
   migrate(world: World, bands: number, size: number): void {
@@ -261,6 +280,7 @@ class Migrants {
       this.band = new Int32Array(n);
       this.place = new Int32Array(n);
       this.order = new Int32Array(n);
+      this.inOrder = new Int32Array(n);
     }
     if (this.counts.length !== bands) this.counts = new Int32Array(bands);
     for (let b = 0; b < bands; b++) {
@@ -305,31 +325,65 @@ class Migrants {
   }
 
   /** Each band's most capable member, the first in list order (rankTeachers); -1 for an empty band. */
-  bestOf(capability: Float64Array, best: Int32Array): void {
+  bestOf(x: Float64Array, n: number, K: number, best: Int32Array): void {
     for (let b = 0; b < best.length; b++) {
       const list = this.lists[b];
       let first = -1;
-      for (let j = 0; j < this.counts[b]; j++) if (first < 0 || capability[list[j]] > capability[first]) first = list[j];
+      let top = 0;
+      for (let j = 0; j < this.counts[b]; j++) {
+        const capability = capabilityOf(x, n, K, list[j]);
+        if (first < 0 || capability > top) {
+          first = list[j];
+          top = capability;
+        }
+      }
       best[b] = first;
     }
   }
 
-  /** The levels summed as observe() sums them: band by band, member by member. */
-  levelSum(x: Float64Array, K: number): number {
-    let level = 0;
-    for (let b = 0; b < this.counts.length; b++) {
-      const list = this.lists[b];
-      for (let j = 0; j < this.counts[b]; j++) for (let k = list[j] * K; k < list[j] * K + K; k++) level += x[k];
-    }
-    return level;
+  /** Every agent, band by band in the order of the bands' lists. */
+  members(): Int32Array {
+    let j = 0;
+    for (let b = 0; b < this.counts.length; b++) for (let p = 0; p < this.counts[b]; p++) this.inOrder[j++] = this.lists[b][p];
+    return this.inOrder;
   }
 }
 
 /**
- * Does the newborn whose levels start at x[at] master skills prerequisiteList[from..to)? A
+ * Henrich's copy of a teacher's level m with error G, m - alpha / B_imitate + beta * G with
+ * B_imitate = 1, kept if it beats the newborn's level of 0.
+ */
+function henrichCopy(m: number, alpha: number, beta: number, error: number): number {
+  const v = m - alpha + beta * error;
+  return v > 0 ? v : 0;
+}
+
+/** Agents first..end's most capable, the first of equals in slot order (rankTeachers). */
+function mostCapable(x: Float64Array, n: number, K: number, first: number, end: number): number {
+  let best = first;
+  let top = capabilityOf(x, n, K, first);
+  for (let i = first + 1; i < end; i++) {
+    const capability = capabilityOf(x, n, K, i);
+    if (capability > top) {
+      best = i;
+      top = capability;
+    }
+  }
+  return best;
+}
+
+/** Agent i's capability, the sum of its levels in the order of the skills. */
+function capabilityOf(x: Float64Array, n: number, K: number, i: number): number {
+  let capability = 0;
+  for (let at = i; at < n * K; at += n) capability += x[at];
+  return capability;
+}
+
+/**
+ * Does newborn i of a generation of n master prerequisites prerequisiteList[from..to)? A
  * prerequisite is an earlier skill (the catalogue's rule), so the newborn has copied it already.
  */
-function mastersPrerequisites(x: Float64Array, at: number, from: number, to: number, prerequisiteList: Int32Array, theta: number): boolean {
-  for (let p = from; p < to; p++) if (x[at + prerequisiteList[p]] < theta) return false;
+function mastersPrerequisites(x: Float64Array, n: number, i: number, prerequisiteList: Int32Array, from: number, to: number, theta: number): boolean {
+  for (let p = from; p < to; p++) if (x[prerequisiteList[p] * n + i] < theta) return false;
   return true;
 }
