@@ -81,6 +81,8 @@ export class FastGenerations {
   private teachersX: Float64Array;
   /** Each band's best teacher: its slot in teachersX; -1 for none. */
   private readonly best: Int32Array;
+  /** Each newborn's capability, the sum of its levels, where there is more than one skill. */
+  private sums = new Float64Array(0);
   /** Migration (Powell's model): the bands as it leaves them. */
   private readonly bandsOf = new Migrants();
   /** Each non-root skill's prerequisites, as a list: those of skill k are prerequisiteList[from[k]..from[k + 1]). */
@@ -142,6 +144,7 @@ export class FastGenerations {
     this.size = size;
     [this.teachersX, this.x] = [this.x, this.teachersX];
     if (this.x.length < n * K) this.x = new Float64Array(n * K);
+    if (K > 1 && this.sums.length < n) this.sums = new Float64Array(n);
     const { teachersX, best } = this;
     let learners = 0;
     let gains = 0;
@@ -150,7 +153,7 @@ export class FastGenerations {
       const model = best[b];
       if (model >= 0) learners += size;
       for (let k = 0; k < K; k++) gains += this.copySkill(k, b, model >= 0 ? teachersX[k * taught + model] : 0);
-      best[b] = mostCapable(this.x, n, K, b * size, (b + 1) * size);
+      best[b] = mostCapable(this.capabilities(b, n), b * size, (b + 1) * size);
     }
     // Every taught newborn's copies are one learning event; its gains are its masteries.
     world.counts.imitateEvents += learners;
@@ -159,7 +162,7 @@ export class FastGenerations {
     this.moved = m.enabled && m.migrationRate > 0;
     if (this.moved) {
       this.bandsOf.migrate(world, bands, size);
-      this.bandsOf.bestOf(this.x, n, K, best);
+      this.bandsOf.bestOf(K === 1 ? this.x : this.sums, best);
     }
     scenarioEvents(world);
   }
@@ -197,6 +200,18 @@ export class FastGenerations {
       }
     }
     return masteries;
+  }
+
+  /**
+   * The capabilities of band b's newborns, the sums of their levels skill by skill, at their
+   * slots: with one skill, its row of levels.
+   */
+  private capabilities(b: number, n: number): Float64Array {
+    const { x, sums, K, size } = this;
+    if (K === 1) return x;
+    sums.set(x.subarray(b * size, (b + 1) * size), b * size);
+    for (let k = 1; k < K; k++) for (let i = b * size; i < (b + 1) * size; i++) sums[i] += x[k * n + i];
+    return sums;
   }
 
   /** Living agents: the founders until the first generation is born. */
@@ -325,18 +340,11 @@ class Migrants {
   }
 
   /** Each band's most capable member, the first in list order (rankTeachers); -1 for an empty band. */
-  bestOf(x: Float64Array, n: number, K: number, best: Int32Array): void {
+  bestOf(capabilities: Float64Array, best: Int32Array): void {
     for (let b = 0; b < best.length; b++) {
       const list = this.lists[b];
       let first = -1;
-      let top = 0;
-      for (let j = 0; j < this.counts[b]; j++) {
-        const capability = capabilityOf(x, n, K, list[j]);
-        if (first < 0 || capability > top) {
-          first = list[j];
-          top = capability;
-        }
-      }
+      for (let j = 0; j < this.counts[b]; j++) if (first < 0 || capabilities[list[j]] > capabilities[first]) first = list[j];
       best[b] = first;
     }
   }
@@ -359,24 +367,15 @@ function henrichCopy(m: number, alpha: number, beta: number, error: number): num
 }
 
 /** Agents first..end's most capable, the first of equals in slot order (rankTeachers). */
-function mostCapable(x: Float64Array, n: number, K: number, first: number, end: number): number {
+function mostCapable(capabilities: Float64Array, first: number, end: number): number {
   let best = first;
-  let top = capabilityOf(x, n, K, first);
+  let top = capabilities[first];
   for (let i = first + 1; i < end; i++) {
-    const capability = capabilityOf(x, n, K, i);
-    if (capability > top) {
-      best = i;
-      top = capability;
-    }
+    if (capabilities[i] <= top) continue;
+    best = i;
+    top = capabilities[i];
   }
   return best;
-}
-
-/** Agent i's capability, the sum of its levels in the order of the skills. */
-function capabilityOf(x: Float64Array, n: number, K: number, i: number): number {
-  let capability = 0;
-  for (let at = i; at < n * K; at += n) capability += x[at];
-  return capability;
 }
 
 /**
