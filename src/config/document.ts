@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { Composer, type CST, type Document, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, YAMLParseError, type YAMLError } from 'yaml';
+import { Composer, type CST, type Document, isAlias, isCollection, isMap, isScalar, isSeq, LineCounter, Parser, stringify, YAMLParseError, type YAMLError } from 'yaml';
 import { describeValue, excerpt, InputError, type Problem } from './problems.js';
 
 export type PathKey = string | number;
@@ -195,8 +195,9 @@ export function parseText(text: string, source: string, json = false): SourceDoc
     const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
     if (isMap(parent)) {
       for (const pair of parent.items) {
-        if (!isScalar(pair.key) || String(pair.key.value) !== String(path.at(-1)) || !pair.key.range) continue;
-        const p = lines.linePos(pair.key.range[0]);
+        const range = (pair.key as { range?: readonly number[] | null } | null)?.range;
+        if (keyText(pair.key) !== String(path.at(-1)) || !range) continue;
+        const p = lines.linePos(range[0]);
         return { line: p.line, column: p.col };
       }
     }
@@ -316,11 +317,21 @@ export function dotted(path: readonly PathKey[]): string {
   return s;
 }
 
+/**
+ * A key as the parsed data holds it: a scalar's value, or a collection written in flow style,
+ * as the YAML package's toJS makes it (`? [a, b]` is the key "[ a, b ]").
+ */
+function keyText(key: unknown): string {
+  if (isScalar(key)) return String(key.value);
+  if (isCollection(key)) return stringify(key, { collectionStyle: 'flow' }).trim();
+  return String(key);
+}
+
 /** The path of the first node (a key, or a value) under `node` (at `path`) that passes `test`, in the file's order. */
 function pathWhere(node: unknown, test: (node: unknown, isKey: boolean) => boolean, path: PathKey[] = []): PathKey[] | undefined {
   if (isMap(node)) {
     for (const pair of node.items) {
-      const at = [...path, isScalar(pair.key) ? String(pair.key.value) : String(pair.key)];
+      const at = [...path, keyText(pair.key)];
       if (test(pair.key, true) || test(pair.value, false)) return at;
       const inner = pathWhere(pair.value, test, at);
       if (inner) return inner;
