@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sobolIndices } from '../src/analysis/sobol-indices.js';
 import { fromUnit, saltelliBlock, saltelliDesign } from '../src/batch/design.js';
 import { splitCsvLine } from '../src/batch/csv.js';
+import { DirectoryLock, LOCK_FILE } from '../src/batch/lock.js';
 import { loadSweep } from '../src/batch/sweep-file.js';
 import { stream } from '../src/sim/rng.js';
 import { cellAt, EDITED_MANIFESTS, editManifest, type Finished, ROOT, removeTemporaries, sapient, setCell, workspace } from './fixtures/sweeps/support.js';
@@ -281,5 +282,37 @@ describe('sapient analyze refuses bad input with code 2 and one line', () => {
     writeFileSync(state, `${JSON.stringify({ ...last, committed: 5, complete: false })}\n`);
     await refused(['grid'], /^sapient: .*grid: expected a finished sweep \(finish it with: sapient sweep small\.yaml --out .*grid --resume\), found 5 of its 18 runs done\n$/);
     writeFileSync(state, text);
+  });
+
+  it('refuses a directory another process writes (a sweep started afresh in it would replace the tables it reads), and leaves no lock of its own', async () => {
+    const copy = join(dir, 'grid-held');
+    cpSync(join(dir, 'grid'), copy, { recursive: true });
+    for (const name of readdirSync(copy).filter((f) => f.startsWith('sensitivity'))) rmSync(join(copy, name));
+    const before = readdirSync(copy).sort();
+    // This process stands for the other one: a live sweep holds the lock.
+    const lock = DirectoryLock.acquire(copy);
+    try {
+      await refused(['grid-held'], new RegExp(`^sapient: \\S*grid-held: expected an output directory no other run, sweep, merge or analysis is writing to .*, found \\S*grid-held, in use by a sweep, process ${process.pid} on `));
+      expect(readdirSync(copy).sort()).toEqual([...before, LOCK_FILE].sort());
+    } finally {
+      lock.release();
+    }
+    const analyzed = await sapient(['analyze', 'grid-held'], dir);
+    expect(analyzed.code, analyzed.stderr).toBe(0);
+    expect(readdirSync(copy)).not.toContain(LOCK_FILE);
+  });
+
+  it('lets analyses of one sweep started together wait for each other: each writes the same indices', async () => {
+    const copy = join(dir, 'grid-together');
+    cpSync(join(dir, 'grid'), copy, { recursive: true });
+    for (const name of readdirSync(copy).filter((f) => f.startsWith('sensitivity'))) rmSync(join(copy, name));
+    const results = await Promise.all(Array.from({ length: 4 }, () => sapient(['analyze', 'grid-together', '--quiet'], dir)));
+    for (const r of results) expect(r, r.stderr).toMatchObject({ code: 0, stderr: '' });
+    expect(readdirSync(copy)).not.toContain(LOCK_FILE);
+    // Indices other than those already there are refused without --force: each analysis found
+    // the same as the one before it, and so does one more.
+    const written = readFileSync(join(copy, 'sensitivity.csv'), 'utf8');
+    expect(await sapient(['analyze', 'grid-together', '--quiet'], dir)).toMatchObject({ code: 0, stderr: '' });
+    expect(readFileSync(join(copy, 'sensitivity.csv'), 'utf8')).toBe(written);
   });
 });

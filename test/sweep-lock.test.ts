@@ -41,7 +41,7 @@ function writeLock(dir: string, owner: { pid: number; host: string }, ageMs = 0,
 }
 
 /** What a process refused by the lock is told it expected, as a pattern: the advice is whole, however long the path. */
-const REFUSAL = `an output directory no other run, sweep or merge is writing to \\(wait for that one to end, or if its process is gone for good, delete the directory's ${LOCK_FILE}: rm -r\\)`;
+const REFUSAL = `an output directory no other run, sweep, merge or analysis is writing to \\(wait for that one to end, or if its process is gone for good, delete the directory's ${LOCK_FILE}: rm -r\\)`;
 
 const ownerOf = (dir: string) => JSON.parse(readFileSync(join(dir, LOCK_FILE, 'owner.json'), 'utf8'));
 

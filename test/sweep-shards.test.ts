@@ -66,7 +66,7 @@ describe('--shard and merge', () => {
     try {
       const refused = await sapient(['merge', 'part0', 'part1', 'part2', '--out', 'at-work', '--force'], dir);
       expect(refused.code).toBe(2);
-      expect(refused.stderr).toMatch(new RegExp(`^sapient: --out: expected an output directory no other run, sweep or merge is writing to .*, found \\S*at-work, in use by a sweep, process ${process.pid} on `));
+      expect(refused.stderr).toMatch(new RegExp(`^sapient: --out: expected an output directory no other run, sweep, merge or analysis is writing to .*, found \\S*at-work, in use by a sweep, process ${process.pid} on `));
       expect(tables(join(dir, 'at-work'))).toEqual(before);
     } finally {
       lock.release();

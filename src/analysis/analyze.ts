@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { closest, InputError, type Problem } from '../config/problems.js';
 import { fromUnit, saltelliBlock, unitDesign } from '../batch/design.js';
 import { committedTableProblem, Ledger } from '../batch/ledger.js';
-import { beingWritten } from '../batch/lock.js';
+import { beingWritten, DirectoryLock } from '../batch/lock.js';
 import { readManifest, resumeCommandOf, type SweepManifest } from '../batch/manifest.js';
 import { POINT_FIGURES } from '../batch/points.js';
 import { unitDesignOf } from '../batch/sweep-sample.js';
@@ -127,7 +127,21 @@ function methodOf(manifest: SweepManifest): AnalysisMethod {
 }
 
 export function analyzeSweep(dir: string, options: AnalyzeOptions = {}): AnalysisResult {
-  const { manifest, summaryBytes } = openSweep(dir);
+  // A directory that is not a finished sweep is refused before its lock is asked for.
+  openSweep(dir);
+  // Held while the tables are read and the indices written, so that no sweep, run or merge
+  // writes the directory meanwhile: a sweep started afresh in it (--force) would be left with
+  // indices of the tables it replaced. Another analysis of the sweep is waited for.
+  const lock = DirectoryLock.acquire(dir, { holder: 'analysis', flag: dir, waitMs: 60_000 });
+  try {
+    return analyzeOpened(dir, openSweep(dir), options);
+  } finally {
+    lock.release();
+  }
+}
+
+/** The analysis of a sweep opened, and locked, by analyzeSweep. */
+function analyzeOpened(dir: string, { manifest, summaryBytes }: ReturnType<typeof openSweep>, options: AnalyzeOptions): AnalysisResult {
   const method = methodOf(manifest);
   const bootstrap = options.bootstrap ?? DEFAULT_BOOTSTRAP;
   const seed = options.seed ?? manifest.rootSeed;

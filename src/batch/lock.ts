@@ -37,7 +37,7 @@ const WRITING_MS = 5_000;
 const heldHere = new Set<string>();
 
 /** What writes the directory: recorded in the lock, and named to a process it refuses. */
-export type LockHolder = 'sweep' | 'run' | 'merge';
+export type LockHolder = 'sweep' | 'run' | 'merge' | 'analysis';
 
 export interface LockOptions {
   holder?: LockHolder;
@@ -45,7 +45,15 @@ export interface LockOptions {
   flag?: string;
   /** Called when another process has taken the lock over while this one held it. */
   onLost?: (message: string) => void;
+  /**
+   * How long to wait, in milliseconds, for another process of the same kind (an analysis of
+   * the same sweep: a short job) to give the lock up, rather than be refused at once.
+   */
+  waitMs?: number;
 }
+
+/** Between two looks at a lock waited for. */
+const WAIT_STEP_MS = 20;
 
 interface Owner {
   pid: number;
@@ -88,17 +96,27 @@ export class DirectoryLock {
    * Takes the lock of `dir` (which must exist), taking over a stale one; refuses with an
    * InputError naming the owner when another live process holds it.
    */
-  static acquire(dir: string, { holder = 'sweep', flag = '--out', onLost = () => {} }: LockOptions = {}): DirectoryLock {
+  static acquire(dir: string, { holder = 'sweep', flag = '--out', onLost = () => {}, waitMs = 0 }: LockOptions = {}): DirectoryLock {
     const lock = join(dir, LOCK_FILE);
     const owner: Owner = { pid: process.pid, host: hostname(), since: new Date().toISOString(), token: randomUUID(), holder };
-    for (let attempt = 0; attempt < 2; attempt++) {
+    const deadline = Date.now() + waitMs;
+    for (let attempt = 0; attempt < 2; ) {
       try {
         mkdirSync(lock);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw refusedWrite(e, dir, flag);
         const current = readOwner(lock);
-        if (!isStale(lock, current)) throw busy(dir, current, flag);
+        if (!isStale(lock, current)) {
+          // Another process of the same kind, or a lock still being made (no owner yet).
+          const alike = current === undefined || current.holder === holder;
+          if (alike && Date.now() < deadline) {
+            pause(WAIT_STEP_MS);
+            continue;
+          }
+          throw busy(dir, current, flag);
+        }
         takeOver(dir, lock, current, flag);
+        attempt++;
         continue;
       }
       try {
@@ -209,15 +227,20 @@ function age(lock: string): number {
   return Infinity;
 }
 
+/** Blocks this thread for `ms` milliseconds: a lock is taken in synchronous code. */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 function busy(dir: string, owner: Owner | undefined, flag: string): InputError {
-  const what = owner?.holder === 'run' || owner?.holder === 'sweep' || owner?.holder === 'merge' ? `a ${owner.holder}, ` : '';
+  const what = owner?.holder === undefined ? '' : `${owner.holder === 'analysis' ? 'an' : 'a'} ${owner.holder}, `;
   const who = owner ? `${what}process ${owner.pid} on ${owner.host}, since ${owner.since}` : 'another process';
   return new InputError([
     {
       source: flag,
       path: '',
       // The advice here, not after the owner: a found text is cut at 200 characters, and a long path would cut it off.
-      expected: `an output directory no other run, sweep or merge is writing to (wait for that one to end, or if its process is gone for good, delete the directory's ${LOCK_FILE}: rm -r)`,
+      expected: `an output directory no other run, sweep, merge or analysis is writing to (wait for that one to end, or if its process is gone for good, delete the directory's ${LOCK_FILE}: rm -r)`,
       found: `${dir}, in use by ${who}`,
     },
   ]);
