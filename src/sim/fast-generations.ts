@@ -28,7 +28,8 @@ import type { World } from './world.js';
  * summary, bit for bit. With more, the readable model draws newborn by newborn and this path
  * skill by skill: the same copies from other numbers, so the two agree in distribution
  * (test/mechanisms/fast-generations.test.ts: bit for bit on the shipped scenarios it takes
- * and on random configurations of one skill, in distribution on configurations of several).
+ * and on random configurations of one skill, in distribution on chosen and random
+ * configurations of several).
  * It is chosen in one place, run.ts's `engineFor`, and only for a whole run:
  * a scenario with any channel, bias or copy model other than these, migrants that could
  * borrow a lexicon, or an event that culls or sets another parameter, takes the readable

@@ -98,7 +98,7 @@ describe('the fast path of copy-the-best generations', () => {
     expect(migrating).toBeGreaterThan(10);
   });
 
-  it('agrees in distribution with the readable model on configurations of several skills, 300 seeds each', () => {
+  it('agrees in distribution with the readable model on configurations of several skills, three chosen and eight random, 300 seeds each', () => {
     const configurations: Record<string, unknown>[] = [
       // Five free skills in two bands.
       {
@@ -124,6 +124,20 @@ describe('the fast path of copy-the-best generations', () => {
         events: [{ at: 12, set: { 'population.bandSize': 4 } }],
       },
     ];
+    // And random ones: catalogues with and without prerequisites, bands, migration, events.
+    const rng = new Rng('fast-generations, several skills');
+    const pick = <T>(values: readonly T[]): T => values[uniformInt(rng, values.length)];
+    for (let c = 0; c < 8; c++) {
+      const ticks = pick([10, 20]);
+      configurations.push({
+        ticks,
+        population: { bands: 1 + uniformInt(rng, 3), bandSize: 5 + uniformInt(rng, 20), demography: 'generational', initialLevel: pick([1, 2, 4]), initialSkills: pick(['all', [0]]) },
+        skills: { count: pick([2, 3, 5, 8, 13]), theta: pick([0.5, 1, 2]), cognitiveShare: 0, maxPrerequisites: pick([0, 1, 2]) },
+        imitation: { enabled: true, bias: 'best', scope: 'all', copy: 'gumbel', alpha: pick([0.3, 0.5, 1]), beta: pick([0.3, 0.6, 1.2]) },
+        migration: pick([{ enabled: false }, { enabled: true, topology: pick(['complete', 'ring']), migrationRate: pick([0.05, 0.3]), borrowRate: 0 }]),
+        events: pick([[], [{ at: 1 + uniformInt(rng, ticks), set: { 'population.bandSize': 1 + uniformInt(rng, 20) } }]]),
+      });
+    }
     const STATISTICS = ['mean_level', 'max_level', 'mean_mastered', 'max_mastered', 'skills_present'] as const;
     for (const [c, over] of configurations.entries()) {
       const scenario = henrich(over);
