@@ -31,7 +31,7 @@ export interface RunOptions {
   /**
    * Steps the readable model (`step`) even where a fast path would take the run
    * (fast-generations.ts): the reference that the fast path is checked against. The results
-   * are the same, bit for bit.
+   * are the same, bit for bit, with one skill; with several, the same in distribution.
    */
   reference?: boolean;
 }
