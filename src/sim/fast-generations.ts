@@ -1,7 +1,7 @@
 import { hasSkill } from '../agents/skillset.js';
 import type { Scenario } from '../config/schema.js';
 import { scenarioEvents } from './events.js';
-import { rankTeachers } from './imitation.js';
+import { henrichCopy, rankTeachers } from './imitation.js';
 import { newbornEventsOf } from './learning.js';
 import { countColumns, observe, type Sample, yearsOf } from './observe.js';
 import { geometricSkip, gumbel, uniformInt } from './rng.js';
@@ -147,6 +147,9 @@ export class FastGenerations {
     if (this.x.length < n * K) this.x = new Float64Array(n * K);
     if (K > 1 && this.sums.length < n) this.sums = new Float64Array(n);
     const { teachersX, best } = this;
+    const m = world.params.migration;
+    // With migration the next teachers are chosen once the bands are settled (bestOf).
+    this.moved = m.enabled && m.migrationRate > 0;
     let learners = 0;
     let gains = 0;
     for (let b = 0; b < bands; b++) {
@@ -154,13 +157,12 @@ export class FastGenerations {
       const model = best[b];
       if (model >= 0) learners += size;
       for (let k = 0; k < K; k++) gains += this.copySkill(k, b, model >= 0 ? teachersX[k * taught + model] : 0);
-      best[b] = mostCapable(this.capabilities(b, n), b * size, (b + 1) * size);
+      const capabilities = this.capabilities(b, n);
+      if (!this.moved) best[b] = mostCapable(capabilities, b * size, (b + 1) * size);
     }
     // Every taught newborn's copies are one learning event; its gains are its masteries.
     world.counts.imitateEvents += learners;
     world.counts.imitateGains += gains;
-    const m = world.params.migration;
-    this.moved = m.enabled && m.migrationRate > 0;
     if (this.moved) {
       this.bandsOf.migrate(world, bands, size);
       this.bandsOf.bestOf(K === 1 ? this.x : this.sums, best);
@@ -169,10 +171,12 @@ export class FastGenerations {
   }
 
   /**
-   * The newborns of band b copy skill k from their teacher, who has it at level m. A skill the
-   * teacher lacks, or whose prerequisites (earlier skills, so copied already) a newborn does
-   * not master, stays at 0, undrawn. Where every newborn copies, the errors are drawn in bulk
-   * into the skill's row and made into copies there. Returns the masteries gained.
+   * The newborns of band b copy skill k from their teacher, who has it at level m, by
+   * Henrich's copy with every boost 1 (its loss is alpha), kept if it beats the newborn's
+   * level of 0. A skill the teacher lacks, or whose prerequisites (earlier skills, so copied
+   * already) a newborn does not master, stays at 0, undrawn. Where every newborn copies, the
+   * errors are drawn in bulk into the skill's row and made into copies there. Returns the
+   * masteries gained.
    */
   private copySkill(k: number, b: number, m: number): number {
     const { x, from, prerequisiteList, size, world } = this;
@@ -190,14 +194,16 @@ export class FastGenerations {
     if (from[k] === from[k + 1]) {
       rng.gumbels(x, start, end);
       for (let at = start; at < end; at++) {
-        x[at] = henrichCopy(m, alpha, beta, x[at]);
-        if (x[at] >= theta) masteries++;
+        const v = henrichCopy(m, alpha, beta, x[at]);
+        x[at] = v > 0 ? v : 0;
+        if (v >= theta) masteries++;
       }
     } else {
       for (let i = b * size; i < (b + 1) * size; i++) {
         const copies = mastersPrerequisites(x, n, i, prerequisiteList, from[k], from[k + 1], theta);
-        x[k * n + i] = copies ? henrichCopy(m, alpha, beta, gumbel(rng)) : 0;
-        if (x[k * n + i] >= theta) masteries++;
+        const v = copies ? henrichCopy(m, alpha, beta, gumbel(rng)) : 0;
+        x[k * n + i] = v > 0 ? v : 0;
+        if (v >= theta) masteries++;
       }
     }
     return masteries;
@@ -356,15 +362,6 @@ class Migrants {
     for (let b = 0; b < this.counts.length; b++) for (let p = 0; p < this.counts[b]; p++) this.inOrder[j++] = this.lists[b][p];
     return this.inOrder;
   }
-}
-
-/**
- * Henrich's copy of a teacher's level m with error G, m - alpha / B_imitate + beta * G with
- * B_imitate = 1, kept if it beats the newborn's level of 0.
- */
-function henrichCopy(m: number, alpha: number, beta: number, error: number): number {
-  const v = m - alpha + beta * error;
-  return v > 0 ? v : 0;
 }
 
 /** Agents first..end's most capable, the first of equals in slot order (rankTeachers). */

@@ -2,7 +2,7 @@ import { IMITATE } from '../agents/catalogue.js';
 import { raiseNewbornLevel, settleBand } from '../agents/generation.js';
 import { mastersPrerequisites, type Population, raiseLevel } from '../agents/population.js';
 import { intersect, popcount, skillAtRank } from '../agents/skillset.js';
-import { chanceOfAny, gumbel, type Rng, uniformInt } from './rng.js';
+import { chanceOfAny, gumbel, uniformInt } from './rng.js';
 import type { World } from './world.js';
 
 /**
@@ -119,7 +119,7 @@ export function imitateBand(world: World, b: number, events: number): void {
       for (let k = 0; k < K; k++) {
         const model = teachers.x[d * K + k];
         if (model <= 0 || !mastersPrerequisites(pop, i, k)) continue;
-        const v = henrichCopy(model, pop.boost[i * 4 + IMITATE], alpha, beta, rng);
+        const v = henrichCopy(model, alpha / pop.boost[i * 4 + IMITATE], beta, gumbel(rng));
         if (v > pop.x[i * K + k]) gains += raiseNewbornLevel(pop, i, k, v);
       }
     }
@@ -207,13 +207,17 @@ function copySkill(world: World, i: number, k: number, model: number): number {
  */
 function copiedLevel(world: World, i: number, model: number): number {
   const p = world.params.imitation;
-  if (p.copy === 'gumbel') return henrichCopy(model, world.pop.boost[i * 4 + IMITATE], p.alpha, p.beta, world.rng.learning);
+  if (p.copy === 'gumbel') return henrichCopy(model, p.alpha / world.pop.boost[i * 4 + IMITATE], p.beta, gumbel(world.rng.learning));
   return model;
 }
 
-/** Henrich's copy of a model at level `model`, x = model - alpha / B_imitate + beta * G, G ~ Gumbel(0, 1). */
-function henrichCopy(model: number, boost: number, alpha: number, beta: number, rng: Rng): number {
-  return model - alpha / boost + beta * gumbel(rng);
+/**
+ * Henrich's copy of a model at level `model`, x = model - alpha / B_imitate + beta * G: `loss`
+ * is alpha / B_imitate, G ~ Gumbel(0, 1) the copy's error (drawn one by one here, in bulk by
+ * fast-generations.ts, where every boost is 1 and the loss alpha).
+ */
+export function henrichCopy(model: number, loss: number, beta: number, error: number): number {
+  return model - loss + beta * error;
 }
 
 /** A demonstrator slot in `teachers`; the band must have one. */
