@@ -286,9 +286,7 @@ describe('sapient analyze refuses bad input with code 2 and one line', () => {
 
   it('refuses a directory another process writes (a sweep started afresh in it would replace the tables it reads), and leaves no lock of its own', async () => {
     const copy = join(dir, 'grid-held');
-    cpSync(join(dir, 'grid'), copy, { recursive: true });
-    for (const name of readdirSync(copy).filter((f) => f.startsWith('sensitivity'))) rmSync(join(copy, name));
-    const before = readdirSync(copy).sort();
+    const before = gridCopy('grid-held', () => {});
     // This process stands for the other one: a live sweep holds the lock.
     const lock = DirectoryLock.acquire(copy);
     try {
@@ -304,8 +302,7 @@ describe('sapient analyze refuses bad input with code 2 and one line', () => {
 
   it('lets analyses of one sweep started together wait for each other: each writes the same indices', async () => {
     const copy = join(dir, 'grid-together');
-    cpSync(join(dir, 'grid'), copy, { recursive: true });
-    for (const name of readdirSync(copy).filter((f) => f.startsWith('sensitivity'))) rmSync(join(copy, name));
+    gridCopy('grid-together', () => {});
     const results = await Promise.all(Array.from({ length: 4 }, () => sapient(['analyze', 'grid-together', '--quiet'], dir)));
     for (const r of results) expect(r, r.stderr).toMatchObject({ code: 0, stderr: '' });
     expect(readdirSync(copy)).not.toContain(LOCK_FILE);

@@ -29,6 +29,9 @@ function runOf(scenario: Scenario, reference: boolean, seed?: number): { rows: S
 
 const takesFastPath = (scenario: Scenario, seed = scenario.seed) => engineFor(foundWorld(scenario, seed)) instanceof FastGenerations;
 
+/** Draws one of `values` from `rng`, for random configurations. */
+const picker = (rng: Rng) => <T>(values: readonly T[]): T => values[uniformInt(rng, values.length)];
+
 /** Henrich's model, as henrich-2004.yaml sets it, with the given changes. */
 function henrich(over: Record<string, unknown> = {}): Scenario {
   return scenarioOf({
@@ -55,7 +58,7 @@ describe('the fast path of copy-the-best generations', () => {
 
   it('gives the readable model’s timeline and summary, bit for bit, on 60 random configurations of one skill', () => {
     const rng = new Rng('fast-generations');
-    const pick = <T>(values: readonly T[]): T => values[uniformInt(rng, values.length)];
+    const pick = picker(rng);
     let lost = 0;
     let events = 0;
     let migrating = 0;
@@ -126,7 +129,7 @@ describe('the fast path of copy-the-best generations', () => {
     ];
     // And random ones: catalogues with and without prerequisites, bands, migration, events.
     const rng = new Rng('fast-generations, several skills');
-    const pick = <T>(values: readonly T[]): T => values[uniformInt(rng, values.length)];
+    const pick = picker(rng);
     for (let c = 0; c < 8; c++) {
       const ticks = pick([10, 20]);
       configurations.push({
