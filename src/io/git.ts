@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { lstatSync, readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { certainlyClean, type GitDirs } from './git-clean.js';
 
 /** The git checkout the package runs from, for provenance. */
 export interface GitState {
@@ -17,12 +18,11 @@ export const NOT_A_CHECKOUT = Symbol('not a checkout');
 const HASH = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 /**
- * The commit checked out at `root`, read from git's own files (.git/HEAD, the loose ref it
- * names, or packed-refs; a worktree's .git file and commondir are followed), so that no
- * child process is needed. undefined when the files say something this reader does not
- * know (a reftable repository, an unborn branch): git itself is then asked.
+ * The git directories of the checkout at `root` (a worktree's .git file and commondir are
+ * followed); NOT_A_CHECKOUT where there is no .git, undefined where its .git file says
+ * something this reader does not know.
  */
-export function headCommit(root: string): string | typeof NOT_A_CHECKOUT | undefined {
+export function gitDirs(root: string): GitDirs | typeof NOT_A_CHECKOUT | undefined {
   const dotGit = join(root, '.git');
   let gitDir: string;
   try {
@@ -35,9 +35,23 @@ export function headCommit(root: string): string | typeof NOT_A_CHECKOUT | undef
   } catch {
     return NOT_A_CHECKOUT;
   }
+  const commonDir = readOptional(join(gitDir, 'commondir'));
+  return { gitDir, common: commonDir === undefined ? gitDir : resolve(gitDir, commonDir.trim()) };
+}
+
+/**
+ * The commit checked out at `root`, read from git's own files (.git/HEAD, the loose ref it
+ * names, or packed-refs), so that no child process is needed. undefined when the files say
+ * something this reader does not know (a reftable repository, an unborn branch): git itself
+ * is then asked.
+ */
+export function headCommit(root: string): string | typeof NOT_A_CHECKOUT | undefined {
+  const dirs = gitDirs(root);
+  return dirs === NOT_A_CHECKOUT || dirs === undefined ? dirs : commitIn(dirs);
+}
+
+function commitIn({ gitDir, common }: GitDirs): string | undefined {
   try {
-    const commonDir = readOptional(join(gitDir, 'commondir'));
-    const common = commonDir === undefined ? gitDir : resolve(gitDir, commonDir.trim());
     let head = readFileSync(join(gitDir, 'HEAD'), 'utf8').trim();
     // A symbolic ref may name another; git allows five levels.
     for (let hops = 0; hops < 5; hops++) {
@@ -105,11 +119,25 @@ const REV_PARSE = ['rev-parse', '--show-toplevel', 'HEAD', '--short', 'HEAD'];
 const STATUS = ['status', '--porcelain'];
 
 /**
+ * The commit and whether the checkout is certainly clean, from git's files alone (no child
+ * process), when they tell; undefined where git must be asked.
+ */
+function fromFiles(root: string): GitState | typeof NOT_A_CHECKOUT | undefined {
+  const dirs = gitDirs(root);
+  if (dirs === NOT_A_CHECKOUT || dirs === undefined) return dirs;
+  const commit = commitIn(dirs);
+  return commit !== undefined && certainlyClean(root, dirs, commit) ? { commit, short: commit.slice(0, 7), dirty: false } : undefined;
+}
+
+/**
  * The commit of `root` when it is the top of a git checkout, else undefined. Whether the
- * files differ from it takes `git status`, so without git there is no state. Never throws.
+ * files differ from it takes `git status` unless git's files show it clean, so without git
+ * a changed checkout has no state. Never throws.
  */
 export function gitState(root: string): GitState | undefined {
   try {
+    const known = fromFiles(root);
+    if (known !== undefined) return known === NOT_A_CHECKOUT ? undefined : known;
     const head = headCommit(root);
     if (head === NOT_A_CHECKOUT) return undefined;
     const commit = head === undefined ? fromGit(root, gitSync(root, REV_PARSE)) : { commit: head, short: head.slice(0, 7) };
@@ -121,11 +149,13 @@ export function gitState(root: string): GitState | undefined {
 }
 
 /**
- * `gitState`, with git's status run in the background: a command starts it before its work
- * and awaits it when it writes its manifest, so the child process costs it no time.
+ * `gitState`, with git's status (when it is needed) run in the background: a command starts
+ * it before its work and awaits it when it writes its manifest.
  */
 export async function gitStateLater(root: string): Promise<GitState | undefined> {
   try {
+    const known = fromFiles(root);
+    if (known !== undefined) return known === NOT_A_CHECKOUT ? undefined : known;
     const head = headCommit(root);
     if (head === NOT_A_CHECKOUT) return undefined;
     const status = gitAsync(root, STATUS);
