@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 
 // Whether a checkout is clean, read from git's own files, so that a command need not spawn
-// `git status` (a fork costs a short run about a tenth of its start-up). It answers only
+// `git status` (forking a child is a noticeable part of a short run's start-up). It answers only
 // "certainly clean" or "ask git": anything it does not fully understand, or that git itself
 // would look at twice, sends the question to git, so that it never calls a changed checkout
 // clean. A clean checkout, as a clone or a commit leaves it, is answered here.
