@@ -189,6 +189,7 @@ describe('sapient analyze refuses bad input with code 2 and one line', () => {
       refused(['one-point'], /^sapient: .*one-point: expected a sweep whose design varies or samples numeric parameters: .*, found a design of one point \(replicates only\)\n$/),
       refused(['grid', '--output', 'takeof_year'], "sapient: --output takeof_year: expected a numeric output column of summary.csv (did you mean 'takeoff_year'?), found no such column"),
       refused(['grid', '--output', 'stopped_by'], 'sapient: --output stopped_by: expected a numeric output column of summary.csv, found stopped_by, a column of words'),
+      refused(['grid', '--output', 'engine'], 'sapient: --output engine: expected a numeric output column of summary.csv, found engine, a column of words'),
       refused(['grid', '--output', 'wall_seconds'], 'sapient: --output wall_seconds: expected an output that does not depend on the machine, found wall_seconds, a wall-clock figure'),
       refused(['grid', '--bootstrap', 'many'], "sapient: --bootstrap many: expected an integer from 2 to 100,000, found 'many'"),
     ]);

@@ -62,6 +62,7 @@ describe('sapient run', () => {
     expect(summary).toHaveLength(2);
     expect(summary[1].slice(0, 2)).toEqual([id, '3']);
     expect(summary[1]).toHaveLength(summary[0].length);
+    expect(summary[1][summary[0].indexOf('engine')]).toBe('readable');
     expect(rows(read(join(cwd, 'c'), 'timeline.csv'))[1].slice(0, 2)).toEqual([runId('small', manifestOf(join(cwd, 'c')).parameters), '4']);
     expect(rows(read(join(cwd, 'c'), 'timeline.csv'))[1][0]).toMatch(/^small-4-[0-9a-f]{8}$/);
   });
@@ -85,6 +86,13 @@ describe('sapient run', () => {
       return row.filter((_, i) => !header[i].startsWith('wall_'));
     };
     expect(noWall('b')).toEqual(noWall('a'));
+  });
+
+  it('names in the summary the engine that stepped the run: the fast path for Henrich’s model', async () => {
+    const r = await sapient(['run', 'henrich-2004', '--ticks', '5', '--out', 'henrich', '--quiet'], cwd);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    const [header, row] = rows(read(join(cwd, 'henrich'), 'summary.csv'));
+    expect(row[header.indexOf('engine')]).toBe('fast-generations');
   });
 
   it('records in the manifest what produced the run and how to repeat it', () => {

@@ -186,6 +186,7 @@ describe('the report of a sweep', () => {
     for (const [id, svg] of svgs) expect(svg, id).toMatch(/class="mark-[a-z]+ role-mark/);
     expect(html).toContain('sapient report: run small-scenario-5');
     expect(html).toContain('sapient run small-scenario.yaml --seed 5');
+    expect(html).toMatch(/<td>engine<\/td>\s*<td>readable<\/td>/);
   });
 
   it('estimates from summary.csv the very curves and medians the sweep writes in its survival tables', async () => {

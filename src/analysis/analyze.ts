@@ -11,7 +11,7 @@ import { RowCheck } from '../batch/row-check.js';
 import { ANALYSIS_FILES, RUN_KEY_COLUMNS, SWEEP_FILES } from '../batch/tables.js';
 import { CsvTable } from '../io/csv-table.js';
 import { refusedWrite, removeFile, writeFileAtomic } from '../io/files.js';
-import { csvLine } from '../io/records.js';
+import { csvLine, WORD_COLUMNS } from '../io/records.js';
 import { stream } from '../sim/rng.js';
 import { elementaryEffects, morrisStatistics } from './morris-effects.js';
 import { type OutputColumn, type OutputNoise, outputNoise, type PointOutputs, readPointOutputs } from './point-outputs.js';
@@ -94,14 +94,14 @@ function chooseOutputs(header: readonly string[], manifest: SweepManifest, asked
   const figures = new Map(POINT_FIGURES.map((f) => [f.column, f]));
   if (asked === undefined || asked.length === 0) return POINT_FIGURES.map((f) => ({ column: f.column, censoredAt: f.censoredAt }));
   const keys = new Set<string>([...RUN_KEY_COLUMNS, ...manifest.parameters.map((p) => p.column)]);
-  const columns = header.filter((c) => !keys.has(c) && c !== 'stopped_by' && !c.startsWith('wall_'));
+  const columns = header.filter((c) => !keys.has(c) && !WORD_COLUMNS.has(c) && !c.startsWith('wall_'));
   const problems: Problem[] = [];
   const seen = new Set<string>();
   for (const column of asked) {
     const source = `--output ${column}`;
     if (seen.has(column)) problems.push({ source, path: '', expected: 'each output once', found: `${column} twice` });
     else if (column.startsWith('wall_') && header.includes(column)) problems.push({ source, path: '', expected: 'an output that does not depend on the machine', found: `${column}, a wall-clock figure` });
-    else if (column === 'stopped_by' || keys.has(column)) problems.push({ source, path: '', expected: 'a numeric output column of summary.csv', found: `${column}, ${column === 'stopped_by' ? 'a column of words' : 'a key or parameter column'}` });
+    else if (WORD_COLUMNS.has(column) || keys.has(column)) problems.push({ source, path: '', expected: 'a numeric output column of summary.csv', found: `${column}, ${WORD_COLUMNS.has(column) ? 'a column of words' : 'a key or parameter column'}` });
     else if (!columns.includes(column)) {
       const guess = closest(column, columns);
       problems.push({ source, path: '', expected: `a numeric output column of summary.csv${guess ? ` (did you mean '${guess}'?)` : ''}`, found: 'no such column' });

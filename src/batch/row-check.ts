@@ -1,5 +1,5 @@
 import { cellColumn, problem } from '../io/csv-table.js';
-import { cell, SUMMARY_COLUMNS, TIMELINE_COLUMNS } from '../io/records.js';
+import { cell, SUMMARY_COLUMNS, TIMELINE_COLUMNS, WORD_COLUMNS } from '../io/records.js';
 import { KEY_COLUMNS } from '../io/run-output.js';
 import { splitCsvLine } from './csv.js';
 import type { SweepManifest } from './manifest.js';
@@ -19,7 +19,7 @@ import { RUN_KEY_COLUMNS, runRowPrefix } from './tables.js';
  * is a number; in summary.csv, the times to events are empty when the event never happened
  * (first_distill_*, takeoff_*, t25_year, t75_year, rise_years), and an empty cell of the
  * other figures is a missing value to analyze (README, Sensitivity analysis), but a run's
- * length (ticks, years) is always there. stopped_by and failures.csv's error are words, and
+ * length (ticks, years) is always there. stopped_by, engine and failures.csv's error are words, and
  * a column this sapient does not know (a newer one's) is not checked.
  */
 type CellKind = 'a number' | 'a number or an empty cell' | null;
@@ -27,7 +27,7 @@ type CellKind = 'a number' | 'a number or an empty cell' | null;
 export type CheckedTable = 'timeline' | 'summary' | 'failures';
 
 const TIMELINE = new Set(TIMELINE_COLUMNS);
-const SUMMARY = new Set(SUMMARY_COLUMNS.filter((c) => c !== 'stopped_by'));
+const SUMMARY = new Set(SUMMARY_COLUMNS.filter((c) => !WORD_COLUMNS.has(c)));
 
 function kindOf(table: CheckedTable, column: string): CellKind {
   if (table === 'timeline') return TIMELINE.has(column) ? 'a number' : null;

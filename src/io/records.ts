@@ -12,7 +12,7 @@ import type { Summary } from '../sim/run.js';
  */
 export const TIMELINE_COLUMNS: readonly string[] = SAMPLE_COLUMNS;
 
-/** Summary columns after the key columns. Columns named wall_* hold wall-clock figures. */
+/** Summary columns after the key columns. Columns named wall_* hold wall-clock figures; WORD_COLUMNS hold words. */
 export const SUMMARY_COLUMNS: readonly string[] = [
   'first_distill_tick',
   'first_distill_year',
@@ -32,9 +32,13 @@ export const SUMMARY_COLUMNS: readonly string[] = [
   'imitate_gains',
   'language_events',
   'language_gains',
+  'engine',
   'wall_seconds',
   'wall_agent_ticks_per_second',
 ];
+
+/** The summary's columns of words, not numbers: why a run stopped and the engine that stepped it. */
+export const WORD_COLUMNS: ReadonlySet<string> = new Set(['stopped_by', 'engine']);
 
 /**
  * One cell. Numbers use JavaScript's shortest round-trip form, which is the same on every

@@ -67,13 +67,14 @@ export async function runPage(run: RunSource, generator: string): Promise<Page> 
     sections: [
       { id: 'paradox', title: 'The shared lexicon', intro: run.interrupted ? stopped : facts, figures: [...rendered.slice(0, 1), ...renderedRise] },
       { id: 'skills', title: 'Skills and channels', figures: rendered.slice(1) },
-      { id: 'provenance', title: 'Provenance', after: runProvenance(run) },
+      { id: 'provenance', title: 'Provenance', after: runProvenance(run, summary.get('engine')) },
     ],
     footer: generator,
   };
 }
 
-function runProvenance(run: RunSource): string {
+/** `engine`: summary.csv's, when it has one (an interrupted run has no summary, an earlier sapient's no such column). */
+function runProvenance(run: RunSource, engine: unknown): string {
   return htmlTable(
     ['', ''],
     [
@@ -82,6 +83,7 @@ function runProvenance(run: RunSource): string {
       ['seed', String(run.seed)],
       ['overrides', run.overrides.length === 0 ? 'none' : code(run.overrides.join(' '))],
       ...originRows(run.origin),
+      ...(typeof engine === 'string' ? [['engine', engine === 'fast-generations' ? 'fast-generations (the fast path of copy-the-best generations)' : engine]] : []),
       ['wall time', `${readableNumber(run.wallSeconds)} s`],
       ['to repeat it', code(shellWords(['sapient', 'run', run.scenario.file, ...run.overrides.filter((o) => !o.startsWith('--seed ')).flatMap((o) => flagWords(o)), '--seed', String(run.seed)]))],
     ],

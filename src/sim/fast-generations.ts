@@ -70,6 +70,7 @@ export function takesFastGenerations(params: Scenario, cognitiveSkills: number):
  * founders', which this path reads once, for the first generation's teachers.
  */
 export class FastGenerations {
+  readonly name = 'fast-generations';
   private readonly K: number;
   private readonly bands: number;
   /** The current generation's band size (scenario events may change bandSize). */

@@ -38,6 +38,8 @@ export interface RunOptions {
 
 /** What advances a run: the readable tick, or a fast path for the configurations it covers. */
 export interface Engine {
+  /** Which: the summary's `engine` column. */
+  readonly name: 'readable' | 'fast-generations';
   step(): void;
   observe(): Sample;
   /** Living agents now. */
@@ -58,6 +60,8 @@ export function engineFor(world: World, reference = false, runOf: Scenario = wor
 
 /** The readable model as an engine: `step` and `observe` on the world. */
 class ReadableModel implements Engine {
+  readonly name = 'readable';
+
   constructor(private readonly world: World) {}
 
   step(): void {
@@ -94,6 +98,12 @@ export interface Summary extends Record<`final_${SeriesName}` | `peak_${SeriesNa
   rise_years: number | null;
   /** Why the run ended: the stop condition (scenario.stop.when) before `ticks`, or the horizon. */
   stopped_by: 'horizon' | Scenario['stop']['when'];
+  /**
+   * The engine that stepped the run (engineFor): `readable`, the readable model, or
+   * `fast-generations`, the fast path of copy-the-best generations, which gives the readable
+   * model's results bit for bit with one skill and in distribution with several.
+   */
+  engine: Engine['name'];
   innovate_events: number;
   innovate_gains: number;
   imitate_events: number;
@@ -229,6 +239,7 @@ class RunInProgress {
       imitate_gains: totals.imitateGains,
       language_events: totals.languageEvents,
       language_gains: totals.languageGains,
+      engine: this.engine.name,
       wall_seconds: seconds,
       wall_agent_ticks_per_second: seconds > 0 ? this.agentTicks / seconds : 0,
     } as Summary;

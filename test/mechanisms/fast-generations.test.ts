@@ -20,10 +20,11 @@ import { mean, scenarioOf, standardError, Z } from './support.js';
 
 const SCENARIOS = fileURLToPath(new URL('../../scenarios', import.meta.url));
 
-/** A run's timeline and summary, without the wall-clock figures. */
+/** A run's timeline and summary, without the wall-clock figures and the engine (which is checked to be the one asked for). */
 function runOf(scenario: Scenario, reference: boolean, seed?: number): { rows: Sample[]; summary: Partial<Summary> } {
   const rows: Sample[] = [];
-  const { wall_seconds: _s, wall_agent_ticks_per_second: _r, ...summary } = simulate(scenario, { seed, reference, onSample: (r) => rows.push(r) });
+  const { wall_seconds: _s, wall_agent_ticks_per_second: _r, engine, ...summary } = simulate(scenario, { seed, reference, onSample: (r) => rows.push(r) });
+  expect(engine).toBe(reference || !takesFastPath(scenario, seed) ? 'readable' : 'fast-generations');
   return { rows, summary };
 }
 
@@ -54,6 +55,9 @@ describe('the fast path of copy-the-best generations', () => {
       for (const seed of [1, 2]) expect(runOf(scenario, false, seed), `${file}, seed ${seed}`).toEqual(runOf(scenario, true, seed));
     }
     expect(taken).toEqual(['henrich-2004.yaml', 'powell-2009.yaml']);
+    // The summary names the engine that stepped the run.
+    expect(simulate(henrich()).engine).toBe('fast-generations');
+    expect(simulate(henrich(), { reference: true }).engine).toBe('readable');
   });
 
   it('gives the readable model’s timeline and summary, bit for bit, on 60 random configurations of one skill', () => {
