@@ -171,6 +171,15 @@ describe('a checkout read clean from git files alone', () => {
     expect(verdicts(root)).toEqual({ reader: false, git: true });
   });
 
+  it('defers a checkout of more tracked files than it would stat quickly', () => {
+    const root = repository();
+    const found = gitDirs(root);
+    if (found === undefined || found === NOT_A_CHECKOUT) throw new Error(`${root} is not a checkout`);
+    const head = git(root, 'rev-parse', 'HEAD').trim();
+    expect(git(root, 'ls-files').trim().split('\n')).toHaveLength(6);
+    expect([certainlyClean(root, found, head, 6), certainlyClean(root, found, head, 5)]).toEqual([true, false]);
+  });
+
   it('spares a clean checkout the child process', async () => {
     const root = repository();
     const head = git(root, 'rev-parse', 'HEAD').trim();

@@ -25,12 +25,22 @@ export interface GitDirs {
   common: string;
 }
 
-/** True when the checkout at `root` certainly matches commit `head` (40 hex digits), false when git must say. Never throws. */
-export function certainlyClean(root: string, dirs: GitDirs, head: string): boolean {
+/**
+ * Beyond this many tracked files, git's status in the background costs a command less than
+ * a stat call for each on its main thread (8 to 40 microseconds each on this project's machine).
+ */
+export const MOST_TRACKED_FILES = 10_000;
+
+/**
+ * True when the checkout at `root` certainly matches commit `head` (40 hex digits), false
+ * when git must say (and for more than `most` tracked files). Never throws.
+ */
+export function certainlyClean(root: string, dirs: GitDirs, head: string, most = MOST_TRACKED_FILES): boolean {
   try {
     const index = readIndex(join(dirs.gitDir, 'index'));
     return (
       index !== undefined &&
+      index.entries.length <= most &&
       index.entries.every((entry) => unchanged(root, entry, index)) &&
       index.tree !== undefined &&
       index.tree === commitTree(dirs.common, head) &&
