@@ -119,14 +119,14 @@ const REV_PARSE = ['rev-parse', '--show-toplevel', 'HEAD', '--short', 'HEAD'];
 const STATUS = ['status', '--porcelain'];
 
 /**
- * The commit and whether the checkout is certainly clean, from git's files alone (no child
- * process), when they tell; undefined where git must be asked.
+ * What git's files tell of `root` without a child process: its commit (undefined where git
+ * must say) and whether the checkout is certainly clean.
  */
-function fromFiles(root: string): GitState | typeof NOT_A_CHECKOUT | undefined {
+function fromFiles(root: string): { head: string | undefined; clean: boolean } | typeof NOT_A_CHECKOUT {
   const dirs = gitDirs(root);
-  if (dirs === NOT_A_CHECKOUT || dirs === undefined) return dirs;
-  const commit = commitIn(dirs);
-  return commit !== undefined && certainlyClean(root, dirs, commit) ? { commit, short: commit.slice(0, 7), dirty: false } : undefined;
+  if (dirs === NOT_A_CHECKOUT) return dirs;
+  const head = dirs && commitIn(dirs);
+  return { head, clean: dirs !== undefined && head !== undefined && certainlyClean(root, dirs, head) };
 }
 
 /**
@@ -136,13 +136,12 @@ function fromFiles(root: string): GitState | typeof NOT_A_CHECKOUT | undefined {
  */
 export function gitState(root: string): GitState | undefined {
   try {
-    const known = fromFiles(root);
-    if (known !== undefined) return known === NOT_A_CHECKOUT ? undefined : known;
-    const head = headCommit(root);
-    if (head === NOT_A_CHECKOUT) return undefined;
+    const files = fromFiles(root);
+    if (files === NOT_A_CHECKOUT) return undefined;
+    const { head, clean } = files;
     const commit = head === undefined ? fromGit(root, gitSync(root, REV_PARSE)) : { commit: head, short: head.slice(0, 7) };
     if (!commit) return undefined;
-    return { ...commit, dirty: gitSync(root, STATUS).trim().length > 0 };
+    return { ...commit, dirty: clean ? false : gitSync(root, STATUS).trim().length > 0 };
   } catch {
     return undefined;
   }
@@ -154,16 +153,15 @@ export function gitState(root: string): GitState | undefined {
  */
 export async function gitStateLater(root: string): Promise<GitState | undefined> {
   try {
-    const known = fromFiles(root);
-    if (known !== undefined) return known === NOT_A_CHECKOUT ? undefined : known;
-    const head = headCommit(root);
-    if (head === NOT_A_CHECKOUT) return undefined;
-    const status = gitAsync(root, STATUS);
+    const files = fromFiles(root);
+    if (files === NOT_A_CHECKOUT) return undefined;
+    const { head, clean } = files;
+    const status = clean ? undefined : gitAsync(root, STATUS);
     // Whatever happens first, the status must not be left to reject unheard.
-    status.catch(() => {});
+    status?.catch(() => {});
     const commit = head === undefined ? fromGit(root, await gitAsync(root, REV_PARSE)) : { commit: head, short: head.slice(0, 7) };
     if (!commit) return undefined;
-    return { ...commit, dirty: (await status).trim().length > 0 };
+    return { ...commit, dirty: status === undefined ? false : (await status).trim().length > 0 };
   } catch {
     return undefined;
   }
