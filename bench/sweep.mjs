@@ -21,13 +21,20 @@ const BASELINE = join(ROOT, 'scenarios', 'baseline.yaml');
  * Ticks of the baseline that `threads` threads, each stepping its own world from the
  * founding, do in `ms` milliseconds, summed; with `warm`, counted only after each thread
  * has stepped that many ticks alone (once V8 has compiled the code they run). Seed 1 for
- * all: the same work in each thread.
+ * all: the same work in each thread. With `warmMs`, each thread first steps a world of its
+ * own for that long, then counts the ticks of a world founded afresh: a run of a sweep
+ * after its thread's first.
  */
-async function ticksOfThreads(threads, ms, warm = 0) {
+async function ticksOfThreads(threads, ms, warm = 0, warmMs = 0) {
   const code = `const { parentPort, workerData } = require('node:worker_threads');
     import(workerData.index).then((lib) => {
-      const world = lib.foundWorld(lib.loadScenario(workerData.baseline).scenario, 1);
+      const found = () => lib.foundWorld(lib.loadScenario(workerData.baseline).scenario, 1);
+      let world = found();
       for (let t = 0; t < workerData.warm; t++) lib.step(world);
+      if (workerData.warmMs > 0) {
+        for (const end = Date.now() + workerData.warmMs; Date.now() < end; ) lib.step(world);
+        world = found();
+      }
       parentPort.postMessage('warm');
       parentPort.once('message', () => {
         const end = Date.now() + workerData.ms;
@@ -36,7 +43,7 @@ async function ticksOfThreads(threads, ms, warm = 0) {
         parentPort.postMessage(world.tick - from);
       });
     });`;
-  const workers = Array.from({ length: threads }, () => new Worker(code, { eval: true, workerData: { index: INDEX, baseline: BASELINE, ms, warm } }));
+  const workers = Array.from({ length: threads }, () => new Worker(code, { eval: true, workerData: { index: INDEX, baseline: BASELINE, ms, warm, warmMs } }));
   const message = (w) => new Promise((resolve, reject) => w.once('message', resolve).once('error', reject));
   // Every thread warm (or founded) before any is timed: the threads then start together.
   await Promise.all(workers.map(message));
@@ -105,13 +112,16 @@ async function twoProcesses(file, dir) {
 
 export async function benchSweep({ runs = 8, log = console.log } = {}) {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
-  // Runs of about a second: the ticks one thread steps in a second, to the thousand.
-  const ticks = Math.max(1000, Math.round((await ticksOfThreads(1, 1000)) / 1000) * 1000);
+  // Runs of about a second: the ticks a warm thread steps in a second from a world's
+  // founding, to the thousand. A sweep's thread compiles its code in its first run (most of
+  // a second on this machine, see compilation); its other runs step warm, so that ticks
+  // counted in a fresh thread's first second would make runs of half a second.
+  const ticks = Math.max(1000, Math.round((await ticksOfThreads(1, 1000, 0, 2000)) / 1000) * 1000);
   const dir = mkdtempSync(join(tmpdir(), 'sapient-bench-sweep-'));
   try {
     const file = join(dir, 'sweep.yaml');
     writeFileSync(file, `description: benchmark\nscenario: ${JSON.stringify(BASELINE)}\nseed: 1\nreplicates: ${runs}\nset:\n  ticks: ${ticks}\n`);
-    log(`${runs} replicates of the baseline cut to ${ticks.toLocaleString('en-US')} ticks (what one thread stepped in a second just before)`);
+    log(`${runs} replicates of the baseline cut to ${ticks.toLocaleString('en-US')} ticks (what one warm thread stepped in a second just before)`);
     const one = [];
     const two = [];
     const processes = [];
@@ -125,7 +135,7 @@ export async function benchSweep({ runs = 8, log = console.log } = {}) {
     // The middle turn of each too: on a machine whose speed moves from one minute to the
     // next, the best turns may come from unlike moments.
     const middle = (xs) => [...xs].map((r) => r.seconds).sort((a, b) => a - b)[1];
-    const line = (w, r) => `--workers ${w}: ${r.seconds.toFixed(2)} s (of which the sweep ${r.session.wallSeconds.toFixed(2)} s; the runs ${r.session.runSeconds.toFixed(2)} s of thread time; threads started in ${r.session.poolStartMs.toFixed(0)} ms)`;
+    const line = (w, r) => `--workers ${w}: ${r.seconds.toFixed(2)} s (of which the sweep ${r.session.wallSeconds.toFixed(2)} s; the runs ${r.session.runSeconds.toFixed(2)} s of thread time, ${(r.session.runSeconds / runs).toFixed(2)} s a run; threads started in ${r.session.poolStartMs.toFixed(0)} ms)`;
     log(`${line(1, w1)}; the other turns ${other(one)} s`);
     log(`${line(2, w2)}; the other turns ${other(two)} s`);
     log(`two processes of --workers 1 at once, each half the runs (--shard 0/2, 1/2): ${p2.seconds.toFixed(2)} s, ${(w1.seconds / p2.seconds).toFixed(2)} times faster than one worker; the other turns ${other(processes)} s`);

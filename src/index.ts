@@ -2,7 +2,7 @@
  * sapient as a library: scenarios in, timelines and summaries out. Importing it has no side
  * effects; the command line (src/cli) is a thin layer over these functions.
  */
-export { simulate, step, foundWorld, engineFor, type Engine, type RunOptions, type Summary } from './sim/run.js';
+export { simulate, step, foundWorld, engineFor, engineOf, type Engine, type RunOptions, type Summary } from './sim/run.js';
 export { createWorld, type World, type ChannelCounts } from './sim/world.js';
 export { observe, type Sample, SAMPLE_COLUMNS, SERIES } from './sim/observe.js';
 export { Rng, stream } from './sim/rng.js';

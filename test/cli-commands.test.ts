@@ -14,7 +14,7 @@ describe.concurrent('sapient validate', () => {
     const dir = tempDir();
     writeFile(dir, 'small.yaml', SMALL);
     const r = await sapient(['validate', 'small.yaml'], dir);
-    expect(r).toEqual({ code: 0, stdout: 'small.yaml: valid (32 skills, 2 bands of 10, 2,050 ticks)\n', stderr: '' });
+    expect(r).toEqual({ code: 0, stdout: 'small.yaml: valid (32 skills, 2 bands of 10, 2,050 ticks; engine: readable)\n', stderr: '' });
     expect(tree(dir)).toEqual(['small.yaml']);
   });
 
@@ -22,7 +22,7 @@ describe.concurrent('sapient validate', () => {
     const dir = tempDir();
     writeFile(dir, 'small.yaml', SMALL);
     const r = await sapient(['validate', 'small.yaml', '--ticks', '100000', '--set', 'population.bandSize=50', '--set', 'skills.count=8', '--seed', '9'], dir);
-    expect(r).toEqual({ code: 0, stdout: 'small.yaml: valid (8 skills, 2 bands of 50, 100,000 ticks)\n', stderr: '' });
+    expect(r).toEqual({ code: 0, stdout: 'small.yaml: valid (8 skills, 2 bands of 50, 100,000 ticks; engine: readable)\n', stderr: '' });
   });
 
   it('lists every problem of an invalid scenario, exit 2', async () => {

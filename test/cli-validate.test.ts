@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanup, sapient, SMALL, STACK_FRAME, tempDir, writeFile } from './helpers/cli.js';
+import { cleanup, ROOT, sapient, SMALL, STACK_FRAME, tempDir, writeFile } from './helpers/cli.js';
+
+const SCENARIOS = join(ROOT, 'scenarios');
 
 /**
  * `sapient validate` on what a user builds by hand: events given with --set or in a sweep's
@@ -16,7 +20,7 @@ describe('sapient validate', () => {
     writeFile(dir, 'small.yaml', SMALL);
     const r = await sapient(['validate', 'small.yaml', '--ticks', '2000', '--set', 'ticks=5', '--set', 'imitation.alpha=2', '--set', 'imitation.alpha=3'], dir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('small.yaml: valid (32 skills, 2 bands of 10, 2,000 ticks)\n');
+    expect(r.stdout).toBe('small.yaml: valid (32 skills, 2 bands of 10, 2,000 ticks; engine: readable)\n');
     expect(r.stderr).toBe(
       'sapient: note: --set imitation.alpha=3 wins over --set imitation.alpha=2: the last --set of a parameter counts\n' +
         'sapient: note: --ticks 2000 wins over --set ticks=5: --ticks counts over --set\n',
@@ -162,11 +166,11 @@ describe('sapient validate', () => {
     expect(shipped.code).toBe(0);
     // The first line, then each varied parameter's values, then the cost.
     const [head, ...more] = shipped.stdout.trimEnd().split('\n');
-    expect(head).toMatch(/population-size\.yaml: valid sweep \(9 points x 4 replicates = 36 runs; each run: 32 skills, 20 bands of 25 to 100, 100,000 ticks at most \(stops at t75\)\)$/);
+    expect(head).toMatch(/population-size\.yaml: valid sweep \(9 points x 4 replicates = 36 runs; each run: 32 skills, 20 bands of 25 to 100, 100,000 ticks at most \(stops at t75\); engine: readable\)$/);
     expect(more.slice(0, 2)).toEqual(['  population.bandSize: 25, 50, 100', '  migration.migrationRate: 0.0002, 0.002, 0.02']);
     expect(more[2]).toMatch(/^ {2}cost: at most 4\.2 G agent-ticks(, about .+ on 2 workers \(.+ agent-ticks\/s each, measured here on point 6's first ticks, which are often the fastest\)| \(no time estimated: .+\))$/);
     expect(mine.stdout).toMatch(
-      /^sweep\.yaml: valid sweep \(4 points x 3 replicates = 12 runs; each run: 32 skills, 2 bands of 8 to 12, 2,050 ticks\)\n {2}population\.bandSize: 8, 12\n {2}imitation\.bias: 'payoff', 'best'\n {2}cost: 492 k agent-ticks, about [\d.]+ s on \d workers? \(.*\)\n$/,
+      /^sweep\.yaml: valid sweep \(4 points x 3 replicates = 12 runs; each run: 32 skills, 2 bands of 8 to 12, 2,050 ticks; engine: readable\)\n {2}population\.bandSize: 8, 12\n {2}imitation\.bias: 'payoff', 'best'\n {2}cost: 492 k agent-ticks, about [\d.]+ s on \d workers? \(.*\)\n$/,
     );
     expect(badEvent.code).toBe(2);
     expect(badEvent.stderr).toMatch(/^sapient: bad-event\.yaml:3:\d+: set\.events\[0\]\.set\.population\.bands: expected a parameter that may change during a run/);
@@ -174,7 +178,22 @@ describe('sapient validate', () => {
     expect(badPoint.stderr).toMatch(/^sapient: bad-point\.yaml:3:\d+: vary\.skills\.difficultyMin: expected .*difficultyMax.*at point 1: skills\.difficultyMin=0\.95/);
     // --ticks and --set apply to every run, as set: in the file.
     expect(withSet.code).toBe(0);
-    expect(withSet.stdout).toMatch(/^sweep\.yaml: valid sweep \(4 points x 3 replicates = 12 runs; each run: 32 skills, 2 bands of 8 to 12, 10 ticks\)\n/);
+    expect(withSet.stdout).toMatch(/^sweep\.yaml: valid sweep \(4 points x 3 replicates = 12 runs; each run: 32 skills, 2 bands of 8 to 12, 10 ticks; engine: readable\)\n/);
+  });
+
+  it('says which engine the runs take, and at how many points each where the points differ', async () => {
+    const dir = tempDir();
+    // Henrich's copies of the best with Gumbel errors take the fast path; other copies, the readable model.
+    writeFile(dir, 'mixed.yaml', 'scenario: henrich-2004.yaml\nvary:\n  imitation.copy: [gumbel, fidelity]\n  imitation.bias: [best, payoff]\n');
+    writeFile(dir, 'henrich-2004.yaml', readFileSync(join(SCENARIOS, 'henrich-2004.yaml'), 'utf8'));
+    const [mixed, fast, readable] = await Promise.all([
+      sapient(['validate', 'mixed.yaml'], dir),
+      sapient(['validate', 'henrich-2004'], dir),
+      sapient(['validate', 'henrich-2004', '--set', 'imitation.copy=fidelity'], dir),
+    ]);
+    expect(mixed.stdout.split('\n')[0]).toMatch(/; engine: fast-generations at 1 point, readable at 3 points\)$/);
+    expect(fast.stdout).toMatch(/henrich-2004\.yaml: valid \(1 skill, 1 band of 100, 100 ticks; engine: fast-generations\)\n$/);
+    expect(readable.stdout).toMatch(/; engine: readable\)\n$/);
   });
 
   it('names a sensitivity design and its size, and says when runs may stop early and the cost is a bound', async () => {
@@ -182,7 +201,7 @@ describe('sapient validate', () => {
     const r = await sapient(['validate', 'takeoff-saltelli', '--ticks', '2000'], dir);
     expect(r.code).toBe(0);
     const [head, ...more] = r.stdout.trimEnd().split('\n');
-    expect(head).toMatch(/takeoff-saltelli\.yaml: valid sweep \(96 points x 1 replicate = 96 runs; each run: 32 skills, 20 bands of 50, 2,000 ticks at most \(stops at t25\)\)$/);
+    expect(head).toMatch(/takeoff-saltelli\.yaml: valid sweep \(96 points x 1 replicate = 96 runs; each run: 32 skills, 20 bands of 50, 2,000 ticks at most \(stops at t25\); engine: readable\)$/);
     expect(more.slice(0, 4)).toEqual([
       '  distillation.distillRate: 0.0005 to 0.008, log scale (Saltelli, N = 16: 96 points)',
       '  distillation.forgetRate: 0.005 to 0.03, log scale (Saltelli, N = 16: 96 points)',

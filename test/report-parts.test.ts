@@ -343,7 +343,7 @@ describe('the parameters figure of a sweep of more runs than it marks one by one
     // Kaplan-Meier: S(100) = 4/5, then two at risk at 200, S(200) = 2/5: the median is 200;
     // counting the stopped runs as takeoffs at their lengths would give 160, a year in which
     // no run took off. Point 2: one takeoff in three runs, no median: marked at its longest run.
-    const outcomes: RunOutcomes = { point: [], replicate: [], years: [], takeoff: [], t25: [], t75: [], rise: [], stoppedBy: null };
+    const outcomes: RunOutcomes = { point: [], replicate: [], years: [], takeoff: [], t25: [], t75: [], rise: [], stoppedBy: null, engine: null };
     const runOf = (point: number, takeoff: number, years: number) => {
       outcomes.point.push(point);
       outcomes.replicate.push(outcomes.point.filter((p) => p === point).length - 1);

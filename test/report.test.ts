@@ -173,6 +173,8 @@ describe('the report of a sweep', () => {
     // analyze takes a whole sweep: the hint for a shard is to merge first.
     expect(fromSweep.html).toMatch(/No sensitivity\.csv in this directory: <code>sapient analyze \S+small<\/code> computes the indices/);
     expect(fromShard.html).toContain('No sensitivity.csv in this directory: the indices are computed over the whole sweep: merge its shards');
+    // Provenance names the engine of the runs (summary.csv's engine column).
+    expect(fromSweep.html).toMatch(/<td>engine<\/td>\s*<td>readable, every run<\/td>/);
 
     writeFileSync(join(work, 'small-scenario.yaml'), SMALL);
     const run = await sapient(['run', 'small-scenario.yaml', '--seed', '5', '--out', 'run', '--quiet'], work);
@@ -187,6 +189,15 @@ describe('the report of a sweep', () => {
     expect(html).toContain('sapient report: run small-scenario-5');
     expect(html).toContain('sapient run small-scenario.yaml --seed 5');
     expect(html).toMatch(/<td>engine<\/td>\s*<td>readable<\/td>/);
+  });
+
+  it("counts under Provenance the runs each engine stepped, where a sweep's points take different engines", async () => {
+    // Henrich's copies of the best take the fast path; copies of a random demonstrator, the readable model.
+    writeFileSync(join(work, 'engines.yaml'), `scenario: ${JSON.stringify(join(process.cwd(), 'scenarios', 'henrich-2004.yaml'))}\nreplicates: 2\nset:\n  ticks: 20\nvary:\n  imitation.bias: [best, random, payoff]\n`);
+    const r = await sapient(['sweep', 'engines.yaml', '--workers', '1', '--out', 'engines', '--quiet'], work);
+    expect(r.code).toBe(0);
+    const { html } = await buildReport(join(work, 'engines'));
+    expect(html).toMatch(/<td>engines<\/td>\s*<td>fast-generations \(the fast path of copy-the-best generations\): 2 runs; readable: 4 runs<\/td>/);
   });
 
   it('estimates from summary.csv the very curves and medians the sweep writes in its survival tables', async () => {

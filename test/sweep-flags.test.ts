@@ -146,7 +146,7 @@ describe('shipped scenarios by name', () => {
     writeFileSync(join(dir, 'named.yaml'), 'scenario: henrich-2004\nset:\n  ticks: 5\nvary:\n  population.bandSize: [10, 20]\n');
     const [copied, named] = await Promise.all([sapient(['validate', 'copied.yaml'], dir), sapient(['sweep', 'named.yaml', '--out', 'named', '--quiet'], dir)]);
     expect(copied.code).toBe(0);
-    expect(copied.stdout).toMatch(/^copied\.yaml: valid sweep \(7 points x 10 replicates = 70 runs; each run: 1 skill, 1 band of 5 to 320, 100 ticks\)\n/);
+    expect(copied.stdout).toMatch(/^copied\.yaml: valid sweep \(7 points x 10 replicates = 70 runs; each run: 1 skill, 1 band of 5 to 320, 100 ticks; engine: fast-generations\)\n/);
     expect(named).toMatchObject({ code: 0, stderr: '' });
     expect(manifestOf('named').scenario.file).toBe(join(ROOT, 'scenarios', 'henrich-2004.yaml'));
   });

@@ -70,6 +70,16 @@ function sourceEntries(scenario: Scenario, seed: number): SkillEntry[] {
   return scenario.skills.list ?? generateEntries(scenario, seed);
 }
 
+/**
+ * How many of the scenario's skills are cognitive, whatever the seed: those listed so, or
+ * cognitiveShare of the generated ones (never skill 0, see generateEntries).
+ */
+export function cognitiveSkillCount(scenario: Scenario): number {
+  const { list, count, cognitiveShare } = scenario.skills;
+  if (list) return list.filter((e) => e.kind === 'cognitive').length;
+  return Math.min(Math.round(cognitiveShare * count), count - 1);
+}
+
 export function buildCatalogue(scenario: Scenario, seed: number): Catalogue {
   return new Catalogue(sourceEntries(scenario, seed), scenario.skills.boostScale);
 }
@@ -83,7 +93,6 @@ function generateEntries(scenario: Scenario, seed: number): SkillEntry[] {
   const s = scenario.skills;
   const rng = stream(seed, 'catalogue');
   const K = s.count;
-  const cognitiveCount = Math.round(s.cognitiveShare * K);
   // Which skills are cognitive: a random subset of the given size, never skill 0, because a
   // cognitive skill always builds on at least one other skill (general skills are
   // abstracted from particular ones): it cannot be the first thing a population learns.
@@ -92,7 +101,7 @@ function generateEntries(scenario: Scenario, seed: number): SkillEntry[] {
     const j = uniformInt(rng, i + 1);
     [order[i], order[j]] = [order[j], order[i]];
   }
-  const cognitiveEnd = Math.min(cognitiveCount, K - 1);
+  const cognitiveEnd = cognitiveSkillCount(scenario);
   const isCognitive = new Set(order.slice(0, cognitiveEnd));
   // Basic skills (domain skills without prerequisites, which anyone can learn from scratch):
   // with basicShare, skill 0 and the next domain skills of the shuffled order, a fixed number;

@@ -4,6 +4,7 @@ import { describeValue, formatProblem, InputError, type Problem } from '../confi
 import { scenarioNotes } from '../config/notes.js';
 import { type Override, stopRule, validateScenario } from '../config/scenario.js';
 import type { Scenario } from '../config/schema.js';
+import { type Engine, engineOf } from '../sim/run.js';
 import type { ScenarioSource, SweepParameter } from './sweep-file.js';
 import { runKeyBytes } from './tables.js';
 
@@ -29,6 +30,8 @@ export interface SweepCost {
    * runs may end before their ticks, so that the agent-ticks are an upper bound.
    */
   stops: string[];
+  /** The points whose runs each engine takes (run.ts, engineOf), in the order first met. */
+  engines: Map<Engine['name'], number>;
 }
 
 /** A point of a sweep, its scenario, and the bytes of a run's timeline as a worker holds it (timelineBytes). */
@@ -63,6 +66,7 @@ export function validatePoints(
     range.max = Math.max(range.max, value);
   };
   const stops = new Set<string>();
+  const engines = new Map<Engine['name'], number>();
   const pointNotes = new Map<string, { first: number; described: string; count: number }>();
   const seen = new Set<string>();
   let more = 0;
@@ -113,6 +117,8 @@ export function validatePoints(
     widen(sizes.bandSize, resolved.population.bandSize);
     widen(sizes.ticks, resolved.ticks);
     if (resolved.stop.when !== 'never') stops.add(stopRule(resolved.stop));
+    const engine = engineOf(resolved);
+    engines.set(engine, (engines.get(engine) ?? 0) + 1);
     // What a run of this point would be told (an event after its last tick): once per note, with the points it concerns.
     for (const note of scenarioNotes(resolved)) {
       const at = pointNotes.get(note);
@@ -132,5 +138,5 @@ export function validatePoints(
   if (more > 0) problems.push({ source: sweepDoc.source, path: '', expected: 'a valid scenario at every point', found: `${more} more problem${more === 1 ? '' : 's'} like these` });
   if (problems.length > 0) throw new InputError(problems);
   const first = { point: 0, scenario: base as Scenario, timeline: timelineBytes(base as Scenario, runKeyBytes(1, replicates, [])) };
-  return { agentTicks, largest: largest ?? first, longest: longest ?? first, sizes, stops: [...stops] };
+  return { agentTicks, largest: largest ?? first, longest: longest ?? first, sizes, stops: [...stops], engines };
 }

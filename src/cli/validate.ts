@@ -5,6 +5,7 @@ import { scenarioNotes } from '../config/notes.js';
 import { stopRule } from '../config/scenario.js';
 import type { Scenario } from '../config/schema.js';
 import { SCENARIOS_DIR, shippedFile, SWEEPS_DIR } from '../config/shipped.js';
+import { engineOf } from '../sim/run.js';
 import { defaultWorkers } from '../workers/threads.js';
 import { counted, readable, shownPath } from './common.js';
 import { flagOverrides, loadWithFlags, type ScenarioFlags } from './flags.js';
@@ -22,7 +23,13 @@ export function outline(s: Scenario): string {
     `${readable(s.ticks)} tick${s.ticks === 1 ? '' : 's'}${s.stop.when === 'never' ? '' : ` at most (stops ${stopRule(s.stop)})`}`,
   ];
   if (s.events.length > 0) parts.push(`${s.events.length} event${s.events.length === 1 ? '' : 's'}`);
-  return parts.join(', ');
+  return `${parts.join(', ')}; engine: ${engineOf(s)}`;
+}
+
+/** Which engine the points' runs take: `readable`, or `fast-generations at 3 points, readable at 6`. */
+function enginesText(engines: Map<string, number>): string {
+  if (engines.size <= 1) return [...engines.keys()].join('');
+  return [...engines].map(([name, points]) => `${name} at ${counted(points, 'point')}`).join(', ');
 }
 
 /** `sapient validate`: a scenario, with its flags, or a sweep file, checked without running. */
@@ -59,7 +66,7 @@ function validateSweep(file: string, flags: { set?: string[]; seed?: string; tic
   const { sizes, largest, stops } = sweep.cost;
   const design = `${counted(sweep.points.length, 'point')} x ${counted(sweep.replicates, 'replicate')} = ${counted(sweep.runs, 'run')}`;
   const skills = counted(sizes.skills.max, 'skill');
-  const each = `${sizes.skills.min === sizes.skills.max ? skills : `${sizeText(sizes.skills)} skills`}, ${sizeText(sizes.bands)} band${sizes.bands.max === 1 ? '' : 's'} of ${sizeText(sizes.bandSize)}, ${sizeText(sizes.ticks)} tick${sizes.ticks.max === 1 ? '' : 's'}${stops.length === 0 ? '' : ` at most (stops ${stops.join(' or ')})`}`;
+  const each = `${sizes.skills.min === sizes.skills.max ? skills : `${sizeText(sizes.skills)} skills`}, ${sizeText(sizes.bands)} band${sizes.bands.max === 1 ? '' : 's'} of ${sizeText(sizes.bandSize)}, ${sizeText(sizes.ticks)} tick${sizes.ticks.max === 1 ? '' : 's'}${stops.length === 0 ? '' : ` at most (stops ${stops.join(' or ')})`}; engine: ${enginesText(sweep.cost.engines)}`;
   const lines = [
     `${shownPath(file)}: valid sweep (${design}; each run: ${each})`,
     ...parameterRanges(sweep),

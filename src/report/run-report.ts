@@ -83,11 +83,16 @@ function runProvenance(run: RunSource, engine: unknown): string {
       ['seed', String(run.seed)],
       ['overrides', run.overrides.length === 0 ? 'none' : code(run.overrides.join(' '))],
       ...originRows(run.origin),
-      ...(typeof engine === 'string' ? [['engine', engine === 'fast-generations' ? 'fast-generations (the fast path of copy-the-best generations)' : engine]] : []),
+      ...(typeof engine === 'string' ? [['engine', engineText(engine)]] : []),
       ['wall time', `${readableNumber(run.wallSeconds)} s`],
       ['to repeat it', code(shellWords(['sapient', 'run', run.scenario.file, ...run.overrides.filter((o) => !o.startsWith('--seed ')).flatMap((o) => flagWords(o)), '--seed', String(run.seed)]))],
     ],
   );
+}
+
+/** An engine's name as summary.csv writes it, with what the fast path is. */
+export function engineText(engine: string): string {
+  return engine === 'fast-generations' ? 'fast-generations (the fast path of copy-the-best generations)' : engine;
 }
 
 export function originRows(origin: Origin): [string, string | { html: string }][] {

@@ -11,7 +11,7 @@ import { sensitivityFigure } from './figures/sensitivity.js';
 import { lexiconBandFigure, MAX_PANELS } from './figures/sweep-lexicon.js';
 import { survivalFigure } from './figures/survival.js';
 import { type Cell, code, htmlTable, type Page, type RenderedFigure } from './page.js';
-import { originRows } from './run-report.js';
+import { engineText, originRows } from './run-report.js';
 import type { SweepSource } from './sources/manifest.js';
 import { METHODS, type PlainTable, readPlainTable, readSensitivity, type Sensitivity } from './sources/sensitivity.js';
 import { readSweepSummary, stoppedEarly } from './sources/summary.js';
@@ -90,7 +90,7 @@ export async function sweepPage(sweep: SweepSource, generator: string): Promise<
           }
         : { intro: `<p>No ${ANALYSIS_FILES.indices} in this directory: ${analyzeHint(sweep, runsDone + failed)}</p>` }),
     },
-    { id: 'provenance', title: 'Provenance', after: sweepProvenance(sweep, runsDone) },
+    { id: 'provenance', title: 'Provenance', after: sweepProvenance(sweep, runsDone, outcomes.engine) },
   ];
   return {
     title: `sapient report: sweep ${sweep.name}`,
@@ -164,7 +164,16 @@ export function rerunCommand(sweep: SweepSource, pointIndex: number, replicate: 
   return command;
 }
 
-function sweepProvenance(sweep: SweepSource, runsDone: number): string {
+/** The engines that stepped the runs (summary.csv's engine column), each with its number of runs. */
+function enginesRow(engines: string[] | null): [string, string][] {
+  if (engines === null || engines.length === 0) return [];
+  const runs = new Map<string, number>();
+  for (const e of engines) runs.set(e, (runs.get(e) ?? 0) + 1);
+  if (runs.size === 1) return [['engine', `${engineText(engines[0])}, every run`]];
+  return [['engines', [...runs].map(([e, n]) => `${engineText(e)}: ${countedNumber(n, 'run')}`).join('; ')]];
+}
+
+function sweepProvenance(sweep: SweepSource, runsDone: number, engines: string[] | null): string {
   const first = sweep.points.length > 0 && sweep.points[0].seeds.length > 0;
   const rows: [string, string | { html: string }][] = [
     ['sweep', `${sweep.name}: ${sweep.description}`],
@@ -173,6 +182,7 @@ function sweepProvenance(sweep: SweepSource, runsDone: number): string {
     ['runs', `${readableNumber(runsDone)} in this directory, of ${readableNumber(sweep.runs)}; status ${sweep.status}${sweep.shard.count > 1 ? `; shard ${sweep.shard.index}/${sweep.shard.count}` : ''}${sweep.merged ? '; merged from shards' : ''}`],
     ['seeds', `root seed ${sweep.rootSeed}, ${sweep.seedMode}; each run's seed is in timeline.csv, summary.csv and manifest.json${first ? ` (point 0, replicate 0: ${sweep.points[0].seeds[0]})` : ''}`],
     ...originRows(sweep.origin),
+    ...enginesRow(engines),
     ['to repeat one run', code(sweep.rerun)],
     ...(first ? ([['e.g. point 0, replicate 0, in the sweep directory', code(rerunCommand(sweep, 0, 0))]] as [string, { html: string }][]) : []),
   ];

@@ -1,3 +1,4 @@
+import { cognitiveSkillCount } from '../agents/catalogue.js';
 import { InputError } from '../config/problems.js';
 import { type Scenario, seedProblem } from '../config/schema.js';
 import { demography } from './demography.js';
@@ -54,8 +55,13 @@ export interface Engine {
  * (cost.ts times a world without the scenario's events).
  */
 export function engineFor(world: World, reference = false, runOf: Scenario = world.params): Engine {
-  const fast = !reference && world.tick === 0 && takesFastGenerations(runOf, world.catalogue.cognitiveSkills.length);
+  const fast = world.tick === 0 && engineOf(runOf, reference) === 'fast-generations';
   return fast ? new FastGenerations(world) : new ReadableModel(world);
+}
+
+/** The engine that a run of `scenario` takes, known before any world is founded (`sapient validate` says it). */
+export function engineOf(scenario: Scenario, reference = false): Engine['name'] {
+  return !reference && takesFastGenerations(scenario, cognitiveSkillCount(scenario)) ? 'fast-generations' : 'readable';
 }
 
 /** The readable model as an engine: `step` and `observe` on the world. */

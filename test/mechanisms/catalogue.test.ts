@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCatalogue, catalogueEntries, CHANNELS } from '../../src/agents/catalogue.js';
+import { buildCatalogue, catalogueEntries, CHANNELS, cognitiveSkillCount } from '../../src/agents/catalogue.js';
 import { hasSkill } from '../../src/agents/skillset.js';
 import { scenarioOf } from './support.js';
 
@@ -22,6 +22,26 @@ describe('the generated catalogue', () => {
         }
       }
     }
+  });
+
+  it('counts its cognitive skills before it is drawn, from the scenario alone, as the drawn catalogue has them', () => {
+    for (const count of [1, 2, 3, 7, 32, 61]) {
+      for (const cognitiveShare of [0, 0.01, 0.25, 0.5, 0.99, 1]) {
+        const scenario = scenarioOf({ skills: { count, cognitiveShare, maxPrerequisites: Math.min(2, count - 1) } });
+        for (const seed of [1, 2, 3]) expect(cognitiveSkillCount(scenario), `K ${count}, share ${cognitiveShare}, seed ${seed}`).toBe(buildCatalogue(scenario, seed).cognitiveSkills.length);
+      }
+    }
+    const listed = scenarioOf({
+      skills: {
+        list: [
+          { difficulty: 0.2, prerequisites: [], kind: 'domain' },
+          { difficulty: 0.4, prerequisites: [0], kind: 'cognitive', boosts: { innovate: 1, imitate: 1, language: 1, distill: 1 } },
+          { difficulty: 0.4, prerequisites: [0], kind: 'domain' },
+        ],
+      },
+    });
+    expect(cognitiveSkillCount(listed)).toBe(1);
+    expect(buildCatalogue(listed, 1).cognitiveSkills.length).toBe(1);
   });
 
   it("with cognitivePrerequisites basic, a cognitive skill's prerequisites are basic skills: domain skills without prerequisites", () => {

@@ -7,7 +7,7 @@ import type { Scenario } from '../../src/config/schema.js';
 import { FastGenerations } from '../../src/sim/fast-generations.js';
 import type { Sample } from '../../src/sim/observe.js';
 import { Rng, uniformInt } from '../../src/sim/rng.js';
-import { engineFor, foundWorld, simulate, step, type Summary } from '../../src/sim/run.js';
+import { engineFor, engineOf, foundWorld, simulate, step, type Summary } from '../../src/sim/run.js';
 import { mean, scenarioOf, standardError, Z } from './support.js';
 
 /*
@@ -183,6 +183,10 @@ describe('the fast path of copy-the-best generations', () => {
       { events: [{ at: 10, set: { 'learning.learningEvents': 2 } }] },
     ];
     for (const over of others) expect(takesFastPath(henrich(over)), JSON.stringify(over)).toBe(false);
+    // Known before a world is founded, as `sapient validate` tells it.
+    expect(engineOf(henrich())).toBe('fast-generations');
+    expect(engineOf(henrich(), true)).toBe('readable');
+    for (const over of others) expect(engineOf(henrich(over)), JSON.stringify(over)).toBe('readable');
     // The readable model is there on request, for the same results; and for a world already
     // stepped, as the fast path starts from the founders.
     expect(engineFor(foundWorld(henrich(), 1), true)).not.toBeInstanceOf(FastGenerations);

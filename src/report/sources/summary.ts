@@ -27,6 +27,8 @@ export interface RunOutcomes {
   rise: number[];
   /** Why each run stopped, or null when the table has no stopped_by column. */
   stoppedBy: string[] | null;
+  /** The engine that stepped each run, or null when the table has no engine column (before sapient 0.7). */
+  engine: string[] | null;
 }
 
 /** t25_year, t75_year and rise_years came with sapient 0.3's paradox observables: a sweep of an earlier version has none (all NaN). */
@@ -38,7 +40,8 @@ export function readSweepSummary(file: string, limit = Infinity, rows?: (header:
   const col = (name: string) => table.index(name);
   const [point, replicate, years, takeoff, t25, t75, rise] = ['point_id', 'replicate', 'years', EVENTS.takeoff, EVENTS.t25, EVENTS.t75, 'rise_years'].map(col);
   const stoppedBy = table.index('stopped_by');
-  const out: RunOutcomes = { point: [], replicate: [], years: [], takeoff: [], t25: [], t75: [], rise: [], stoppedBy: stoppedBy >= 0 ? [] : null };
+  const engine = table.index('engine');
+  const out: RunOutcomes = { point: [], replicate: [], years: [], takeoff: [], t25: [], t75: [], rise: [], stoppedBy: stoppedBy >= 0 ? [] : null, engine: engine >= 0 ? [] : null };
   const time = (fields: string[], c: number) => (c < 0 ? Number.NaN : (table.number(fields, c, true) ?? Number.NaN));
   try {
     for (let fields = table.next(); fields !== null; fields = table.next()) {
@@ -50,6 +53,7 @@ export function readSweepSummary(file: string, limit = Infinity, rows?: (header:
       out.t75.push(time(fields, t75));
       out.rise.push(time(fields, rise));
       out.stoppedBy?.push(fields[stoppedBy]);
+      out.engine?.push(fields[engine]);
     }
   } finally {
     table.close();
