@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DirectoryLock, LOCK_FILE } from '../src/batch/lock.js';
+import { DirectoryLock, keepLocksAlive, LOCK_FILE } from '../src/batch/lock.js';
 import { InputError } from '../src/config/problems.js';
 import { loadScenario } from '../src/config/scenario.js';
 import { writeRun } from '../src/io/run-output.js';
@@ -170,6 +170,45 @@ describe('DirectoryLock', () => {
 
   it.runIf(existsSync('/sys/kernel'))('refuses a directory that takes no files as bad input, not as an internal error', () => {
     expect(refusal(() => DirectoryLock.acquire('/sys'))).toContain('/sys, where files cannot be created');
+  });
+
+  it('keeps its heartbeat through work that never yields, when keepLocksAlive is called; says so when the lock was taken over', () => {
+    const dir = workspace();
+    const lost: string[] = [];
+    const lock = DirectoryLock.acquire(dir, { holder: 'analysis', onLost: (m) => lost.push(m) });
+    const file = join(dir, LOCK_FILE, 'owner.json');
+    const age = () => Date.now() - statSync(file).mtimeMs;
+    const old = new Date(Date.now() - 50_000);
+    utimesSync(file, old, old);
+    // Not yet due: the lock was touched (made) a moment ago.
+    keepLocksAlive();
+    expect(age()).toBeGreaterThan(40_000);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 11_000 });
+    try {
+      keepLocksAlive();
+      expect(Math.abs(age())).toBeLessThan(1_000);
+      expect(lost).toEqual([]);
+      // Another process took the lock over: the next due heartbeat finds it and calls onLost.
+      writeFileSync(file, `${JSON.stringify({ pid: 1, host: 'another-node', since: new Date().toISOString(), token: 'someone-else' })}\n`);
+      vi.setSystemTime(Date.now() + 11_000);
+      keepLocksAlive();
+      expect(lost).toHaveLength(1);
+      expect(lost[0]).toMatch(/another process took over .*sweep\.lock while this analysis was running/);
+      expect(lock.holds()).toBe(false);
+    } finally {
+      vi.useRealTimers();
+      lock.release();
+    }
+    // Released (or lost), a lock is no longer touched.
+    utimesSync(file, old, old);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 60_000 });
+    try {
+      keepLocksAlive();
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(age()).toBeGreaterThan(40_000);
+    expect(lost).toHaveLength(1);
   });
 
   it('judges a lock from another host by its heartbeat: refused while recent, taken over once a minute old', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { closest, InputError, type Problem } from '../config/problems.js';
 import { fromUnit, saltelliBlock, unitDesign } from '../batch/design.js';
 import { committedTableProblem, Ledger } from '../batch/ledger.js';
-import { beingWritten, DirectoryLock } from '../batch/lock.js';
+import { beingWritten, DirectoryLock, keepLocksAlive } from '../batch/lock.js';
 import { readManifest, resumeCommandOf, type SweepManifest } from '../batch/manifest.js';
 import { POINT_FIGURES } from '../batch/points.js';
 import { unitDesignOf } from '../batch/sweep-sample.js';
@@ -172,6 +172,8 @@ function analyzeOpened(dir: string, { manifest, summaryBytes }: ReturnType<typeo
   const second: string[] = [];
   const noise: AnalysisResult['noise'] = [];
   outputs.forEach((output, o) => {
+    // Each output's indices and bootstrap take a while on a large design: the lock is kept.
+    keepLocksAlive();
     const rng = stream(seed, `analyze:${output.column}`);
     const has = (p: number) => tallies.counts[o][p] > 0;
     const mean = (p: number) => tallies.means[o][p];

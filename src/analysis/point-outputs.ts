@@ -1,4 +1,5 @@
 import type { CsvTable } from '../io/csv-table.js';
+import { keepLocksAlive } from '../batch/lock.js';
 
 /**
  * The outputs of a sweep, point by point, as `sapient analyze` needs them: each output's
@@ -36,7 +37,10 @@ export function readPointOutputs(table: CsvTable, outputs: readonly OutputColumn
   // A column the summary lacks (an output added by a later sapient) has no values.
   const columns = outputs.map((o) => ({ value: table.index(o.column), censored: o.censoredAt === undefined ? -1 : table.index(o.censoredAt) }));
   const cell = (fields: readonly string[], column: number) => (column < 0 ? null : table.number(fields, column, true));
+  let rows = 0;
   for (let fields = table.next(); fields !== null; fields = table.next()) {
+    // A summary of a million runs takes a while: the directory's lock is kept meanwhile.
+    if ((++rows & 4095) === 0) keepLocksAlive();
     const point = table.number(fields, pointColumn, false) as number;
     columns.forEach(({ value, censored }, o) => {
       const x = cell(fields, value) ?? cell(fields, censored);

@@ -35,6 +35,19 @@ const WRITING_MS = 5_000;
 
 /** Tokens of the locks this process holds: a library user may start two sweeps in one process. */
 const heldHere = new Set<string>();
+/** The locks this process holds, for keepLocksAlive. */
+const beating = new Set<DirectoryLock>();
+
+/**
+ * Touches the lock of every directory this process holds whose heartbeat is due. The
+ * heartbeat's timer cannot fire while the main thread works without a pause, as an
+ * analysis or a merge does: each calls this between parts of its work, so that a lock on a
+ * shared volume is not judged abandoned from another host while it lasts. A clock reading
+ * when none is due.
+ */
+export function keepLocksAlive(): void {
+  for (const lock of beating) lock.beatIfDue();
+}
 
 /** What writes the directory: recorded in the lock, and named to a process it refuses. */
 export type LockHolder = 'sweep' | 'run' | 'merge' | 'analysis';
@@ -67,29 +80,40 @@ interface Owner {
 export class DirectoryLock {
   private timer: ReturnType<typeof setInterval> | undefined;
   private held = true;
+  private lastBeat = Date.now();
 
   private constructor(
     private readonly lock: string,
     private readonly token: string,
-    holder: LockHolder,
-    onLost: (message: string) => void,
+    private readonly holder: LockHolder,
+    private readonly onLost: (message: string) => void,
   ) {
-    this.timer = setInterval(() => {
-      if (!this.stillOurs()) {
-        this.stopHeartbeat();
-        this.held = false;
-        heldHere.delete(token);
-        onLost(`another process took over ${lock} while this ${holder} was running, judging it abandoned; this ${holder} stopped writing there (its new owner is in ${join(lock, OWNER_FILE)})`);
-        return;
-      }
-      const now = new Date();
-      try {
-        utimesSync(join(lock, OWNER_FILE), now, now);
-      } catch {
-        // A missed heartbeat only makes the lock look older; the next one tries again.
-      }
-    }, HEARTBEAT_MS);
+    this.timer = setInterval(() => this.beat(), HEARTBEAT_MS);
     this.timer.unref();
+    beating.add(this);
+  }
+
+  /** The heartbeat, if HEARTBEAT_MS have passed since the last (keepLocksAlive). */
+  beatIfDue(): void {
+    if (Date.now() - this.lastBeat >= HEARTBEAT_MS) this.beat();
+  }
+
+  /** Touches the owner file, or finds the lock taken over and says so. */
+  private beat(): void {
+    this.lastBeat = Date.now();
+    if (!this.stillOurs()) {
+      this.stopHeartbeat();
+      this.held = false;
+      heldHere.delete(this.token);
+      this.onLost(`another process took over ${this.lock} while this ${this.holder} was running, judging it abandoned; this ${this.holder} stopped writing there (its new owner is in ${join(this.lock, OWNER_FILE)})`);
+      return;
+    }
+    const now = new Date();
+    try {
+      utimesSync(join(this.lock, OWNER_FILE), now, now);
+    } catch {
+      // A missed heartbeat only makes the lock look older; the next one tries again.
+    }
   }
 
   /**
@@ -152,6 +176,7 @@ export class DirectoryLock {
   private stopHeartbeat(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
+    beating.delete(this);
   }
 }
 

@@ -4,7 +4,7 @@ import { InputError, type Problem } from '../config/problems.js';
 import { prepareOutputDir, writeFileAtomic } from '../io/files.js';
 import { openDurableFile } from '../io/table-file.js';
 import { LineReader, leadingInteger, splitCsvLine } from './csv.js';
-import { DirectoryLock, LOCK_FILE } from './lock.js';
+import { DirectoryLock, keepLocksAlive, LOCK_FILE } from './lock.js';
 import { committedTableProblem, Ledger, type LedgerState, removeSweepFiles } from './ledger.js';
 import { readManifest, resumeCommandOf, type SweepManifest, writeManifest } from './manifest.js';
 import { PointTally } from './points.js';
@@ -145,6 +145,8 @@ function interleave(table: (typeof SHARD_TABLES)[number], shards: readonly Shard
     writer.write(`${headers[0]}\n`);
     const n = shards.length;
     for (let run = 0; run < runs; run++) {
+      // Tables of many gigabytes take minutes to copy: the lock of --out is kept meanwhile.
+      keepLocksAlive();
       const shard = run % n;
       const reader = readers[shard];
       for (let line = reader.peek(); line !== null && leadingInteger(line) === run; line = reader.peek()) {
@@ -177,6 +179,7 @@ function writePoints(out: string, shards: readonly ShardDir[]): Partial<Record<T
     for (const [table, writer] of writers) writer.write(tableHeader(table, manifest.parameters.map((p) => p.column)));
     const replicates = manifest.replicates;
     for (let run = 0; run < manifest.runs; run++) {
+      keepLocksAlive();
       const s = summaries.peek();
       const f = failures.peek();
       // Every row was checked as it was copied from its shard (interleave).
