@@ -203,13 +203,17 @@ describe('sapient analyze refuses bad input with code 2 and one line', () => {
     return readdirSync(join(dir, name)).sort();
   };
 
-  it('says why an output that follows one parameter exactly has no partial rank correlations', async () => {
+  it('gives an output that follows one parameter exactly its partial rank correlation of 1, and says why', async () => {
     const result = await sapient(['analyze', 'ticks', '--output', 'takeoff_year'], dir);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe(
-      "sapient: note: takeoff_year: no indices: its ranks follow scenario.ticks exactly (a time to an event that never happens is censored at the run's length): the partial correlations are undefined\n",
+      "sapient: note: takeoff_year: its ranks follow scenario.ticks exactly (a time to an event that never happens is censored at the run's length): its partial rank correlation is 1\n",
     );
-    expect(table('ticks', 'sensitivity.csv')).toEqual([['output', 'parameter', 'prcc', 'prcc_ci_low', 'prcc_ci_high', 'p_value'], ['takeoff_year', 'scenario.ticks', '', '', '', '']]);
+    expect(result.stdout).toMatch(/^sapient analyze: partial rank correlations of 1 output on 1 parameter: /);
+    expect(table('ticks', 'sensitivity.csv')).toEqual([['output', 'parameter', 'prcc', 'prcc_ci_low', 'prcc_ci_high', 'p_value'], ['takeoff_year', 'scenario.ticks', '1', '1', '1', '0']]);
+    // The length of a run is no time to an event: nothing is censored.
+    const years = await sapient(['analyze', 'ticks', '--output', 'years', '--force'], dir);
+    expect(years.stderr).toBe('sapient: note: years: its ranks follow scenario.ticks exactly: its partial rank correlation is 1\n');
   });
 
   it('report, like analyze, refuses a summary.csv or timeline.csv shorter than sweep-state.jsonl records: exit 2, one line', async () => {

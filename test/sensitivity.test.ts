@@ -197,6 +197,28 @@ describe('partial rank correlation coefficients', () => {
     expect(irrelevant.filter((p) => p > 0.5).length).toBeGreaterThan(10);
   });
 
+  it('give +-1 to an input whose ranks the output follows exactly, the limit of outputs that nearly do, and leave the others undefined', () => {
+    const { inputs } = sample(40, 3);
+    const constant = inputs[0].map(() => 1);
+    const follows = inputs[1].map((v) => Math.exp(3 * v));
+    const result = partialRankCorrelations([...inputs, constant], follows);
+    expect(result.map((r) => r.prcc)).toEqual([null, 1, null, null, null]);
+    expect(result[1]).toEqual({ prcc: 1, low: 1, high: 1, pValue: 0 });
+    const reversed = partialRankCorrelations(inputs, follows.map((v) => -v));
+    expect(reversed.map((r) => r.prcc)).toEqual([null, -1, null, null]);
+    // Two adjacent ranks swapped: no longer exact, the matrix is no longer singular, and the
+    // coefficient is close to 1.
+    const order = follows.map((_, i) => i).sort((a, b) => follows[a] - follows[b]);
+    const nearly = [...follows];
+    [nearly[order[10]], nearly[order[11]]] = [nearly[order[11]], nearly[order[10]]];
+    const near = partialRankCorrelations(inputs, nearly);
+    expect(near[1].prcc as number).toBeGreaterThan(0.99);
+    expect(near[1].prcc as number).toBeLessThan(1);
+    for (const j of [0, 2, 3]) expect(near[j].prcc).not.toBeNull();
+    // Two inputs the output follows both (the same input twice): all undefined.
+    expect(partialRankCorrelations([inputs[1], inputs[1], inputs[2]], follows).map((r) => r.prcc)).toEqual([null, null, null]);
+  });
+
   it('leave out an input that does not vary', () => {
     const { inputs, y } = sample(30, 2);
     const result = partialRankCorrelations([...inputs, y.map(() => 1)], y);

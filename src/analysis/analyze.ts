@@ -15,7 +15,7 @@ import { csvLine, WORD_COLUMNS } from '../io/records.js';
 import { stream } from '../sim/rng.js';
 import { elementaryEffects, morrisStatistics } from './morris-effects.js';
 import { type OutputColumn, type OutputNoise, outputNoise, type PointOutputs, readPointOutputs } from './point-outputs.js';
-import { missingCorrelationsReason, partialRankCorrelations } from './prcc.js';
+import { followedInputNote, missingCorrelationsReason, partialRankCorrelations } from './prcc.js';
 import { sobolIndices } from './sobol-indices.js';
 import { DEFAULT_BOOTSTRAP } from './defaults.js';
 
@@ -50,8 +50,11 @@ export interface AnalysisResult {
   files: string[];
   bootstrap: number;
   seed: number;
-  /** Per output, what entered the indices, and why there are none when that is not plain (PRCC). */
-  noise: (OutputNoise & { output: string; pointsDropped: number; noIndices?: string })[];
+  /**
+   * Per output, what entered the indices; why there are none when that is not plain (PRCC),
+   * or what to know of those there are (`note`: an output that follows one parameter exactly).
+   */
+  noise: (OutputNoise & { output: string; pointsDropped: number; noIndices?: string; note?: string })[];
 }
 
 const HEADERS = {
@@ -179,6 +182,7 @@ function analyzeOpened(dir: string, { manifest, summaryBytes }: ReturnType<typeo
     const mean = (p: number) => tallies.means[o][p];
     let used: number[];
     let noIndices: string | undefined;
+    let note: string | undefined;
     if (method === 'sobol') {
       const { indices, points } = saltelliIndices(manifest, tallies, o, rng, bootstrap);
       used = points;
@@ -205,9 +209,10 @@ function analyzeOpened(dir: string, { manifest, summaryBytes }: ReturnType<typeo
       const means = used.map(mean);
       const correlations = partialRankCorrelations(inputs, means);
       correlations.forEach((c, j) => rows.push(csvLine([output.column, names[j], c.prcc, c.low, c.high, c.pValue])));
-      noIndices = missingCorrelationsReason(correlations, inputs, means, names);
+      noIndices = missingCorrelationsReason(correlations, inputs, means);
+      note = followedInputNote(inputs, means, names, output.censoredAt !== undefined);
     }
-    noise.push({ output: output.column, pointsDropped: manifest.points.length - used.length, ...outputNoise(tallies, o, used), ...(noIndices ? { noIndices } : {}) });
+    noise.push({ output: output.column, pointsDropped: manifest.points.length - used.length, ...outputNoise(tallies, o, used), ...(noIndices ? { noIndices } : {}), ...(note ? { note } : {}) });
   });
 
   const files: Record<string, string> = { [ANALYSIS_FILES.indices]: csvLine(HEADERS[method]) + rows.join('') };

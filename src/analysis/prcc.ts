@@ -77,7 +77,17 @@ export function partialRankCorrelations(inputs: readonly (readonly number[])[], 
   const used = inputs.filter((_, j) => varying[j]).map(ranks);
   const k = used.length;
   if (k === 0 || n - k - 2 < 1 || !output.some((v) => v !== output[0])) return inputs.map(() => none);
-  const p = inverse(correlations([...used, ranks(output)]));
+  const y = ranks(output);
+  let next = 0;
+  // An output whose ranks follow one input's exactly: once the others are removed, the
+  // residuals of y are those of that input, so its PRCC is +-1 (its interval that one value);
+  // the others', with it removed, are 0/0. The matrix below would be singular.
+  const follows = used.map((r) => orderOf(r, y));
+  if (follows.filter((sign) => sign !== 0).length === 1) {
+    const exact = (r: number): PartialCorrelation => ({ prcc: r, low: r, high: r, pValue: 0 });
+    return varying.map((v) => (v ? follows[next++] : 0)).map((sign) => (sign === 0 ? none : exact(sign)));
+  }
+  const p = inverse(correlations([...used, y]));
   if (p === null) return inputs.map(() => none);
   const df = n - k - 1;
   const results = used.map((_, j): PartialCorrelation => {
@@ -87,34 +97,45 @@ export function partialRankCorrelations(inputs: readonly (readonly number[])[], 
     const t = r * Math.sqrt(df / (1 - r * r));
     return { prcc: r, low: Math.tanh(z - half), high: Math.tanh(z + half), pValue: studentTwoTailed(t, df) };
   });
-  let next = 0;
   return varying.map((v) => (v ? results[next++] : none));
+}
+
+/** 1 when the ranks `a` are the ranks `y`, -1 when they are `y` reversed, else 0. */
+function orderOf(a: readonly number[], y: readonly number[]): number {
+  const n = y.length;
+  if (a.every((r, i) => r === y[i])) return 1;
+  if (a.every((r, i) => r === n + 1 - y[i])) return -1;
+  return 0;
+}
+
+/**
+ * The input whose ranks the output's follow exactly (or reversed), to which
+ * partialRankCorrelations gives +-1, in a few words for a note; undefined when there is none.
+ * `names` are the inputs'; `censored`: the output is a time to an event, censored at the
+ * run's length where the event never happens.
+ */
+export function followedInputNote(inputs: readonly (readonly number[])[], output: readonly number[], names: readonly string[], censored = false): string | undefined {
+  if (!output.some((v) => v !== output[0])) return undefined;
+  const y = ranks(output);
+  const varying = inputs.flatMap((x, j) => (x.some((v) => v !== x[0]) ? [{ sign: orderOf(ranks(x), y), name: names[j] }] : []));
+  const followed = varying.filter((x) => x.sign !== 0);
+  if (followed.length !== 1 || output.length - varying.length - 2 < 1) return undefined;
+  const { name, sign } = followed[0];
+  const why = censored && /(^|\.)ticks$/.test(name) ? " (a time to an event that never happens is censored at the run's length)" : '';
+  const others = varying.length > 1 ? `; the other parameters' are undefined once it is removed` : '';
+  return `its ranks follow ${name} exactly${sign < 0 ? ', reversed' : ''}${why}: its partial rank correlation is ${sign}${others}`;
 }
 
 /**
  * Why partialRankCorrelations gave no coefficient at all (`correlations`, its result for
  * these inputs and output) for an output that varies, in a few words for a note; undefined
- * when it gave some (or the output does not vary, which the caller says otherwise). `names`
- * are the inputs'.
+ * when it gave some (or the output does not vary, which the caller says otherwise).
  */
-export function missingCorrelationsReason(
-  correlations: readonly PartialCorrelation[],
-  inputs: readonly (readonly number[])[],
-  output: readonly number[],
-  names: readonly string[],
-): string | undefined {
+export function missingCorrelationsReason(correlations: readonly PartialCorrelation[], inputs: readonly (readonly number[])[], output: readonly number[]): string | undefined {
   const n = output.length;
   if (!output.some((v) => v !== output[0])) return undefined;
   if (correlations.some((c) => c.prcc !== null)) return undefined;
-  const varying = inputs.map((x, j) => ({ ranks: ranks(x), name: names[j], varies: x.some((v) => v !== x[0]) })).filter((x) => x.varies);
-  const k = varying.length;
+  const k = inputs.filter((x) => x.some((v) => v !== x[0])).length;
   if (n - k - 2 < 1) return `${n} points are too few for partial correlations on ${k} parameter${k === 1 ? '' : 's'} (at least ${k + 3})`;
-  const y = ranks(output);
-  // An output that is a monotone function of one parameter leaves the others nothing to correlate with once it is removed.
-  const follows = varying.find((x) => x.ranks.every((r, i) => r === y[i]) || x.ranks.every((r, i) => r === n + 1 - y[i]));
-  if (follows) {
-    const censored = /(^|\.)ticks$/.test(follows.name) ? ' (a time to an event that never happens is censored at the run\'s length)' : '';
-    return `its ranks follow ${follows.name} exactly${censored}: the partial correlations are undefined`;
-  }
   return 'the ranks of the parameters and of the output are linearly dependent: the partial correlations are undefined';
 }

@@ -28,6 +28,7 @@ export function analyze(dir: string, options: AnalyzeFlags): void {
     const none = withoutIndices(x);
     if (none) process.stderr.write(`sapient: note: ${none.note}\n`);
     else indexed++;
+    if (!none && x.note) process.stderr.write(`sapient: note: ${x.output}: ${x.note}\n`);
     if (!none?.empty && x.pointsDropped > 0) process.stderr.write(`sapient: note: ${x.output}: ${readable(x.pointsDropped)} of ${counted(x.pointsUsed + x.pointsDropped, 'point')} left out (no run with a value there, or in their block or trajectory)\n`);
   }
   const resamples = result.method === 'prcc' ? '' : `, ${readable(result.bootstrap)} bootstrap resamples (seed ${result.seed})`;
