@@ -4,8 +4,8 @@ import { scenarioEvents } from './events.js';
 import { henrichCopy, rankTeachers } from './imitation.js';
 import { newbornEventsOf } from './learning.js';
 import { countColumns, observe, type Sample, yearsOf } from './observe.js';
-import { geometricSkip, gumbel, uniformInt } from './rng.js';
-import { neighbourAt, neighbourCount } from './topology.js';
+import { gumbel } from './rng.js';
+import { Migrants } from './generation-migration.js';
 import type { World } from './world.js';
 
 /*
@@ -15,13 +15,14 @@ import type { World } from './world.js';
  * the newborns then migrate between bands; nothing else happens. The readable model keeps
  * each newborn's whole record (alive, band, birth, place in its band, boosts, mastery and
  * its count, frontier, the band's aggregates) because other mechanisms read it. Here no
- * other mechanism runs and each newborn copies once, so a generation is only its levels:
- * mastery is a level at or above theta, capability the sum of the levels, every boost stays
- * 1. The levels are laid out skill by skill, and within a skill band by band, and a band's
- * newborns copy one skill after another, its Gumbel errors drawn in bulk (copySkill).
+ * other mechanism runs, so a generation is only its levels: mastery is a level at or above
+ * theta, capability the sum of the levels, every boost stays 1. The levels are laid out
+ * skill by skill, and within a skill band by band, and a band's newborns copy one skill
+ * after another, its Gumbel errors drawn in bulk where each newborn copies once (copySkill);
+ * a newborn that copies more than once keeps its best copy (copySkillRepeatedly).
  * The timeline's row is made from the levels when it is asked for, in observe()'s order;
- * migration reorders the bands, and its class below keeps their lists as the readable model
- * would.
+ * migration reorders the bands, and generation-migration.ts keeps their lists as the
+ * readable model would.
  *
  * With one skill (Henrich's and Powell's models) it draws the same numbers in the same order
  * as the readable model and does the same arithmetic, so a run gives the same timeline and
@@ -59,8 +60,8 @@ export function takesFastGenerations(params: Scenario, cognitiveSkills: number):
     !(migration.enabled && migration.borrowRate > 0 && distillation.initialLexicon) &&
     // Without cognitive skills every boost is 1, as a newborn's.
     cognitiveSkills === 0 &&
-    // One copy per newborn: its level of a skill is then that copy, or 0.
-    newbornEventsOf(params) === 1
+    // A whole number of copies per newborn, each of all skills: its level of a skill is then its best copy, or 0.
+    newbornEventsOf(params) >= 1
   );
 }
 
@@ -85,6 +86,13 @@ export class FastGenerations {
   private readonly best: Int32Array;
   /** Each newborn's capability, the sum of its levels, where there is more than one skill. */
   private sums = new Float64Array(0);
+  /** The copies each newborn makes of each skill (learning events in generational mode). */
+  private readonly events: number;
+  /**
+   * With more than one copy: the event (0 to events - 1) at which each newborn first masters
+   * each skill, laid out as x; `events` if it does not.
+   */
+  private firstMastered = new Int32Array(0);
   /** Migration (Powell's model): the bands as it leaves them. */
   private readonly bandsOf = new Migrants();
   /** Each non-root skill's prerequisites, as a list: those of skill k are prerequisiteList[from[k]..from[k + 1]). */
@@ -101,6 +109,7 @@ export class FastGenerations {
     this.K = K;
     this.bands = params.population.bands;
     this.size = params.population.bandSize;
+    this.events = newbornEventsOf(params);
     const n = this.bands * this.size;
     this.x = new Float64Array(n * K);
     this.teachersX = new Float64Array(n * K);
@@ -147,6 +156,7 @@ export class FastGenerations {
     [this.teachersX, this.x] = [this.x, this.teachersX];
     if (this.x.length < n * K) this.x = new Float64Array(n * K);
     if (K > 1 && this.sums.length < n) this.sums = new Float64Array(n);
+    if (this.events > 1 && this.firstMastered.length < n * K) this.firstMastered = new Int32Array(n * K);
     const { teachersX, best } = this;
     const m = world.params.migration;
     // With migration the next teachers are chosen once the bands are settled (bestOf).
@@ -161,8 +171,8 @@ export class FastGenerations {
       const capabilities = this.capabilities(b, n);
       if (!this.moved) best[b] = mostCapable(capabilities, b * size, (b + 1) * size);
     }
-    // Every taught newborn's copies are one learning event; its gains are its masteries.
-    world.counts.imitateEvents += learners;
+    // Each of a taught newborn's copies of all skills is a learning event; its gains are its masteries.
+    world.counts.imitateEvents += learners * this.events;
     world.counts.imitateGains += gains;
     if (this.moved) {
       this.bandsOf.migrate(world, bands, size);
@@ -189,8 +199,10 @@ export class FastGenerations {
     const end = start + size;
     if (m <= 0) {
       x.fill(0, start, end);
+      if (this.events > 1) this.firstMastered.fill(this.events, start, end);
       return 0;
     }
+    if (this.events > 1) return this.copySkillRepeatedly(k, b, m);
     let masteries = 0;
     if (from[k] === from[k + 1]) {
       rng.gumbels(x, start, end);
@@ -206,6 +218,37 @@ export class FastGenerations {
         x[k * n + i] = v > 0 ? v : 0;
         if (v >= theta) masteries++;
       }
+    }
+    return masteries;
+  }
+
+  /**
+   * copySkill where each newborn copies the skill `events` times and keeps its best copy. As
+   * in the readable model, a newborn copies every skill in order at each event, so it first
+   * tries skill k at the event at which it first masters the last of its prerequisites (all
+   * earlier skills, whose first masteries are recorded already), and tries it at every later
+   * one. Records at which event each newborn first masters skill k.
+   */
+  private copySkillRepeatedly(k: number, b: number, m: number): number {
+    const { x, firstMastered, from, prerequisiteList, size, events, world } = this;
+    const { alpha, beta } = world.params.imitation;
+    const theta = world.params.skills.theta;
+    const rng = world.rng.learning;
+    const n = this.bands * size;
+    let masteries = 0;
+    for (let i = b * size; i < (b + 1) * size; i++) {
+      let opens = 0;
+      for (let p = from[k]; p < from[k + 1]; p++) opens = Math.max(opens, firstMastered[prerequisiteList[p] * n + i]);
+      let level = 0;
+      let first = events;
+      for (let e = opens; e < events; e++) {
+        const v = henrichCopy(m, alpha, beta, gumbel(rng));
+        if (v > level) level = v;
+        if (first === events && v >= theta) first = e;
+      }
+      x[k * n + i] = level;
+      firstMastered[k * n + i] = first;
+      if (first < events) masteries++;
     }
     return masteries;
   }
@@ -279,89 +322,6 @@ export class FastGenerations {
       mean_boost: 1,
       ...countColumns(world.counts),
     };
-  }
-}
-
-/**
- * The bands as migration (migration.ts) leaves a generation: each band's member list, in
- * the order population.ts's moveAgent keeps it (a leaver's place taken by the band's last
- * member, a newcomer appended), since the next generation's best teacher and the
- * timeline's sum of levels follow that order.
- */
-class Migrants {
-  private lists: Int32Array[] = [];
-  private counts = new Int32Array(0);
-  private band = new Int32Array(0);
-  private place = new Int32Array(0);
-  private order = new Int32Array(0);
-  private inOrder = new Int32Array(0);
-
-  /** Migration of a generation laid out band by band, `size` per band, as migration.ts draws it. */
-  migrate(world: World, bands: number, size: number): void {
-    const n = bands * size;
-    if (this.band.length < n) {
-      this.band = new Int32Array(n);
-      this.place = new Int32Array(n);
-      this.order = new Int32Array(n);
-      this.inOrder = new Int32Array(n);
-    }
-    if (this.counts.length !== bands) this.counts = new Int32Array(bands);
-    for (let b = 0; b < bands; b++) {
-      if ((this.lists[b]?.length ?? 0) < size) this.lists[b] = new Int32Array(Math.max(8, size));
-      for (let j = 0; j < size; j++) {
-        this.lists[b][j] = b * size + j;
-        this.band[b * size + j] = b;
-        this.place[b * size + j] = j;
-      }
-      this.counts[b] = size;
-    }
-    // The migrants, by geometric skips over the bands' lists taken as one sequence: fresh, in slot order.
-    const { migrationRate } = world.params.migration;
-    const rng = world.rng.migration;
-    const logStay = Math.log1p(-migrationRate);
-    let migrants = 0;
-    for (let next = geometricSkip(rng, migrationRate, logStay); next < n; next += 1 + geometricSkip(rng, migrationRate, logStay)) this.order[migrants++] = next;
-    for (let j = 0; j < migrants; j++) {
-      const i = this.order[j];
-      const from = this.band[i];
-      const around = world.neighbours[from];
-      const count = neighbourCount(around, from);
-      if (count === 0) continue;
-      this.move(i, neighbourAt(around, from, uniformInt(rng, count)));
-    }
-  }
-
-  private move(i: number, to: number): void {
-    const { lists, counts, band, place } = this;
-    const from = band[i];
-    const last = lists[from][--counts[from]];
-    lists[from][place[i]] = last;
-    place[last] = place[i];
-    if (counts[to] === lists[to].length) {
-      const bigger = new Int32Array(2 * lists[to].length);
-      bigger.set(lists[to]);
-      lists[to] = bigger;
-    }
-    lists[to][counts[to]] = i;
-    place[i] = counts[to]++;
-    band[i] = to;
-  }
-
-  /** Each band's most capable member, the first in list order (rankTeachers); -1 for an empty band. */
-  bestOf(capabilities: Float64Array, best: Int32Array): void {
-    for (let b = 0; b < best.length; b++) {
-      const list = this.lists[b];
-      let first = -1;
-      for (let j = 0; j < this.counts[b]; j++) if (first < 0 || capabilities[list[j]] > capabilities[first]) first = list[j];
-      best[b] = first;
-    }
-  }
-
-  /** Every agent, band by band in the order of the bands' lists. */
-  members(): Int32Array {
-    let j = 0;
-    for (let b = 0; b < this.counts.length; b++) for (let p = 0; p < this.counts[b]; p++) this.inOrder[j++] = this.lists[b][p];
-    return this.inOrder;
   }
 }
 

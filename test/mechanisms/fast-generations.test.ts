@@ -6,6 +6,7 @@ import { loadScenario } from '../../src/config/scenario.js';
 import type { Scenario } from '../../src/config/schema.js';
 import { FastGenerations } from '../../src/sim/fast-generations.js';
 import type { Sample } from '../../src/sim/observe.js';
+import { newbornEventsOf } from '../../src/sim/learning.js';
 import { Rng, uniformInt } from '../../src/sim/rng.js';
 import { engineFor, engineOf, foundWorld, simulate, step, type Summary } from '../../src/sim/run.js';
 import { mean, scenarioOf, standardError, Z } from './support.js';
@@ -66,6 +67,7 @@ describe('the fast path of copy-the-best generations', () => {
     let lost = 0;
     let events = 0;
     let migrating = 0;
+    let repeated = 0;
     // Up to three changes of the parameters a generation reads: a bottleneck and its end,
     // a worse or better copy.
     const randomEvents = (ticks: number) =>
@@ -83,6 +85,11 @@ describe('the fast path of copy-the-best generations', () => {
         yearsPerTick: pick([1, 0.1, 25]),
         population: { bands: 1 + uniformInt(rng, 4), bandSize: 1 + uniformInt(rng, 40), demography: 'generational', initialLevel: pick([0, 0.5, 2, 10, 50]), initialSkills: pick(['all', [0]]) },
         skills: { count: 1, theta: pick([0.5, 1, 3]), cognitiveShare: 0, maxPrerequisites: 0 },
+        // One copy per newborn (Henrich's), or several, of which it keeps the best.
+        learning: pick([
+          { learningEvents: pick([1, 1, 2, 3]), learningAge: 1, adultLearning: 0 },
+          { learningEvents: pick([2, 4]), learningAge: 0, adultLearning: 0.5 },
+        ]),
         imitation: { enabled: true, bias: 'best', scope: 'all', copy: 'gumbel', alpha: pick([0, 0.5, 1, 2]), beta: pick([0.1, 0.25, 1, 3]) },
         distillation: { enabled: false, initialLexicon },
         // Migrants borrow nothing, as there is no lexicon to borrow from, or they do not borrow.
@@ -97,15 +104,17 @@ describe('the fast path of copy-the-best generations', () => {
       expect(fast, `configuration ${c}: ${JSON.stringify(scenario.population)} ${JSON.stringify(scenario.skills)}`).toEqual(runOf(scenario, true));
       events += +(scenario.events.length > 0);
       migrating += +scenario.migration.enabled;
+      repeated += +(newbornEventsOf(scenario) > 1);
       lost += +(fast.summary.final_mean_mastered === 0);
     }
-    // The draws covered the cases that differ: skill lost, events, migration.
+    // The draws covered the cases that differ: skill lost, events, migration, several copies.
     expect(lost).toBeGreaterThan(3);
     expect(events).toBeGreaterThan(5);
     expect(migrating).toBeGreaterThan(10);
+    expect(repeated).toBeGreaterThan(10);
   });
 
-  it('agrees in distribution with the readable model on configurations of several skills, three chosen and eight random, 300 seeds each', () => {
+  it('agrees in distribution with the readable model on configurations of several skills, four chosen and eight random, 300 seeds each', () => {
     const configurations: Record<string, unknown>[] = [
       // Five free skills in two bands.
       {
@@ -130,6 +139,15 @@ describe('the fast path of copy-the-best generations', () => {
         imitation: { enabled: true, bias: 'best', scope: 'all', copy: 'gumbel', alpha: 1, beta: 1.2 },
         events: [{ at: 12, set: { 'population.bandSize': 4 } }],
       },
+      // Three copies per newborn of skills that wait on others: a skill opens at the copy at
+      // which the last of its prerequisites is first mastered.
+      {
+        ticks: 16,
+        population: { bands: 2, bandSize: 12, demography: 'generational', initialLevel: 1.5, initialSkills: 'all' },
+        skills: { count: 10, theta: 1, cognitiveShare: 0, maxPrerequisites: 2 },
+        learning: { learningEvents: 3, learningAge: 1, adultLearning: 0 },
+        imitation: { enabled: true, bias: 'best', scope: 'all', copy: 'gumbel', alpha: 1, beta: 0.5 },
+      },
     ];
     // And random ones: catalogues with and without prerequisites, bands, migration, events.
     const rng = new Rng('fast-generations, several skills');
@@ -140,6 +158,7 @@ describe('the fast path of copy-the-best generations', () => {
         ticks,
         population: { bands: 1 + uniformInt(rng, 3), bandSize: 5 + uniformInt(rng, 20), demography: 'generational', initialLevel: pick([1, 2, 4]), initialSkills: pick(['all', [0]]) },
         skills: { count: pick([2, 3, 5, 8, 13]), theta: pick([0.5, 1, 2]), cognitiveShare: 0, maxPrerequisites: pick([0, 1, 2]) },
+        learning: { learningEvents: pick([1, 2, 3]), learningAge: 1, adultLearning: 0 },
         imitation: { enabled: true, bias: 'best', scope: 'all', copy: 'gumbel', alpha: pick([0.3, 0.5, 1]), beta: pick([0.3, 0.6, 1.2]) },
         migration: pick([{ enabled: false }, { enabled: true, topology: pick(['complete', 'ring']), migrationRate: pick([0.05, 0.3]), borrowRate: 0 }]),
         events: pick([[], [{ at: 1 + uniformInt(rng, ticks), set: { 'population.bandSize': 1 + uniformInt(rng, 20) } }]]),
@@ -164,15 +183,17 @@ describe('the fast path of copy-the-best generations', () => {
     }
   });
 
-  it('is not taken where another mechanism, copy model, bias or event would act, nor with more than one copy per newborn', () => {
+  it('is not taken where another mechanism, copy model, bias or event would act, nor with a fractional number of copies per newborn', () => {
     expect(takesFastPath(henrich())).toBe(true);
+    expect(takesFastPath(henrich({ learning: { learningEvents: 3, learningAge: 1, adultLearning: 0 } }))).toBe(true);
     expect(takesFastPath(henrich({ events: [{ at: 10, set: { 'population.bandSize': 3, 'imitation.alpha': 2 } }] }))).toBe(true);
     const others: Record<string, unknown>[] = [
       { population: { bands: 1, bandSize: 20, demography: 'moran', deathsPerTick: 1 } },
       { imitation: { enabled: true, bias: 'random', scope: 'all', copy: 'gumbel' } },
       { imitation: { enabled: true, bias: 'best', scope: 'one', copy: 'gumbel' } },
       { imitation: { enabled: true, bias: 'best', scope: 'all', copy: 'fidelity' } },
-      { learning: { learningEvents: 2, learningAge: 1, adultLearning: 0 } },
+      { learning: { learningEvents: 1.5, learningAge: 1, adultLearning: 0 } },
+      { learning: { learningEvents: 0, learningAge: 1, adultLearning: 0 } },
       { innovation: { enabled: true } },
       { language: { enabled: true } },
       { distillation: { enabled: true } },
