@@ -158,6 +158,20 @@ if (wanted('henrich')) {
     record(`  the same against the minimal loop making the row`, fixed(over(row, fast)));
     record(`Henrich N = ${grouped(N)}: agent-ticks/s`, perSecond((N * generations) / median(fast)));
   }
+  // Henrich's model with two copies per newborn, each keeping its best: the fast path against
+  // the readable model (no minimal loop: its ratio is the overhead above, at twice the draws).
+  const twice = scenario('henrich-2004', { 'population.bandSize': 1_000, ticks: 2_000, 'learning.learningEvents': 2 });
+  const [fast, readable] = [[], []];
+  let same = true;
+  for (let turn = 0; turn < 5; turn++) {
+    const f = stepFor(twice, 2_000);
+    const r = stepFor(twice, 2_000, { reference: true });
+    fast.push(f.seconds);
+    readable.push(r.seconds);
+    same &&= f.engine.observe().mean_level === r.engine.observe().mean_level;
+  }
+  console.log(`  two copies per newborn (learning.learningEvents 2), N = 1,000, 2,000 generations, 5 turns: sapient ${fixed(median(fast), 3)} s, the readable model ${fixed(median(readable), 3)} s${same ? ', the same mean skill' : '; THE FAST PATH AND THE READABLE MODEL DISAGREE'}`);
+  record("Henrich, two copies per newborn: readable model's time / sapient's", fixed(median(readable) / median(fast)));
 }
 
 if (wanted('strimling')) {
