@@ -165,7 +165,7 @@ function analyzeOpened(dir: string, { manifest, summaryBytes }: ReturnType<typeo
   let tallies: PointOutputs;
   try {
     outputs = chooseOutputs(summary.header, manifest, options.outputs);
-    tallies = readPointOutputs(summary, outputs, manifest.points.length);
+    tallies = readPointOutputs(summary, outputs, manifest.points.length, keepLocksAlive);
   } finally {
     summary.close();
   }

@@ -1,5 +1,4 @@
 import type { CsvTable } from '../io/csv-table.js';
-import { keepLocksAlive } from '../batch/lock.js';
 
 /**
  * The outputs of a sweep, point by point, as `sapient analyze` needs them: each output's
@@ -25,9 +24,10 @@ export interface PointOutputs {
 /**
  * Reads summary.csv, opened as `table` (up to its committed length, each row checked by the
  * sweep's RowCheck: its point one of the design's, every number cell a number or empty),
- * into per-point tallies of each output. An empty cell is a missing value.
+ * into per-point tallies of each output. An empty cell is a missing value. `everyManyRows`
+ * is called every 4,096 rows (analyze keeps its lock's heartbeat with it).
  */
-export function readPointOutputs(table: CsvTable, outputs: readonly OutputColumn[], points: number): PointOutputs {
+export function readPointOutputs(table: CsvTable, outputs: readonly OutputColumn[], points: number, everyManyRows: () => void = () => {}): PointOutputs {
   const tallies: PointOutputs = {
     counts: outputs.map(() => new Int32Array(points)),
     means: outputs.map(() => new Float64Array(points)),
@@ -39,8 +39,8 @@ export function readPointOutputs(table: CsvTable, outputs: readonly OutputColumn
   const cell = (fields: readonly string[], column: number) => (column < 0 ? null : table.number(fields, column, true));
   let rows = 0;
   for (let fields = table.next(); fields !== null; fields = table.next()) {
-    // A summary of a million runs takes a while: the directory's lock is kept meanwhile.
-    if ((++rows & 4095) === 0) keepLocksAlive();
+    // A summary of a million runs takes a while: the caller may keep its lock meanwhile.
+    if ((++rows & 4095) === 0) everyManyRows();
     const point = table.number(fields, pointColumn, false) as number;
     columns.forEach(({ value, censored }, o) => {
       const x = cell(fields, value) ?? cell(fields, censored);
